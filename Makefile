@@ -1,0 +1,79 @@
+# Peixun: the two commands are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+export DEBUG ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench bench-import bench-people bench-enrolment bench-ledger bench-certificates messages messages-update install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(DEV_STAMP): requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+# Compiled catalogs are built from the committed .po files (needs no system gettext).
+messages: $(STAMP)
+	$(BIN)/python -m peixun.lib.catalog compile
+
+# Regenerate the catalog from the source after adding strings, then translate the new entries.
+messages-update: $(DEV_STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete \
+		-i '.venv/*' -i 'var/*' -i 'static/*' -i 'bench/*' -i 'docs/*' -i 'screenshots/*'
+
+run: $(STAMP) messages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo --scale small --once
+	PORT=$(PORT) $(BIN)/python manage.py serve
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(DEV_STAMP) messages lint
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -q -n auto $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== tests on PostgreSQL =="; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n auto $(PYTEST_ARGS); \
+	else \
+		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
+	fi
+
+# Benchmarks (never part of `make test`); PostgreSQL parts use BENCH_DATABASE_URL
+# (default postgres://postgres@127.0.0.1:5432/peixun_bench) and are skipped when it does not answer.
+bench: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.run_all
+
+bench-import: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.import_people
+
+bench-people: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.people_list
+
+bench-enrolment: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.enrolment
+
+bench-ledger: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.ledger
+
+bench-certificates: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.certificates
+
+clean:
+	rm -rf $(VENV) var/staticfiles

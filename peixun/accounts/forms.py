@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from peixun.orgs.models import GrantRole
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username, mobile phone or ID number"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"}),
+    )
+    error_messages = {
+        "invalid_login": _("The account or password is wrong. Please check and try again."),
+        "inactive": _("This account is disabled."),
+    }
+
+
+class GrantForm(forms.Form):
+    """A role over an org, the org picked from the list or given by its code (deep orgs)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=GrantRole.choices)
+    org = forms.IntegerField(label=_("Organisation"), required=False)
+    org_code = forms.CharField(label=_("or organisation code"), max_length=32, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("org") and not (data.get("org_code") or "").strip():
+            raise forms.ValidationError(_("Choose an organisation or give its code."))
+        return data
+
+
+class ProvisionForm(forms.Form):
+    org = forms.IntegerField(label=_("Organisation"))

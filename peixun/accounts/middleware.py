@@ -1,0 +1,60 @@
+"""Account policies applied to every request: idle timeout for admin roles, and the password
+change that imported accounts must make before anything else."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from peixun.orgs.access import ADMIN_ROLES, roles_of
+
+LAST_SEEN_KEY = "last_seen"
+security_log = logging.getLogger("peixun.security")
+
+
+def _redirect(request, to: str) -> HttpResponse:
+    """A redirect that also works for an HTMX request (which would otherwise swap the page in)."""
+    url = resolve_url(to)
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+class AccountPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            # Only admin roles time out, so only their sessions record when they were last seen (a
+            # teacher's requests — thousands at once on enrolment day — write no session).
+            if roles_of(user) & ADMIN_ROLES:
+                now = int(time.time())
+                last_seen = request.session.get(LAST_SEEN_KEY, now)
+                if now - last_seen > settings.ADMIN_IDLE_TIMEOUT_SECONDS:
+                    security_log.info("idle timeout: user=%s idle_seconds=%s", user.pk, now - last_seen)
+                    logout(request)
+                    messages.info(
+                        request, _("You were signed out after a period of inactivity. Please sign in again.")
+                    )
+                    return _redirect(request, settings.LOGIN_URL)
+                if now - last_seen >= 60 or LAST_SEEN_KEY not in request.session:
+                    # Minute resolution is enough for a 30-minute timeout and spares a write per request.
+                    request.session[LAST_SEEN_KEY] = now
+            if user.must_change_password and not self._allowed_before_change(request.path):
+                return _redirect(request, "accounts:password-change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed_before_change(path: str) -> bool:
+        allowed = {reverse("accounts:password-change"), reverse("accounts:logout"), reverse("set_language")}
+        return path in allowed or path.startswith(settings.STATIC_URL)

@@ -1,0 +1,110 @@
+"""Security headers on every page, and `check --deploy` clean on production settings."""
+
+import base64
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+def test_login_page_sends_a_nonce_based_csp_without_unsafe_inline(client):
+    response = client.get(reverse("accounts:login"))
+    directives = csp_directives(response)
+    script = directives["script-src"]
+    nonces = [source for source in script if source.startswith("'nonce-")]
+    assert len(nonces) == 1
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    # Every script tag on the page carries the nonce the header allows.
+    nonce = nonces[0][len("'nonce-") : -1]
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert scripts
+    assert all(f'nonce="{nonce}"' in tag for tag in scripts)
+
+
+def test_the_nonce_changes_with_every_response(client):
+    first = csp_directives(client.get(reverse("accounts:login")))["script-src"]
+    second = csp_directives(client.get(reverse("accounts:login")))["script-src"]
+    assert first != second
+
+
+def test_pages_send_the_usual_security_headers(client, world):
+    client.force_login(world.city_admin)
+    for response in (client.get(reverse("accounts:login")), client.get(reverse("core:home"))):
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert "Content-Security-Policy" in response
+
+
+def test_session_and_csrf_cookies_are_http_only():
+    from django.conf import settings
+
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+    assert settings.CSRF_COOKIE_HTTPONLY is True
+
+
+def production_environment() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG"}}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ID_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        ID_HASH_KEY=secrets.token_urlsafe(32),
+        ALLOWED_HOSTS="peixun.example.cn",
+        PUBLIC_URL="https://peixun.example.cn",
+        DATABASE_URL="sqlite:////tmp/x.sqlite3",
+    )
+    return env
+
+
+def test_check_deploy_passes_with_no_warnings_on_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = production_environment()
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from peixun.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("users/", views.account_list, name="list"),
+    path("users/<int:pk>/", views.account_detail, name="detail"),
+    path("users/<int:pk>/grants/", views.account_grant, name="grant"),
+    path("users/<int:pk>/grants/<int:grant_pk>/withdraw/", views.account_withdraw, name="withdraw"),
+    path("users/<int:pk>/password-reset/", views.account_reset_password, name="password-reset"),
+    path("provision/", views.provision, name="provision"),
+]

@@ -1,0 +1,62 @@
+"""Why an assessment action was refused: one DomainError per case."""
+
+from django.utils.translation import gettext_lazy as _
+
+from peixun.core.exceptions import DomainError
+
+
+class SchemeInvalidError(DomainError):
+    code = "scheme_invalid"
+    message = _("The scheme has errors.")
+    status = 400
+
+    def __init__(self, problems=(), **params) -> None:
+        self.problems = list(problems)
+        super().__init__(**params)
+
+
+class ResultsLockedError(DomainError):
+    code = "results_locked"
+    message = _(
+        "Results change only while the project runs or is being assessed; "
+        "a closed project must be reopened first."
+    )
+
+
+class UnknownComponentError(DomainError):
+    code = "unknown_component"
+    message = _("The scheme has no component scored by hand with that key.")
+    status = 400
+
+
+class ScoreOutOfRangeError(DomainError):
+    code = "score_out_of_range"
+    message = _("The score must be between 0 and %(maximum)s.")
+    status = 400
+
+
+class ExcellenceStateError(DomainError):
+    code = "excellence_state"
+    message = _("The excellent-trainee list cannot do that in its current state.")
+
+
+class NoticeNotOverError(DomainError):
+    code = "notice_not_over"
+    message = _("The public notice runs until %(until)s; the list becomes final after it.")
+
+
+class OpenObjectionsError(DomainError):
+    code = "open_objections"
+    message = _("Decide every objection before making the list final.")
+
+
+class ObjectionNotAllowedError(DomainError):
+    code = "objection_not_allowed"
+    message = _("Objections can be raised only against someone on the list, during the public notice.")
+    status = 400
+
+
+class ReasonRequiredError(DomainError):
+    code = "reason_required"
+    message = _("Give a reason.")
+    status = 400

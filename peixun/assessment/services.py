@@ -1,0 +1,674 @@
+"""Writes for assessment: scheme versions, results recomputed the moment an input changes, manual
+and tutors' scores, ethics vetoes, excellence selection with its public notice, and — when a
+project closes — posting each passing trainee's hours to the ledger in the same transaction
+(RULES A11; docs/decisions/0026-assessment-schemes.md, 0027-excellence-and-notice.md)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Avg, Max
+from django.urls import reverse
+from django.utils import timezone
+
+from peixun.assessment import selectors
+from peixun.assessment.exceptions import (
+    ExcellenceStateError,
+    NoticeNotOverError,
+    ObjectionNotAllowedError,
+    OpenObjectionsError,
+    ReasonRequiredError,
+    ResultsLockedError,
+    SchemeInvalidError,
+    ScoreOutOfRangeError,
+    UnknownComponentError,
+)
+from peixun.assessment.models import (
+    EthicsVeto,
+    ExcellenceRound,
+    ExcellenceStatus,
+    HoursPosting,
+    ManualScore,
+    Objection,
+    ObjectionStatus,
+    Result,
+    SchemeVersion,
+    TutorResult,
+)
+from peixun.assessment.rules import bands as band_rules
+from peixun.assessment.rules import excellence as excellence_rules
+from peixun.assessment.rules import presets, scoring
+from peixun.assessment.rules.scheme import EXAM, MANUAL, SchemeInvalid, parse_scheme, scheme_json
+from peixun.audit import events
+from peixun.lib.dates import format_date_zh
+from peixun.orgs.models import Person
+from peixun.training.models import Cohort, Enrolment, Project, ProjectStatus
+
+LIVE = frozenset({ProjectStatus.RUNNING, ProjectStatus.ASSESSING})
+
+
+def _actor(actor):
+    return actor if getattr(actor, "pk", None) and actor.is_authenticated else None
+
+
+# --- Schemes -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_version(
+    *, project: Project, text: str, actor, note: str = "", preset: str = "", request=None
+) -> SchemeVersion:
+    """A new version of the project's scheme (every result is recomputed with it)."""
+    if project.status in (ProjectStatus.CLOSED, ProjectStatus.ARCHIVED, ProjectStatus.CANCELLED):
+        raise ResultsLockedError
+    try:
+        scheme = parse_scheme(text)
+    except SchemeInvalid as invalid:
+        raise SchemeInvalidError(invalid.problems) from None
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    number = (SchemeVersion.objects.filter(project=project).aggregate(top=Max("number"))["top"] or 0) + 1
+    version = SchemeVersion.objects.create(
+        project=project,
+        number=number,
+        text=text,
+        document=scheme_json(scheme),
+        preset=preset[:40],
+        note=note.strip()[:200],
+        created_by=_actor(actor),
+    )
+    events.record(
+        action="scheme_saved",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"version": number, "name": scheme.name, **({"note": note} if note else {})},
+        request=request,
+    )
+    recompute(project=project)
+    return version
+
+
+def ensure_version(project: Project) -> SchemeVersion:
+    """The scheme version in force, creating version 1 from the default preset when a project
+    reaches its results without one."""
+    version = selectors.current_version(project)
+    if version is not None:
+        return version
+    text = presets.preset_text(presets.DEFAULT)
+    return SchemeVersion.objects.create(
+        project=project,
+        number=1,
+        text=text,
+        document=scheme_json(parse_scheme(text)),
+        preset=presets.DEFAULT,
+        note="默认方案",
+    )
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+def _same(stored, value) -> bool:
+    if isinstance(stored, Decimal) or isinstance(value, Decimal):
+        return stored is not None and value is not None and Decimal(stored) == Decimal(value)
+    return stored == value
+
+
+def _result_values(outcome: scoring.Outcome) -> dict:
+    return {
+        "total": outcome.total,
+        "passed": outcome.passed,
+        "components": {
+            key: (str(value) if value is not None else None) for key, value in outcome.components.items()
+        },
+        "reasons": [{"code": r.code, "params": dict(r.params)} for r in outcome.reasons],
+        "courses": {str(course): passed for course, passed in outcome.courses.items()},
+        "pending": list(outcome.pending),
+        "attendance_rate": outcome.attendance_rate,
+        "coursework": outcome.coursework,
+        "band_value": outcome.band_value,
+        "hours": [[course, str(hours)] for course, hours in outcome.hours],
+        "hours_total": outcome.hours_total,
+    }
+
+
+@transaction.atomic
+def recompute(*, project: Project, enrolment_ids=None, force: bool = False) -> int:
+    """Recompute the results of the given trainees (everyone when None) and the project's grade
+    bands and tutors' scores, in the caller's transaction. Does nothing before the project runs or
+    after it closed, unless `force` (closing itself). Returns how many were evaluated; only the
+    results that changed are written."""
+    if project.status not in LIVE and not force:
+        return 0
+    version = ensure_version(project)
+    scheme = version.scheme()
+    enrolments = list(selectors.trainees(project, enrolment_ids).select_related("cohort"))
+    facts = selectors.facts_for(project, enrolments)
+    existing = {r.enrolment_id: r for r in Result.objects.filter(enrolment_id__in=[e.pk for e in enrolments])}
+    creates, updates = [], []
+    fields = [*_result_values(scoring.evaluate(scheme, scoring.Facts())).keys(), "version"]
+    for enrolment in enrolments:
+        values = _result_values(scoring.evaluate(scheme, facts[enrolment.pk]))
+        result = existing.get(enrolment.pk)
+        if result is None:
+            creates.append(Result(enrolment=enrolment, project=project, version=version, **values))
+            continue
+        if result.version_id == version.pk and all(_same(getattr(result, k), v) for k, v in values.items()):
+            continue  # unchanged: no write (a recompute of a whole project touches only what moved)
+        result.version = version
+        for name, value in values.items():
+            setattr(result, name, value)
+        updates.append(result)
+    Result.objects.bulk_create(creates, batch_size=500)
+    if updates:
+        now = timezone.now()
+        for result in updates:
+            result.computed_at = now
+        Result.objects.bulk_update(updates, [*fields, "computed_at"], batch_size=500)
+    _assign_bands(project, scheme)
+    _tutor_results(
+        project,
+        scheme,
+        {e.cohort_id for e in enrolments if e.cohort_id} if enrolment_ids is not None else None,
+    )
+    return len(enrolments)
+
+
+def _assign_bands(project: Project, scheme) -> None:
+    levels = scheme.bands.levels
+    rows = list(
+        Result.objects.filter(project=project).values_list(
+            "pk", "band_value", "passed", "band", "enrolment__school_id", "enrolment__cohort_id"
+        )
+    )
+    assigned = band_rules.assign(
+        levels,
+        [band_rules.Row(pk, value, passed, school, cohort) for pk, value, passed, _b, school, cohort in rows],
+    )
+    changed = [
+        Result(pk=pk, band=assigned.get(pk, ""))
+        for pk, _v, _p, band, _s, _c in rows
+        if assigned.get(pk, "") != band
+    ]
+    if changed:
+        Result.objects.bulk_update(changed, ["band"], batch_size=500)
+
+
+def _tutor_results(project: Project, scheme, cohort_ids) -> None:
+    cohorts = Cohort.objects.filter(project=project, tutor__isnull=False)
+    if cohort_ids is not None:
+        cohorts = cohorts.filter(pk__in=cohort_ids)
+    for cohort in cohorts:
+        average = Result.objects.filter(project=project, enrolment__cohort=cohort).aggregate(
+            avg=Avg("total")
+        )["avg"]
+        average = Decimal(average).quantize(Decimal("0.1")) if average is not None else None
+        found = TutorResult.objects.filter(cohort=cohort).first()
+        own = found.own_score if found else None
+        total = scoring.tutor_score(scheme, own, average)
+        if found is None:
+            TutorResult.objects.create(
+                cohort=cohort, project=project, own_score=None, class_average=average, total=total
+            )
+        elif (found.class_average, found.total) != (average, total):
+            found.class_average, found.total = average, total
+            found.save(update_fields=["class_average", "total", "computed_at"])
+
+
+def _require_live(project: Project) -> None:
+    if project.status not in LIVE:
+        raise ResultsLockedError
+
+
+@transaction.atomic
+def set_manual_score(
+    *, enrolment: Enrolment, key: str, value: Decimal | None, actor, request=None
+) -> Result | None:
+    """Enter (or clear, with None) a hand-entered score of one component for one trainee."""
+    project = enrolment.project
+    _require_live(project)
+    scheme = selectors.current_scheme(project)
+    component = scheme.component(key)
+    if component is None or component.source not in (MANUAL, EXAM):
+        raise UnknownComponentError
+    if value is not None and not Decimal(0) <= value <= component.max:
+        raise ScoreOutOfRangeError(maximum=component.max)
+    before = ManualScore.objects.filter(enrolment=enrolment, key=key).values_list("value", flat=True).first()
+    if value is None:
+        ManualScore.objects.filter(enrolment=enrolment, key=key).delete()
+    else:
+        ManualScore.objects.update_or_create(
+            enrolment=enrolment, key=key, defaults={"value": value, "entered_by": _actor(actor)}
+        )
+    events.record(
+        action="manual_score_set",
+        actor=actor,
+        target=enrolment,
+        org_path=project.organiser.path,
+        changes={
+            "key": key,
+            "value": [str(before) if before is not None else None, str(value) if value is not None else None],
+        },
+        request=request,
+    )
+    recompute(project=project, enrolment_ids=[enrolment.pk])
+    return Result.objects.filter(enrolment=enrolment).first()
+
+
+@transaction.atomic
+def set_tutor_score(*, cohort: Cohort, own_score: Decimal | None, actor, request=None) -> TutorResult:
+    """RULES D5: the tutor's own work; their score adds the class average by the scheme's weight."""
+    project = cohort.project
+    _require_live(project)
+    if own_score is not None and not Decimal(0) <= own_score <= 100:
+        raise ScoreOutOfRangeError(maximum=100)
+    found, _created = TutorResult.objects.get_or_create(cohort=cohort, defaults={"project": project})
+    found.own_score = own_score
+    found.save(update_fields=["own_score", "computed_at"])
+    _tutor_results(project, selectors.current_scheme(project), [cohort.pk])
+    events.record(
+        action="manual_score_set",
+        actor=actor,
+        target=cohort,
+        org_path=project.organiser.path,
+        changes={"key": "tutor", "value": str(own_score) if own_score is not None else None},
+        request=request,
+    )
+    found.refresh_from_db()
+    return found
+
+
+# --- Ethics vetoes (RULES D10) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_veto(*, person, year: int, reason: str, actor, request=None) -> EthicsVeto:
+    if not reason.strip():
+        raise ReasonRequiredError
+    veto = EthicsVeto.objects.create(
+        person=person, year=year, reason=reason.strip()[:500], recorded_by=_actor(actor)
+    )
+    events.record(
+        action="ethics_veto_recorded",
+        actor=actor,
+        target=person,
+        org_path=person.org.path,
+        changes={"year": year, "reason": veto.reason},
+        request=request,
+    )
+    return veto
+
+
+@transaction.atomic
+def lift_veto(*, veto: EthicsVeto, actor, request=None) -> EthicsVeto:
+    if veto.lifted_at is None:
+        veto.lifted_at = timezone.now()
+        veto.lifted_by = _actor(actor)
+        veto.save(update_fields=["lifted_at", "lifted_by"])
+        events.record(
+            action="ethics_veto_lifted",
+            actor=actor,
+            target=veto.person,
+            org_path=veto.person.org.path,
+            changes={"year": veto.year},
+            request=request,
+        )
+    return veto
+
+
+# --- Excellence (RULES E1) -----------------------------------------------------------------------
+
+
+def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ties: str) -> list[dict]:
+    """The selection from the current results, as stored on a round."""
+    rows = list(
+        Result.objects.filter(project=project).values(
+            "enrolment_id",
+            "total",
+            "attendance_rate",
+            "coursework",
+            "passed",
+            "enrolment__school_id",
+            "enrolment__person_id",
+        )
+    )
+    vetoed = selectors.vetoed_people([row["enrolment__person_id"] for row in rows], project.year)
+    candidates = [
+        excellence_rules.Candidate(
+            id=row["enrolment_id"],
+            total=row["total"],
+            attendance=row["attendance_rate"],
+            coursework=row["coursework"],
+            school=row["enrolment__school_id"],
+            passed=row["passed"],
+            vetoed=row["enrolment__person_id"] in vetoed,
+        )
+        for row in rows
+    ]
+    by_id = {row["enrolment_id"]: row for row in rows}
+    ranked = excellence_rules.select(candidates, share, cap_per_school, ties)
+    return [
+        {
+            "enrolment": r.id,
+            "rank": r.rank,
+            "selected": r.selected,
+            "reason": r.reason,
+            "total": str(by_id[r.id]["total"]),
+            "attendance": str(by_id[r.id]["attendance_rate"]),
+        }
+        for r in ranked
+    ]
+
+
+def _round_for_update(project: Project) -> ExcellenceRound | None:
+    return ExcellenceRound.objects.select_for_update().filter(project=project).first()
+
+
+@transaction.atomic
+def draft_excellence(
+    *,
+    project: Project,
+    actor,
+    share: Decimal | None = None,
+    cap_per_school: Decimal | None = None,
+    ties: str = "",
+    request=None,
+) -> ExcellenceRound:
+    """Draw up (or redraw) the draft list from the current results with the scheme's settings or
+    those given. Only before publication."""
+    if project.status not in (ProjectStatus.ASSESSING, ProjectStatus.CLOSED):
+        raise ExcellenceStateError
+    scheme = selectors.current_scheme(project)
+    found = _round_for_update(project)
+    if found is not None and found.status != ExcellenceStatus.DRAFT:
+        raise ExcellenceStateError
+    share = share if share is not None else scheme.excellence.share
+    cap = cap_per_school if cap_per_school is not None else scheme.excellence.cap_per_school
+    ties = ties or scheme.excellence.ties
+    values = {
+        "share": share,
+        "cap_per_school": cap,
+        "ties": ties,
+        "notice_days": scheme.excellence.notice_days,
+        "ranking": ranking(project, share, cap, ties),
+        "created_by": _actor(actor),
+    }
+    if found is None:
+        found = ExcellenceRound.objects.create(project=project, **values)
+    else:
+        for name, value in values.items():
+            setattr(found, name, value)
+        found.save()
+    events.record(
+        action="excellence_drafted",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"selected": len(found.selected_ids()), "share": str(share)},
+        request=request,
+    )
+    return found
+
+
+@transaction.atomic
+def publish_excellence(*, project: Project, actor, request=None) -> ExcellenceRound:
+    """Publish the draft for its public notice (公示): the list is fixed as it stands now."""
+    found = _round_for_update(project)
+    if found is None or found.status != ExcellenceStatus.DRAFT:
+        raise ExcellenceStateError
+    found.ranking = ranking(project, found.share, found.cap_per_school, found.ties)
+    now = timezone.now()
+    found.status = ExcellenceStatus.NOTICE
+    found.notice_starts_at = now
+    found.notice_ends_at = now + timedelta(days=found.notice_days)
+    found.save()
+    events.record(
+        action="excellence_published",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"selected": len(found.selected_ids()), "until": found.notice_ends_at.isoformat()},
+        request=request,
+    )
+    return found
+
+
+@transaction.atomic
+def raise_objection(
+    *, round: ExcellenceRound, enrolment_id: int, text: str, actor, request=None
+) -> Objection:
+    now = timezone.now()
+    if (
+        round.status != ExcellenceStatus.NOTICE
+        or (round.notice_ends_at and now > round.notice_ends_at)
+        or enrolment_id not in round.selected_ids()
+        or not text.strip()
+    ):
+        raise ObjectionNotAllowedError
+    objection = Objection.objects.create(
+        round=round, enrolment_id=enrolment_id, text=text.strip()[:2000], raised_by=actor
+    )
+    project = round.project
+    events.record(
+        action="objection_raised",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"enrolment": enrolment_id},
+        request=request,
+    )
+    from peixun.training.services import notify
+
+    notify.send(
+        notify.exclude(notify.managers_of(project), actor),
+        "objection_raised",
+        project=project,
+        url=reverse("assessment:excellence", args=[project.pk]),
+    )
+    return objection
+
+
+@transaction.atomic
+def decide_objection(*, objection: Objection, actor, uphold: bool, response: str, request=None) -> Objection:
+    """Uphold (the trainee leaves the list; nobody moves up, so the list stays the one noticed)
+    or dismiss an objection, with the response."""
+    if not response.strip():
+        raise ReasonRequiredError
+    found = _round_for_update(objection.round.project)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.status != ObjectionStatus.OPEN or found is None or found.status != ExcellenceStatus.NOTICE:
+        raise ExcellenceStateError
+    objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    objection.response = response.strip()[:2000]
+    objection.decided_by = _actor(actor)
+    objection.decided_at = timezone.now()
+    objection.save()
+    if uphold:
+        for row in found.ranking:
+            if row["enrolment"] == objection.enrolment_id:
+                row["selected"] = False
+                row["reason"] = "objection_upheld"
+        found.save(update_fields=["ranking", "updated_at"])
+    events.record(
+        action="objection_decided",
+        actor=actor,
+        target=found.project,
+        org_path=found.project.organiser.path,
+        changes={"enrolment": objection.enrolment_id, "status": objection.status},
+        request=request,
+    )
+    return objection
+
+
+@transaction.atomic
+def finalise_excellence(*, project: Project, actor, now=None, request=None) -> ExcellenceRound:
+    """After the notice, with every objection decided: the list is final; those on it are excellent
+    trainees (anyone vetoed since is left out) and are told so."""
+    now = now or timezone.now()
+    found = _round_for_update(project)
+    if found is None or found.status != ExcellenceStatus.NOTICE:
+        raise ExcellenceStateError
+    if found.notice_ends_at and now < found.notice_ends_at:
+        raise NoticeNotOverError(until=format_date_zh(timezone.localtime(found.notice_ends_at)))
+    if found.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise OpenObjectionsError
+    selected = found.selected_ids()
+    people = dict(Enrolment.objects.filter(pk__in=selected).values_list("pk", "person_id"))
+    vetoed = selectors.vetoed_people(people.values(), project.year)
+    for row in found.ranking:
+        if row["selected"] and people.get(row["enrolment"]) in vetoed:
+            row["selected"] = False
+            row["reason"] = excellence_rules.VETOED
+    final = found.selected_ids()
+    Result.objects.filter(project=project).update(excellent=False)
+    Result.objects.filter(project=project, enrolment_id__in=final).update(excellent=True)
+    found.status = ExcellenceStatus.FINAL
+    found.finalised_at = now
+    found.save()
+    events.record(
+        action="excellence_finalised",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"selected": len(final)},
+        request=request,
+    )
+    from peixun.training.services import notify
+
+    notify.send(
+        notify.accounts_of(Enrolment.objects.filter(pk__in=final).values_list("person_id", flat=True)),
+        "excellent_trainee",
+        project=project,
+    )
+    return found
+
+
+# --- Closing: hours to the ledger (RULES A11) ----------------------------------------------------
+
+
+@dataclass
+class PostingSummary:
+    posted: int = 0
+    reversed: int = 0
+    unchanged: int = 0
+    people: set[int] = field(default_factory=set)
+
+
+def _part(course_id) -> str:
+    return "project" if course_id is None else f"course:{course_id}"
+
+
+def post_hours(*, project: Project, actor, request=None) -> PostingSummary:
+    """Post each passing trainee's hours, per the results, in the caller's transaction: what is
+    already posted and unchanged stays; a changed grant reverses the old entry and posts a new
+    revision; a trainee who no longer passes has theirs reversed. Nothing for a fail. Running it
+    again posts nothing new. People are handled in primary-key order (the ledger's lock order)."""
+    from peixun.ledger import compliance
+    from peixun.ledger.services import post_credit, reverse_entry
+
+    summary = PostingSummary()
+    courses = {c.pk: c for c in project.courses.all()}
+    wanted: dict[tuple[int, str], tuple[Decimal, int | None]] = {}
+    results = Result.objects.filter(
+        project=project, passed=True, enrolment__status="enrolled"
+    ).select_related("enrolment")
+    people: dict[int, int] = {}
+    for result in results:
+        people[result.enrolment_id] = result.enrolment.person_id
+        for course_id, hours in result.hours:
+            wanted[(result.enrolment_id, _part(course_id))] = (Decimal(hours), course_id)
+    active = {
+        (p.enrolment_id, p.part): p
+        for p in HoursPosting.objects.filter(project=project, active=True).select_related(
+            "entry", "enrolment"
+        )
+    }
+    for posting in active.values():
+        people.setdefault(posting.enrolment_id, posting.enrolment.person_id)
+    keys = sorted(set(wanted) | set(active), key=lambda key: (people[key[0]], key[0], key[1]))
+    earned_on = min(project.ends_on or timezone.localdate(), timezone.localdate())
+    author = _actor(actor)
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=set(people.values())).select_related("org")}
+    for key in keys:
+        enrolment_id, part = key
+        want = wanted.get(key)
+        have = active.get(key)
+        if have is not None and want is not None and have.hours == want[0]:
+            summary.unchanged += 1
+            continue
+        person = persons[people[enrolment_id]]
+        revision = 1
+        if have is not None:
+            reversal = reverse_entry(
+                entry=have.entry,
+                author=author,
+                reason="成绩变更，冲销原登记学时" if want else "成绩变更为不合格，冲销原登记学时",
+            )
+            have.active = False
+            have.reversal = reversal
+            have.save(update_fields=["active", "reversal"])
+            summary.reversed += 1
+            summary.people.add(person.pk)
+        if want is not None:
+            last = HoursPosting.objects.filter(enrolment_id=enrolment_id, part=part).aggregate(
+                top=Max("revision")
+            )["top"]
+            revision = (last or 0) + 1
+            hours, course_id = want
+            course = courses.get(course_id) if course_id else None
+            posted = post_credit(
+                person=person,
+                hours=hours,
+                category=course.category if course else project.category,
+                level=project.level,
+                mode=(course.mode or project.mode) if course else project.mode,
+                earned_on=earned_on,
+                source="project",
+                title=f"{project.title}·{course.name}" if course else project.title,
+                idempotency_key=f"project:{project.pk}:{person.pk}:{part}:r{revision}",
+                tags=list(course.tags or project.tags) if course else list(project.tags),
+                credit_class=project.credit_class,
+                source_ref=f"project:{project.pk}",
+                organiser=project.organiser.name,
+                author=author,
+                refresh=False,
+            )
+            HoursPosting.objects.create(
+                project=project,
+                enrolment_id=enrolment_id,
+                part=part,
+                revision=revision,
+                hours=hours,
+                entry=posted.entry,
+            )
+            summary.posted += 1
+            summary.people.add(person.pk)
+    if summary.people:
+        compliance.refresh(sorted(summary.people))
+    events.record(
+        action="hours_posted",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"posted": summary.posted, "reversed": summary.reversed, "unchanged": summary.unchanged},
+        request=request,
+    )
+    return summary
+
+
+def on_project_moved(*, project: Project, action: str, actor, request=None) -> None:
+    """The lifecycle's hook (peixun.training.services.projects.transition_project), in its
+    transaction: moving to assessment closes every lesson and recomputes; closing recomputes,
+    posts the hours and revokes certificates that no longer hold."""
+    if action == "assess":
+        from peixun.delivery.services.lessons import close_all_lessons
+
+        close_all_lessons(project, actor=actor)
+        recompute(project=project, force=True)
+    elif action == "close":
+        recompute(project=project, force=True)
+        post_hours(project=project, actor=actor, request=request)
+        from peixun.certificates.services import revoke_unqualified
+
+        revoke_unqualified(project=project, actor=actor)

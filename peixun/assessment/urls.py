@@ -1,0 +1,19 @@
+from django.urls import path
+
+from peixun.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("projects/<int:pk>/", views.results, name="results"),
+    path("projects/<int:pk>/results.xlsx", views.results_export, name="results-export"),
+    path("projects/<int:pk>/recompute/", views.recompute, name="recompute"),
+    path("projects/<int:pk>/scheme/", views.scheme, name="scheme"),
+    path("projects/<int:pk>/excellence/", views.excellence, name="excellence"),
+    path("projects/<int:pk>/notice/", views.notice, name="notice"),
+    path("projects/<int:pk>/objections/", views.objection_create, name="objection-create"),
+    path("objections/<int:pk>/decide/", views.objection_decide, name="objection-decide"),
+    path("enrolments/<int:pk>/score/", views.manual_score, name="manual-score"),
+    path("classes/<int:pk>/tutor-score/", views.tutor_score, name="tutor-score"),
+    path("ethics/", views.vetoes, name="vetoes"),
+    path("ethics/<int:pk>/lift/", views.veto_lift, name="veto-lift"),
+]

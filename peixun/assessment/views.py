@@ -1,0 +1,432 @@
+"""Assessment pages: a project's results (staff see all, a tutor their class, a school its
+teachers), the scheme with its versions and presets, hand-entered scores, the tutors' scores,
+excellent-trainee selection with its public notice and objections, and the ethics vetoes."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peixun.assessment import exports, selectors, services
+from peixun.assessment.exceptions import SchemeInvalidError
+from peixun.assessment.models import (
+    EthicsVeto,
+    ExcellenceRound,
+    ExcellenceStatus,
+    Objection,
+    Result,
+    TutorResult,
+)
+from peixun.assessment.rules import presets
+from peixun.assessment.rules.scheme import EXAM, MANUAL
+from peixun.assessment.wording import reasons_text
+from peixun.core.exceptions import DomainError
+from peixun.delivery import access as delivery_access
+from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse
+from peixun.orgs.access import access_person, has_perm, path_q, require_perm, scope_paths
+from peixun.training import access as training_access
+from peixun.training.models import Cohort, Enrolment, ProjectStatus
+from peixun.training.views.common import back
+
+
+def _door(request: HttpRequest) -> None:
+    """Staff, tutors and schools pass; a user with none of these gets 403."""
+    if not any(
+        has_perm(request.user, perm) for perm in ("training.manage", "training.tutor", "assessment.view")
+    ):
+        require_perm(request, "assessment.view")
+
+
+def _results_scope(request: HttpRequest, pk: int):
+    """(project, results the user may see): all for staff, their class for a tutor, their
+    schools' teachers for a school coordinator; 404 when none of these."""
+    project = training_access.access_project(request.user, pk)
+    results = selectors.results(project)
+    if delivery_access.manages(request.user, project):
+        return project, results
+    query = Q(pk__in=[])
+    cohorts = delivery_access.tutored_cohorts(request.user, project)
+    if cohorts:
+        query |= Q(enrolment__cohort_id__in=cohorts)
+    if has_perm(request.user, "assessment.view"):
+        query |= path_q(scope_paths(request.user, "assessment.view"), "enrolment__school__path")
+    if not cohorts and not has_perm(request.user, "assessment.view"):
+        raise Http404
+    return project, results.filter(query)
+
+
+@login_required
+@require_GET
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    _door(request)
+    project, found = _results_scope(request, pk)
+    rows = list(found)
+    version = selectors.current_version(project)
+    scheme = version.scheme() if version else selectors.current_scheme(project)
+    labels = {band.code: band.label for band in scheme.bands.levels}
+    for row in rows:
+        row.reason_texts = reasons_text(row.reasons)
+        row.band_label = labels.get(row.band, "")
+    manual_keys = [c for c in scheme.components if c.source in (MANUAL, EXAM)]
+    manual = {}
+    if manual_keys:
+        from peixun.assessment.models import ManualScore
+
+        for enrolment_id, key, value in ManualScore.objects.filter(
+            enrolment_id__in=[r.enrolment_id for r in rows]
+        ).values_list("enrolment_id", "key", "value"):
+            manual.setdefault(enrolment_id, {})[key] = value
+    for row in rows:
+        row.manual = [
+            (component, manual.get(row.enrolment_id, {}).get(component.key)) for component in manual_keys
+        ]
+    manages = delivery_access.manages(request.user, project)
+    context = project_tabs(request, project, "results")
+    context.update(
+        rows=rows,
+        scheme=scheme,
+        version=version,
+        components=scheme.components,
+        manual_keys=manual_keys,
+        can_score=project.status in services.LIVE,
+        passed=sum(1 for row in rows if row.passed),
+        tutors=TutorResult.objects.filter(project=project).select_related("cohort", "cohort__tutor")
+        if manages
+        else [],
+        can_close=manages and project.status == ProjectStatus.ASSESSING,
+        postings=project.hours_postings.filter(active=True).count() if manages else 0,
+        filter=request.GET.get("filter", ""),
+    )
+    if context["filter"] == "failed":
+        context["rows"] = [row for row in rows if not row.passed]
+    return render(request, "assessment/results.html", context)
+
+
+@login_required
+@require_GET
+def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    _door(request)
+    project, found = _results_scope(request, pk)
+    return download(exports.results(project, list(found)), f"results-{project.pk}.xlsx", XLSX_TYPE)
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "training.manage")
+    project = training_access.access_project(request.user, pk, "training.manage")
+    count = services.recompute(project=project)
+    messages.success(request, _("%(n)s results were recomputed.") % {"n": count})
+    return redirect("assessment:results", project.pk)
+
+
+def _decimal(raw: str) -> Decimal | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ValueError from None
+
+
+@login_required
+@require_POST
+def manual_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a trainee's hand-scored component (staff, or the trainee's tutor)."""
+    _door(request)
+    enrolment = get_object_or_404(Enrolment.objects.select_related("project__organiser", "cohort"), pk=pk)
+    project = enrolment.project
+    if not (
+        delivery_access.manages(request.user, project)
+        or (
+            enrolment.cohort_id
+            and enrolment.cohort_id in delivery_access.tutored_cohorts(request.user, project)
+        )
+    ):
+        raise Http404
+    try:
+        value = _decimal(request.POST.get("value", ""))
+        services.set_manual_score(
+            enrolment=enrolment,
+            key=request.POST.get("key", ""),
+            value=value,
+            actor=request.user,
+            request=request,
+        )
+    except ValueError:
+        messages.error(request, _("Type a number."))
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The score was saved and the result recomputed."))
+    return back(request, "assessment:results", project.pk)
+
+
+@login_required
+@require_POST
+def tutor_score(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "training.manage")
+    cohort = get_object_or_404(Cohort.objects.select_related("project__organiser"), pk=pk)
+    if not delivery_access.manages(request.user, cohort.project):
+        raise Http404
+    try:
+        services.set_tutor_score(
+            cohort=cohort,
+            own_score=_decimal(request.POST.get("value", "")),
+            actor=request.user,
+            request=request,
+        )
+    except ValueError:
+        messages.error(request, _("Type a number."))
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("assessment:results", cohort.project_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scheme: the version in force, its history, and a new version from text or a preset."""
+    require_perm(request, "training.manage")
+    project = training_access.access_project(request.user, pk, "training.manage")
+    current = selectors.current_version(project)
+    preset = request.GET.get("preset", "")
+    text = request.POST.get("text") if request.method == "POST" else None
+    if text is None:
+        text = (
+            presets.preset_text(preset)
+            if preset in presets.codes()
+            else (current.text if current else presets.preset_text(presets.DEFAULT))
+        )
+    problems = []
+    if request.method == "POST":
+        try:
+            services.save_version(
+                project=project,
+                text=text,
+                actor=request.user,
+                note=request.POST.get("note", ""),
+                preset=request.POST.get("preset", ""),
+                request=request,
+            )
+        except SchemeInvalidError as error:
+            problems = error.problems
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("A new version of the scheme is in force; results were recomputed."))
+            return redirect("assessment:scheme", project.pk)
+    context = project_tabs(request, project, "results")
+    context.update(
+        current=current,
+        scheme=current.scheme() if current else presets.preset(presets.DEFAULT),
+        versions=project.scheme_versions.select_related("created_by"),
+        text=text,
+        problems=problems,
+        presets=[(code, presets.preset(code)) for code in presets.codes()],
+        chosen=preset,
+        editable=project.status
+        not in (ProjectStatus.CLOSED, ProjectStatus.ARCHIVED, ProjectStatus.CANCELLED),
+    )
+    return render(request, "assessment/scheme.html", context, status=400 if problems else 200)
+
+
+# --- Excellence ----------------------------------------------------------------------------------
+
+
+def _ranking_rows(round_: ExcellenceRound | None, *, public: bool = False) -> list[dict]:
+    if round_ is None:
+        return []
+    enrolments = {
+        e.pk: e
+        for e in Enrolment.objects.filter(pk__in=[row["enrolment"] for row in round_.ranking]).select_related(
+            "person", "school"
+        )
+    }
+    rows = []
+    for row in round_.ranking:
+        if public and not row["selected"]:
+            continue
+        rows.append({**row, "e": enrolments.get(row["enrolment"])})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def excellence(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "training.manage")
+    project = training_access.access_project(request.user, pk, "training.manage")
+    round_ = ExcellenceRound.objects.filter(project=project).first()
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "draft":
+                share = _decimal(request.POST.get("share", ""))
+                cap = _decimal(request.POST.get("cap", ""))
+                services.draft_excellence(
+                    project=project,
+                    actor=request.user,
+                    share=share / 100 if share is not None else None,
+                    cap_per_school=cap / 100 if cap is not None else None,
+                    ties=request.POST.get("ties", ""),
+                    request=request,
+                )
+            elif action == "publish":
+                services.publish_excellence(project=project, actor=request.user, request=request)
+            elif action == "finalise":
+                services.finalise_excellence(project=project, actor=request.user, request=request)
+            else:
+                raise Http404
+        except ValueError:
+            messages.error(request, _("Type a number."))
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("assessment:excellence", project.pk)
+    scheme = selectors.current_scheme(project)
+    context = project_tabs(request, project, "results")
+    context.update(
+        round=round_,
+        rows=_ranking_rows(round_),
+        scheme=scheme,
+        objections=round_.objections.select_related("enrolment__person", "raised_by") if round_ else [],
+        can_draft=project.status in (ProjectStatus.ASSESSING, ProjectStatus.CLOSED)
+        and (round_ is None or round_.status == ExcellenceStatus.DRAFT),
+        now=timezone.now(),
+        can_veto=has_perm(request.user, "assessment.veto"),
+    )
+    return render(request, "assessment/excellence.html", context)
+
+
+@login_required
+@require_GET
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public notice (公示) of the excellent-trainee list, for anyone who can see the project."""
+    project = training_access.access_project(request.user, pk)
+    round_ = ExcellenceRound.objects.filter(project=project).exclude(status=ExcellenceStatus.DRAFT).first()
+    if round_ is None:
+        raise Http404
+    now = timezone.now()
+    context = {
+        "project": project,
+        "round": round_,
+        "rows": _ranking_rows(round_, public=True),
+        "open": round_.status == ExcellenceStatus.NOTICE
+        and (round_.notice_ends_at is None or now <= round_.notice_ends_at),
+    }
+    return render(request, "assessment/notice.html", context)
+
+
+@login_required
+@require_POST
+def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = training_access.access_project(request.user, pk)
+    round_ = get_object_or_404(ExcellenceRound, project=project)
+    try:
+        services.raise_objection(
+            round=round_,
+            enrolment_id=int(request.POST.get("enrolment", "0") or 0),
+            text=request.POST.get("text", ""),
+            actor=request.user,
+            request=request,
+        )
+    except ValueError:
+        raise Http404 from None
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Your objection was sent to the organiser."))
+    return redirect("assessment:notice", project.pk)
+
+
+@login_required
+@require_POST
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "training.manage")
+    objection = get_object_or_404(Objection.objects.select_related("round__project__organiser"), pk=pk)
+    project = objection.round.project
+    if not delivery_access.manages(request.user, project):
+        raise Http404
+    try:
+        services.decide_objection(
+            objection=objection,
+            actor=request.user,
+            uphold=request.POST.get("decision") == "uphold",
+            response=request.POST.get("response", ""),
+            request=request,
+        )
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("assessment:excellence", project.pk)
+
+
+# --- Ethics vetoes ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vetoes(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "assessment.veto")
+    paths = scope_paths(request.user, "assessment.veto")
+    if request.method == "POST":
+        try:
+            person = access_person(
+                request.user, int(request.POST.get("person", "0") or 0), perm="assessment.veto"
+            )
+            year = int(request.POST.get("year", "0") or 0)
+        except ValueError:
+            raise Http404 from None
+        try:
+            services.record_veto(
+                person=person,
+                year=year,
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+                request=request,
+            )
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("The veto was recorded."))
+        return redirect("assessment:vetoes")
+    found = EthicsVeto.objects.filter(path_q(paths, "person__org__path")).select_related(
+        "person", "person__org", "recorded_by"
+    )[:200]
+    query = request.GET.get("q", "").strip()[:20]
+    from peixun.orgs.access import people_in_scope
+
+    candidates = (
+        people_in_scope(request.user, "assessment.veto")
+        .filter(name__contains=query)
+        .select_related("org")[:20]
+        if query
+        else []
+    )
+    context = {"vetoes": found, "q": query, "candidates": candidates, "year": timezone.localdate().year}
+    return render(request, "assessment/vetoes.html", context)
+
+
+@login_required
+@require_POST
+def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "assessment.veto")
+    veto = get_object_or_404(
+        EthicsVeto.objects.filter(
+            path_q(scope_paths(request.user, "assessment.veto"), "person__org__path")
+        ).select_related("person__org"),
+        pk=pk,
+    )
+    services.lift_veto(veto=veto, actor=request.user, request=request)
+    messages.success(request, _("The veto was lifted."))
+    return redirect("assessment:vetoes")
+
+
+__all__ = ["Result"]

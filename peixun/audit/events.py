@@ -1,0 +1,121 @@
+"""Appending audit events. Every state change, reveal and security event goes through `record`."""
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from peixun.audit.models import AuditEvent
+
+ACTIONS: dict[str, Any] = {
+    "login": _("Signed in"),
+    "login_failed": _("Sign-in failed"),
+    "logout": _("Signed out"),
+    "access_denied": _("Access denied"),
+    "password_changed": _("Password changed"),
+    "password_reset": _("Password reset"),
+    "login_locked_out": _("Sign-in locked after failures"),
+    "account_created": _("Account created"),
+    "org_created": _("Organisation created"),
+    "org_updated": _("Organisation updated"),
+    "person_created": _("Person created"),
+    "person_updated": _("Person updated"),
+    "id_revealed": _("ID number revealed"),
+    "id_keys_rotated": _("ID numbers re-encrypted"),
+    "people_exported": _("People exported"),
+    "grant_created": _("Role granted"),
+    "grant_deleted": _("Role withdrawn"),
+    "import_applied": _("Import applied"),
+    "credit_posted": _("Hours granted"),
+    "credit_reversed": _("Hours reversed"),
+    "policy_saved": _("Policy saved"),
+    "policy_adopted": _("Policy adopted"),
+    # Training (peixun.training)
+    "plan_created": _("Annual plan created"),
+    "plan_updated": _("Annual plan updated"),
+    "project_created": _("Project created"),
+    "project_updated": _("Project updated"),
+    "project_transition": _("Project status changed"),
+    "project_attachment_added": _("Project document added"),
+    "enrolment_created": _("Enrolment created"),
+    "enrolment_changed": _("Enrolment changed"),
+    "enrolments_mandatory": _("Everyone eligible enrolled"),
+    "exemption_requested": _("Exemption requested"),
+    "exemption_decided": _("Exemption decided"),
+    "quotas_set": _("School quotas set"),
+    "quotas_released": _("Unused quotas released"),
+    "lottery_drawn": _("Lottery drawn"),
+    "cohorts_formed": _("Classes formed"),
+    "cohort_changed": _("Class changed"),
+    "learning_codes_generated": _("Learning codes generated"),
+    "learning_code_issued": _("Learning code given out"),
+    "registrations_imported": _("Platform registrations imported"),
+    "api_key_created": _("API key created"),
+    "api_key_revoked": _("API key revoked"),
+    # Delivery (peixun.delivery)
+    "delivery_settings_saved": _("Check-in and leave settings saved"),
+    "lesson_scheduled": _("Lesson scheduled"),
+    "lesson_changed": _("Lesson changed"),
+    "lesson_closed": _("Lesson closed"),
+    "attendance_marked": _("Attendance marked"),
+    "leave_requested": _("Leave requested"),
+    "leave_decided": _("Leave decided"),
+    "assignment_saved": _("Assignment saved"),
+    "work_submitted": _("Coursework submitted"),
+    "work_graded": _("Coursework graded"),
+    "outside_results_saved": _("Outside platform results saved"),
+    # Assessment (peixun.assessment)
+    "scheme_saved": _("Assessment scheme saved"),
+    "manual_score_set": _("Score entered"),
+    "ethics_veto_recorded": _("Ethics veto recorded"),
+    "ethics_veto_lifted": _("Ethics veto lifted"),
+    "excellence_drafted": _("Excellent-trainee list drafted"),
+    "excellence_published": _("Excellent-trainee list published for notice"),
+    "objection_raised": _("Objection raised"),
+    "objection_decided": _("Objection decided"),
+    "excellence_finalised": _("Excellent-trainee list made final"),
+    "hours_posted": _("Project hours posted"),
+    # Certificates (peixun.certificates)
+    "certificate_template_saved": _("Certificate template saved"),
+    "certificates_batch_started": _("Certificates issued"),
+    "certificate_revoked": _("Certificate revoked"),
+}
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    action: str,
+    actor=None,
+    target: models.Model | None = None,
+    changes: dict | None = None,
+    org_path: str = "",
+    request: HttpRequest | None = None,
+    target_repr: str = "",
+) -> AuditEvent:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=target_repr or (str(target)[:200] if target is not None else ""),
+        org_path=org_path,
+        changes=changes or {},
+        ip_address=client_ip(request),
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields that changed."""
+    return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}

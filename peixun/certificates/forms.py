@@ -1,0 +1,45 @@
+"""Forms of the certificate pages: a template (with its seal image), revocation, and the public
+lookup by number and name."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from peixun.certificates.models import CertificateTemplate
+from peixun.core.forms import StyledForm, style_fields
+
+
+class TemplateForm(forms.ModelForm):
+    seal_file = forms.FileField(label=_("Seal image (PNG with a transparent background)"), required=False)
+
+    class Meta:
+        model = CertificateTemplate
+        fields = ["name", "kind", "title", "body", "issuer", "region", "active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "body": _(
+                "Leave empty for the usual wording. Placeholders: {name} the holder, {project} the "
+                "training, {organiser} the organiser, {start} and {end} its dates, {hours} the hours, "
+                "{band} the grade"
+            ),
+            "title": _("Leave empty for the kind's title, e.g. 合格证书."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        style_fields(self)
+
+
+class RevokeForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reason for revoking"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LookupForm(StyledForm):
+    number = forms.CharField(
+        label=_("Certificate number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 320312-2026-000001")}),
+    )
+    name = forms.CharField(label=_("Holder's name"), max_length=50)

@@ -1,0 +1,365 @@
+"""Certificate pages: a project's certificates and batches (with progress), templates and their
+preview, a certificate with its PDF and revocation, the teacher's own certificates and personal
+file, and the public verification pages (no sign-in, rate-limited)."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peixun.certificates import access, archive, services, throttle
+from peixun.certificates import render as renderer
+from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
+from peixun.certificates.models import Certificate, CertificateBatch, CertificateKind
+from peixun.certificates.rules import numbers
+from peixun.core.exceptions import DomainError
+from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse
+from peixun.ledger.selectors import access_hours_person
+from peixun.orgs.access import require_perm, scope_paths
+from peixun.orgs.models import Org, Person
+from peixun.training import access as training_access
+
+PDF_TYPE = "application/pdf"
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def project_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "certificates.issue")
+    project = training_access.access_project(request.user, pk, "certificates.issue")
+    issued = (
+        Certificate.objects.filter(project=project)
+        .select_related("person", "enrolment__school")
+        .order_by("number")
+    )
+    page = Paginator(issued, PAGE_SIZE).get_page(request.GET.get("page"))
+    templates = list(access.templates_for(project))
+    kinds = [
+        {
+            "kind": kind,
+            "label": label,
+            "can": services.can_issue(project, kind),
+            "missing": len(services.missing(project, kind)),
+        }
+        for kind, label in CertificateKind.choices
+    ]
+    context = project_tabs(request, project, "certificates")
+    context.update(
+        page=page,
+        templates=templates,
+        kinds=kinds,
+        batches=CertificateBatch.objects.filter(project=project).select_related("template")[:10],
+        revoked=issued.filter(revoked_at__isnull=False).count(),
+    )
+    return render(request, "certificates/project.html", context)
+
+
+@login_required
+@require_POST
+def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "certificates.issue")
+    project = training_access.access_project(request.user, pk, "certificates.issue")
+    try:
+        template_pk = int(request.POST.get("template", "0") or 0)
+    except ValueError:
+        raise Http404 from None
+    template = access.templates_for(project).filter(pk=template_pk).first()
+    if template is None:
+        raise Http404
+    try:
+        batch = services.start_batch(project=project, template=template, actor=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+        return redirect("certificates:project", project.pk)
+    return redirect("certificates:batch", batch.pk)
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "certificates.issue")
+    try:
+        batch = CertificateBatch.objects.select_related("project__organiser", "template").get(pk=pk)
+    except CertificateBatch.DoesNotExist:
+        raise Http404 from None
+    if not training_access.can(request.user, "certificates.issue", batch.project):
+        raise Http404
+    context = project_tabs(request, batch.project, "certificates")
+    context["batch"] = batch
+    if request.htmx:
+        return render(request, "certificates/batch.html#progress", context)
+    return render(request, "certificates/batch.html", context)
+
+
+# --- Templates -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def templates(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "certificates.issue")
+    found = access.templates_in_scope(request.user).select_related("org")
+    return render(request, "certificates/templates.html", {"templates": found})
+
+
+def _owners(user):
+    return Org.objects.filter(path__in=scope_paths(user, "certificates.issue")).order_by("path")
+
+
+def _template_form(request: HttpRequest, template=None) -> HttpResponse:
+    owners = list(_owners(request.user))
+    form = TemplateForm(request.POST or None, request.FILES or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("seal_file")
+        seal = upload.read(services.MAX_SEAL_BYTES + 1) if upload else None
+        owner = (
+            template.org
+            if template
+            else next(
+                (o for o in owners if str(o.pk) == request.POST.get("org")), owners[0] if owners else None
+            )
+        )
+        if owner is None:
+            raise Http404
+        fields = {name: form.cleaned_data[name] for name in services.TEMPLATE_FIELDS}
+        try:
+            saved = services.save_template(
+                org=owner, actor=request.user, fields=fields, seal=seal, template=template, request=request
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The template was saved."))
+            return redirect("certificates:template", saved.pk)
+    context = {"form": form, "template": template, "owners": owners}
+    return render(request, "certificates/template_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "certificates.issue")
+    return _template_form(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "certificates.issue")
+    return _template_form(request, access.access_template(request.user, pk))
+
+
+@login_required
+@require_GET
+def template_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sample certificate from the template (number and holder made up)."""
+    require_perm(request, "certificates.issue")
+    template = access.access_template(request.user, pk)
+    today = timezone.localdate()
+    fields = {
+        "kind": template.kind,
+        "title": template.title or renderer.DEFAULT_TITLES[template.kind],
+        "number": numbers.number(template.region, today.year, 1),
+        "name": "张三",
+        "id_masked": "3207**********1234",
+        "project": "示例培训项目",
+        "organiser": template.org.name,
+        "hours": "24.0",
+        "starts_on": today.replace(day=1).isoformat(),
+        "ends_on": today.isoformat(),
+        "issuer": template.issuer,
+        "issued_on": today.isoformat(),
+        "body": template.body,
+        "band": "优秀",
+    }
+    content = renderer.render(
+        services.data_for(fields, "a" * 32, bytes(template.seal) if template.seal else None)
+    )
+    response = HttpResponse(content, content_type=PDF_TYPE)
+    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+    return response
+
+
+# --- One certificate -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = access.access_certificate(request.user, pk)
+    context = {
+        "certificate": certificate,
+        "fields": certificate.fields,
+        "body": services.body_text(certificate.fields),
+        "verify_url": services.verify_url(certificate.code),
+        "can_revoke": access.can_revoke(request.user, certificate) and not certificate.revoked,
+        "form": RevokeForm(),
+        "own": request.user.person_id == certificate.person_id,
+    }
+    return render(request, "certificates/detail.html", context)
+
+
+@login_required
+@require_GET
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = access.access_certificate(request.user, pk)
+    response = HttpResponse(bytes(certificate.pdf), content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "certificates.revoke")
+    certificate = access.access_certificate(request.user, pk)
+    if not access.can_revoke(request.user, certificate):
+        raise Http404
+    form = RevokeForm(request.POST)
+    try:
+        services.revoke(
+            certificate=certificate,
+            actor=request.user,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+            request=request,
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The certificate was revoked."))
+    return redirect("certificates:detail", certificate.pk)
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    found = (
+        Certificate.objects.filter(person_id=request.user.person_id)
+        .select_related("project")
+        .order_by("-issued_on", "-pk")
+        if request.user.person_id
+        else []
+    )
+    return render(
+        request, "certificates/mine.html", {"certificates": found, "linked": bool(request.user.person_id)}
+    )
+
+
+# --- The personal file -----------------------------------------------------------------------------
+
+
+def _archive_person(request: HttpRequest, pk: int | None) -> Person:
+    if pk is None:
+        if not request.user.person_id:
+            raise Http404
+        return Person.objects.select_related("org").get(pk=request.user.person_id)
+    if request.user.person_id != pk:
+        require_perm(request, "ledger.view")
+    return access_hours_person(request.user, pk)
+
+
+@login_required
+@require_GET
+def my_archive(request: HttpRequest) -> HttpResponse:
+    if not request.user.person_id:
+        return render(request, "certificates/archive.html", {"linked": False})
+    person = _archive_person(request, None)
+    built = archive.build(person, request.GET.get("cycle", ""))
+    context = {
+        "archive": built,
+        "cycles": archive.cycles(person),
+        "linked": True,
+        "person": person,
+        "own": True,
+    }
+    return render(request, "certificates/archive.html", context)
+
+
+def _archive_download(request: HttpRequest, pk: int | None, kind: str) -> HttpResponse:
+    person = _archive_person(request, pk)
+    built = archive.build(person, request.GET.get("cycle", ""))
+    stamp = built.cycle.start.year if built.cycle else date.today().year  # noqa: DTZ011 - a year in a file name
+    if kind == "pdf":
+        return download(archive.to_pdf(built), f"archive-{person.pk}-{stamp}.pdf", PDF_TYPE)
+    return download(archive.to_xlsx(built), f"archive-{person.pk}-{stamp}.xlsx", XLSX_TYPE)
+
+
+@login_required
+@require_GET
+def my_archive_pdf(request: HttpRequest) -> HttpResponse:
+    return _archive_download(request, None, "pdf")
+
+
+@login_required
+@require_GET
+def my_archive_xlsx(request: HttpRequest) -> HttpResponse:
+    return _archive_download(request, None, "xlsx")
+
+
+@login_required
+@require_GET
+def person_archive_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _archive_download(request, pk, "pdf")
+
+
+@login_required
+@require_GET
+def person_archive_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _archive_download(request, pk, "xlsx")
+
+
+# --- Public verification -----------------------------------------------------------------------------
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "certificates/verify.html", {"throttled": True}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@never_cache
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The public page of a certificate: the fields it shows and whether it stands or was revoked.
+    Reached only through its unguessable code (the QR code); unknown codes answer 404."""
+    if not throttle.allowed(request, "verify"):
+        return _too_many(request)
+    certificate = None
+    if numbers.is_code(code):
+        certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        return render(request, "certificates/verify.html", {"missing": True}, status=404)
+    context = {
+        "certificate": certificate,
+        "fields": certificate.fields,
+        "body": services.body_text(certificate.fields),
+    }
+    return render(request, "certificates/verify.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Find a certificate by its number and the holder's name (both must match)."""
+    form = LookupForm(request.POST or None)
+    not_found = False
+    if request.method == "POST":
+        if not throttle.allowed(request, "lookup", limit=10):
+            return _too_many(request)
+        if form.is_valid():
+            number = numbers.normalise_number(form.cleaned_data["number"])
+            name = "".join(form.cleaned_data["name"].split())
+            found = Certificate.objects.filter(number=number).first()
+            if found is not None and "".join(found.fields.get("name", "").split()) == name:
+                return redirect("certificates:verify", found.code)
+            not_found = True
+    return render(request, "certificates/lookup.html", {"form": form, "not_found": not_found})

@@ -1,0 +1,64 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from peixun.testing.personas import World, build_world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _append_only_tables_emptied(request):
+    """After a transactional test (live server, threads), empty the append-only tables so Django's
+    flush can run on SQLite (peixun.testing.db). Set up after pytest-django's database fixture, so
+    it is torn down before the flush."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from peixun.testing.db import clear_append_only_tables
+
+    clear_append_only_tables()
+
+
+@pytest.fixture(autouse=True)
+def _fast_tasks_and_hashing(settings):
+    """Tests run tasks at once and hash passwords cheaply; production keeps Argon2 and the queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with another Accept-Language leaves that
+    language active in the thread (LocaleMiddleware activates it and nothing resets it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium (peixun.testing.browser); tests using it carry `needs_chromium`."""
+    from peixun.testing.browser import chromium
+
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A phone-sized page, in English."""
+    from peixun.testing.browser import new_page
+
+    return new_page(browser, width=390, language="en")

@@ -1,0 +1,35 @@
+"""Shared form helpers: Bootstrap classes on every widget, so templates render `{{ field }}`."""
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value is ISO (2026-09-01) whatever the language: the localised
+    form (2026年9月1日) would leave <input type=date> empty."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def style_fields(form: forms.BaseForm, *, small: bool = False) -> None:
+    """Give each widget its Bootstrap class (form-control, form-select, form-check-input)."""
+    size = " form-control-sm" if small else ""
+    select_size = " form-select-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", f"form-select{select_size}")
+        else:
+            widget.attrs.setdefault("class", f"form-control{size}")
+
+
+class StyledForm(forms.Form):
+    small = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self, small=self.small)

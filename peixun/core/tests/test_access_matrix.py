@@ -1,0 +1,239 @@
+"""Every role × every view × an object inside and outside the user's scope, generated from the URLconf.
+
+Each named URL must have an entry in VIEWS (test_every_url_has_an_expectation fails otherwise), so
+a new view is covered the day it is added. For every persona of the shared world the test expects:
+anonymous → sent to sign in (or served, for public pages); a user without the view's permission →
+refused (403, or 404 where the object itself is what is checked); a user with it → served for an
+object in their subtree and 404 for one outside it, the same answer as for a missing object.
+
+"Near" objects belong to 东湖实验小学 (inside every persona's scope but the outsider's); "far"
+objects to 临江第二中学 in another city (inside only the outsider's scope).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
+from peixun.imports.models import ImportJob, ImportKind, ImportStatus
+from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
+from peixun.orgs.access import has_perm
+from peixun.orgs.models import GrantRole, RoleGrant
+from peixun.testing.factories import make_user
+from peixun.testing.personas import World
+from peixun.training.tests.matrix import TRAINING_VIEWS, training_objects
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed-in"  # any signed-in user
+
+
+@dataclass(frozen=True)
+class View:
+    """What a URL requires: a permission from orgs.access.PERMISSIONS (or PUBLIC / SIGNED_IN), the
+    method to call it with, and which kind of object its URL names (see OBJECTS)."""
+
+    perm: str
+    method: str = "get"
+    obj: str | None = None
+    # Form data, given the side's objects (so a grant names an org on the same side).
+    data: Callable[[dict], dict] | None = None
+    # The teacher may open their own record without people.view.
+    own_record: bool = False
+    # Where the object alone decides (import jobs are visible to whoever may import for their org),
+    # a user without the permission gets 404 rather than 403.
+    denied: tuple[int, ...] = (403,)
+    # Where no one permission decides, the personas served (e.g. everyone a project is published to).
+    personas: frozenset[str] | None = None
+    # A JSON API endpoint: the anonymous get 401 rather than the sign-in page.
+    api: bool = False
+    # The statuses of a served request.
+    served: tuple[int, ...] = (200, 302)
+    # False for objects outside the org tree (a shipped preset): no out-of-scope call.
+    scoped: bool = True
+
+
+VIEWS: dict[str, View] = {
+    "core:home": View(SIGNED_IN),
+    "set_language": View(PUBLIC, method="post", data=lambda side: {"language": "en"}),
+    "accounts:login": View(PUBLIC),
+    "accounts:logout": View(PUBLIC, method="post"),
+    "accounts:password-change": View(SIGNED_IN),
+    "accounts:list": View("accounts.manage"),
+    "accounts:detail": View("accounts.manage", obj="account"),
+    "accounts:grant": View(
+        "accounts.manage",
+        method="post",
+        obj="account",
+        data=lambda side: {"role": "tutor", **side["org_code"]},
+    ),
+    "accounts:withdraw": View("accounts.manage", method="post", obj="grant"),
+    "accounts:password-reset": View("accounts.manage", method="post", obj="account"),
+    "accounts:provision": View("accounts.provision"),
+    "orgs:tree": View("orgs.view"),
+    "orgs:tree-children": View("orgs.view", obj="org"),
+    "orgs:people": View("people.view"),
+    "orgs:people-export": View("people.export"),
+    "orgs:person-detail": View("people.view", obj="person", own_record=True),
+    "orgs:person-reveal": View("people.reveal_id", method="post", obj="person"),
+    "imports:list": View("people.import"),
+    "imports:upload-people": View("people.import"),
+    "imports:upload-orgs": View("orgs.import"),
+    "imports:template-people": View("people.import"),
+    "imports:template-orgs": View("orgs.import"),
+    "imports:detail": View("people.import", obj="job", denied=(404,)),
+    "imports:apply": View("people.import", method="post", obj="job", denied=(404,)),
+    "imports:errors": View("people.import", obj="job", denied=(404,)),
+    "audit:list": View("audit.view"),
+    "audit:export": View("audit.view"),
+}
+VIEWS.update({name: View(**spec) for name, spec in TRAINING_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
+
+PERSONAS = [
+    "city_admin",
+    "county_admin",
+    "centre_staff",
+    "coordinator_a1",
+    "tutor_a1",
+    "teacher_user",
+    "outsider",
+    "no_role",
+]
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> list[str]:
+    names = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names.extend(_url_names(entry, inner))
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_has_an_expectation():
+    names = set(_url_names(get_resolver()))
+    assert sorted(names - set(VIEWS)) == [], "add these URL names to VIEWS in this test"
+    assert sorted(set(VIEWS) - names) == [], "these VIEWS entries name no URL"
+
+
+@dataclass
+class Objects:
+    """For each object kind: URL kwargs for the near and the far object."""
+
+    near: dict[str, dict]
+    far: dict[str, dict]
+
+
+def _objects(world: World) -> Objects:
+    far_account = make_user(
+        "far_teacher", (GrantRole.TEACHER, world.other_school), person=world.other_teacher
+    )
+    near_grant = RoleGrant.objects.get(user=world.teacher_user)
+    far_grant = RoleGrant.objects.get(user=far_account)
+    uploader = make_user("uploader")
+
+    def job(org) -> ImportJob:
+        return ImportJob.objects.create(
+            kind=ImportKind.PEOPLE,
+            status=ImportStatus.INVALID,
+            created_by=uploader,
+            org=org,
+            filename="roster.csv",
+            content=b"",
+            errors=[{"row": 2, "column": "姓名", "message": "缺少姓名"}],
+        )
+
+    near_job, far_job = job(world.school_a1), job(world.other_school)
+    near_training, far_training = training_objects(world)
+    near_ledger, far_ledger = ledger_objects(world)
+    near_delivery, far_delivery = delivery_objects(world)
+    return Objects(
+        near={
+            "org": {"pk": world.school_a1.pk},
+            "org_code": {"org_code": world.school_a1.code},
+            "person": {"pk": world.teacher_a1.pk},
+            "account": {"pk": world.teacher_user.pk},
+            "grant": {"pk": world.teacher_user.pk, "grant_pk": near_grant.pk},
+            "job": {"pk": near_job.pk},
+            **near_training,
+            **near_ledger,
+            **near_delivery,
+        },
+        far={
+            "org": {"pk": world.other_school.pk},
+            "org_code": {"org_code": world.other_school.code},
+            "person": {"pk": world.other_teacher.pk},
+            "account": {"pk": far_account.pk},
+            "grant": {"pk": far_account.pk, "grant_pk": far_grant.pk},
+            "job": {"pk": far_job.pk},
+            **far_training,
+            **far_ledger,
+            **far_delivery,
+        },
+    )
+
+
+def _call(client, spec: View, name: str, side: dict):
+    url = reverse(name, kwargs=side[spec.obj] if spec.obj else None)
+    send: Callable = client.post if spec.method == "post" else client.get
+    return send(url, spec.data(side) if spec.data else {})
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(client, world, name):
+    spec = VIEWS[name]
+    objects = _objects(world)
+    response = _call(client, spec, name, objects.near)
+    if spec.api:
+        assert response.status_code == 401
+    elif spec.perm == PUBLIC:
+        assert response.status_code in {200, 302}
+        assert "/accounts/login/?next=" not in response.get("Location", "")
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(name for name, spec in VIEWS.items() if spec.perm != PUBLIC))
+def test_each_role_is_served_in_scope_refused_without_permission_and_404_out_of_scope(
+    client, world, name, persona
+):
+    spec = VIEWS[name]
+    user = getattr(world, persona)
+    objects = _objects(world)
+    # The outsider's home is the far city; everyone else's is the near one.
+    home, away = (objects.far, objects.near) if persona == "outsider" else (objects.near, objects.far)
+    client.force_login(user)
+    allowed = spec.perm == SIGNED_IN or has_perm(user, spec.perm)
+    if spec.personas is not None:
+        allowed = persona in spec.personas
+    own = spec.own_record and user.person_id is not None and home["person"]["pk"] == user.person_id
+
+    if spec.obj is None:
+        response = _call(client, spec, name, home)
+        if allowed:
+            assert response.status_code in spec.served, response.status_code
+        else:
+            assert response.status_code in spec.denied
+        return
+
+    inside = _call(client, spec, name, home)
+    if allowed or own:
+        assert inside.status_code in spec.served, f"in scope: {inside.status_code}"
+    else:
+        assert inside.status_code in spec.denied, f"no permission: {inside.status_code}"
+    if not spec.scoped:
+        return
+    outside = _call(client, spec, name, away)
+    if allowed:
+        assert outside.status_code == 404, f"out of scope: {outside.status_code}"
+    else:
+        assert outside.status_code in {*spec.denied, 404}, f"no permission: {outside.status_code}"

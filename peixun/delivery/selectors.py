@@ -1,0 +1,280 @@
+"""Reads for the delivery pages: lessons with their counts, a lesson's register, the attendance
+table of a project, what a teacher has to do today, and the coursework completeness check."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from peixun.delivery import access
+from peixun.delivery.models import (
+    Assignment,
+    Attendance,
+    AttendanceStatus,
+    LeaveRequest,
+    Lesson,
+    LessonStatus,
+    Submission,
+    SubmissionStatus,
+)
+from peixun.delivery.rules import attendance as rules
+from peixun.delivery.rules import checkin
+from peixun.delivery.services.attendance import absence_rule
+from peixun.delivery.services.lessons import MARKING, lessons_of, settings_for, trainees
+from peixun.training.models import Enrolment, EnrolmentStatus, Project
+
+
+def lessons_for(user, project: Project) -> QuerySet[Lesson]:
+    """The project's lessons the user runs (staff: all; a tutor: their classes' and the
+    project-wide ones), with their marks counted."""
+    queryset = Lesson.objects.filter(project=project).select_related("cohort", "course")
+    if not access.manages(user, project):
+        cohorts = access.tutored_cohorts(user, project)
+        queryset = queryset.filter(Q(cohort__isnull=True) | Q(cohort_id__in=cohorts))
+    return queryset.annotate(
+        marked=Count("attendance"),
+        attended=Count(
+            "attendance",
+            filter=Q(
+                attendance__status__in=[
+                    AttendanceStatus.PRESENT,
+                    AttendanceStatus.LATE,
+                    AttendanceStatus.LEAVE_OFFICIAL,
+                ]
+            ),
+        ),
+    ).order_by("starts_at", "pk")
+
+
+def expected(lesson: Lesson) -> int:
+    return trainees(lesson).count()
+
+
+@dataclass
+class RegisterRow:
+    enrolment: Enrolment
+    attendance: Attendance | None
+    can_mark: bool
+
+
+def register(user, lesson: Lesson) -> list[RegisterRow]:
+    marks = {a.enrolment_id: a for a in Attendance.objects.filter(lesson=lesson)}
+    rows = []
+    for enrolment in (
+        trainees(lesson)
+        .select_related("person", "school", "cohort")
+        .order_by("cohort__number", "person__name_pinyin", "pk")
+    ):
+        rows.append(RegisterRow(enrolment, marks.get(enrolment.pk), access.can_mark(user, lesson, enrolment)))
+    return rows
+
+
+@dataclass
+class MatrixRow:
+    enrolment: Enrolment
+    cells: list[str]
+    tally: rules.Tally
+    left: int | None  # absences left before failing; None without a limit
+
+    @property
+    def warn(self) -> bool:
+        return self.left is not None and self.left <= 0
+
+
+def attendance_matrix(user, project: Project) -> tuple[list[Lesson], list[MatrixRow]]:
+    """Every trainee the user runs × every lesson, with each one's tally and absences left."""
+    lessons = list(lessons_for(user, project).exclude(status=LessonStatus.CANCELLED))
+    enrolments = Enrolment.objects.filter(project=project, status=EnrolmentStatus.ENROLLED).select_related(
+        "person", "school", "cohort"
+    )
+    if not access.manages(user, project):
+        enrolments = enrolments.filter(cohort_id__in=access.tutored_cohorts(user, project))
+    enrolments = list(enrolments.order_by("cohort__number", "person__name_pinyin", "pk"))
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for lesson_id, enrolment_id, status in Attendance.objects.filter(
+        lesson__project=project, enrolment_id__in=[e.pk for e in enrolments]
+    ).values_list("lesson_id", "enrolment_id", "status"):
+        marks[enrolment_id][lesson_id] = status
+    rule = absence_rule(project)
+    rows = []
+    for enrolment in enrolments:
+        own = [
+            lesson
+            for lesson in lessons
+            if lesson.cohort_id is None or lesson.cohort_id == enrolment.cohort_id
+        ]
+        cells = [
+            marks[enrolment.pk].get(lesson.pk, "")
+            if (lesson.cohort_id is None or lesson.cohort_id == enrolment.cohort_id)
+            else "-"
+            for lesson in lessons
+        ]
+        tally = rules.Tally.of((marks[enrolment.pk].get(lesson.pk, "") for lesson in own), len(own))
+        left = rules.absences_left(tally, rule[0], rule[1]) if rule else None
+        rows.append(MatrixRow(enrolment, cells, tally, left))
+    return lessons, rows
+
+
+# --- The teacher's view ------------------------------------------------------------------------
+
+
+def my_enrolments(user) -> list[Enrolment]:
+    if not user.person_id:
+        return []
+    return list(
+        Enrolment.objects.filter(
+            person_id=user.person_id,
+            status=EnrolmentStatus.ENROLLED,
+            project__status__in=[*MARKING, "published", "enrolling", "closed"],
+        )
+        .select_related("project", "project__organiser", "cohort", "cohort__tutor")
+        .order_by("-project__starts_on", "-pk")
+    )
+
+
+@dataclass
+class TodayLesson:
+    lesson: Lesson
+    enrolment: Enrolment
+    open: bool
+    mark: str
+
+
+def my_lessons(user, *, days: int = 14, now: datetime | None = None) -> list[TodayLesson]:
+    """The teacher's lessons from today for `days`, those open for check-in first."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    found = []
+    for enrolment in my_enrolments(user):
+        if enrolment.project.status not in MARKING:
+            continue
+        lessons = lessons_of(enrolment).filter(
+            starts_at__gte=start, starts_at__lt=start + timedelta(days=days)
+        )
+        marks = dict(
+            Attendance.objects.filter(enrolment=enrolment, lesson__in=lessons).values_list(
+                "lesson_id", "status"
+            )
+        )
+        opens_before = settings_for(enrolment.project).opens_before
+        for lesson in lessons.select_related("project"):
+            is_open = lesson.status == LessonStatus.SCHEDULED and checkin.in_window(
+                now, lesson.starts_at, lesson.ends_at, opens_before
+            )
+            found.append(TodayLesson(lesson, enrolment, is_open, marks.get(lesson.pk, "")))
+    found.sort(key=lambda item: (not item.open, item.lesson.starts_at))
+    return found
+
+
+@dataclass
+class WorkItem:
+    assignment: Assignment
+    submission: Submission | None
+    enrolment: Enrolment
+
+
+def my_work(enrolment: Enrolment) -> list[WorkItem]:
+    submissions = {s.assignment_id: s for s in Submission.objects.filter(enrolment=enrolment)}
+    return [
+        WorkItem(assignment, submissions.get(assignment.pk), enrolment)
+        for assignment in Assignment.objects.filter(project=enrolment.project).select_related("course")
+    ]
+
+
+def my_marks(enrolment: Enrolment) -> list[tuple[Lesson, str]]:
+    marks = dict(Attendance.objects.filter(enrolment=enrolment).values_list("lesson_id", "status"))
+    return [
+        (lesson, marks.get(lesson.pk, ""))
+        for lesson in lessons_of(enrolment).select_related("course").order_by("starts_at")
+    ]
+
+
+def my_leave(enrolment: Enrolment) -> list[LeaveRequest]:
+    return list(LeaveRequest.objects.filter(enrolment=enrolment).prefetch_related("decisions"))
+
+
+# --- Coursework --------------------------------------------------------------------------------
+
+
+@dataclass
+class Completeness:
+    enrolment: Enrolment
+    missing: list[str] = field(default_factory=list)  # required, overdue, not handed in
+    todo: list[str] = field(default_factory=list)  # required, not yet due
+    submitted: int = 0
+    graded: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def completeness(user, project: Project) -> list[Completeness]:
+    """Per trainee the user runs: required tasks missing (not handed in, returned, or too short)."""
+    from peixun.delivery.services.coursework import meets_length
+
+    enrolments = Enrolment.objects.filter(project=project, status=EnrolmentStatus.ENROLLED).select_related(
+        "person", "school", "cohort"
+    )
+    if not access.manages(user, project):
+        enrolments = enrolments.filter(cohort_id__in=access.tutored_cohorts(user, project))
+    assignments = list(Assignment.objects.filter(project=project))
+    now = timezone.now()
+    submissions: dict[int, dict[int, Submission]] = defaultdict(dict)
+    for submission in (
+        Submission.objects.filter(assignment__project=project)
+        .select_related("assignment")
+        .prefetch_related("files")
+    ):
+        submissions[submission.enrolment_id][submission.assignment_id] = submission
+    rows = []
+    for enrolment in enrolments.order_by("cohort__number", "person__name_pinyin", "pk"):
+        row = Completeness(enrolment)
+        for assignment in assignments:
+            submission = submissions[enrolment.pk].get(assignment.pk)
+            counts = (
+                submission is not None
+                and submission.status != SubmissionStatus.RETURNED
+                and meets_length(submission)
+            )
+            if counts:
+                row.submitted += 1
+                row.graded += submission.status == SubmissionStatus.GRADED
+            elif assignment.required:
+                not_due = project.status == "running" and now <= assignment.due_at
+                (row.todo if not_due else row.missing).append(assignment.title)
+        rows.append(row)
+    return rows
+
+
+def submission_counts(project: Project) -> dict[int, Counter]:
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for assignment_id, status in Submission.objects.filter(assignment__project=project).values_list(
+        "assignment_id", "status"
+    ):
+        counts[assignment_id][status] += 1
+    return counts
+
+
+def submissions_for(user, assignment: Assignment) -> list[tuple[Enrolment, Submission | None]]:
+    enrolments = Enrolment.objects.filter(
+        project=assignment.project, status=EnrolmentStatus.ENROLLED
+    ).select_related("person", "school", "cohort")
+    if not access.manages(user, assignment.project):
+        enrolments = enrolments.filter(cohort_id__in=access.tutored_cohorts(user, assignment.project))
+    found = {
+        s.enrolment_id: s for s in Submission.objects.filter(assignment=assignment).prefetch_related("files")
+    }
+    return [(e, found.get(e.pk)) for e in enrolments.order_by("cohort__number", "person__name_pinyin", "pk")]
+
+
+def month_lessons(lessons, year: int, month: int) -> dict[date, list[Lesson]]:
+    by_day: dict[date, list[Lesson]] = defaultdict(list)
+    for lesson in lessons:
+        day = timezone.localtime(lesson.starts_at).date()
+        if day.year == year and day.month == month:
+            by_day[day].append(lesson)
+    return by_day

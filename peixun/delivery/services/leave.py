@@ -1,0 +1,267 @@
+"""Writes for leave (请假): a trainee asks, the project's approval chain decides step by step
+(RULES C4), and an approved request turns the marks of the lessons in its dates into leave
+(official leave counts as present; personal and sick leave as the scheme says)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from peixun.audit import events
+from peixun.core.fields import has_code
+from peixun.delivery import access
+from peixun.delivery.exceptions import LeaveClosedError, LeaveNotAllowedError, NotYourDecisionError
+from peixun.delivery.models import (
+    Attendance,
+    AttendanceMethod,
+    AttendanceStatus,
+    LeaveDecision,
+    LeaveRequest,
+    LeaveStatus,
+)
+from peixun.delivery.rules import leave as rules
+from peixun.delivery.services.lessons import _inputs_changed, lessons_of, settings_for
+from peixun.orgs.access import has_perm, path_in_scope
+from peixun.orgs.models import Person
+from peixun.training.models import Enrolment, EnrolmentStatus, ProjectStatus
+from peixun.training.services import notify
+
+OPEN_FOR_LEAVE = frozenset(
+    {ProjectStatus.PUBLISHED, ProjectStatus.ENROLLING, ProjectStatus.RUNNING, ProjectStatus.ASSESSING}
+)
+STATUS_OF_KIND = {
+    "personal": AttendanceStatus.LEAVE_PERSONAL,
+    "sick": AttendanceStatus.LEAVE_SICK,
+    "official": AttendanceStatus.LEAVE_OFFICIAL,
+}
+SCHOOL_PERM = "delivery.leave_school"
+
+
+def _school_staff(user, enrolment: Enrolment) -> bool:
+    return has_perm(user, SCHOOL_PERM) and path_in_scope(user, SCHOOL_PERM, enrolment.school.path)
+
+
+def may_decide(user, request: LeaveRequest, step: rules.Step | None = None) -> bool:
+    """Whether the user decides `step` (default: the current one) of the request."""
+    step = step or request.current_step
+    if step is None or not user.is_authenticated:
+        return False
+    enrolment = request.enrolment
+    if enrolment.person_id == user.person_id:
+        return False  # nobody approves their own leave
+    if step.approver == rules.TUTOR:
+        return bool(
+            user.person_id
+            and enrolment.cohort_id
+            and enrolment.cohort.tutor_id == user.person_id
+            and has_perm(user, "training.tutor")
+        )
+    if step.approver == rules.SCHOOL:
+        return _school_staff(user, enrolment)
+    if step.approver.startswith(rules.SCHOOL_ROLE):
+        role = step.approver.removeprefix(rules.SCHOOL_ROLE)
+        person = (
+            Person.objects.filter(pk=user.person_id).values_list("org_id", "roles").first()
+            if user.person_id
+            else None
+        )
+        holds = person is not None and person[0] == enrolment.school_id and role in (person[1] or [])
+        return holds or _school_staff(user, enrolment)
+    return access.manages(user, enrolment.project)
+
+
+def may_see(user, request: LeaveRequest) -> bool:
+    if access.manages(user, request.enrolment.project) or _school_staff(user, request.enrolment):
+        return True
+    if any(may_decide(user, request, step) for step in request.steps):
+        return True
+    return request.decisions.filter(decided_by_id=user.pk).exists()
+
+
+def deciders(request: LeaveRequest) -> list[int]:
+    """Accounts that may decide the current step (for the notice)."""
+    step = request.current_step
+    if step is None:
+        return []
+    enrolment = request.enrolment
+    if step.approver == rules.TUTOR:
+        return (
+            notify.accounts_of([enrolment.cohort.tutor_id])
+            if enrolment.cohort_id and enrolment.cohort.tutor_id
+            else []
+        )
+    if step.approver == rules.ORGANISER:
+        return notify.managers_of(enrolment.project)
+    coordinators = notify.role_holders("school_coordinator", enrolment.school.path)
+    if step.approver.startswith(rules.SCHOOL_ROLE):
+        role = step.approver.removeprefix(rules.SCHOOL_ROLE)
+        people = Person.objects.filter(has_code("roles", role), org_id=enrolment.school_id).values_list(
+            "pk", flat=True
+        )
+        return notify.accounts_of(list(people)) + coordinators
+    return coordinators
+
+
+def _url(request: LeaveRequest) -> str:
+    return reverse("delivery:leave", args=[request.pk])
+
+
+@transaction.atomic
+def request_leave(
+    *, enrolment: Enrolment, kind: str, reason: str, starts_on: date, ends_on: date, actor, request=None
+) -> LeaveRequest:
+    project = enrolment.project
+    if (
+        enrolment.status != EnrolmentStatus.ENROLLED
+        or project.status not in OPEN_FOR_LEAVE
+        or kind not in STATUS_OF_KIND
+        or not reason.strip()
+        or ends_on < starts_on
+        or (project.ends_on and starts_on > project.ends_on)
+        or (project.starts_on and ends_on < project.starts_on)
+    ):
+        raise LeaveNotAllowedError
+    chain = settings_for(project).chain
+    leave = LeaveRequest.objects.create(
+        enrolment=enrolment,
+        kind=kind,
+        reason=reason.strip()[:1000],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        chain=rules.chain_json(chain),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    events.record(
+        action="leave_requested",
+        actor=actor,
+        target=leave,
+        org_path=enrolment.school.path,
+        changes={"kind": kind, "from": starts_on.isoformat(), "to": ends_on.isoformat()},
+        request=request,
+    )
+    notify.send(
+        notify.exclude(deciders(leave), actor),
+        "leave_waiting",
+        project=project,
+        url=_url(leave),
+        name=enrolment.person.name,
+    )
+    return leave
+
+
+def _apply(leave: LeaveRequest) -> list[int]:
+    """Turn the marks of the request's lessons into leave; present or late marks stay."""
+    status = STATUS_OF_KIND[leave.kind]
+    changed = []
+    for lesson in lessons_of(leave.enrolment).order_by("starts_at"):
+        day = timezone.localtime(lesson.starts_at).date()
+        if not leave.starts_on <= day <= leave.ends_on:
+            continue
+        existing = Attendance.objects.filter(lesson=lesson, enrolment=leave.enrolment).first()
+        if existing is not None and existing.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+            continue
+        Attendance.objects.update_or_create(
+            lesson=lesson,
+            enrolment=leave.enrolment,
+            defaults={"status": status, "method": AttendanceMethod.LEAVE, "note": f"leave:{leave.pk}"},
+        )
+        changed.append(lesson.pk)
+    return changed
+
+
+@transaction.atomic
+def decide_leave(*, leave: LeaveRequest, actor, approve: bool, note: str = "", request=None) -> LeaveRequest:
+    leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+    leave = LeaveRequest.objects.select_related(
+        "enrolment__project__organiser", "enrolment__person", "enrolment__school", "enrolment__cohort"
+    ).get(pk=leave.pk)
+    if leave.status != LeaveStatus.PENDING:
+        raise LeaveClosedError
+    if not may_decide(actor, leave):
+        raise NotYourDecisionError
+    status, next_step = rules.decide(leave.steps, leave.step, approve)
+    LeaveDecision.objects.create(
+        request=leave, step=leave.step, approved=approve, note=note.strip()[:500], decided_by=actor
+    )
+    before = leave.status
+    leave.status = status
+    leave.step = next_step
+    if status != LeaveStatus.PENDING:
+        leave.decided_at = timezone.now()
+    leave.save(update_fields=["status", "step", "decided_at"])
+    events.record(
+        action="leave_decided",
+        actor=actor,
+        target=leave,
+        org_path=leave.enrolment.school.path,
+        changes={"status": [before, leave.status], "approved": approve, **({"note": note} if note else {})},
+        request=request,
+    )
+    project = leave.enrolment.project
+    teacher = notify.accounts_of([leave.enrolment.person_id])
+    if status == LeaveStatus.PENDING:
+        notify.send(
+            notify.exclude(deciders(leave), actor),
+            "leave_waiting",
+            project=project,
+            url=_url(leave),
+            name=leave.enrolment.person.name,
+        )
+    elif status == LeaveStatus.APPROVED:
+        _apply(leave)
+        notify.send(teacher, "leave_approved", project=project, url=_url(leave))
+        _inputs_changed(project, [leave.enrolment_id])
+    else:
+        notify.send(teacher, "leave_rejected", project=project, url=_url(leave), reason=note.strip())
+    return leave
+
+
+@transaction.atomic
+def withdraw_leave(*, leave: LeaveRequest, actor, request=None) -> LeaveRequest:
+    leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+    if leave.status != LeaveStatus.PENDING:
+        raise LeaveClosedError
+    leave.status = LeaveStatus.WITHDRAWN
+    leave.decided_at = timezone.now()
+    leave.save(update_fields=["status", "decided_at"])
+    events.record(
+        action="leave_decided",
+        actor=actor,
+        target=leave,
+        org_path=leave.enrolment.school.path,
+        changes={"status": ["pending", "withdrawn"]},
+        request=request,
+    )
+    return leave
+
+
+def waiting_for(user, limit: int = 50) -> list[LeaveRequest]:
+    """Pending requests whose current step the user decides (the approver's inbox)."""
+    if not user.is_authenticated:
+        return []
+    candidates = LeaveRequest.objects.filter(status=LeaveStatus.PENDING).select_related(
+        "enrolment__project__organiser", "enrolment__person", "enrolment__school", "enrolment__cohort"
+    )
+    # Narrow by what the user could decide at all before checking each request.
+    from django.db.models import Q
+
+    from peixun.orgs.access import path_q, scope_paths
+
+    query = Q(pk__in=[])
+    if user.person_id and has_perm(user, "training.tutor"):
+        query |= Q(enrolment__cohort__tutor_id=user.person_id)
+    if has_perm(user, SCHOOL_PERM):
+        query |= path_q(scope_paths(user, SCHOOL_PERM), "enrolment__school__path")
+    if user.person_id:
+        person = Person.objects.filter(pk=user.person_id).values_list("org_id", flat=True).first()
+        if person:
+            query |= Q(enrolment__school_id=person)
+    query |= path_q(scope_paths(user, "training.manage"), "enrolment__project__organiser__path")
+    found = []
+    for leave in candidates.filter(query).order_by("created_at", "pk")[: limit * 4]:
+        if may_decide(user, leave):
+            found.append(leave)
+            if len(found) >= limit:
+                break
+    return found

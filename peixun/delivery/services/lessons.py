@@ -1,0 +1,270 @@
+"""Writes for lessons: a project's delivery settings, scheduling, editing, cancelling and closing
+lessons. Closing marks everyone not yet marked absent (RULES D2 counts them), warns those one
+absence from the limit, and recomputes their results."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from peixun.audit import events
+from peixun.delivery.exceptions import ChainInvalidError, LessonClosedError, ProjectLockedError
+from peixun.delivery.models import (
+    Attendance,
+    AttendanceMethod,
+    AttendanceStatus,
+    DeliverySettings,
+    Lesson,
+    LessonStatus,
+)
+from peixun.delivery.rules import leave as leave_rules
+from peixun.training.models import Cohort, Course, Enrolment, EnrolmentStatus, Project, ProjectStatus
+
+# Lessons may be scheduled once a project is approved; marks change while it runs or is assessed.
+SCHEDULING = frozenset(
+    {
+        ProjectStatus.APPROVED,
+        ProjectStatus.PUBLISHED,
+        ProjectStatus.ENROLLING,
+        ProjectStatus.RUNNING,
+        ProjectStatus.ASSESSING,
+    }
+)
+MARKING = frozenset({ProjectStatus.RUNNING, ProjectStatus.ASSESSING})
+
+
+def settings_for(project: Project) -> DeliverySettings:
+    """The project's settings, or the defaults (unsaved) when it has none."""
+    found = getattr(project, "_delivery_settings", None)
+    if found is None:
+        found = DeliverySettings.objects.filter(project=project).first() or DeliverySettings(project=project)
+        project._delivery_settings = found
+    return found
+
+
+def require_status(project: Project, allowed: frozenset) -> None:
+    if project.status not in allowed:
+        raise ProjectLockedError
+
+
+@transaction.atomic
+def save_settings(
+    *,
+    project: Project,
+    actor,
+    code_period: int,
+    opens_before: int,
+    late_after: int,
+    chain: list[dict],
+    request=None,
+) -> DeliverySettings:
+    try:
+        steps = leave_rules.parse_chain(chain)
+    except leave_rules.ChainInvalid:
+        raise ChainInvalidError from None
+    found, _created = DeliverySettings.objects.update_or_create(
+        project=project,
+        defaults={
+            "code_period": code_period,
+            "opens_before": opens_before,
+            "late_after": late_after,
+            "leave_chain": leave_rules.chain_json(steps),
+        },
+    )
+    project._delivery_settings = found
+    events.record(
+        action="delivery_settings_saved",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={
+            "code_period": code_period,
+            "opens_before": opens_before,
+            "late_after": late_after,
+            "chain": found.leave_chain,
+        },
+        request=request,
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class LessonData:
+    topic: str
+    starts_at: datetime
+    ends_at: datetime
+    cohort: Cohort | None = None
+    course: Course | None = None
+    trainer: str = ""
+    place: str = ""
+    online_url: str = ""
+
+
+def _apply(lesson: Lesson, data: LessonData) -> None:
+    lesson.topic = data.topic.strip()
+    lesson.starts_at = data.starts_at
+    lesson.ends_at = data.ends_at
+    lesson.cohort = data.cohort
+    lesson.course = data.course
+    lesson.trainer = data.trainer.strip()
+    lesson.place = data.place.strip()
+    lesson.online_url = data.online_url.strip()
+
+
+@transaction.atomic
+def create_lesson(*, project: Project, data: LessonData, actor, request=None) -> Lesson:
+    require_status(project, SCHEDULING)
+    lesson = Lesson(project=project, created_by=actor if getattr(actor, "pk", None) else None)
+    _apply(lesson, data)
+    lesson.full_clean(exclude=["project", "created_by"])
+    lesson.save()
+    events.record(
+        action="lesson_scheduled",
+        actor=actor,
+        target=lesson,
+        org_path=project.organiser.path,
+        changes={"topic": lesson.topic, "starts_at": lesson.starts_at.isoformat()},
+        request=request,
+    )
+    _inputs_changed(project)
+    return lesson
+
+
+@transaction.atomic
+def update_lesson(*, lesson: Lesson, data: LessonData, actor, request=None) -> Lesson:
+    lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
+    require_status(lesson.project, SCHEDULING)
+    if lesson.status != LessonStatus.SCHEDULED:
+        raise LessonClosedError
+    before = {
+        "topic": lesson.topic,
+        "starts_at": lesson.starts_at.isoformat(),
+        "ends_at": lesson.ends_at.isoformat(),
+    }
+    _apply(lesson, data)
+    lesson.full_clean(exclude=["project", "created_by"])
+    lesson.save()
+    after = {
+        "topic": lesson.topic,
+        "starts_at": lesson.starts_at.isoformat(),
+        "ends_at": lesson.ends_at.isoformat(),
+    }
+    events.record(
+        action="lesson_changed",
+        actor=actor,
+        target=lesson,
+        org_path=lesson.project.organiser.path,
+        changes=events.diff(before, after),
+        request=request,
+    )
+    _inputs_changed(lesson.project)
+    return lesson
+
+
+@transaction.atomic
+def cancel_lesson(*, lesson: Lesson, actor, reason: str = "", request=None) -> Lesson:
+    """A cancelled lesson counts for nobody; marks already taken are kept but no longer count."""
+    lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
+    require_status(lesson.project, SCHEDULING)
+    if lesson.status == LessonStatus.CANCELLED:
+        return lesson
+    lesson.status = LessonStatus.CANCELLED
+    lesson.save(update_fields=["status", "updated_at"])
+    events.record(
+        action="lesson_changed",
+        actor=actor,
+        target=lesson,
+        org_path=lesson.project.organiser.path,
+        changes={"status": ["scheduled", "cancelled"], **({"reason": reason} if reason else {})},
+        request=request,
+    )
+    _inputs_changed(lesson.project)
+    return lesson
+
+
+def trainees(lesson: Lesson) -> QuerySet[Enrolment]:
+    """The enrolled trainees a lesson is for: its class, or the whole project."""
+    queryset = Enrolment.objects.filter(project_id=lesson.project_id, status=EnrolmentStatus.ENROLLED)
+    if lesson.cohort_id:
+        queryset = queryset.filter(cohort_id=lesson.cohort_id)
+    return queryset
+
+
+def lessons_of(enrolment: Enrolment) -> QuerySet[Lesson]:
+    """The trainee's lessons, held or to come, cancelled ones left out."""
+    return (
+        Lesson.objects.filter(project_id=enrolment.project_id)
+        .exclude(status=LessonStatus.CANCELLED)
+        .filter(Q(cohort__isnull=True) | Q(cohort_id=enrolment.cohort_id))
+    )
+
+
+@transaction.atomic
+def close_lesson(*, lesson: Lesson, actor=None, now: datetime | None = None, request=None) -> int:
+    """Close a lesson: everyone not marked becomes absent. Returns how many were marked so.
+    Closing twice does nothing more."""
+    lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
+    if lesson.status != LessonStatus.SCHEDULED:
+        return 0
+    now = now or timezone.now()
+    marked = set(Attendance.objects.filter(lesson=lesson).values_list("enrolment_id", flat=True))
+    missing = [pk for pk in trainees(lesson).values_list("pk", flat=True) if pk not in marked]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                lesson=lesson,
+                enrolment_id=pk,
+                status=AttendanceStatus.ABSENT,
+                method=AttendanceMethod.CLOSING,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+            for pk in missing
+        ]
+    )
+    lesson.status = LessonStatus.CLOSED
+    lesson.closed_at = now
+    lesson.save(update_fields=["status", "closed_at", "updated_at"])
+    events.record(
+        action="lesson_closed",
+        actor=actor,
+        target=lesson,
+        org_path=lesson.project.organiser.path,
+        changes={"absent": len(missing)},
+        request=request,
+    )
+    if missing:
+        from peixun.delivery.services.attendance import warn_near_limit
+
+        warn_near_limit(lesson.project, missing)
+    _inputs_changed(lesson.project, missing or None)
+    return len(missing)
+
+
+def close_due_lessons(now: datetime | None = None) -> int:
+    """Close every lesson that has ended (run by `manage.py delivery_tick`); how many closed."""
+    now = now or timezone.now()
+    closed = 0
+    due = Lesson.objects.filter(status=LessonStatus.SCHEDULED, ends_at__lt=now, project__status__in=MARKING)
+    for lesson in due.order_by("ends_at", "pk"):
+        close_lesson(lesson=lesson, now=now)
+        closed += 1
+    return closed
+
+
+def close_all_lessons(project: Project, actor=None) -> int:
+    """Close every scheduled lesson of a project (when it moves to assessment)."""
+    count = 0
+    for lesson in Lesson.objects.filter(project=project, status=LessonStatus.SCHEDULED).order_by(
+        "starts_at", "pk"
+    ):
+        close_lesson(lesson=lesson, actor=actor)
+        count += 1
+    return count
+
+
+def _inputs_changed(project: Project, enrolment_ids=None) -> None:
+    from peixun.assessment.services import recompute
+
+    recompute(project=project, enrolment_ids=enrolment_ids)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from peixun.imports import views
+from peixun.imports.models import ImportKind
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("new/people/", views.upload, {"kind": ImportKind.PEOPLE}, name="upload-people"),
+    path("new/orgs/", views.upload, {"kind": ImportKind.ORGS}, name="upload-orgs"),
+    path("template/people.xlsx", views.template, {"kind": ImportKind.PEOPLE}, name="template-people"),
+    path("template/orgs.xlsx", views.template, {"kind": ImportKind.ORGS}, name="template-orgs"),
+    path("new/credits/", views.upload, {"kind": ImportKind.CREDITS}, name="upload-credits"),
+    path("template/credits.xlsx", views.template, {"kind": ImportKind.CREDITS}, name="template-credits"),
+    path("new/outside/", views.upload, {"kind": ImportKind.OUTSIDE}, name="upload-outside"),
+    path("template/outside.xlsx", views.template, {"kind": ImportKind.OUTSIDE}, name="template-outside"),
+    path("<int:pk>/", views.job_detail, name="detail"),
+    path("<int:pk>/apply/", views.job_apply, name="apply"),
+    path("<int:pk>/errors/", views.job_errors, name="errors"),
+]

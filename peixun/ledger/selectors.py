@@ -1,0 +1,236 @@
+"""Reads of the ledger: a person's standing (live, from their entries), and the compliance report
+of an org subtree (from the stored results and the rollups), scoped like everything else."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Substr
+from django.http import Http404
+from django.utils import timezone
+
+from peixun.core.fields import has_code
+from peixun.ledger.compliance import earned_from_entries, facts_of
+from peixun.ledger.models import ComplianceResult, CreditEntry
+from peixun.orgs.access import access_person, has_perm, path_in_scope
+from peixun.orgs.models import SEGMENT_LENGTH, Org, Person
+from peixun.policies.models import PolicyVersion
+from peixun.policies.rules import Earned, Evaluator, Result, period_containing
+from peixun.policies.rules.engine import selects
+from peixun.policies.selectors import Governance
+
+
+def access_hours_person(user, pk: int, perm: str = "ledger.view") -> Person:
+    """The person whose hours the user may see: in their `perm` subtree, or themselves."""
+    if user.is_authenticated and user.person_id == pk and perm == "ledger.view":
+        return Person.objects.select_related("org").get(pk=pk)
+    if not has_perm(user, perm):
+        raise Http404
+    return access_person(user, pk, perm=perm)
+
+
+def access_entry(user, pk: int) -> CreditEntry:
+    """An entry the user may reverse (ledger.grant over the person's org), else 404."""
+    entry = CreditEntry.objects.select_related("person__org").filter(pk=pk).first()
+    if entry is None or not path_in_scope(user, "ledger.grant", entry.person.org.path):
+        raise Http404
+    return entry
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's hours and where they stand today under the version that governs them."""
+
+    person: Person
+    version: PolicyVersion | None
+    result: Result | None
+    entries: list[CreditEntry]
+
+    @property
+    def missing(self) -> list[str]:
+        """What is still missing, in words (the failing lines' messages)."""
+        return [line.message for line in self.result.lines if not line.ok] if self.result else []
+
+
+def standing(person: Person, as_of: date | None = None) -> Standing:
+    as_of = as_of or timezone.localdate()
+    version = Governance(as_of).version_for(person.org.path)
+    entries = list(
+        CreditEntry.objects.filter(person=person)
+        .select_related("reverses", "author")
+        .prefetch_related("reversal")
+        .order_by("-earned_on", "-id")
+    )
+    result = None
+    if version is not None:
+        result = Evaluator(version.rules).evaluate(facts_of(person), earned_from_entries(entries), as_of)
+    return Standing(person=person, version=version, result=result, entries=entries)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An open training the teacher may enrol in, and the missing requirements it would count toward."""
+
+    project: object
+    counts_toward: list[str]
+
+
+def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
+    """Open projects the teacher is eligible for and not enrolled in whose hours would count toward
+    a requirement they have not met yet (those serving named requirements first)."""
+    result = standing.result
+    if result is None or result.compliant:
+        return []
+    from peixun.training.selectors import ProjectFilter, teacher_projects
+
+    short = set(result.short_rules)
+    failing = [rule for rule in standing.version.rules.rules if rule.id in short]
+    found = []
+    for row in teacher_projects(user, ProjectFilter()):
+        if not (row.decision.eligible and row.open_now and row.enrolment is None):
+            continue
+        project = row.project
+        hours = Earned(
+            on=timezone.localdate(),
+            hours=project.hours_credited,
+            category=project.category,
+            level=project.level,
+            mode=project.mode,
+            tags=frozenset(project.tags),
+            credit_class=project.credit_class,
+            source="project",
+        )
+        labels = [rule.label for rule in failing if selects(rule, hours)]
+        if labels or "total" in short:
+            found.append(Suggestion(project, labels))
+    found.sort(key=lambda item: -len(item.counts_toward))
+    return found[:limit]
+
+
+# --- The compliance report -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    org: Org
+    rule: str = ""
+    status: str = "short"  # short, compliant, all
+
+
+def results_in(org: Org) -> QuerySet[ComplianceResult]:
+    return ComplianceResult.objects.filter(org_path__startswith=org.path)
+
+
+def figures(org: Org) -> tuple[dict, dict]:
+    """The subtree's headline counts and its hours by category and by level, in one aggregate
+    over the stored results (and one count of the people)."""
+    people = Person.objects.filter(org__path__startswith=org.path).count()
+    counts = results_in(org).aggregate(
+        governed=Count("pk"),
+        compliant=Count("pk", filter=Q(compliant=True)),
+        exempt=Count("pk", filter=Q(exempt=True)),
+        shortfall=Sum("shortfall_hours"),
+        **{name: Sum(name) for name in ComplianceResult.KIND_FIELDS},
+    )
+    return _summary(people, counts), _hours(org, counts)
+
+
+def _summary(people: int, counts: dict) -> dict:
+    governed = counts["governed"]
+    compliant = counts["compliant"]
+    return {
+        "people": people,
+        "governed": governed,
+        "ungoverned": people - governed,
+        "compliant": compliant,
+        "short": governed - compliant,
+        "exempt": counts["exempt"],
+        "shortfall": counts["shortfall"] or 0,
+        "rate": round(compliant * 100 / governed, 1) if governed else None,
+    }
+
+
+def by_child(org: Org) -> list[dict]:
+    """Per child org (school, town, county): people with a result, compliant, short, rate.
+
+    One GROUP BY over the child's path segment, so the cost does not grow with the number of
+    children; orgs are then named in one query."""
+    start = len(org.path) + 1
+    rows = (
+        results_in(org)
+        .exclude(org_path=org.path)
+        .annotate(child=Cast(Substr("org_path", start, SEGMENT_LENGTH - 1), IntegerField()))
+        .values("child")
+        .annotate(governed=Count("pk"), compliant=Count("pk", filter=Q(compliant=True)))
+        .order_by()
+    )
+    counts = {row["child"]: row for row in rows}
+    children = Org.objects.filter(parent=org).order_by("name")
+    table = []
+    for child in children:
+        row = counts.get(child.pk, {"governed": 0, "compliant": 0})
+        governed, compliant = row["governed"], row["compliant"]
+        table.append(
+            {
+                "org": child,
+                "governed": governed,
+                "compliant": compliant,
+                "short": governed - compliant,
+                "rate": round(compliant * 100 / governed, 1) if governed else None,
+            }
+        )
+    table.sort(key=lambda item: (item["rate"] if item["rate"] is not None else 101, item["org"].name))
+    return table
+
+
+def by_rule(org: Org) -> list[dict]:
+    """How many people are short on each rule (from the stored results' short rules)."""
+    counts: Counter[str] = Counter()
+    for short_rules in results_in(org).filter(compliant=False).values_list("short_rules", flat=True):
+        counts.update(short_rules)
+    labels = rule_labels(org)
+    return [
+        {"rule": rule, "label": labels.get(rule, rule), "short": count}
+        for rule, count in counts.most_common()
+    ]
+
+
+def rule_labels(org: Org) -> dict[str, str]:
+    """Rule id → label, over the versions that govern the subtree today (and the total line)."""
+    labels = {"total": "总学时"}
+    for version in Governance(timezone.localdate()).versions:
+        if version.policy.org.path.startswith(org.path) or org.path.startswith(version.policy.org.path):
+            labels.update({rule.id: rule.label for rule in version.rules.rules})
+    return labels
+
+
+def people_results(filters: ReportFilter) -> QuerySet[ComplianceResult]:
+    queryset = results_in(filters.org).select_related("person__org")
+    if filters.status == "short":
+        queryset = queryset.filter(compliant=False)
+    elif filters.status == "compliant":
+        queryset = queryset.filter(compliant=True)
+    if filters.rule:
+        queryset = queryset.filter(has_code("short_rules", filters.rule))
+    return queryset.order_by("-shortfall_hours", "person__name_pinyin", "person_id")
+
+
+def _hours(org: Org, sums: dict) -> dict:
+    """Hours earned in each person's current period, by category and by level; the period shown
+    is that of the policy governing `org`."""
+    today = timezone.localdate()
+    version = Governance(today).version_for(org.path)
+    period = period_containing(version.rules.period, today) if version is not None else None
+    by_category: dict[str, Decimal] = {}
+    by_level: dict[str, Decimal] = {}
+    for name, (axis, code) in ComplianceResult.KIND_FIELDS.items():
+        if sums[name]:
+            (by_category if axis == "category" else by_level)[code] = sums[name]
+    return {
+        "start": period.start if period else None,
+        "end": period.end if period else None,
+        "category": by_category,
+        "level": by_level,
+    }

@@ -1,0 +1,208 @@
+"""Writes to the ledger: the one posting service every module that grants hours uses, and the one
+helper that reverses an entry.
+
+`post_credit` is idempotent by its key: a retried or concurrent posting with the same key returns
+the entry already there and writes nothing (the key is unique in the database; the insert runs in
+a savepoint and a conflict is answered with the existing row). The person's row is locked first
+(on PostgreSQL), so postings for one person queue and each refreshes their compliance with every
+earlier posting in view. Lock order, for any service posting for several people: persons by
+primary key.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from peixun.audit import events
+from peixun.ledger import compliance
+from peixun.ledger.exceptions import (
+    FutureDateError,
+    InvalidHoursError,
+    NotReversibleError,
+    ReasonRequiredError,
+    UnknownCodeError,
+)
+from peixun.ledger.models import Category, CreditClass, CreditEntry, Level, Mode, RecomputeRun, Source
+from peixun.orgs.models import Person
+
+TAG_MAX = 40
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry: CreditEntry
+    created: bool
+
+
+def _hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidHoursError from None
+    if (
+        not hours.is_finite()
+        or hours == 0
+        or (hours * 2) != (hours * 2).to_integral_value()
+        or abs(hours) >= 10000
+    ):
+        raise InvalidHoursError
+    return hours.quantize(Decimal("0.1"))
+
+
+def _check_code(field: str, value: str, choices) -> None:
+    if value not in choices.values:
+        raise UnknownCodeError(field=field, value=value)
+
+
+def _tags(tags) -> list[str]:
+    cleaned = sorted({str(tag).strip() for tag in tags or () if str(tag).strip()})
+    for tag in cleaned:
+        if len(tag) > TAG_MAX or not tag.replace("_", "").isalnum() or not tag.isascii() or "," in tag:
+            raise UnknownCodeError(field="tag", value=tag)
+    return cleaned
+
+
+def _lock(person: Person) -> None:
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+
+
+@transaction.atomic
+def post_credit(
+    *,
+    person: Person,
+    hours,
+    category: str,
+    level: str,
+    mode: str,
+    earned_on: date,
+    source: str,
+    title: str,
+    idempotency_key: str,
+    tags=(),
+    credit_class: str = "A",
+    source_ref: str = "",
+    organiser: str = "",
+    reason: str = "",
+    author=None,
+    refresh: bool = True,
+    audit: bool = False,
+    request=None,
+) -> Posted:
+    """Post hours to a person's ledger, once per idempotency key.
+
+    Validates (non-zero 0.5 steps, known codes, not dated in the future, a reason for an
+    adjustment), locks the person, inserts the entry, adds it to the rollups and — unless the
+    caller refreshes many people itself (`refresh=False`) — re-evaluates the person. Manual
+    grants and adjustments are also written to the audit log (`audit=True`); every entry is its
+    own record of who posted what and when."""
+    amount = _hours(hours)
+    for field, value, choices in (
+        ("category", category, Category),
+        ("level", level, Level),
+        ("mode", mode, Mode),
+        ("credit_class", credit_class, CreditClass),
+        ("source", source, Source),
+    ):
+        _check_code(field, value, choices)
+    if earned_on > timezone.localdate():
+        raise FutureDateError
+    if source == Source.ADJUSTMENT and not reason.strip():
+        raise ReasonRequiredError
+    _lock(person)
+    entry = CreditEntry(
+        person=person,
+        hours=amount,
+        category=category,
+        tags=_tags(tags),
+        level=level,
+        mode=mode,
+        credit_class=credit_class,
+        earned_on=earned_on,
+        source=source,
+        source_ref=source_ref[:100],
+        title=title.strip()[:200],
+        organiser=organiser.strip()[:200],
+        idempotency_key=idempotency_key,
+        author=author if author is not None and author.is_authenticated else None,
+        reason=reason.strip(),
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        existing = CreditEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return Posted(existing, created=False)
+    compliance.add_to_rollups(entry)
+    if audit:
+        events.record(
+            action="credit_posted",
+            actor=author,
+            target=entry,
+            org_path=person.org.path,
+            request=request,
+            changes={"person": person.pk, "hours": str(amount), "source": source, "reason": entry.reason},
+        )
+    if refresh:
+        compliance.refresh([person.pk])
+    return Posted(entry, created=True)
+
+
+@transaction.atomic
+def reverse_entry(*, entry: CreditEntry, author, reason: str, request=None) -> CreditEntry:
+    """Post the reversal of an entry: the same attributes, the opposite hours, the reason. An entry
+    is reversed at most once and a reversal is not itself reversed (post a new entry instead)."""
+    if not reason.strip():
+        raise ReasonRequiredError
+    if entry.is_reversal or CreditEntry.objects.filter(reverses=entry).exists():
+        raise NotReversibleError
+    person = entry.person
+    _lock(person)
+    reversal = CreditEntry(
+        person=person,
+        hours=-entry.hours,
+        category=entry.category,
+        tags=entry.tags,
+        level=entry.level,
+        mode=entry.mode,
+        credit_class=entry.credit_class,
+        earned_on=entry.earned_on,
+        source=entry.source,
+        source_ref=entry.source_ref,
+        title=entry.title,
+        organiser=entry.organiser,
+        idempotency_key=f"reversal:{entry.pk}",
+        author=author if author is not None and author.is_authenticated else None,
+        reason=reason.strip(),
+        reverses=entry,
+    )
+    try:
+        with transaction.atomic():
+            reversal.save()
+    except IntegrityError:
+        raise NotReversibleError from None
+    compliance.add_to_rollups(reversal)
+    events.record(
+        action="credit_reversed",
+        actor=author,
+        target=entry,
+        org_path=person.org.path,
+        request=request,
+        changes={"person": person.pk, "hours": str(reversal.hours), "reason": reversal.reason},
+    )
+    compliance.refresh([person.pk])
+    return reversal
+
+
+def start_recompute(*, org=None, actor=None) -> RecomputeRun:
+    """Queue a rebuild of the rollups and results under `org` (everyone for None)."""
+    from peixun.ledger import tasks
+
+    run = RecomputeRun.objects.create(org=org, started_by=actor if actor and actor.is_authenticated else None)
+    tasks.recompute.enqueue(run.pk)
+    run.refresh_from_db()
+    return run

@@ -1,0 +1,73 @@
+"""In a browser: a teacher on a phone reads what is still missing and downloads the transcript; a
+county admin writes a draft policy (fixing the field the page points at), tries it with a what-if
+run, adopts it, and reads the compliance report with its charts — without a CSP error."""
+
+import io
+
+from openpyxl import load_workbook
+
+from peixun.policies.rules.presets import preset_text
+from peixun.testing.browser import csp_refusals, needs_chromium, new_page
+from peixun.testing.factories import PASSWORD, adopt_preset, give_hours
+from peixun.testing.personas import build_world
+from peixun.testing.screenshots import sign_in
+
+pytestmark = needs_chromium
+
+
+def test_a_teacher_on_a_phone_sees_what_is_missing_and_downloads_the_transcript(live_server, browser):
+    world = build_world()
+    adopt_preset(world.city)
+    give_hours(
+        world.teacher_a1,
+        60,
+        "k1",
+        category="ethics_literacy",
+        level="city",
+        mode="concentrated",
+        source="project",
+        title="师德专题培训",
+        tags=["ethics"],
+    )
+    page = new_page(browser, width=390, language="zh-hans")
+    sign_in(page, live_server.url, "teacher_a1", PASSWORD)
+    page.goto(f"{live_server.url}/hours/")
+    missing = page.locator("[data-testid=missing]")
+    assert "总学时还差 300.0 学时" in missing.inner_text()
+    assert "师德专题培训" in page.locator("[data-testid=entries]").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    with page.expect_download() as download:
+        page.click("a[href$='transcript.xlsx']")
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book["学时记录"]["B2"].value == "师德专题培训"
+    assert csp_refusals(page) == []
+
+
+def test_a_county_admin_drafts_tries_and_adopts_a_policy_then_reads_the_report(live_server, browser):
+    world = build_world()
+    adopt_preset(world.city, "annual-60")
+    page = new_page(browser, width=1366, language="en")
+    sign_in(page, live_server.url, "county_admin", PASSWORD)
+    page.goto(f"{live_server.url}/policies/new/?preset=five-year-360-county180")
+    text = preset_text("five-year-360-county180").replace("level_at_least: county", "level_at_least: town")
+    page.fill("textarea[name=text]", text)
+    page.fill("input[name=effective_from]", "2026-01-01")
+    page.click("[data-testid=save]")
+    problems = page.locator("[data-testid=problems]")
+    assert "rules[0].select.level_at_least" in problems.inner_text()
+    page.fill("textarea[name=text]", text.replace("level_at_least: town", "level_at_least: county"))
+    page.click("[data-testid=save]")
+    page.wait_for_url("**/policies/versions/*/")
+    page.click("[data-testid=what-if]")
+    page.wait_for_url("**/policies/what-if/*/")
+    summary = page.locator("[data-testid=what-if-summary]")
+    summary.wait_for()
+    assert "Would be short" in summary.inner_text()
+    page.go_back()
+    page.click("[data-testid=adopt]")
+    page.wait_for_load_state("networkidle")
+    assert "The policy is adopted" in page.content()
+    page.goto(f"{live_server.url}/hours/compliance/")
+    page.locator(".chart svg").first.wait_for()
+    assert page.locator("[data-testid=summary]").inner_text().count("2") >= 1
+    assert csp_refusals(page) == []

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from peixun.ledger import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("", views.my_hours, name="mine"),
+    path("transcript.xlsx", views.my_transcript, name="mine-transcript"),
+    path("people/<int:pk>/", views.person_hours, name="person"),
+    path("people/<int:pk>/transcript.xlsx", views.person_transcript, name="person-transcript"),
+    path("people/<int:pk>/grant/", views.grant, name="grant"),
+    path("entries/<int:pk>/reverse/", views.reverse_entry, name="reverse"),
+    path("compliance/", views.compliance_report, name="compliance"),
+    path("compliance/export.xlsx", views.compliance_export, name="compliance-export"),
+    path("compliance/recompute/", views.recompute, name="recompute"),
+    path("compliance/recompute/<int:pk>/", views.recompute_run, name="recompute-run"),
+]

@@ -1,0 +1,267 @@
+"""Pages of the ledger: 我的学时 (a teacher's hours and what is still missing), a person's hours for
+staff with manual grants and reversals, the transcript download, and the compliance report with
+its drill-down, charts and export."""
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peixun.core.exceptions import DomainError
+from peixun.core.pagination import CappedPaginator
+from peixun.ledger import exports, selectors, services
+from peixun.ledger.forms import GrantForm, ReportFilterForm, ReverseForm
+from peixun.ledger.models import Category, Level, RecomputeRun
+from peixun.orgs.access import access_org, has_perm, path_in_scope, require_perm, scope_paths
+from peixun.orgs.models import Org, Person
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PEOPLE_PER_PAGE = 50
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- A person's hours ------------------------------------------------------------------------------
+
+
+def _hours_page(request: HttpRequest, person: Person, *, own: bool, grant_form=None, status: int = 200):
+    standing = selectors.standing(person)
+    can_grant = not own and path_in_scope(request.user, "ledger.grant", person.org.path)
+    if can_grant and grant_form is None:
+        grant_form = GrantForm(initial={"earned_on": timezone.localdate()})
+    context = {
+        "person": person,
+        "standing": standing,
+        "result": standing.result,
+        "own": own,
+        "can_grant": can_grant,
+        "grant_form": grant_form,
+        "grant_token": uuid.uuid4().hex,
+        "reverse_form": ReverseForm(),
+        "suggestions": selectors.suggestions(request.user, standing) if own else [],
+        "transcript_url": reverse("ledger:mine-transcript")
+        if own
+        else reverse("ledger:person-transcript", args=[person.pk]),
+    }
+    return render(request, "ledger/hours.html", context, status=status)
+
+
+@login_required
+@require_GET
+def my_hours(request: HttpRequest) -> HttpResponse:
+    if request.user.person_id is None:
+        return render(request, "ledger/hours.html", {"unlinked": True, "own": True})
+    person = Person.objects.select_related("org").get(pk=request.user.person_id)
+    return _hours_page(request, person, own=True)
+
+
+@login_required
+@require_GET
+def person_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.person_id != pk:
+        require_perm(request, "ledger.view")
+    person = selectors.access_hours_person(request.user, pk)
+    return _hours_page(request, person, own=request.user.person_id == pk)
+
+
+@login_required
+@require_GET
+def my_transcript(request: HttpRequest) -> HttpResponse:
+    if request.user.person_id is None:
+        return redirect("ledger:mine")
+    person = Person.objects.select_related("org").get(pk=request.user.person_id)
+    return _xlsx(
+        exports.transcript(selectors.standing(person)), f"transcript-{timezone.localdate():%Y%m%d}.xlsx"
+    )
+
+
+@login_required
+@require_GET
+def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.person_id != pk:
+        require_perm(request, "ledger.view")
+    person = selectors.access_hours_person(request.user, pk)
+    return _xlsx(exports.transcript(selectors.standing(person)), f"transcript-{person.pk}.xlsx")
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "ledger.grant")
+    person = selectors.access_hours_person(request.user, pk, perm="ledger.grant")
+    form = GrantForm(request.POST)
+    if not form.is_valid():
+        return _hours_page(request, person, own=False, grant_form=form, status=400)
+    data = form.cleaned_data
+    # The form's token makes a double submit one posting.
+    token = request.POST.get("token", "")[:64] or uuid.uuid4().hex
+    try:
+        posted = services.post_credit(
+            person=person,
+            hours=data["hours"],
+            category=data["category"],
+            tags=form.tag_list(),
+            level=data["level"],
+            mode=data["mode"],
+            credit_class=data["credit_class"],
+            earned_on=data["earned_on"],
+            source=data["source"],
+            source_ref=f"manual:{request.user.pk}",
+            title=data["title"],
+            organiser=data["organiser"],
+            reason=data["reason"],
+            idempotency_key=f"manual:{token}",
+            author=request.user,
+            audit=True,
+            request=request,
+        )
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return _hours_page(request, person, own=False, grant_form=form, status=400)
+    if posted.created:
+        messages.success(request, _("The hours have been recorded."))
+    return redirect("ledger:person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "ledger.grant")
+    entry = selectors.access_entry(request.user, pk)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for an adjustment or a reversal."))
+    else:
+        try:
+            services.reverse_entry(
+                entry=entry, author=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The entry has been reversed."))
+    return redirect("ledger:person", pk=entry.person_id)
+
+
+# --- The compliance report -------------------------------------------------------------------------
+
+
+def _report_org(request: HttpRequest, org_pk: int | None) -> Org:
+    if org_pk:
+        return access_org(request.user, org_pk, perm="compliance.view")
+    paths = scope_paths(request.user, "compliance.view")
+    return Org.objects.filter(path=paths[0]).get()
+
+
+def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilter, dict]:
+    values = ReportFilterForm(request.GET).cleaned()
+    org = _report_org(request, values.get("org"))
+    filters = selectors.ReportFilter(
+        org=org, rule=values.get("rule") or "", status=values.get("status") or "short"
+    )
+    link = {
+        key: value
+        for key, value in (("org", org.pk), ("rule", filters.rule), ("status", filters.status))
+        if value
+    }
+    return filters, link
+
+
+def _chart_data(org: Org, children: list[dict], hours: dict) -> dict:
+    category_labels, level_labels = dict(Category.choices), dict(Level.choices)
+    return {
+        "completion": {
+            "labels": [item["org"].name for item in children if item["governed"]],
+            "values": [item["rate"] for item in children if item["governed"]],
+            "name": _("Share compliant (%)"),
+        },
+        "category": [
+            {"name": str(category_labels.get(code, code)), "value": float(total)}
+            for code, total in hours["category"].items()
+        ],
+        "level": [
+            {"name": str(level_labels.get(code, code)), "value": float(total)}
+            for code, total in hours["level"].items()
+        ],
+    }
+
+
+@login_required
+@require_GET
+def compliance_report(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "compliance.view")
+    filters, link = _report_filters(request)
+    org = filters.org
+    children = selectors.by_child(org)
+    summary, hours = selectors.figures(org)
+    paginator = CappedPaginator(selectors.people_results(filters), PEOPLE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    labels = selectors.rule_labels(org)
+    for item in page.object_list:
+        item.short_labels = [labels.get(rule, rule) for rule in item.short_rules]
+    ancestors = [
+        ancestor
+        for ancestor in org.ancestors()
+        if ancestor.pk != org.pk and path_in_scope(request.user, "compliance.view", ancestor.path)
+    ]
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "filters": filters,
+        "summary": summary,
+        "children": children,
+        "rules": selectors.by_rule(org),
+        "page": page,
+        "paginator": paginator,
+        "hours": hours,
+        "chart_data": _chart_data(org, children, hours),
+        "link_query": urlencode(link),
+        "status_choices": ReportFilterForm.base_fields["status"].choices,
+        "can_recompute": has_perm(request.user, "policies.manage"),
+        "last_run": RecomputeRun.objects.filter(org=org).first(),
+    }
+    if request.htmx and request.htmx.target == "people":
+        return render(request, "ledger/compliance.html#people", context)
+    return render(request, "ledger/compliance.html", context)
+
+
+@login_required
+@require_GET
+def compliance_export(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "compliance.view")
+    filters, _link = _report_filters(request)
+    content = exports.compliance_workbook(filters, selectors.rule_labels(filters.org))
+    return _xlsx(content, f"compliance-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "policies.manage")
+    org = access_org(request.user, int(request.POST.get("org") or 0), perm="policies.manage")
+    run = services.start_recompute(org=org, actor=request.user)
+    return redirect("ledger:recompute-run", pk=run.pk)
+
+
+@login_required
+@require_GET
+def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "compliance.view")
+    run = RecomputeRun.objects.select_related("org").filter(pk=pk).first()
+    if run is None or run.org is None or not path_in_scope(request.user, "compliance.view", run.org.path):
+        raise Http404
+    context = {"run": run, "report_url": f"{reverse('ledger:compliance')}?{urlencode({'org': run.org_id})}"}
+    if request.htmx:
+        return render(request, "ledger/recompute_run.html#run-status", context)
+    return render(request, "ledger/recompute_run.html", context)

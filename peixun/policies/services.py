@@ -1,0 +1,128 @@
+"""Writes for policies: create a policy with its first draft, save a draft, adopt a version (which
+queues the recompute of everyone it governs) and start a what-if run. Every change is audited."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from peixun.audit import events
+from peixun.orgs.models import Org
+from peixun.policies.exceptions import InvalidDocumentError, NotDraftError, OverlapError
+from peixun.policies.models import Policy, PolicyVersion, VersionStatus, WhatIfRun
+from peixun.policies.rules import PolicyInvalid, parse_policy
+
+
+def resolve(text: str) -> dict:
+    """The resolved policy (presets merged) as JSON data, or InvalidDocumentError."""
+    try:
+        return parse_policy(text).model_dump(mode="json")
+    except PolicyInvalid as invalid:
+        raise InvalidDocumentError(invalid.problems) from None
+
+
+@transaction.atomic
+def create_policy(
+    *, org: Org, text: str, effective_from: date, actor, note: str = "", request=None
+) -> PolicyVersion:
+    """A new policy bound to `org`, from a document, as draft version 1. The document's `code`
+    and `name` name the policy; a second policy with the same code on the same org is refused."""
+    resolved = resolve(text)
+    policy, created = Policy.objects.get_or_create(
+        org=org, code=resolved["code"], defaults={"name": resolved["name"], "created_by": actor}
+    )
+    number = (policy.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    version = PolicyVersion.objects.create(
+        policy=policy,
+        number=number,
+        text=text,
+        resolved=resolved,
+        effective_from=effective_from,
+        note=note,
+        created_by=actor,
+    )
+    _audit("policy_saved", actor, version, request, {"number": number, "created": created})
+    return version
+
+
+@transaction.atomic
+def save_draft(
+    *, version: PolicyVersion, text: str, effective_from: date, actor, note: str = "", request=None
+) -> PolicyVersion:
+    """Change a draft's document or start date; an adopted version is frozen."""
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise NotDraftError
+    resolved = resolve(text)
+    before = {"effective_from": version.effective_from.isoformat(), "text_length": len(version.text)}
+    version.text, version.resolved, version.effective_from, version.note = (
+        text,
+        resolved,
+        effective_from,
+        note,
+    )
+    version.policy.name = resolved["name"]
+    version.save(update_fields=["text", "resolved", "effective_from", "note"])
+    version.policy.save(update_fields=["name"])
+    after = {"effective_from": effective_from.isoformat(), "text_length": len(text)}
+    _audit("policy_saved", actor, version, request, events.diff(before, after))
+    return version
+
+
+@transaction.atomic
+def new_draft(*, policy: Policy, actor, request=None) -> PolicyVersion:
+    """A new draft starting from the policy's latest version text (to change an adopted policy)."""
+    latest = policy.versions.order_by("-number").first()
+    text = latest.text if latest else ""
+    start = max(timezone.localdate(), (latest.effective_from + timedelta(days=1)) if latest else date.min)
+    return create_policy(org=policy.org, text=text, effective_from=start, actor=actor, request=request)
+
+
+@transaction.atomic
+def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
+    """Put a draft in force from its start date. The policy's version in force until then ends the
+    day before; a version starting on or after that day is refused (versions never overlap).
+    Queues the recompute of the people under the policy's org once committed."""
+    version = PolicyVersion.objects.select_for_update().select_related("policy__org").get(pk=version.pk)
+    if not version.is_draft:
+        raise NotDraftError
+    adopted = PolicyVersion.objects.select_for_update().filter(
+        policy=version.policy, status=VersionStatus.ADOPTED
+    )
+    clash = adopted.filter(effective_from__gte=version.effective_from).order_by("effective_from").first()
+    if clash is not None:
+        raise OverlapError(day=clash.effective_from.isoformat())
+    adopted.filter(Q(effective_until__isnull=True) | Q(effective_until__gte=version.effective_from)).update(
+        effective_until=version.effective_from - timedelta(days=1)
+    )
+    version.status = VersionStatus.ADOPTED
+    version.adopted_by = actor
+    version.adopted_at = timezone.now()
+    version.save(update_fields=["status", "adopted_by", "adopted_at"])
+    _audit("policy_adopted", actor, version, request, {"effective_from": version.effective_from.isoformat()})
+
+    from peixun.ledger.services import start_recompute
+
+    transaction.on_commit(lambda: start_recompute(org=version.policy.org, actor=actor))
+    return version
+
+
+def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> WhatIfRun:
+    from peixun.policies import tasks
+
+    run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, started_by=actor)
+    tasks.run_what_if.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _audit(action: str, actor, version: PolicyVersion, request, changes: dict) -> None:
+    events.record(
+        action=action,
+        actor=actor,
+        target=version,
+        org_path=version.policy.org.path,
+        request=request,
+        changes={"policy": version.policy.code, "version": version.number, **changes},
+    )

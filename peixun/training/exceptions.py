@@ -1,0 +1,106 @@
+"""Why a training action was refused: one `DomainError` per case, with a machine code (for the API
+and the tests) and a message for the person (translated when shown)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from peixun.core.exceptions import DomainError
+
+
+class TransitionNotAllowedError(DomainError):
+    code = "transition_not_allowed"
+    message = _("This project cannot make that move from its current state.")
+
+
+class ReasonRequiredError(DomainError):
+    code = "reason_required"
+    message = _("Give a reason.")
+    status = 400
+
+
+class ProjectIncompleteError(DomainError):
+    code = "project_incomplete"
+    message = _("The project is not complete: %(missing)s.")
+    status = 400
+
+
+class ProjectNotEditableError(DomainError):
+    code = "project_not_editable"
+    message = _("Only a draft or a rejected project can be edited.")
+
+
+class EnrolmentClosedError(DomainError):
+    code = "enrolment_closed"
+    message = _("Enrolment for this project is not open.")
+
+
+class WrongEnrolmentModeError(DomainError):
+    code = "wrong_enrolment_mode"
+    message = _("This project does not take enrolments that way.")
+
+
+class NotEligibleError(DomainError):
+    code = "not_eligible"
+    message = _("You are not eligible for this project.")
+    status = 403
+
+    def __init__(self, reasons=(), **params) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(**params)
+
+
+class AlreadyEnrolledError(DomainError):
+    code = "already_enrolled"
+    message = _("Already enrolled in this project.")
+
+
+class ProjectFullError(DomainError):
+    code = "project_full"
+    message = _("The project is full.")
+
+
+class QuotaFullError(DomainError):
+    code = "quota_full"
+    message = _("The school has used its quota for this project.")
+
+
+class NoPersonError(DomainError):
+    code = "no_person"
+    message = _("This account is not linked to a teacher's record.")
+    status = 400
+
+
+class InvalidEnrolmentStateError(DomainError):
+    code = "invalid_enrolment_state"
+    message = _("This enrolment cannot do that in its current state.")
+
+
+class SubjectRequiredError(DomainError):
+    code = "subject_required"
+    message = _("Choose the one subject you enrol in.")
+    status = 400
+
+
+class CapacityTooSmallError(DomainError):
+    code = "capacity_too_small"
+    message = _("%(eligible)s people are eligible but only %(places)s places are free.")
+
+
+class LotteryAlreadyDrawnError(DomainError):
+    code = "lottery_drawn"
+    message = _("The lottery for this project has already been drawn.")
+
+
+class ExemptionNotAllowedError(DomainError):
+    code = "exemption_not_allowed"
+    message = _("Exemptions can be asked for only from a mandatory enrolment, once at a time.")
+
+
+class QuotaError(DomainError):
+    code = "quota_invalid"
+    message = _("The quotas add up to %(total)s, more than the capacity of %(capacity)s.")
+    status = 400
+
+
+class CodeNotAvailableError(DomainError):
+    code = "code_not_available"
+    message = _("This learning code cannot be given to this person.")

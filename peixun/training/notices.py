@@ -1,0 +1,45 @@
+"""In-app notices: each kind's message, filled in with the notice's parameters when shown, so a
+notice reads in the reader's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "project_submitted": _("%(title)s was submitted for approval."),
+    "project_approved": _("%(title)s was approved."),
+    "project_rejected": _("%(title)s was sent back: %(reason)s"),
+    "project_published": _("%(title)s was published."),
+    "project_cancelled": _("%(title)s was cancelled: %(reason)s"),
+    "enrolment_waiting": _("%(name)s's enrolment in %(title)s waits for your approval."),
+    "enrolment_approved": _("Your enrolment in %(title)s was approved."),
+    "enrolment_rejected": _("Your enrolment in %(title)s was not approved."),
+    "nominated": _("Your school nominated you for %(title)s: confirm or decline."),
+    "place_offered": _("A place in %(title)s is yours if you confirm by %(deadline)s."),
+    "promoted": _("You moved from the waitlist into %(title)s."),
+    "offer_expired": _("Your offered place in %(title)s expired."),
+    "lottery_won": _("You were drawn for %(title)s."),
+    "lottery_waitlisted": _("You were not drawn for %(title)s and are on its waitlist (number %(rank)s)."),
+    "lottery_not_drawn": _("You were not drawn for %(title)s."),
+    "mandatory_enrolled": _("You are enrolled in %(title)s, which is mandatory for you."),
+    "exemption_waiting": _("An exemption request for %(name)s in %(title)s waits for your decision."),
+    "exemption_approved": _("Your exemption from %(title)s was approved."),
+    "exemption_rejected": _("Your exemption from %(title)s was not approved."),
+    # Delivery and assessment (peixun.delivery, peixun.assessment)
+    "absence_warning": _(
+        "%(title)s: you have missed %(absences)s of %(planned)s lessons. One more absence fails the training."
+    ),
+    "leave_waiting": _("%(name)s's leave request in %(title)s waits for your decision."),
+    "leave_approved": _("Your leave request in %(title)s was approved."),
+    "leave_rejected": _("Your leave request in %(title)s was not approved: %(reason)s"),
+    "objection_raised": _("An objection was raised to the excellent-trainee list of %(title)s."),
+    "excellent_trainee": _("You are an excellent trainee of %(title)s."),
+}
+
+
+def render(kind: str, params: dict) -> str:
+    message = MESSAGES.get(kind)
+    if message is None:
+        return kind
+    try:
+        return str(message) % {key: value for key, value in (params or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return str(message)

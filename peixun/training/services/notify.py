@@ -1,0 +1,78 @@
+"""Who gets an in-app notice, and writing them (in the caller's transaction, so a notice exists
+exactly when the change it reports does)."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+
+from peixun.orgs.access import PERMISSIONS
+from peixun.orgs.models import Person, RoleGrant, ancestor_paths
+from peixun.training.models import Notice, Project
+
+
+def holders(perm: str, over_path: str) -> list[int]:
+    """Accounts holding `perm` over the org at `over_path` (a grant on it or an ancestor)."""
+    return list(
+        RoleGrant.objects.filter(
+            role__in=PERMISSIONS[perm], org__path__in=ancestor_paths(over_path), user__is_active=True
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def accounts_of(people: Iterable[Person | int]) -> list[int]:
+    ids = [p if isinstance(p, int) else p.pk for p in people]
+    return list(
+        get_user_model().objects.filter(person_id__in=ids, is_active=True).values_list("id", flat=True)
+    )
+
+
+def project_url(project: Project) -> str:
+    return reverse("training:project-detail", args=[project.pk])
+
+
+def send(
+    user_ids: Iterable[int], kind: str, *, project: Project | None = None, url: str = "", **params
+) -> int:
+    """One notice per account (duplicates dropped)."""
+    ids = list(dict.fromkeys(user_ids))
+    if project is not None:
+        params.setdefault("title", project.title)
+        url = url or project_url(project)
+    Notice.objects.bulk_create(
+        [Notice(user_id=user_id, kind=kind, params=params, project=project, url=url) for user_id in ids]
+    )
+    return len(ids)
+
+
+def managers_of(project: Project) -> list[int]:
+    return holders("training.manage", project.organiser.path)
+
+
+def creator_and_managers(project: Project) -> list[int]:
+    ids = managers_of(project)
+    if project.created_by_id:
+        ids.insert(0, project.created_by_id)
+    return ids
+
+
+def exclude(ids: Iterable[int], actor) -> list[int]:
+    """Nobody is told about what they did themselves."""
+    actor_id = getattr(actor, "pk", None)
+    return [user_id for user_id in ids if user_id != actor_id]
+
+
+def q_unread(user) -> Q:
+    return Q(user=user, read_at__isnull=True)
+
+
+def role_holders(role: str, over_path: str) -> list[int]:
+    """Accounts with exactly `role` over the org at `over_path` (a grant on it or an ancestor)."""
+    return list(
+        RoleGrant.objects.filter(role=role, org__path__in=ancestor_paths(over_path), user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,363 @@
+"""Project pages: the list (teachers see what they may enrol in first, and why not for the rest),
+the create/edit form, the detail page with its lifecycle buttons and the teacher's enrolment box,
+and the documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peixun.orgs.access import has_perm, orgs_in_scope, require_perm, scope_paths
+from peixun.orgs.models import Org
+from peixun.training import access, selectors, services
+from peixun.training.exceptions import DomainError
+from peixun.training.forms import (
+    BudgetFormSet,
+    CourseFormSet,
+    ProjectFilterForm,
+    ProjectForm,
+    TrainerFormSet,
+    budget_from,
+    courses_from,
+    trainers_from,
+)
+from peixun.training.models import LIVE, EnrolmentMode, ProjectAttachment, ProjectStatus
+from peixun.training.rules import lifecycle
+from peixun.training.services import projects as project_services
+from peixun.training.views.common import refuse
+from peixun.training.wording import reasons_text
+
+PAGE_SIZE = 20
+AUDIENCE_OPTIONS_LIMIT = 500
+
+
+@login_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    values = ProjectFilterForm(request.GET).cleaned()
+    query = selectors.ProjectFilter(
+        q=values["q"][:50], status=values["status"], level=values["level"], mode=values["mode"]
+    )
+    staff = has_perm(request.user, "training.view") or has_perm(request.user, "training.nominate")
+    context = {"form": ProjectFilterForm(initial=values), "values": values, "staff": staff}
+    context["can_create"] = has_perm(request.user, "training.manage")
+    context["can_plan"] = has_perm(request.user, "training.plan")
+    context["can_keys"] = has_perm(request.user, "api.keys")
+    if request.user.person_id and not staff:
+        rows = selectors.teacher_projects(request.user, query)
+        for row in rows:
+            row.reason_texts = reasons_text(row.decision.reasons)
+        context["rows"] = rows
+    else:
+        page = Paginator(selectors.project_list(request.user, query), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["page"] = page
+    template = "training/project_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _org_options(user):
+    return (
+        Org.objects.filter(pk__in=orgs_in_scope(user, "training.manage").values("pk"))
+        .exclude(kind="school")
+        .order_by("path")
+    )
+
+
+def _audience_options(user):
+    """Orgs an audience may name: the user's manage scope and the orgs above it down to counties
+    (a centre may aim at the whole city it serves)."""
+    paths = scope_paths(user, "training.manage")
+    ancestors = {a for path in paths for a in access.ancestor_paths(path)}
+    from django.db.models import Q
+
+    from peixun.orgs.access import path_q
+
+    orgs = (
+        Org.objects.filter(path_q(paths, "path") | Q(path__in=ancestors))
+        .exclude(kind="unit")
+        .order_by("path")
+    )
+    if orgs.count() > AUDIENCE_OPTIONS_LIMIT:
+        # A city or province: aim at areas; a single school's project is made by its county.
+        orgs = orgs.exclude(kind="school")
+    return orgs
+
+
+def _formsets(request: HttpRequest, project=None):
+    data = request.POST if request.method == "POST" else None
+    if project is not None and data is None:
+        courses = [
+            {
+                "name": c.name,
+                "hours": c.hours,
+                "category": c.category,
+                "required": c.required,
+                "assessed": c.assessed,
+                "mode": c.mode,
+            }
+            for c in project.courses.all()
+        ]
+        budget = [{"kind": b.kind, "item": b.item, "amount": b.amount} for b in project.budget_lines.all()]
+        trainers = [
+            {"name": t.name, "role": t.role, "affiliation": t.affiliation, "topic": t.topic}
+            for t in project.trainers.all()
+        ]
+    else:
+        courses, budget, trainers = [{}], [], []
+    return (
+        CourseFormSet(data, prefix="courses", initial=courses or [{}]),
+        BudgetFormSet(data, prefix="budget", initial=budget),
+        TrainerFormSet(data, prefix="trainers", initial=trainers),
+    )
+
+
+def _save_attachment(request, form, project) -> None:
+    upload = form.cleaned_data.get("attachment")
+    if upload is not None:
+        project_services.add_attachment(
+            project=project,
+            actor=request.user,
+            filename=upload.name,
+            content_type=upload.content_type,
+            data=upload.read(),
+            request=request,
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "training.manage")
+    organisers = _org_options(request.user)
+    form = ProjectForm(
+        request.POST or None,
+        request.FILES or None,
+        organisers=organisers,
+        orgs=_audience_options(request.user),
+        creating=True,
+        initial={
+            "level": "city"
+            if organisers.first() and organisers.first().kind in ("city", "institution")
+            else "county",
+            "category": "knowledge_skills",
+            "organiser": organisers.first(),
+            "audience": [project_services.default_audience(organisers.first())] if organisers.first() else [],
+        },
+    )
+    courses, budget, trainers = _formsets(request)
+    if request.method == "POST" and all(f.is_valid() for f in (form, courses, budget, trainers)):
+        with transaction.atomic():
+            project = project_services.create_project(
+                organiser=form.cleaned_data["organiser"],
+                actor=request.user,
+                fields=form.project_fields(),
+                audience=list(form.cleaned_data["audience"]),
+                excluded=list(form.cleaned_data["excluded_orgs"]),
+                courses=courses_from(courses),
+                budget=budget_from(budget),
+                trainers=trainers_from(trainers),
+                request=request,
+            )
+            _save_attachment(request, form, project)
+        messages.success(request, _("The project was saved as a draft."))
+        return redirect("training:project-detail", project.pk)
+    context = {"form": form, "courses": courses, "budget": budget, "trainers": trainers, "project": None}
+    return render(request, "training/project_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.manage")
+    if not project.is_editable:
+        messages.warning(request, _("Only a draft or a rejected project can be edited."))
+        return redirect("training:project-detail", project.pk)
+    form = ProjectForm(
+        request.POST or None, request.FILES or None, instance=project, orgs=_audience_options(request.user)
+    )
+    courses, budget, trainers = _formsets(request, project)
+    if request.method == "POST" and all(f.is_valid() for f in (form, courses, budget, trainers)):
+        try:
+            with transaction.atomic():
+                project_services.update_project(
+                    project=project,
+                    actor=request.user,
+                    fields=form.project_fields(),
+                    audience=list(form.cleaned_data["audience"]),
+                    excluded=list(form.cleaned_data["excluded_orgs"]),
+                    courses=courses_from(courses),
+                    budget=budget_from(budget),
+                    trainers=trainers_from(trainers),
+                    request=request,
+                )
+                _save_attachment(request, form, project)
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect("training:project-detail", project.pk)
+    context = {"form": form, "courses": courses, "budget": budget, "trainers": trainers, "project": project}
+    return render(request, "training/project_form.html", context)
+
+
+def _actions(user, project) -> list:
+    """The lifecycle moves the user may make now (the clock's own moves are offered too)."""
+    return [t for t in lifecycle.available(project.status) if access.can(user, t.perm, project)]
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(access.access_project(request.user, pk))
+    user = request.user
+    manages = access.can(user, "training.manage", project)
+    context = {
+        "project": project,
+        "manages": manages,
+        "actions": _actions(user, project),
+        "budget_total": selectors.budget_total(project),
+        "course_hours": sum((c.hours for c in project.courses.all()), 0),
+        "counts": selectors.enrolment_counts(project) if manages else None,
+        "events": selectors.project_events(project)
+        if manages or has_perm(user, "training.approve")
+        else None,
+        "can_nominate": has_perm(user, "training.nominate"),
+        "targets": project.targets or {},
+        "target_lines": target_lines(project),
+    }
+    context.update(enrol_box(request, project))
+    return render(request, "training/project_detail.html", context)
+
+
+def target_lines(project) -> list[str]:
+    """The target rules in words (besides the audience)."""
+    from peixun.orgs.models import Gender, PersonRole, Section, Title
+    from peixun.training.models import Level, PrizeRank, ProjectType
+
+    t = project.targets or {}
+
+    def labels(codes, choices) -> str:
+        names = dict(choices)
+        return "、".join(str(names.get(code, code)) for code in codes or ())
+
+    lines = []
+    if t.get("sections"):
+        lines.append(_("Sections: %(v)s") % {"v": labels(t["sections"], Section.choices)})
+    if t.get("subjects"):
+        lines.append(_("Subjects: %(v)s (each person enrols in one)") % {"v": "、".join(t["subjects"])})
+    if t.get("titles"):
+        lines.append(_("Titles: %(v)s") % {"v": labels(t["titles"], Title.choices)})
+    if t.get("roles"):
+        lines.append(_("Roles: %(v)s") % {"v": labels(t["roles"], PersonRole.choices)})
+    if t.get("gender"):
+        lines.append(_("Gender: %(v)s") % {"v": labels([t["gender"]], Gender.choices)})
+    if t.get("min_age"):
+        lines.append(_("Aged at least %(v)s") % {"v": t["min_age"]})
+    if t.get("max_age_male") or t.get("max_age_female"):
+        line = _("Men up to %(men)s, women up to %(women)s years old on %(day)s") % {
+            "men": t.get("max_age_male") or "—",
+            "women": t.get("max_age_female") or "—",
+            "day": t.get("age_reference") or _("31 December"),
+        }
+        if t.get("age_limits_mandatory_only"):
+            line += " " + _("(older people may enrol by choice)")
+        lines.append(line)
+    if t.get("exclude_trained_level"):
+        lines.append(
+            _("Not for those trained at %(level)s level or above in the last %(years)s years%(kind)s")
+            % {
+                "level": labels([t["exclude_trained_level"]], Level.choices),
+                "years": t.get("exclude_trained_years") or 5,
+                "kind": f" ({labels([t['exclude_trained_type']], ProjectType.choices)})"
+                if t.get("exclude_trained_type")
+                else "",
+            }
+        )
+    if t.get("exclude_prize_level"):
+        lines.append(
+            _("Not for winners of %(ranks)s at %(level)s level or above in the last %(years)s years")
+            % {
+                "ranks": labels(t.get("exclude_prize_ranks"), PrizeRank.choices) or _("any prize"),
+                "level": labels([t["exclude_prize_level"]], Level.choices),
+                "years": t.get("exclude_prize_years") or 5,
+            }
+        )
+    return lines
+
+
+def enrol_box(request: HttpRequest, project) -> dict:
+    """The teacher's box on a project: their enrolment, or whether they may enrol and why not."""
+    user = request.user
+    if not user.person_id:
+        return {"box": None}
+    person = access.person_of(user)
+    enrolment = project.enrolments.filter(person=person).select_related("cohort", "cohort__tutor").first()
+    decision = selectors.decision_for(project, person)
+    open_now = project.enrolment_open(timezone.now())
+    return {
+        "box": {
+            "enrolment": enrolment,
+            "live": enrolment is not None and enrolment.status in LIVE,
+            "decision": decision,
+            "reasons": reasons_text(decision.reasons),
+            "open": open_now,
+            "self_service": project.enrolment_mode != EnrolmentMode.NOMINATION,
+            "can_enrol": has_perm(user, "training.enrol"),
+            "position": selectors.waitlist_position(enrolment) if enrolment else None,
+            "exemption": enrolment.exemptions.first() if enrolment else None,
+        }
+    }
+
+
+@login_required
+@require_POST
+def project_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not (has_perm(request.user, "training.manage") or has_perm(request.user, "training.approve")):
+        require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.view")
+    if action not in lifecycle.TRANSITIONS:
+        raise Http404
+    try:
+        services.move_project(
+            project=project,
+            action=action,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        project.refresh_from_db()
+        messages.success(
+            request, _("The project is now: %(status)s.") % {"status": project.get_status_display()}
+        )
+    return redirect("training:project-detail", project.pk)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    project = access.access_project(request.user, pk)
+    document = get_object_or_404(ProjectAttachment, pk=attachment_pk, project=project)
+    response = HttpResponse(
+        bytes(document.content), content_type=document.content_type or "application/octet-stream"
+    )
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+__all__ = ["ProjectStatus"]

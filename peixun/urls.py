@@ -1,0 +1,21 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from peixun.api.api import api
+
+urlpatterns = [
+    path("", include("peixun.core.urls")),
+    path("accounts/", include("peixun.accounts.urls")),
+    path("orgs/", include("peixun.orgs.urls")),
+    path("imports/", include("peixun.imports.urls")),
+    path("audit/", include("peixun.audit.urls")),
+    path("hours/", include("peixun.ledger.urls")),
+    path("policies/", include("peixun.policies.urls")),
+    path("training/", include("peixun.training.urls")),
+    path("delivery/", include("peixun.delivery.urls")),
+    path("assessment/", include("peixun.assessment.urls")),
+    path("certificates/", include("peixun.certificates.urls")),
+    path("api/v1/", api.urls),
+    path("api-keys/", include("peixun.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
