@@ -17,7 +17,9 @@ def submit_login(page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
+    # Wait for the answer to the POST itself: reading page.url straight after the click races it.
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
 
 
@@ -58,8 +60,7 @@ def test_sign_in_out_and_first_sign_in_password_change(live_server, browser, wid
     if toggler.is_visible():
         toggler.click()
     page.locator("nav form[action='/accounts/logout/'] button").click()
-    page.wait_for_load_state("networkidle")
-    assert page.url == f"{base}/accounts/login/"
+    expect(page).to_have_url(f"{base}/accounts/login/")
     page.goto(f"{base}/")
     assert page.url.startswith(f"{base}/accounts/login/")
 
@@ -76,8 +77,7 @@ def test_sign_in_out_and_first_sign_in_password_change(live_server, browser, wid
     page.fill("input[name=new_password1]", "Lantern-Orchard-42")
     page.fill("input[name=new_password2]", "Lantern-Orchard-42")
     page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert page.url == f"{base}/"
+    expect(page).to_have_url(f"{base}/")
     world.tutor_a1.refresh_from_db()
     assert world.tutor_a1.must_change_password is False
     page.context.close()

@@ -136,10 +136,12 @@ def test_from_publication_to_a_verified_certificate(live_server, browser):
 
     # The centre moves the project to assessment, closes it (hours posted) and issues certificates.
     staff.goto(f"{base}/training/{project.pk}/")
-    staff.click("[data-testid=move-assess]")
+    with staff.expect_navigation():  # let the POST finish before the next goto
+        staff.click("[data-testid=move-assess]")
     staff.goto(f"{base}{reverse('assessment:results', args=[project.pk])}")
     expect(staff.locator("[data-testid=results]")).to_contain_text("Pass")
-    staff.click("[data-testid=close-project]")
+    with staff.expect_navigation():  # let the POST finish before the next goto
+        staff.click("[data-testid=close-project]")
     staff.goto(f"{base}{reverse('assessment:results', args=[project.pk])}")
     expect(staff.locator("[data-testid=postings]")).to_be_visible()
     staff.goto(f"{base}{reverse('certificates:project', args=[project.pk])}")
