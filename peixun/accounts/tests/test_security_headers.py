@@ -94,6 +94,26 @@ def test_check_deploy_passes_with_no_warnings_on_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+def test_collectstatic_builds_the_hashed_compressed_files_on_production_settings(tmp_path):
+    """The deploy step of operations.md: WhiteNoise's manifest storage refuses a file that names a
+    missing one (a vendored library's source map, say), which would stop a release."""
+    env = production_environment()
+    env["STATIC_ROOT"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/bootstrap/bootstrap.bundle.min.js" in manifest
+    assert list(tmp_path.glob("vendor/htmx/htmx.min.*.js.gz"))
+
+
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = production_environment()
     del env["SECRET_KEY"]
