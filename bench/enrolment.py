@@ -96,13 +96,16 @@ def main(argv: list[str] | None = None) -> int:
             f"gunicorn {args.workers}×{args.threads}",
             flush=True,
         )
+        before = _cpu_by_part(url, server.pid)
         started = time.perf_counter()
         groups = asyncio.run(_fire(port, plan["project"], attempts, args.concurrency))
         seconds = time.perf_counter() - started
+        cpu = {part: used - before.get(part, 0.0) for part, used in _cpu_by_part(url, server.pid).items()}
     finally:
         _stop(server)
     counts = _count(url, plan["project"])
     _report_server_time(log.with_suffix(".access"), args.workers * args.threads)
+    _report_cpu(cpu, len(attempts))
     return report(groups, counts, args.capacity, seconds)
 
 
@@ -121,6 +124,76 @@ def _report_server_time(access_log: Path, slots: int) -> None:
             "time is the wait for a free thread",
             flush=True,
         )
+
+
+def _cpu_by_part(url: str, server_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the gunicorn workers, by the PostgreSQL backends
+    serving the benchmark database and by this client, read from /proc (Linux; empty elsewhere).
+    A backend that was not there at the first reading counts from zero."""
+    if not Path("/proc/self/stat").exists():
+        return {}
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        backends = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    workers = [pid for pid, parent in _processes() if parent == server_pid]
+    return {
+        "server": _cpu_seconds(workers),
+        "postgresql": _cpu_seconds(backends),
+        "client": time.process_time(),
+    }
+
+
+def _processes() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields:
+                found.append((int(entry.name), int(fields[1])))
+    return found
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name (state, ppid, …), or [] when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        if fields:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _report_cpu(cpu: dict[str, float], requests: int) -> None:
+    """Where the machine's time went while firing: a request costs the sum of the three parts, so
+    the cores allow about cores / that sum requests a second, and with N requests in flight the
+    client waits about N / that rate (Little's law) however fast each request is served."""
+    if not cpu or not requests:
+        return
+    per_request = {part: seconds * 1000 / requests for part, seconds in cpu.items()}
+    total = sum(per_request.values())
+    cores = os.cpu_count() or 1
+    print(
+        "# enrolment: CPU per request "
+        + " ".join(f"{part}_ms={ms:.1f}" for part, ms in per_request.items())
+        + f" total_ms={total:.1f}: {cores} cores allow about {cores * 1000 / total:.0f} requests/s",
+        flush=True,
+    )
 
 
 # --- Setting up the data (in a child process with Django) ------------------------------------------------
