@@ -53,7 +53,8 @@ def grant_role(*, actor, user, role: str, org: Org, request=None) -> RoleGrant:
             changes={"user": [None, user.get_username()], "role": [None, role], "org": [None, org.code]},
             request=request,
         )
-        security_log.info("grant created: actor=%s user=%s role=%s org=%s", actor.pk, user.pk, role, org.pk)
+        actor_pk = getattr(actor, "pk", None)
+        security_log.info("grant created: actor=%s user=%s role=%s org=%s", actor_pk, user.pk, role, org.pk)
     return grant
 
 
@@ -77,6 +78,37 @@ def withdraw_grant(*, actor, grant: RoleGrant, request=None) -> None:
     )
     security_log.info("grant deleted: actor=%s grant=%s", actor.pk, grant.pk)
     grant.delete()
+
+
+# --- The first administrator ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_administrator(*, username: str, org: Org, role: str = GrantRole.BUREAU_ADMIN) -> tuple:
+    """An account holding `role` over `org`'s subtree, made from the server's shell where no one can
+    sign in yet (a new installation). Returns the account and its temporary password, shown once
+    and to be changed at the first sign-in. An existing username is refused, not taken over."""
+    if role not in GrantRole.values or role == GrantRole.TEACHER:
+        raise AccountError("unknown_role", _("Unknown role."))
+    User = get_user_model()
+    username = username.strip()
+    if not username:
+        raise AccountError("username_empty", _("Give a username."))
+    if User.objects.filter(username=username).exists():
+        raise AccountError("username_taken", _("This username is already taken."))
+    password = temporary_password()
+    user = User(username=username, must_change_password=True)
+    user.set_password(password)
+    user.save()
+    events.record(
+        action="account_created",
+        target=user,
+        org_path=org.path,
+        changes={"username": [None, username], "role": [None, role], "by": [None, "manage.py create_admin"]},
+    )
+    grant_role(actor=None, user=user, role=role, org=org)
+    security_log.info("administrator created from the shell: user=%s role=%s org=%s", user.pk, role, org.pk)
+    return user, password
 
 
 # --- Passwords ------------------------------------------------------------------------------------

@@ -290,3 +290,30 @@ def test_cancelling_a_lesson_takes_it_out_of_the_count(world, running):
     # 2 of 3 absent fails; the third lesson's cancellation leaves 2 of 2.
     lesson_services.cancel_lesson(lesson=lessons[2], actor=world.county_admin)
     assert attendance_services.tally(enrolment).planned == 2
+
+
+def test_the_delivery_tick_closes_ended_lessons_once_and_the_unmarked_become_absent(running):
+    import io
+
+    from django.core.management import call_command
+
+    from peixun.delivery.models import Lesson, LessonStatus
+
+    (ended,) = lessons_past(running.project, 1)
+    upcoming = lesson_at(running.project, timezone.now() + timedelta(days=1))
+    attendance_services.mark(
+        lesson=ended, enrolment=running.enrolments[0], status="present", actor=running.tutor_user
+    )
+    out = io.StringIO()
+    call_command("delivery_tick", stdout=out)
+    assert out.getvalue().strip() == "lessons closed: 1"
+    assert Lesson.objects.get(pk=ended.pk).status == LessonStatus.CLOSED
+    assert Lesson.objects.get(pk=upcoming.pk).status == LessonStatus.SCHEDULED
+    statuses = dict(Attendance.objects.filter(lesson=ended).values_list("enrolment_id", "status"))
+    assert statuses[running.enrolments[0].pk] == "present"
+    assert {statuses[e.pk] for e in running.enrolments[1:]} == {"absent"}
+    # Run again (every five minutes): nothing more to close; quiet for the journal with -v 0.
+    quiet = io.StringIO()
+    call_command("delivery_tick", verbosity=0, stdout=quiet)
+    assert quiet.getvalue() == ""
+    assert Attendance.objects.filter(lesson=ended).count() == len(running.enrolments)

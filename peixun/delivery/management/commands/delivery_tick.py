@@ -12,4 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         closed = close_due_lessons()
-        self.stdout.write(f"lessons closed: {closed}")
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"lessons closed: {closed}")
