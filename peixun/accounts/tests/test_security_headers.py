@@ -80,16 +80,21 @@ def production_environment() -> dict[str, str]:
     return env
 
 
-def test_check_deploy_passes_with_no_warnings_on_production_settings():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def manage(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
+    """`manage.py ARGS` in a child process with `env` (settings are read once per process)."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env=production_environment(),
+        env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
+
+
+def test_check_deploy_passes_with_no_warnings_on_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -99,15 +104,7 @@ def test_collectstatic_builds_the_hashed_compressed_files_on_production_settings
     missing one (a vendored library's source map, say), which would stop a release."""
     env = production_environment()
     env["STATIC_ROOT"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = manage("collectstatic", "--no-input", env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.bundle.min.js" in manifest
@@ -117,14 +114,6 @@ def test_collectstatic_builds_the_hashed_compressed_files_on_production_settings
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = production_environment()
     del env["SECRET_KEY"]
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -1,10 +1,12 @@
 """Delivery services on the database: check-in rules, the register, absence warnings, the leave
 chain of RULES C4, late rules and files of coursework."""
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from peixun.assessment.models import Result
@@ -18,7 +20,7 @@ from peixun.delivery.exceptions import (
     TooShortError,
     WrongCodeError,
 )
-from peixun.delivery.models import Attendance, DeliverySettings
+from peixun.delivery.models import Attendance, DeliverySettings, Lesson, LessonStatus
 from peixun.delivery.rules import checkin
 from peixun.delivery.rules import leave as leave_rules
 from peixun.delivery.services import attendance as attendance_services
@@ -293,12 +295,6 @@ def test_cancelling_a_lesson_takes_it_out_of_the_count(world, running):
 
 
 def test_the_delivery_tick_closes_ended_lessons_once_and_the_unmarked_become_absent(running):
-    import io
-
-    from django.core.management import call_command
-
-    from peixun.delivery.models import Lesson, LessonStatus
-
     (ended,) = lessons_past(running.project, 1)
     upcoming = lesson_at(running.project, timezone.now() + timedelta(days=1))
     attendance_services.mark(
