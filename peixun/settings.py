@@ -125,6 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+else:
+    # PostgreSQL binds parameters itself and keeps the plan of a statement run five times on a
+    # connection (psycopg's prepared statements): the hot queries skip parsing and planning
+    # (docs/decisions/0030-compiled-lookups.md). A pooler in front must keep prepared statements
+    # (PgBouncer ≥ 1.21 with max_prepared_statements, or session pooling). URL options (sslmode …) stay.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and passwords -----------------------------------------------------------------------
@@ -169,6 +175,7 @@ PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Sessions: admins are logged out after idle time (peixun.accounts.middleware).
+SESSION_ENGINE = "peixun.accounts.sessions"  # Redis instead when REDIS_URL is set (below)
 SESSION_COOKIE_AGE = 60 * 60 * 12
 ADMIN_IDLE_TIMEOUT_SECONDS = int(os.environ.get("ADMIN_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True

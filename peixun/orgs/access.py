@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from peixun.lib.compiled import CompiledLookup
 from peixun.orgs.models import GrantRole, Org, Person, RoleGrant
 
 security_log = logging.getLogger("peixun.security")
@@ -85,18 +86,18 @@ class Grant:
     org_path: str
 
 
+GRANTS_OF = CompiledLookup(
+    lambda user_id: RoleGrant.objects.filter(user_id=user_id).values_list("role", "org_id", "org__path")
+)
+
+
 def grants_of(user) -> list[Grant]:
     """The user's grants, loaded once per request and cached on the user object."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_peixun_grants", None)
     if cached is None:
-        cached = [
-            Grant(role, org_id, path)
-            for role, org_id, path in RoleGrant.objects.filter(user=user).values_list(
-                "role", "org_id", "org__path"
-            )
-        ]
+        cached = [Grant(role, org_id, path) for role, org_id, path in GRANTS_OF.all(user.pk)]
         user._peixun_grants = cached
     return cached
 

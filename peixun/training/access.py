@@ -18,12 +18,16 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from peixun.lib.compiled import CompiledLookup
 from peixun.orgs.access import grants_of, has_perm, path_q, scope_paths
 from peixun.orgs.models import Org, Person, ancestor_paths
 from peixun.training.models import Cohort, Enrolment, LearningCode, Project
 from peixun.training.rules import lifecycle
 
 security_log = logging.getLogger("peixun.security")
+
+# Every enrolment attempt opens its project first (compiled once: lib/compiled.py).
+PROJECT_WITH_ORGANISER = CompiledLookup(lambda pk: Project.objects.select_related("organiser").filter(pk=pk))
 
 
 def own_paths(user) -> list[str]:
@@ -129,10 +133,7 @@ def can_see(user, project: Project) -> bool:
 
 def access_project(user, pk: int, perm: str | None = None) -> Project:
     """The project `pk` if the user may see it (perm None) or holds `perm` over its organiser."""
-    try:
-        project = Project.objects.select_related("organiser").get(pk=pk)
-    except Project.DoesNotExist:
-        project = None
+    project = PROJECT_WITH_ORGANISER.one(pk)
     allowed = project is not None and (can_see(user, project) if perm is None else can(user, perm, project))
     if not allowed:
         raise _out_of_scope(user, "project", pk)

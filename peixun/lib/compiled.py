@@ -1,0 +1,125 @@
+"""Lookups compiled once: the SQL of a queryset shape is built the first time it runs in a process;
+every later call binds its one new value and runs that SQL (as SQLAlchemy's compiled cache does).
+
+Django compiles a queryset to SQL on every evaluation. For the few lookups that every request
+makes — the session, the signed-in account with its person and school, the account's role grants,
+the project an enrolment names — compiling cost more CPU than running the query
+(docs/decisions/0030-compiled-lookups.md). A `CompiledLookup` wraps a function of one value that
+returns the queryset filtered by it:
+
+    ACCOUNT = CompiledLookup(lambda pk: User.objects.select_related("person__org").filter(pk=pk))
+    user = ACCOUNT.one(42)
+
+The rows are turned into objects as the ORM does (its converters, `from_db`, select_related
+populated); a `values_list()` shape gives tuples. The value must reach the SQL as exactly one
+parameter and unchanged — an id or a key, never None (None would change the SQL to IS NULL) —
+which the first compilation checks. Annotations, `extra()` and flat or named values are refused.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+# Stand-ins for the value while compiling: unlikely to appear in a query for any other reason.
+MARKS: dict[type, Any] = {int: -7_318_064_529_117, str: "\x1ecompiled-lookup\x1e"}
+# Keys are 64-bit ids; a larger number (a URL may carry one) matches nothing, as in the ORM.
+ID_RANGE = range(-(2**63), 2**63)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: tuple
+    position: int
+    converters: tuple  # (column, converter functions, expression)
+    model: type[Model] | None  # None for values_list rows
+    model_columns: tuple[int, int]
+    init_list: tuple[str, ...]
+    populators: tuple
+
+
+class CompiledLookup:
+    def __init__(self, build: Callable[[Any], QuerySet], key_type: type = int):
+        if key_type not in MARKS:
+            raise TypeError(f"CompiledLookup keys are int or str, not {key_type.__name__}")
+        self._build = build
+        self._key_type = key_type
+        self._plans: dict[tuple[str, str], _Plan] = {}
+
+    def one(self, value, using: str = DEFAULT_DB_ALIAS):
+        """The first object (or row) for `value`, or None."""
+        found = self.all(value, using)
+        return found[0] if found else None
+
+    def all(self, value, using: str = DEFAULT_DB_ALIAS) -> list:
+        """Every object (or row) for `value`, in the queryset's order."""
+        if value is None:
+            raise ValueError("a compiled lookup needs a value, not None")
+        value = self._key_type(value)
+        if self._key_type is int and value not in ID_RANGE:
+            return []
+        connection = connections[using]
+        plan = self._plans.get((using, connection.vendor))
+        if plan is None:
+            plan = self._plans[(using, connection.vendor)] = self._compile(using)
+        params = list(plan.params)
+        params[plan.position] = value
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        if plan.converters:
+            rows = [self._convert(row, plan.converters, connection) for row in rows]
+        if plan.model is None:
+            return [tuple(row) for row in rows]
+        start, end = plan.model_columns
+        objects = []
+        for row in rows:
+            obj = plan.model.from_db(using, plan.init_list, row[start:end])
+            for populator in plan.populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
+
+    @staticmethod
+    def _convert(row, converters, connection) -> list:
+        row = list(row)
+        for column, functions, expression in converters:
+            value = row[column]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[column] = value
+        return row
+
+    def _compile(self, using: str) -> _Plan:
+        mark = MARKS[self._key_type]
+        queryset = self._build(mark)
+        query = queryset.query
+        if query.annotation_select or query.extra_select or queryset._known_related_objects:
+            raise ValueError("compiled lookups take plain querysets (no annotations or extra)")
+        if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
+            raise ValueError("compiled lookups give objects or values_list() rows (not flat or named)")
+        compiler = query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        positions = [i for i, param in enumerate(params) if type(param) is type(mark) and param == mark]
+        if len(positions) != 1:
+            raise ValueError(f"the value must reach the SQL as one parameter, found {len(positions)}")
+        select = compiler.select
+        converters = tuple(
+            (column, tuple(functions), expression)
+            for column, (functions, expression) in compiler.get_converters(
+                [expression for expression, _sql, _alias in select]
+            ).items()
+        )
+        model, columns, init_list, populators = None, (0, 0), (), ()
+        if queryset._iterable_class is ModelIterable:
+            klass_info = compiler.klass_info
+            fields = klass_info["select_fields"]
+            columns = (fields[0], fields[-1] + 1)
+            model = klass_info["model"]
+            init_list = tuple(column[0].target.attname for column in select[columns[0] : columns[1]])
+            populators = tuple(get_related_populators(klass_info, select, using))
+        return _Plan(sql, tuple(params), positions[0], converters, model, columns, init_list, populators)

@@ -1,0 +1,121 @@
+"""A compiled lookup gives what the ORM gives for the same queryset, in one query, on both
+databases."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from peixun.lib.compiled import CompiledLookup
+from peixun.orgs.models import Org, Person, RoleGrant
+from peixun.testing.factories import make_org, make_person, make_project, make_user
+from peixun.training.models import Project
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNT = CompiledLookup(lambda pk: get_user_model().objects.select_related("person__org").filter(pk=pk))
+PROJECT = CompiledLookup(lambda pk: Project.objects.select_related("organiser").filter(pk=pk))
+GRANTS = CompiledLookup(
+    lambda user_id: (
+        RoleGrant.objects.filter(user_id=user_id).order_by("role").values_list("role", "org_id", "org__path")
+    )
+)
+ORG_BY_CODE = CompiledLookup(lambda code: Org.objects.filter(code=code), key_type=str)
+
+
+def _values(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def test_an_account_comes_with_its_person_and_school_exactly_as_the_orm_loads_them():
+    county = make_org("铜山区", "county")
+    school = make_org("铜山第一小学", "school", parent=county)
+    person = make_person(school, "李四", subjects=["语文", "数学"], mobile="13800000000")
+    user = make_user("lisi", ("teacher", school), person=person)
+    expected = get_user_model().objects.select_related("person__org").get(pk=user.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        loaded = ACCOUNT.one(user.pk)
+        person_values, org_values = _values(loaded.person), _values(loaded.person.org)
+
+    assert len(queries) == 1
+    assert _values(loaded) == _values(expected)
+    assert person_values == _values(expected.person)
+    assert person_values["subjects"] == ["语文", "数学"]  # a code list, through its field's converter
+    assert org_values == _values(expected.person.org)
+    assert loaded._state.adding is False and loaded._state.db == "default"
+
+
+def test_an_account_without_a_person_has_none_and_a_missing_one_is_none():
+    user = make_user("admin_only")
+
+    loaded = ACCOUNT.one(user.pk)
+
+    assert loaded.person is None
+    assert ACCOUNT.one(user.pk + 1000) is None
+    assert ACCOUNT.one(2**70) is None  # beyond any id: nothing, as the ORM answers, not an error
+
+
+def test_a_project_keeps_its_dates_decimals_and_json_fields_and_its_organiser():
+    county = make_org("铜山区", "county")
+    project = make_project(
+        county,
+        tags=["师德", "信息技术"],
+        fee_per_trainee=Decimal("120.50"),
+        targets={"sections": ["primary"], "age_reference": "12-31"},
+    )
+    expected = Project.objects.select_related("organiser").get(pk=project.pk)
+
+    loaded = PROJECT.one(project.pk)
+
+    assert _values(loaded) == _values(expected)
+    assert loaded.tags == ["师德", "信息技术"]
+    assert loaded.targets == {"sections": ["primary"], "age_reference": "12-31"}  # JSON, decoded
+    assert loaded.fee_per_trainee == Decimal("120.50")
+    assert loaded.enrol_opens_at == expected.enrol_opens_at and loaded.enrol_opens_at.tzinfo is not None
+    assert _values(loaded.organiser) == _values(county)
+
+
+def test_rows_of_a_values_list_are_the_orms_tuples_and_the_value_may_be_a_string():
+    county = make_org("铜山区", "county")
+    school = make_org("铜山第一小学", "school", parent=county)
+    user = make_user("coordinator", ("school_coordinator", school), ("teacher", school))
+    expected = list(
+        RoleGrant.objects.filter(user_id=user.pk).order_by("role").values_list("role", "org_id", "org__path")
+    )
+
+    assert GRANTS.all(user.pk) == expected
+    assert GRANTS.all(str(user.pk)) == expected  # converted to the key's type, as the URL gives it
+    assert GRANTS.all(user.pk + 1000) == []
+    assert ORG_BY_CODE.one(school.code).pk == school.pk
+
+
+def test_each_call_binds_its_own_value():
+    county = make_org("铜山区", "county")
+    first, second = make_project(county), make_project(county)
+
+    assert [PROJECT.one(first.pk).pk, PROJECT.one(second.pk).pk] == [first.pk, second.pk]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pk: Person.objects.filter(pk=pk).annotate(n=Count("enrolments")),
+        lambda pk: Person.objects.filter(pk=pk).values_list("name", flat=True),
+        lambda pk: Person.objects.filter(pk=pk).values("name"),
+        lambda pk: Person.objects.filter(pk=pk) | Person.objects.filter(org_id=pk),
+        lambda pk: Person.objects.all(),
+    ],
+    ids=["annotation", "flat", "dicts", "value-twice", "value-unused"],
+)
+def test_a_shape_it_cannot_bind_safely_is_refused_on_first_use(build):
+    with pytest.raises(ValueError):
+        CompiledLookup(build).one(1)
+
+
+def test_none_is_refused_rather_than_turned_into_is_null():
+    with pytest.raises(ValueError):
+        ACCOUNT.one(None)
