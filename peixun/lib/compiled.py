@@ -14,14 +14,24 @@ The rows are turned into objects as the ORM does (its converters, `from_db`, sel
 populated); a `values_list()` shape gives tuples. The value must reach the SQL as exactly one
 parameter and unchanged — an id or a key, never None (None would change the SQL to IS NULL) —
 which the first compilation checks. Annotations, `extra()` and flat or named values are refused.
+
+`CompiledUpdate` does the same for a conditional UPDATE (`queryset.update(**values)`), answering
+the number of rows changed:
+
+    CLAIM = CompiledUpdate(
+        lambda pk: Project.objects.filter(pk=pk, places_taken__lt=F("capacity")),
+        places_taken=F("places_taken") + 1,
+    )
+    taken = CLAIM.run(project.pk)
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
+from django.db.models import sql as orm_sql
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 # Stand-ins for the value while compiling: unlikely to appear in a query for any other reason.
@@ -63,9 +73,7 @@ class CompiledLookup:
         if self._key_type is int and value not in ID_RANGE:
             return []
         connection = connections[using]
-        plan = self._plans.get((using, connection.vendor))
-        if plan is None:
-            plan = self._plans[(using, connection.vendor)] = self._compile(using)
+        plan = self._plan(using, connection)
         params = list(plan.params)
         params[plan.position] = value
         with connection.cursor() as cursor:
@@ -83,6 +91,12 @@ class CompiledLookup:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+    def _plan(self, using: str, connection) -> _Plan:
+        plan = self._plans.get((using, connection.vendor))
+        if plan is None:
+            plan = self._plans[(using, connection.vendor)] = self._compile(using)
+        return plan
 
     @staticmethod
     def _convert(row, converters, connection) -> list:
@@ -104,9 +118,7 @@ class CompiledLookup:
             raise ValueError("compiled lookups give objects or values_list() rows (not flat or named)")
         compiler = query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        positions = [i for i, param in enumerate(params) if type(param) is type(mark) and param == mark]
-        if len(positions) != 1:
-            raise ValueError(f"the value must reach the SQL as one parameter, found {len(positions)}")
+        position = _position_of(mark, params)
         select = compiler.select
         converters = tuple(
             (column, tuple(functions), expression)
@@ -122,4 +134,45 @@ class CompiledLookup:
             model = klass_info["model"]
             init_list = tuple(column[0].target.attname for column in select[columns[0] : columns[1]])
             populators = tuple(get_related_populators(klass_info, select, using))
-        return _Plan(sql, tuple(params), positions[0], converters, model, columns, init_list, populators)
+        return _Plan(sql, tuple(params), position, converters, model, columns, init_list, populators)
+
+
+class CompiledUpdate(CompiledLookup):
+    def __init__(self, build: Callable[[Any], QuerySet], key_type: type = int, **values):
+        super().__init__(build, key_type)
+        self._values = values
+
+    def run(self, value, using: str = DEFAULT_DB_ALIAS) -> int:
+        """Run the UPDATE for `value`; the number of rows it changed."""
+        if value is None:
+            raise ValueError("a compiled update needs a value, not None")
+        value = self._key_type(value)
+        if self._key_type is int and value not in ID_RANGE:
+            return 0
+        connection = connections[using]
+        plan = self._plan(using, connection)
+        params = list(plan.params)
+        params[plan.position] = value
+        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            return cursor.rowcount
+
+    def _compile(self, using: str) -> _Plan:
+        mark = MARKS[self._key_type]
+        queryset = self._build(mark)
+        if queryset.query.is_sliced or queryset.query.combinator:
+            raise ValueError("compiled updates take a plain filtered queryset")
+        query = queryset.query.chain(orm_sql.UpdateQuery)
+        query.add_update_values(self._values)
+        query.clear_select_clause()
+        if query.related_updates:
+            raise ValueError("compiled updates change one table")
+        sql, params = query.get_compiler(using=using).as_sql()
+        return _Plan(sql, tuple(params), _position_of(mark, params), (), None, (0, 0), (), ())
+
+
+def _position_of(mark, params) -> int:
+    positions = [i for i, param in enumerate(params) if type(param) is type(mark) and param == mark]
+    if len(positions) != 1:
+        raise ValueError(f"the value must reach the SQL as one parameter, found {len(positions)}")
+    return positions[0]

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
-from peixun.lib.compiled import CompiledLookup
+from peixun.lib.compiled import CompiledLookup, CompiledUpdate
 from peixun.orgs.models import Org, Person, RoleGrant
 from peixun.testing.factories import make_org, make_person, make_project, make_user
 from peixun.training.models import Project
@@ -119,3 +119,21 @@ def test_a_shape_it_cannot_bind_safely_is_refused_on_first_use(build):
 def test_none_is_refused_rather_than_turned_into_is_null():
     with pytest.raises(ValueError):
         ACCOUNT.one(None)
+
+
+TAKE = CompiledUpdate(
+    lambda pk: Project.objects.filter(pk=pk, places_taken__lt=F("capacity")),
+    places_taken=F("places_taken") + 1,
+)
+
+
+def test_a_compiled_update_changes_only_its_row_and_only_while_its_condition_holds():
+    county = make_org("铜山区", "county")
+    project, other = make_project(county, capacity=2), make_project(county, capacity=2)
+
+    assert [TAKE.run(project.pk), TAKE.run(project.pk), TAKE.run(project.pk)] == [1, 1, 0]
+    assert TAKE.run(2**70) == 0
+
+    project.refresh_from_db()
+    other.refresh_from_db()
+    assert (project.places_taken, other.places_taken) == (2, 0)
