@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from peixun.audit.models import AuditEvent
+from peixun.lib.compiled import CompiledInsert
 
 ACTIONS: dict[str, Any] = {
     "login": _("Signed in"),
@@ -83,6 +84,10 @@ ACTIONS: dict[str, Any] = {
 }
 
 
+# Every state change appends a row: its INSERT is compiled once (peixun.lib.compiled).
+APPEND = CompiledInsert(AuditEvent)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
@@ -103,7 +108,7 @@ def record(
         raise ValueError(f"unknown audit action {action!r}")
     if actor is not None and not actor.is_authenticated:
         actor = None
-    return AuditEvent.objects.create(
+    return APPEND.create(
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "",
         action=action,

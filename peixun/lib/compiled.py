@@ -23,6 +23,11 @@ the number of rows changed:
         places_taken=F("places_taken") + 1,
     )
     taken = CLAIM.run(project.pk)
+
+`CompiledInsert` is `Model.objects.create(**fields)` for a plain model (its own table, an
+auto-increment id): the INSERT is compiled once, each call fills in the values the way `save()`
+prepares them (defaults, `auto_now_add`, `get_db_prep_save`), reads back what the database
+returns, and sends `pre_save` / `post_save` as `save()` does.
 """
 
 from collections.abc import Callable
@@ -30,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, signals
 from django.db.models import sql as orm_sql
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
@@ -176,3 +181,73 @@ def _position_of(mark, params) -> int:
     if len(positions) != 1:
         raise ValueError(f"the value must reach the SQL as one parameter, found {len(positions)}")
     return positions[0]
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    fields: tuple
+    returning_fields: tuple
+    returning_params: tuple
+    converters: tuple
+
+
+class CompiledInsert:
+    def __init__(self, model: type[Model]):
+        meta = model._meta
+        if meta.parents or meta.order_with_respect_to or meta.pk is not meta.auto_field:
+            raise ValueError("compiled inserts take a model with its own table and an auto-increment id")
+        self.model = model
+        self._plans: dict[tuple[str, str], _InsertPlan] = {}
+
+    def create(self, using: str = DEFAULT_DB_ALIAS, **values) -> Model:
+        obj = self.model(**values)
+        obj._prepare_related_fields_for_save(operation_name="save")
+        signals.pre_save.send(sender=self.model, instance=obj, raw=False, using=using, update_fields=None)
+        connection = connections[using]
+        plan = self._plans.get((using, connection.vendor))
+        if plan is None:
+            plan = self._plans[(using, connection.vendor)] = self._compile(obj, using)
+        params = []
+        for field in plan.fields:
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                raise ValueError(f"{field.name}: compiled inserts take plain values, not expressions")
+            params.append(field.get_db_prep_save(value, connection=connection))
+        params.extend(plan.returning_params)
+        ops = connection.ops
+        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            if connection.features.can_return_columns_from_insert:
+                returned = list(ops.fetch_returned_insert_columns(cursor, plan.returning_params))
+            else:
+                meta = self.model._meta
+                returned = [ops.last_insert_id(cursor, meta.db_table, meta.pk.column)]
+        if plan.converters:
+            returned = CompiledLookup._convert(returned, plan.converters, connection)
+        for field, value in zip(plan.returning_fields, returned, strict=False):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = using
+        signals.post_save.send(
+            sender=self.model, instance=obj, created=True, update_fields=None, raw=False, using=using
+        )
+        return obj
+
+    def _compile(self, obj: Model, using: str) -> _InsertPlan:
+        meta = self.model._meta
+        fields = tuple(f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field)
+        returning_fields = tuple(meta.db_returning_fields)
+        query = orm_sql.InsertQuery(self.model)
+        query.insert_values(fields, [obj])
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = returning_fields
+        [(sql, params)] = compiler.as_sql()
+        if len(params) != len(fields):
+            raise ValueError("compiled inserts need one parameter a field (no database defaults)")
+        columns = [field.get_col(meta.db_table) for field in returning_fields]
+        converters = tuple(
+            (column, tuple(functions), expression)
+            for column, (functions, expression) in compiler.get_converters(columns).items()
+        )
+        return _InsertPlan(sql, fields, returning_fields, tuple(compiler.returning_params or ()), converters)

@@ -5,14 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
+from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
-from peixun.lib.compiled import CompiledLookup, CompiledUpdate
+from peixun.audit.models import AuditEvent
+from peixun.lib.compiled import CompiledInsert, CompiledLookup, CompiledUpdate
 from peixun.orgs.models import Org, Person, RoleGrant
 from peixun.testing.factories import make_org, make_person, make_project, make_user
-from peixun.training.models import Project
+from peixun.training.models import Enrolment, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,62 @@ def test_a_compiled_update_changes_only_its_row_and_only_while_its_condition_hol
     project.refresh_from_db()
     other.refresh_from_db()
     assert (project.places_taken, other.places_taken) == (2, 0)
+
+
+AUDIT = CompiledInsert(AuditEvent)
+ENROLMENT = CompiledInsert(Enrolment)
+
+
+def test_a_compiled_insert_writes_the_row_create_would_write_and_sends_the_save_signals():
+    user = make_user("clerk")
+    seen = []
+
+    def note(sender, instance, **kwargs):
+        seen.append((kwargs.get("created"), instance.pk))
+
+    pre_save.connect(note, sender=AuditEvent)
+    post_save.connect(note, sender=AuditEvent)
+    try:
+        event = AUDIT.create(
+            actor=user, actor_name="clerk", action="enrolment_created", changes={"status": [None, "enrolled"]}
+        )
+    finally:
+        pre_save.disconnect(note, sender=AuditEvent)
+        post_save.disconnect(note, sender=AuditEvent)
+    by_orm = AuditEvent.objects.create(
+        actor=user, actor_name="clerk", action="enrolment_created", changes={"status": [None, "enrolled"]}
+    )
+
+    assert seen == [(None, None), (True, event.pk)]
+    assert event.pk and event._state.adding is False and event._state.db == "default"
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert _values(stored) | {"id": 0, "created_at": 0} == _values(by_orm) | {"id": 0, "created_at": 0}
+    assert stored.changes == {"status": [None, "enrolled"]} and stored.ip_address is None
+    assert stored.created_at == event.created_at and stored.created_at.tzinfo is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_insert_raises_integrity_error_and_rolls_back_only_its_block():
+    county = make_org("铜山区", "county")
+    school = make_org("铜山第一小学", "school", parent=county)
+    person = make_person(school, "王五")
+    project = make_project(county)
+    fields = {
+        "project": project,
+        "person": person,
+        "school_id": school.pk,
+        "status": "enrolled",
+        "source": "self",
+    }
+    first = ENROLMENT.create(**fields)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ENROLMENT.create(**fields)
+
+    assert list(Enrolment.objects.filter(project=project).values_list("pk", flat=True)) == [first.pk]
+    assert first.created_at and first.updated_at
+
+
+def test_an_expression_as_a_value_is_refused():
+    with pytest.raises(ValueError):
+        AUDIT.create(action="login", actor_name=F("action"))

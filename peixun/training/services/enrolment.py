@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from peixun.audit import events
-from peixun.lib.compiled import CompiledUpdate
+from peixun.lib.compiled import CompiledInsert, CompiledUpdate
 from peixun.lib.dates import format_date_zh
 from peixun.orgs.models import GrantRole, Person
 from peixun.training import selectors
@@ -73,7 +73,8 @@ TEACHER_WITHDRAWABLE = frozenset({ProjectStatus.PUBLISHED, ProjectStatus.ENROLLI
 # Project states in which enrolments may still change.
 ACTIVE_PROJECT = frozenset({ProjectStatus.PUBLISHED, ProjectStatus.ENROLLING, ProjectStatus.RUNNING})
 PROMOTION_SCAN = 500
-# The one UPDATE that takes a project's place (compiled once: every enrolment attempt runs it).
+# What every enrolment attempt runs, compiled once: the UPDATE that takes a place, the new row.
+NEW_ENROLMENT = CompiledInsert(Enrolment)
 TAKE_PLACE = CompiledUpdate(
     lambda pk: Project.objects.filter(pk=pk, places_taken__lt=F("capacity")),
     places_taken=F("places_taken") + 1,
@@ -291,7 +292,7 @@ def _take(
         existing.save()
         enrolment = existing
     else:
-        enrolment = Enrolment.objects.create(project=project, person=person, **fields)  # may race: see enrol
+        enrolment = NEW_ENROLMENT.create(project=project, person=person, **fields)  # may race: see enrol
     enrolment.person, enrolment.project = person, project
     enrolment.school = person.org
     _record(enrolment, "enrolment_created", actor, request, status=[None, status], source=source)
