@@ -126,11 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 else:
-    # PostgreSQL binds parameters itself and keeps the plan of a statement run five times on a
-    # connection (psycopg's prepared statements): the hot queries skip parsing and planning
-    # (docs/decisions/0030-compiled-lookups.md). A pooler in front must keep prepared statements
-    # (PgBouncer ≥ 1.21 with max_prepared_statements, or session pooling). URL options (sslmode …) stay.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    # psycopg's prepared statements, for the statements compiled once (peixun.lib.compiled): the
+    # server parses and plans each once a connection. Other queries bind on the client and are never
+    # prepared. A pooler in front must keep prepared statements (PgBouncer ≥ 1.21 with
+    # max_prepared_statements, or session pooling). URL options (sslmode …) stay.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and passwords -----------------------------------------------------------------------

@@ -24,17 +24,23 @@ the number of rows changed:
     )
     taken = CLAIM.run(project.pk)
 
+On PostgreSQL these statements also run as prepared statements (the server parses and plans each
+once a connection); every other query keeps Django's client-side binding, which has no limit on
+the number of parameters (server-side binding refuses more than 65,535).
+
 `CompiledInsert` is `Model.objects.create(**fields)` for a plain model (its own table, an
 auto-increment id): the INSERT is compiled once, each call fills in the values the way `save()`
 prepares them (defaults, `auto_now_add`, `get_db_prep_save`), reads back what the database
 returns, and sends `pre_save` / `post_save` as `save()` does.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet, signals
 from django.db.models import sql as orm_sql
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
@@ -43,6 +49,39 @@ from django.db.models.query import ModelIterable, ValuesListIterable, get_relate
 MARKS: dict[type, Any] = {int: -7_318_064_529_117, str: "\x1ecompiled-lookup\x1e"}
 # Keys are 64-bit ids; a larger number (a URL may carry one) matches nothing, as in the ORM.
 ID_RANGE = range(-(2**63), 2**63)
+
+
+def _cursor(connection):
+    """A cursor for a compiled statement: on PostgreSQL one that binds on the server and prepares
+    what it runs, wrapped as Django wraps its own (error translation; query logging under DEBUG
+    and in tests); elsewhere the connection's usual cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = _prepared_cursor_class()(connection.connection)
+    return _LoggedCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+@functools.cache
+def _prepared_cursor_class():
+    import psycopg
+
+    class PreparedCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparedCursor
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's debug cursor, logging the statement with its values composed (as Django logs its
+    own server-bound statements)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
 
 
 @dataclass(frozen=True)
@@ -81,7 +120,7 @@ class CompiledLookup:
         plan = self._plan(using, connection)
         params = list(plan.params)
         params[plan.position] = value
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         if plan.converters:
@@ -158,7 +197,7 @@ class CompiledUpdate(CompiledLookup):
         plan = self._plan(using, connection)
         params = list(plan.params)
         params[plan.position] = value
-        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+        with transaction.mark_for_rollback_on_error(using=using), _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             return cursor.rowcount
 
@@ -216,7 +255,7 @@ class CompiledInsert:
             params.append(field.get_db_prep_save(value, connection=connection))
         params.extend(plan.returning_params)
         ops = connection.ops
-        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+        with transaction.mark_for_rollback_on_error(using=using), _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             if connection.features.can_return_columns_from_insert:
                 returned = list(ops.fetch_returned_insert_columns(cursor, plan.returning_params))

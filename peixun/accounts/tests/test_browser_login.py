@@ -1,6 +1,8 @@
 """Signing in, out, and the first-sign-in password change in headless Chromium, at phone and
 desktop widths. Screenshots of the login and password pages go to screenshots/ to be looked at."""
 
+import re
+
 import pytest
 
 from peixun.testing.browser import needs_chromium, new_page
@@ -59,6 +61,9 @@ def test_sign_in_out_and_first_sign_in_password_change(live_server, browser, wid
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap marks the menu "show" once it has finished sliding open; a click during the
+        # slide can miss the button (seen on a loaded machine).
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     page.locator("nav form[action='/accounts/logout/'] button").click()
     expect(page).to_have_url(f"{base}/accounts/login/")
     page.goto(f"{base}/")

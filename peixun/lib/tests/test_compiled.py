@@ -44,6 +44,7 @@ def test_an_account_comes_with_its_person_and_school_exactly_as_the_orm_loads_th
         person_values, org_values = _values(loaded.person), _values(loaded.person.org)
 
     assert len(queries) == 1
+    assert 'FROM "accounts_user"' in queries[0]["sql"]  # logged like any query (debug toolbar, tests)
     assert _values(loaded) == _values(expected)
     assert person_values == _values(expected.person)
     assert person_values["subjects"] == ["语文", "数学"]  # a code list, through its field's converter
@@ -198,3 +199,17 @@ def test_a_duplicate_insert_raises_integrity_error_and_rolls_back_only_its_block
 def test_an_expression_as_a_value_is_refused():
     with pytest.raises(ValueError):
         AUDIT.create(action="login", actor_name=F("action"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_a_compiled_statement_is_prepared_and_ordinary_queries_keep_any_number_of_values():
+    user = make_user("prepared")
+
+    assert ACCOUNT.one(user.pk).pk == user.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+
+    assert any('FROM "accounts_user"' in statement for statement in prepared)
+    # The ORM still binds on the client: server-side binding would refuse more than 65,535 values.
+    assert get_user_model().objects.filter(pk__in=range(70_000)).count() == 1
