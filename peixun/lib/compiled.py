@@ -96,14 +96,36 @@ class _Plan:
     populators: tuple
 
 
-class CompiledLookup:
+class _Compiled:
+    """What lookups and updates share: one value bound into a plan compiled per alias and vendor."""
+
     def __init__(self, build: Callable[[Any], QuerySet], key_type: type = int):
         if key_type not in MARKS:
-            raise TypeError(f"CompiledLookup keys are int or str, not {key_type.__name__}")
+            raise TypeError(f"compiled statements take int or str keys, not {key_type.__name__}")
         self._build = build
         self._key_type = key_type
         self._plans: dict[tuple[str, str], _Plan] = {}
 
+    def _bind(self, value, using: str):
+        """(connection, plan, parameters) for `value`, or None when no row can match it."""
+        if value is None:
+            raise ValueError("a compiled statement needs a value, not None")
+        value = self._key_type(value)
+        if self._key_type is int and value not in ID_RANGE:
+            return None
+        connection = connections[using]
+        plan = self._plans.get((using, connection.vendor))
+        if plan is None:
+            plan = self._plans[(using, connection.vendor)] = self._compile(using)
+        params = list(plan.params)
+        params[plan.position] = value
+        return connection, plan, params
+
+    def _compile(self, using: str) -> _Plan:
+        raise NotImplementedError
+
+
+class CompiledLookup(_Compiled):
     def one(self, value, using: str = DEFAULT_DB_ALIAS):
         """The first object (or row) for `value`, or None."""
         found = self.all(value, using)
@@ -111,20 +133,15 @@ class CompiledLookup:
 
     def all(self, value, using: str = DEFAULT_DB_ALIAS) -> list:
         """Every object (or row) for `value`, in the queryset's order."""
-        if value is None:
-            raise ValueError("a compiled lookup needs a value, not None")
-        value = self._key_type(value)
-        if self._key_type is int and value not in ID_RANGE:
+        bound = self._bind(value, using)
+        if bound is None:
             return []
-        connection = connections[using]
-        plan = self._plan(using, connection)
-        params = list(plan.params)
-        params[plan.position] = value
+        connection, plan, params = bound
         with _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         if plan.converters:
-            rows = [self._convert(row, plan.converters, connection) for row in rows]
+            rows = [_convert(row, plan.converters, connection) for row in rows]
         if plan.model is None:
             return [tuple(row) for row in rows]
         start, end = plan.model_columns
@@ -136,22 +153,6 @@ class CompiledLookup:
             objects.append(obj)
         return objects
 
-    def _plan(self, using: str, connection) -> _Plan:
-        plan = self._plans.get((using, connection.vendor))
-        if plan is None:
-            plan = self._plans[(using, connection.vendor)] = self._compile(using)
-        return plan
-
-    @staticmethod
-    def _convert(row, converters, connection) -> list:
-        row = list(row)
-        for column, functions, expression in converters:
-            value = row[column]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[column] = value
-        return row
-
     def _compile(self, using: str) -> _Plan:
         mark = MARKS[self._key_type]
         queryset = self._build(mark)
@@ -162,14 +163,8 @@ class CompiledLookup:
             raise ValueError("compiled lookups give objects or values_list() rows (not flat or named)")
         compiler = query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        position = _position_of(mark, params)
         select = compiler.select
-        converters = tuple(
-            (column, tuple(functions), expression)
-            for column, (functions, expression) in compiler.get_converters(
-                [expression for expression, _sql, _alias in select]
-            ).items()
-        )
+        converters = _converters(compiler, [expression for expression, _sql, _alias in select])
         model, columns, init_list, populators = None, (0, 0), (), ()
         if queryset._iterable_class is ModelIterable:
             klass_info = compiler.klass_info
@@ -178,25 +173,22 @@ class CompiledLookup:
             model = klass_info["model"]
             init_list = tuple(column[0].target.attname for column in select[columns[0] : columns[1]])
             populators = tuple(get_related_populators(klass_info, select, using))
-        return _Plan(sql, tuple(params), position, converters, model, columns, init_list, populators)
+        return _Plan(
+            sql, tuple(params), _position_of(mark, params), converters, model, columns, init_list, populators
+        )
 
 
-class CompiledUpdate(CompiledLookup):
+class CompiledUpdate(_Compiled):
     def __init__(self, build: Callable[[Any], QuerySet], key_type: type = int, **values):
         super().__init__(build, key_type)
         self._values = values
 
     def run(self, value, using: str = DEFAULT_DB_ALIAS) -> int:
         """Run the UPDATE for `value`; the number of rows it changed."""
-        if value is None:
-            raise ValueError("a compiled update needs a value, not None")
-        value = self._key_type(value)
-        if self._key_type is int and value not in ID_RANGE:
+        bound = self._bind(value, using)
+        if bound is None:
             return 0
-        connection = connections[using]
-        plan = self._plan(using, connection)
-        params = list(plan.params)
-        params[plan.position] = value
+        connection, plan, params = bound
         with transaction.mark_for_rollback_on_error(using=using), _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             return cursor.rowcount
@@ -220,6 +212,24 @@ def _position_of(mark, params) -> int:
     if len(positions) != 1:
         raise ValueError(f"the value must reach the SQL as one parameter, found {len(positions)}")
     return positions[0]
+
+
+def _converters(compiler, expressions) -> tuple:
+    """The ORM's converters for these result columns: (column, functions, expression)."""
+    return tuple(
+        (column, tuple(functions), expression)
+        for column, (functions, expression) in compiler.get_converters(expressions).items()
+    )
+
+
+def _convert(row, converters, connection) -> list:
+    row = list(row)
+    for column, functions, expression in converters:
+        value = row[column]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[column] = value
+    return row
 
 
 @dataclass(frozen=True)
@@ -263,7 +273,7 @@ class CompiledInsert:
                 meta = self.model._meta
                 returned = [ops.last_insert_id(cursor, meta.db_table, meta.pk.column)]
         if plan.converters:
-            returned = CompiledLookup._convert(returned, plan.converters, connection)
+            returned = _convert(returned, plan.converters, connection)
         for field, value in zip(plan.returning_fields, returned, strict=False):
             setattr(obj, field.attname, value)
         obj._state.adding = False
@@ -284,9 +294,5 @@ class CompiledInsert:
         [(sql, params)] = compiler.as_sql()
         if len(params) != len(fields):
             raise ValueError("compiled inserts need one parameter a field (no database defaults)")
-        columns = [field.get_col(meta.db_table) for field in returning_fields]
-        converters = tuple(
-            (column, tuple(functions), expression)
-            for column, (functions, expression) in compiler.get_converters(columns).items()
-        )
+        converters = _converters(compiler, [field.get_col(meta.db_table) for field in returning_fields])
         return _InsertPlan(sql, fields, returning_fields, tuple(compiler.returning_params or ()), converters)
