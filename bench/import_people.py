@@ -102,7 +102,7 @@ def _new_people(rows: int):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from peixun.lib import demo
+    from peixun.demo import plan as demo
     from peixun.orgs.models import Person
 
     specs = demo.plan_tree(demo.SCALES["small"], demo.make_rng(2026))  # the seeded region's plan

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "peixun.assessment",
     "peixun.certificates",
     "peixun.api",
+    "peixun.site",
+    "peixun.demo",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "peixun.core.context_processors.navigation",
+                "peixun.site.navigation.navigation",
             ],
             "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
         },
@@ -150,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout by (username, IP), never by IP alone: one typo must not lock out a school behind one address.

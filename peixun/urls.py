@@ -4,11 +4,10 @@ from django.views.i18n import set_language
 from peixun.api.api import api
 
 urlpatterns = [
-    path("", include("peixun.core.urls")),
+    path("", include("peixun.site.urls")),
     path("accounts/", include("peixun.accounts.urls")),
     path("orgs/", include("peixun.orgs.urls")),
     path("imports/", include("peixun.imports.urls")),
-    path("audit/", include("peixun.audit.urls")),
     path("hours/", include("peixun.ledger.urls")),
     path("policies/", include("peixun.policies.urls")),
     path("training/", include("peixun.training.urls")),

@@ -26,7 +26,10 @@ from peixun.accounts import selectors, services
 from peixun.accounts.backends import RESIDENT_ID, find_user
 from peixun.accounts.forms import GrantForm, LoginForm, ProvisionForm
 from peixun.core.pagination import CappedPaginator
+from peixun.core.templatetags.peixun import zh_datetime
+from peixun.core.views import download
 from peixun.lib import idnumbers
+from peixun.lib.xlsx import Sheet, write_workbook
 from peixun.orgs.access import access_account, access_grant, access_org, has_perm, path_in_scope, require_perm
 from peixun.orgs.models import GrantRole, Org
 from peixun.orgs.selectors import org_choices
@@ -44,7 +47,7 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("site:home")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         services.change_password(
@@ -73,9 +76,6 @@ def _org_options(orgs: list[Org]) -> list[tuple[int, str]]:
 
 
 def _export(accounts) -> HttpResponse:
-    from peixun.core.templatetags.peixun import zh_datetime
-    from peixun.lib.xlsx import Sheet, write_workbook
-
     header = (
         _("Username"),
         _("Name"),
@@ -99,11 +99,7 @@ def _export(accounts) -> HttpResponse:
     ]
     content = write_workbook([Sheet(_("Accounts"), header, rows, column_widths=[16, 10, 20, 40, 18, 10, 8])])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="accounts-{stamp}.xlsx"'
-    return response
+    return download(content, f"accounts-{stamp}.xlsx")
 
 
 @login_required

@@ -1,32 +1,34 @@
-"""The home page, with the figures each role cares about.
+"""What every app's views share: a refusal shown as a message, the way back to the page a form
+came from, and a file download."""
 
-The error pages are templates/403.html, 404.html and 500.html, rendered by Django's default handlers
-(500.html stands alone: it is rendered without context, so it must not need the database)."""
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from peixun.core.exceptions import DomainError
 
-from peixun.core import selectors
-from peixun.ledger.selectors import standing
-from peixun.orgs.access import has_perm, roles_of
-from peixun.orgs.models import GrantRole
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    roles = roles_of(user)
-    person = selectors.own_person(user)
-    context = {
-        "roles": roles,
-        "admin": selectors.admin_summary(user),
-        "coordinator": selectors.coordinator_summary(user),
-        "person": person,
-        # Where the teacher stands under their credit policy (peixun.ledger), evaluated live.
-        "standing": standing(person) if person is not None else None,
-        "is_personal": bool(roles & {GrantRole.TUTOR, GrantRole.TEACHER}) or not roles,
-        "can_view_people": has_perm(user, "people.view"),
-        "can_view_orgs": has_perm(user, "orgs.view"),
-    }
-    return render(request, "core/home.html", context)
+def refuse(request: HttpRequest, error: DomainError, *details: str) -> None:
+    """Show why an action was refused, with any details after the message."""
+    messages.error(request, " ".join([str(error), *details]))
+
+
+def back(request: HttpRequest, fallback: str, *args) -> HttpResponseRedirect:
+    """Redirect to the page the form came from (same site only), else `fallback`."""
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(fallback, *args)
+
+
+def download(
+    content: bytes, filename: str, content_type: str = XLSX_TYPE, *, inline: bool = False
+) -> HttpResponse:
+    """The bytes as a file to save (or, `inline`, to show in the browser), named `filename`."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower, Substr
 
 from peixun.audit.models import AuditEvent
+from peixun.audit.selectors import events_about
 from peixun.core.fields import has_code
 from peixun.lib import idnumbers
 from peixun.lib.idcrypto import vault
@@ -240,6 +241,4 @@ def person_account(person: Person):
 
 def person_events(person: Person, *, limit: int = 10) -> list[AuditEvent]:
     """The most recent audit events about `person`."""
-    return list(
-        AuditEvent.objects.filter(target_type=Person._meta.label_lower, target_id=str(person.pk))[:limit]
-    )
+    return events_about(person, limit=limit)

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from peixun.audit.models import AuditEvent
+from peixun.audit.selectors import events_about
 from peixun.orgs.access import path_q, scope_paths
 from peixun.orgs.models import Org, Person, PersonStatus
 from peixun.training import access
@@ -228,12 +230,8 @@ def enrolment_counts(project: Project, queryset: QuerySet[Enrolment] | None = No
     return {status: counts.get(status, 0) for status in EnrolmentStatus.values}
 
 
-def project_events(project: Project, *, limit: int = 20):
-    from peixun.audit.models import AuditEvent
-
-    return list(
-        AuditEvent.objects.filter(target_type=Project._meta.label_lower, target_id=str(project.pk))[:limit]
-    )
+def project_events(project: Project, *, limit: int = 20) -> list[AuditEvent]:
+    return events_about(project, limit=limit)
 
 
 # --- Enrolments ---------------------------------------------------------------------------------------
@@ -254,8 +252,6 @@ def project_enrolments(user, project: Project, *, status: str = "", school: Org 
 
 def waitlist(project: Project) -> QuerySet[Enrolment]:
     """The waitlist in promotion order: lottery rank first (a drawn waitlist), then arrival."""
-    from django.db.models import F
-
     return (
         project.enrolments.filter(status=EnrolmentStatus.WAITLISTED)
         .select_related("person", "school")

@@ -36,7 +36,7 @@ def test_the_first_administrator_gets_the_role_a_temporary_password_and_an_audit
     assert password not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
     # Signing in with it leads straight to the password change.
     client.post(reverse("accounts:login"), {"username": "zhang.admin", "password": password})
-    assert client.get(reverse("core:home")).url == reverse("accounts:password-change")
+    assert client.get(reverse("site:home")).url == reverse("accounts:password-change")
 
 
 def test_a_taken_username_or_an_unknown_org_is_refused_and_nothing_is_written():

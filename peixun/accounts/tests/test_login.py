@@ -36,7 +36,7 @@ def signed_in_user_id(client):
 def test_teacher_signs_in_with_username(client, teacher):
     response = sign_in(client, "t_sunli", PASSWORD)
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("site:home")
     assert signed_in_user_id(client) == str(teacher.pk)
 
 

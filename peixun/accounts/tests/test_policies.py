@@ -87,9 +87,9 @@ def idle_for(client, seconds: int) -> None:
 @override_settings(ADMIN_IDLE_TIMEOUT_SECONDS=1800)
 def test_idle_bureau_admin_is_signed_out(client, world):
     client.force_login(world.county_admin)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
     idle_for(client, 1801)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 302
     assert response.url == reverse("accounts:login")
     assert "_auth_user_id" not in client.session
@@ -99,24 +99,24 @@ def test_idle_bureau_admin_is_signed_out(client, world):
 @override_settings(ADMIN_IDLE_TIMEOUT_SECONDS=1800)
 def test_admin_active_within_the_timeout_stays_signed_in(client, world):
     client.force_login(world.county_admin)
-    client.get(reverse("core:home"))
+    client.get(reverse("site:home"))
     idle_for(client, 1700)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 @override_settings(ADMIN_IDLE_TIMEOUT_SECONDS=1800)
 def test_idle_teacher_is_not_signed_out(client, world):
     client.force_login(world.teacher_user)
-    client.get(reverse("core:home"))
+    client.get(reverse("site:home"))
     idle_for(client, 7200)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
     assert client.session["_auth_user_id"] == str(world.teacher_user.pk)
 
 
 @override_settings(ADMIN_IDLE_TIMEOUT_SECONDS=1800)
 def test_idle_htmx_request_is_sent_to_the_login_page_with_hx_redirect(client, world):
     client.force_login(world.city_admin)
-    client.get(reverse("core:home"))
+    client.get(reverse("site:home"))
     idle_for(client, 1801)
     response = client.get(reverse("orgs:tree"), HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"] == reverse("accounts:login")
@@ -135,7 +135,7 @@ def imported(world):
 
 def test_account_that_must_change_its_password_is_sent_to_the_password_page_from_every_page(client, imported):
     client.force_login(imported)
-    for name in ("core:home", "orgs:people", "accounts:list"):
+    for name in ("site:home", "orgs:people", "accounts:list"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url == reverse("accounts:password-change")
@@ -169,7 +169,7 @@ def test_changing_the_password_clears_the_flag_and_is_audited(client, imported):
     assert event.actor == imported
     assert event.changes == {"must_change_password": [True, False]}
     # Still signed in, and free to go anywhere.
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 def test_a_weak_new_password_is_refused_with_the_validator_message(client, imported):

@@ -51,7 +51,7 @@ def test_the_nonce_changes_with_every_response(client):
 
 def test_pages_send_the_usual_security_headers(client, world):
     client.force_login(world.city_admin)
-    for response in (client.get(reverse("accounts:login")), client.get(reverse("core:home"))):
+    for response in (client.get(reverse("accounts:login")), client.get(reverse("site:home"))):
         assert response["X-Frame-Options"] == "DENY"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Referrer-Policy"] == "same-origin"

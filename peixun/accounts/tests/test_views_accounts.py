@@ -267,6 +267,6 @@ def test_many_accounts_are_created_by_a_background_task(client, world, monkeypat
 
 def test_navigation_shows_accounts_to_bureau_admins_only(client, world):
     client.force_login(world.county_admin)
-    assert reverse("accounts:list") in client.get(reverse("core:home")).content.decode()
+    assert reverse("accounts:list") in client.get(reverse("site:home")).content.decode()
     client.force_login(world.coordinator_a1)
-    assert reverse("accounts:list") not in client.get(reverse("core:home")).content.decode()
+    assert reverse("accounts:list") not in client.get(reverse("site:home")).content.decode()

@@ -1,4 +1,5 @@
-"""Template filters shared by every page: dates as 2026年9月1日, hours to one decimal."""
+"""Template filters shared by every page: dates as 2026年9月1日, hours to one decimal, an audit row's
+changes on one line. Filters of one app's vocabulary live in that app (`{% load orgs %}` …)."""
 
 from datetime import date, datetime
 
@@ -51,31 +52,6 @@ def hours(value) -> str:
     if value is None or value == "":
         return ""
     return dates.format_hours(value)
-
-
-@register.filter
-def role_labels(codes) -> str:
-    """A person's role codes as their labels, joined with 、 (unknown codes shown as they are)."""
-    from peixun.orgs.models import PersonRole
-
-    labels = dict(PersonRole.choices)
-    return "、".join(str(labels.get(code, code)) for code in codes or [])
-
-
-@register.filter
-def tag_labels(codes) -> str:
-    """Tag codes of credit entries in words where the vocabulary knows them (师德教育 for ethics)."""
-    from peixun.policies.rules.codes import KNOWN_TAGS
-
-    return "、".join(KNOWN_TAGS.get(code, code) for code in codes or [])
-
-
-@register.filter
-def action_label(action: str) -> str:
-    """An audit action code as its label."""
-    from peixun.audit.events import ACTIONS
-
-    return str(ACTIONS.get(action, action))
 
 
 @register.filter

@@ -14,15 +14,15 @@ def test_a_missing_page_shows_the_404_page_with_a_way_home(client, world):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "error-code" in response.content.decode()
-    assert f'href="{reverse("core:home")}"' in response.content.decode()
+    assert f'href="{reverse("site:home")}"' in response.content.decode()
 
 
 def test_a_forbidden_page_shows_the_403_page(client, world):
     client.force_login(world.teacher_user)
-    response = client.get(reverse("audit:list"))
+    response = client.get(reverse("site:audit-log"))
     assert response.status_code == 403
     assert "403" in response.content.decode()
-    assert f'href="{reverse("core:home")}"' in response.content.decode()
+    assert f'href="{reverse("site:home")}"' in response.content.decode()
 
 
 def test_the_500_page_renders_without_any_context():

@@ -1,4 +1,4 @@
-"""Template filters: Chinese dates, hours, role labels, audit changes."""
+"""Template filters: Chinese dates, hours, audit changes; the labels of each app's codes."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -6,14 +6,16 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from peixun.audit.templatetags.audit import action_label
 from peixun.core.templatetags.peixun import (
     changes_summary,
     hours,
-    role_labels,
     zh_date,
     zh_datetime,
     zh_month_day,
 )
+from peixun.orgs.templatetags.orgs import role_labels
+from peixun.policies.templatetags.policies import tag_labels
 
 
 def test_dates_are_shown_the_chinese_way():
@@ -42,6 +44,17 @@ def test_role_codes_are_shown_as_labels():
     with translation.override("en"):
         assert role_labels(["head_teacher", "backbone"]) == "Head teacher、Backbone teacher"
     assert role_labels([]) == ""
+
+
+def test_tag_codes_are_shown_in_words_where_the_vocabulary_knows_them():
+    assert tag_labels(["ethics", "made-up"]) == "师德教育、made-up"
+    assert tag_labels([]) == ""
+
+
+def test_audit_actions_are_shown_as_labels():
+    with translation.override("en"):
+        assert action_label("login") == "Signed in"
+    assert action_label("made_up") == "made_up"
 
 
 def test_changes_are_summarised_as_before_and_after():

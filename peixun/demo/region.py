@@ -1,6 +1,6 @@
 """The demo region in the database: its org tree, its people and one demo account per role.
 
-`seed` writes what `peixun.lib.demo` draws through bulk paths — orgs with their materialised paths
+`seed` writes what `peixun.demo.plan` draws through bulk paths — orgs with their materialised paths
 computed before the insert (primary keys assigned up front), people in batches of `bulk_create` —
 in one transaction, so a demo region is either complete or absent. Synthetic rows are not audited
 one by one: they are nobody's change.
@@ -22,11 +22,14 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from peixun.lib import demo
+from peixun.demo import plan
+from peixun.demo.delivery import seed_delivery
+from peixun.demo.ledger import seed_ledger
+from peixun.demo.training import seed_training
 from peixun.lib.pinyin import pinyin_keys
 from peixun.orgs.models import PATH_SEGMENT, GrantRole, Org, Person, RoleGrant
 
-DEMO_ROOT_CODE = demo.PROVINCE[0]
+DEMO_ROOT_CODE = plan.PROVINCE[0]
 DEMO_PASSWORD = "Peixun@2026"  # noqa: S105 - the published password of the demo accounts
 BATCH_SIZE = 2_000
 PUBLIC_SCALES = ("small", "district", "city", "province")
@@ -96,20 +99,20 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
         raise ValueError(_("Demo usernames already taken: %(names)s") % {"names": ", ".join(taken)})
     validate_password(DEMO_PASSWORD)
 
-    rng = demo.make_rng(seed)
-    specs = demo.plan_tree(demo.SCALES[scale], rng)
+    rng = plan.make_rng(seed)
+    specs = plan.plan_tree(plan.SCALES[scale], rng)
     orgs = _insert_orgs(specs)
     if progress:
         progress(f"orgs: {len(orgs)}")
 
-    generator = demo.PeopleGenerator(rng, today=_today())
+    generator = plan.PeopleGenerator(rng, today=_today())
     demo_school = next(spec for spec in specs if spec.kind == "school")
     demo_centre = next(
         spec for spec in specs if spec.kind == "institution" and spec.parent_code == demo_school.area_code
     )
-    staff: dict[str, list[demo.PersonSpec]] = {demo_school.code: [], demo_centre.code: []}
+    staff: dict[str, list[plan.PersonSpec]] = {demo_school.code: [], demo_centre.code: []}
     count = 0
-    for batch in _chunks(demo.generate_people(specs, generator), BATCH_SIZE):
+    for batch in _chunks(plan.generate_people(specs, generator), BATCH_SIZE):
         Person.objects.bulk_create([_person(spec, orgs[spec.org_code]) for spec in batch])
         for spec in batch:
             if spec.org_code in staff:
@@ -128,22 +131,16 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
         centre_staff=staff[demo_centre.code],
     )
     # Training projects in every state, so the training pages have something to show.
-    from peixun.training.demo import seed_training
-
     seed_training(school=orgs[demo_school.code], centre=orgs[demo_centre.code], seed=seed, today=_today())
     # Credit policies and five years of training records for the demo county.
-    from peixun.ledger.demo import seed_ledger
-
     county = orgs[next(spec.code for spec in specs if spec.kind == "county")]
     seed_ledger(root=orgs[DEMO_ROOT_CODE], county=county, seed=seed, today=_today())
     # Lessons, attendance and coursework under way; a closed project with hours and certificates.
-    from peixun.delivery.demo import seed_delivery
-
     seed_delivery(school=orgs[demo_school.code], centre=orgs[demo_centre.code], seed=seed, today=_today())
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 
-def _insert_orgs(specs: list[demo.OrgSpec]) -> dict[str, Org]:
+def _insert_orgs(specs: list[plan.OrgSpec]) -> dict[str, Org]:
     """Insert the orgs in one pass: keys are assigned here so each path is known before the insert."""
     next_pk = (Org.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
     by_code: dict[str, Org] = {}
@@ -168,7 +165,7 @@ def _insert_orgs(specs: list[demo.OrgSpec]) -> dict[str, Org]:
     return by_code
 
 
-def _person(spec: demo.PersonSpec, org: Org) -> Person:
+def _person(spec: plan.PersonSpec, org: Org) -> Person:
     full, initials = pinyin_keys(spec.name)
     person = Person(
         name=spec.name,
@@ -190,7 +187,7 @@ def _person(spec: demo.PersonSpec, org: Org) -> Person:
     return person
 
 
-def _pick(people: list[demo.PersonSpec], taken: set[str], test) -> demo.PersonSpec:
+def _pick(people: list[plan.PersonSpec], taken: set[str], test) -> plan.PersonSpec:
     """The first person passing `test` not already given an account (any person if none does)."""
     for candidate in people:
         if candidate.id_number not in taken and candidate.status == "active" and test(candidate):
@@ -204,11 +201,11 @@ def _pick(people: list[demo.PersonSpec], taken: set[str], test) -> demo.PersonSp
 def _create_accounts(
     scale: str,
     orgs: dict[str, Org],
-    specs: list[demo.OrgSpec],
+    specs: list[plan.OrgSpec],
     *,
     school: Org,
-    school_staff: list[demo.PersonSpec],
-    centre_staff: list[demo.PersonSpec],
+    school_staff: list[plan.PersonSpec],
+    centre_staff: list[plan.PersonSpec],
 ) -> None:
     """The demo accounts: the bureau admin over the top of the region (the county for the one-county
     scales), the centre staff over the county, and the school roles over the demo school, linked
@@ -216,7 +213,7 @@ def _create_accounts(
     linked to a trainer of the county's training centre."""
     User = get_user_model()
     county = orgs[next(spec.code for spec in specs if spec.kind == "county")]
-    top = {"city": orgs[demo.HOME_CITY], "province": orgs[DEMO_ROOT_CODE]}.get(scale, county)
+    top = {"city": orgs[plan.HOME_CITY], "province": orgs[DEMO_ROOT_CODE]}.get(scale, county)
     taken: set[str] = set()
     people = {
         "school": _pick(school_staff, taken, lambda p: "cadre" in p.roles and "principal" not in p.roles),

@@ -1,5 +1,9 @@
-"""The audit log page for bureau admins: filter, page through and export. Rows are never edited:
-there is no view that changes one (and the database refuses to)."""
+"""The pages that read many apps: the home page with the figures each role cares about, and the
+audit log for bureau admins (filter, page through, export; rows are never edited: there is no view
+that changes one, and the database refuses to).
+
+The error pages are templates/403.html, 404.html and 500.html, rendered by Django's default handlers
+(500.html stands alone: it is rendered without context, so it must not need the database)."""
 
 from urllib.parse import urlencode
 
@@ -10,17 +14,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from peixun.audit import selectors
 from peixun.audit.events import ACTIONS
-from peixun.audit.forms import AuditFilterForm
 from peixun.core.pagination import CappedPaginator
 from peixun.core.templatetags.peixun import changes_summary, zh_datetime
-from peixun.orgs.access import require_perm
+from peixun.core.views import XLSX_TYPE, download
+from peixun.ledger.selectors import standing
+from peixun.lib.xlsx import Sheet, write_workbook
+from peixun.orgs.access import has_perm, require_perm, roles_of
+from peixun.orgs.models import GrantRole
+from peixun.site import selectors
+from peixun.site.forms import AuditFilterForm
 
-PAGE_SIZE = 50
+AUDIT_PAGE_SIZE = 50
 # An export holds at most this many rows (the newest first; the page says so): the log can grow to
 # millions of rows and a synchronous download must stay bounded.
-EXPORT_LIMIT = 50_000
+AUDIT_EXPORT_LIMIT = 50_000
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roles = roles_of(user)
+    person = selectors.own_person(user)
+    context = {
+        "roles": roles,
+        "admin": selectors.admin_summary(user),
+        "coordinator": selectors.coordinator_summary(user),
+        "person": person,
+        # Where the teacher stands under their credit policy (peixun.ledger), evaluated live.
+        "standing": standing(person) if person is not None else None,
+        "is_personal": bool(roles & {GrantRole.TUTOR, GrantRole.TEACHER}) or not roles,
+        "can_view_people": has_perm(user, "people.view"),
+        "can_view_orgs": has_perm(user, "orgs.view"),
+    }
+    return render(request, "site/home.html", context)
+
+
+# --- The audit log --------------------------------------------------------------------------------
 
 
 def _audit_query(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditQuery, dict]:
@@ -39,29 +69,27 @@ def _audit_query(request: HttpRequest) -> tuple[AuditFilterForm, selectors.Audit
 
 @login_required
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponse:
     require_perm(request, "audit.view")
     form, query, links = _audit_query(request)
-    paginator = CappedPaginator(selectors.events(request.user, query), PAGE_SIZE)
+    paginator = CappedPaginator(selectors.audit_events(request.user, query), AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "paginator": paginator, "link_query": urlencode(links)}
     if request.htmx:
-        response = render(request, "audit/event_list.html#results", context)
+        response = render(request, "site/audit_log.html#results", context)
         response["HX-Replace-Url"] = request.get_full_path()
         return response
-    return render(request, "audit/event_list.html", context)
+    return render(request, "site/audit_log.html", context)
 
 
 @login_required
 @require_GET
-def event_export(request: HttpRequest) -> HttpResponse:
-    from peixun.lib.xlsx import Sheet, write_workbook
-
+def audit_export(request: HttpRequest) -> HttpResponse:
     require_perm(request, "audit.view")
     _form, query, _links = _audit_query(request)
     rows = []
-    for event in selectors.events(request.user, query).iterator(chunk_size=2000):
-        if len(rows) >= EXPORT_LIMIT:
+    for event in selectors.audit_events(request.user, query).iterator(chunk_size=2000):
+        if len(rows) >= AUDIT_EXPORT_LIMIT:
             break
         rows.append(
             (
@@ -79,8 +107,4 @@ def event_export(request: HttpRequest) -> HttpResponse:
         [Sheet(_("Audit log"), header, rows, column_widths=[20, 16, 16, 16, 30, 60, 16])]
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-    return response
+    return download(content, f"audit-{stamp}.xlsx", XLSX_TYPE)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def audit_page(client, user, **params):
     client.force_login(user)
-    return client.get(reverse("audit:list"), data=params)
+    return client.get(reverse("site:audit-log"), data=params)
 
 
 def actions_seen(response) -> list[str]:
@@ -88,9 +88,9 @@ def test_an_unknown_action_filter_is_ignored(client, world):
 
 def test_the_list_costs_the_same_queries_for_more_events(client, world):
     client.force_login(world.city_admin)
-    client.get(reverse("audit:list"))  # the first request writes the session; measure the ones after
+    client.get(reverse("site:audit-log"))  # the first request writes the session; measure the ones after
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("audit:list"))
+        client.get(reverse("site:audit-log"))
     for _ in range(30):
         events.record(
             action="org_updated",
@@ -99,13 +99,13 @@ def test_the_list_costs_the_same_queries_for_more_events(client, world):
             org_path=world.school_b1.path,
         )
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("audit:list"))
+        client.get(reverse("site:audit-log"))
     assert len(many) == len(few)
 
 
 def test_htmx_request_returns_only_the_results(client, world):
     client.force_login(world.city_admin)
-    response = client.get(reverse("audit:list"), {"action": "org_created"}, HTTP_HX_REQUEST="true")
+    response = client.get(reverse("site:audit-log"), {"action": "org_created"}, HTTP_HX_REQUEST="true")
     content = response.content.decode()
     assert "<html" not in content
     assert 'data-testid="result-count"' in content
@@ -115,7 +115,7 @@ def test_export_downloads_the_filtered_events(client, world):
     from openpyxl import load_workbook
 
     client.force_login(world.county_admin)
-    response = client.get(reverse("audit:export"), {"action": "org_created"})
+    response = client.get(reverse("site:audit-export"), {"action": "org_created"})
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
     rows = [row for row in sheet.iter_rows(values_only=True) if any(row)]
@@ -125,14 +125,14 @@ def test_export_downloads_the_filtered_events(client, world):
 
 def test_export_is_for_bureau_admins_only(client, world):
     client.force_login(world.centre_staff)
-    assert client.get(reverse("audit:export")).status_code == 403
+    assert client.get(reverse("site:audit-export")).status_code == 403
 
 
 def test_there_is_no_way_to_change_an_event_through_the_site(client, world):
     client.force_login(world.city_admin)
     event = AuditEvent.objects.first()
     before = (event.action, event.changes)
-    assert client.post(reverse("audit:list"), {"action": "login"}).status_code == 405
-    assert client.post(reverse("audit:export")).status_code == 405
+    assert client.post(reverse("site:audit-log"), {"action": "login"}).status_code == 405
+    assert client.post(reverse("site:audit-export")).status_code == 405
     event.refresh_from_db()
     assert (event.action, event.changes) == before

@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from peixun.core.management.commands import serve
-from peixun.orgs import demo
+from peixun.demo import region as demo
+from peixun.demo.management.commands import serve
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 

@@ -4,7 +4,7 @@ approval, a lottery, school nominations within quotas), one running with its cla
 learning codes, one closed last year and one cancelled below its minimum size — with enrolments, so
 every training page has something to show on `make run`.
 
-Rows are written in bulk with their counters set to match (like the people of peixun.orgs.demo,
+Rows are written in bulk with their counters set to match (like the people of peixun.demo.region,
 synthetic rows are nobody's change and are not audited one by one); classes, tutors and codes go
 through their services. Fast at the small scale (~1,000 teachers)."""
 
@@ -28,6 +28,7 @@ from peixun.training.models import (
     SchoolQuota,
 )
 from peixun.training.rules.eligibility import age_on
+from peixun.training.rules.quotas import proportional
 from peixun.training.services import codes as code_services
 from peixun.training.services import cohorts as cohort_services
 
@@ -74,7 +75,7 @@ def _sync_counter(project: Project) -> None:
 @transaction.atomic
 def seed_training(*, school: Org, centre: Org, seed: int = 2026, today: date | None = None) -> int:
     """Write the demo plan and projects; returns how many projects were made."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not cryptography
+    rng = random.Random(seed)
     today = today or timezone.localdate()
     county = next(org for org in school.ancestors() if org.kind == OrgKind.COUNTY)
     teachers = list(
@@ -238,8 +239,6 @@ def seed_training(*, school: Org, centre: Org, seed: int = 2026, today: date | N
     by_school: dict[int, int] = {}
     for person in maths:
         by_school[person.org_id] = by_school.get(person.org_id, 0) + 1
-    from peixun.training.rules.quotas import proportional
-
     shares = proportional(nominate.capacity, by_school)
     SchoolQuota.objects.bulk_create(
         [

@@ -11,7 +11,7 @@ from peixun.orgs.access import has_perm
 OWN_RECORD = "own-record"
 
 NAV_ITEMS = [
-    ("core:home", _("Home"), "house", None),
+    ("site:home", _("Home"), "house", None),
     ("training:project-list", _("Training"), "mortarboard", None),
     ("training:my", _("My training"), "journal-check", "training.enrol"),
     ("delivery:my", _("Check in"), "qr-code-scan", "training.enrol"),
@@ -23,7 +23,7 @@ NAV_ITEMS = [
     ("orgs:tree", _("Organisations"), "diagram-3", "orgs.view"),
     ("orgs:people", _("People"), "people", "people.view"),
     ("imports:list", _("Imports"), "upload", "people.import"),
-    ("audit:list", _("Audit log"), "journal-text", "audit.view"),
+    ("site:audit-log", _("Audit log"), "journal-text", "audit.view"),
     ("accounts:list", _("Accounts"), "person-badge", "accounts.manage"),
 ]
 

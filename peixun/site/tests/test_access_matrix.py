@@ -57,7 +57,7 @@ class View:
 
 
 VIEWS: dict[str, View] = {
-    "core:home": View(SIGNED_IN),
+    "site:home": View(SIGNED_IN),
     "set_language": View(PUBLIC, method="post", data=lambda side: {"language": "en"}),
     "accounts:login": View(PUBLIC),
     "accounts:logout": View(PUBLIC, method="post"),
@@ -87,8 +87,8 @@ VIEWS: dict[str, View] = {
     "imports:detail": View("people.import", obj="job", denied=(404,)),
     "imports:apply": View("people.import", method="post", obj="job", denied=(404,)),
     "imports:errors": View("people.import", obj="job", denied=(404,)),
-    "audit:list": View("audit.view"),
-    "audit:export": View("audit.view"),
+    "site:audit-log": View("audit.view"),
+    "site:audit-export": View("audit.view"),
 }
 VIEWS.update({name: View(**spec) for name, spec in TRAINING_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})

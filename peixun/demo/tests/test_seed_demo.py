@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from peixun.lib import demo as plan
+from peixun.demo import plan
+from peixun.demo import region as demo
 from peixun.lib import idnumbers
-from peixun.orgs import demo
 from peixun.orgs.models import Org, Person, RoleGrant
 
 
@@ -127,8 +127,8 @@ def test_each_demo_account_signs_in_through_the_login_form(client, username):
     seed_tiny()
     response = client.post(reverse("accounts:login"), {"username": username, "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response.url == reverse("site:home")
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 @pytest.mark.django_db

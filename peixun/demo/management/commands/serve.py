@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from peixun.orgs.demo import demo_logins, format_logins
+from peixun.demo.region import demo_logins, format_logins
 
 WORKER_STOP_SECONDS = 10
 

@@ -1,7 +1,7 @@
 """`manage.py seed_demo --scale small|district|city|province [--once] [--seed N]`: a synthetic region
 with realistic teachers and one demo account per role, for trying Peixun out and for benchmarks.
 
-Scales (peixun.lib.demo.SCALES): small — one county, 20 schools, ~1,000 teachers (the `make run`
+Scales (peixun.demo.plan.SCALES): small — one county, 20 schools, ~1,000 teachers (the `make run`
 default); district — one county, 100 schools, ~8,000; city — ten counties, ~60,000; province — 13
 cities, 95 counties, ~532,000. `--once` does nothing when a demo region already exists, so
 `make run` can call it every time.
@@ -10,8 +10,8 @@ cities, 95 counties, ~532,000. `--once` does nothing when a demo region already 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from peixun.lib.demo import SCALES
-from peixun.orgs import demo
+from peixun.demo import region as demo
+from peixun.demo.plan import SCALES
 
 
 class Command(BaseCommand):

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peixun.assessment import services as assessment_services
-from peixun.assessment.models import ExcellenceRound
+from peixun.assessment.models import ExcellenceRound, ManualScore
 from peixun.assessment.rules import presets
 from peixun.certificates import services as certificate_services
 from peixun.certificates.seal import make_seal
@@ -102,7 +102,7 @@ def _marks(rng: random.Random, lessons: list[Lesson], enrolments: list[Enrolment
 @transaction.atomic
 def seed_delivery(*, school: Org, centre: Org, seed: int = 2026, today: date | None = None) -> int:
     """Write the two demo projects; returns how many certificates were issued."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not cryptography
+    rng = random.Random(seed)
     today = today or timezone.localdate()
     now = timezone.now()
     county = next(org for org in school.ancestors() if org.kind == OrgKind.COUNTY)
@@ -328,8 +328,6 @@ def seed_delivery(*, school: Org, centre: Org, seed: int = 2026, today: date | N
                 )
             )
     Submission.objects.bulk_create(rows, batch_size=500)
-    from peixun.assessment.models import ManualScore
-
     ManualScore.objects.bulk_create(
         [
             ManualScore(enrolment=e, key="work", value=H(95 if i == 0 else 70 + (i * 11) % 28))

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.django_db
 
 def home(client, user):
     client.force_login(user)
-    return client.get(reverse("core:home"))
+    return client.get(reverse("site:home"))
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
@@ -104,7 +104,7 @@ def test_teacher_without_a_person_record_gets_a_friendly_empty_state(client, wor
 def test_navigation_follows_the_roles(client, world):
     nav_urls = lambda response: {item["url"] for item in response.context["nav_items"]}  # noqa: E731 - a one-line helper
     admin_nav = nav_urls(home(client, world.city_admin))
-    assert {reverse("orgs:tree"), reverse("orgs:people"), reverse("audit:list")} <= admin_nav
+    assert {reverse("orgs:tree"), reverse("orgs:people"), reverse("site:audit-log")} <= admin_nav
     tutor_nav = nav_urls(home(client, world.tutor_a1))
     assert reverse("orgs:people") in tutor_nav
     assert reverse("orgs:tree") not in tutor_nav
