@@ -155,8 +155,8 @@ def _copy_lower_bound(people) -> float:
     from django.utils import timezone
 
     from peixun.core.fields import join_codes
+    from peixun.core.vault import vault
     from peixun.lib import idnumbers
-    from peixun.lib.idcrypto import vault
     from peixun.lib.pinyin import pinyin_keys
     from peixun.orgs.models import Org, Person
 

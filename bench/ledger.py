@@ -99,8 +99,8 @@ def _fill(people: int, per_person: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
+    from peixun.core.vault import vault
     from peixun.lib import idnumbers
-    from peixun.lib.idcrypto import vault
     from peixun.orgs.models import GrantRole, Person, RoleGrant
     from peixun.orgs.services import create_org
     from peixun.policies import services as policy_services

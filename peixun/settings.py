@@ -128,7 +128,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 else:
-    # psycopg's prepared statements, for the statements compiled once (peixun.lib.compiled): the
+    # psycopg's prepared statements, for the statements compiled once (peixun.core.compiled): the
     # server parses and plans each once a connection. Other queries bind on the client and are never
     # prepared. A pooler in front must keep prepared statements (PgBouncer ≥ 1.21 with
     # max_prepared_statements, or session pooling). URL options (sslmode …) stay.

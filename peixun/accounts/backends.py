@@ -12,9 +12,9 @@ import re
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from peixun.core.compiled import CompiledLookup
+from peixun.core.vault import vault
 from peixun.lib import idnumbers
-from peixun.lib.compiled import CompiledLookup
-from peixun.lib.idcrypto import vault
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")

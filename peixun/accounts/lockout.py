@@ -39,8 +39,8 @@ from django.utils import timezone
 
 from peixun.accounts.models import LoginLockout
 from peixun.audit import events
+from peixun.core.vault import vault
 from peixun.lib import idnumbers
-from peixun.lib.idcrypto import vault
 
 security_log = logging.getLogger("peixun.security")
 

@@ -1,11 +1,11 @@
 """Django's database sessions, with the one lookup every request makes compiled once
-(peixun.lib.compiled). Used unless REDIS_URL puts the sessions in Redis (settings.py)."""
+(peixun.core.compiled). Used unless REDIS_URL puts the sessions in Redis (settings.py)."""
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from peixun.lib.compiled import CompiledLookup
+from peixun.core.compiled import CompiledLookup
 
 BY_KEY = CompiledLookup(lambda key: Session.objects.filter(session_key=key), key_type=str)
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from peixun.audit.models import AuditEvent
-from peixun.lib.compiled import CompiledInsert
+from peixun.core.compiled import CompiledInsert
 
 ACTIONS: dict[str, Any] = {
     "login": _("Signed in"),
@@ -84,7 +84,7 @@ ACTIONS: dict[str, Any] = {
 }
 
 
-# Every state change appends a row: its INSERT is compiled once (peixun.lib.compiled).
+# Every state change appends a row: its INSERT is compiled once (peixun.core.compiled).
 APPEND = CompiledInsert(AuditEvent)
 
 

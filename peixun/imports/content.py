@@ -2,7 +2,7 @@
 
 import base64
 
-from peixun.lib.idcrypto import vault
+from peixun.core.vault import vault
 
 
 def seal(data: bytes) -> bytes:

@@ -19,12 +19,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from peixun.audit import events
+from peixun.core.vault import vault
 from peixun.ledger import compliance
 from peixun.ledger import vocabulary as words
 from peixun.ledger.models import CreditEntry
 from peixun.lib import idnumbers
 from peixun.lib.dates import parse_date
-from peixun.lib.idcrypto import vault
 from peixun.lib.tabular import cell_text
 from peixun.orgs.imports.common import (
     LOOKUP_CHUNK,

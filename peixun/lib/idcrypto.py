@@ -3,7 +3,8 @@
 An ID number is stored as AES-256-GCM (authenticated encryption: a random 96-bit nonce, the
 ciphertext and its 128-bit tag, urlsafe base64) and found through an HMAC-SHA256 of its document
 type and normalised number, so a search by full number is an indexed equality match and needs no
-decryption scan. Keys come from settings: ID_ENCRYPTION_KEYS (urlsafe base64 of 32 bytes each,
+decryption scan. The vault built from settings is
+peixun.core.vault.vault(): ID_ENCRYPTION_KEYS (urlsafe base64 of 32 bytes each,
 newest first: new tokens use the first, any of them opens an old token, so a key can be rotated)
 and ID_HASH_KEY. AES-GCM is one call into OpenSSL per number, five times faster than Fernet's CBC
 and HMAC — it sets the pace of a 50,000-row roster import (ADR 0004).
@@ -14,7 +15,6 @@ import binascii
 import hashlib
 import hmac
 import os
-from functools import cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -77,11 +77,3 @@ class IdVault:
     def lookup_hash(self, id_type: str, number: str) -> str:
         message = f"{id_type}:{number}".encode()
         return hmac.new(self._hash_key, message, hashlib.sha256).hexdigest()
-
-
-@cache
-def vault() -> IdVault:
-    """The vault built from settings; read on first use, never at import time."""
-    from django.conf import settings
-
-    return IdVault(settings.ID_ENCRYPTION_KEYS, settings.ID_HASH_KEY)

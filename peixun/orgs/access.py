@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from peixun.lib.compiled import CompiledLookup
+from peixun.core.compiled import CompiledLookup
 from peixun.orgs.models import GrantRole, Org, Person, RoleGrant
 
 security_log = logging.getLogger("peixun.security")

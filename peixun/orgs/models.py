@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peixun.core.fields import CodeListField
-from peixun.lib.idcrypto import vault
+from peixun.core.vault import vault
 
 PATH_SEGMENT = "{:08d}/"
 SEGMENT_LENGTH = len(PATH_SEGMENT.format(0))

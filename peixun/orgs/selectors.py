@@ -12,8 +12,8 @@ from django.db.models.functions import Lower, Substr
 from peixun.audit.models import AuditEvent
 from peixun.audit.selectors import events_about
 from peixun.core.fields import has_code
+from peixun.core.vault import vault
 from peixun.lib import idnumbers
-from peixun.lib.idcrypto import vault
 from peixun.orgs.access import orgs_in_scope, path_q, people_in_scope, scope_paths
 from peixun.orgs.models import IdType, Org, OrgKind, Person, RoleGrant
 

@@ -5,7 +5,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from peixun.audit import events
-from peixun.lib.idcrypto import vault
+from peixun.core.vault import vault
 from peixun.orgs.models import Org, Person
 from peixun.orgs.signals import subtree_moved
 

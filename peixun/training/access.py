@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from peixun.lib.compiled import CompiledLookup
+from peixun.core.compiled import CompiledLookup
 from peixun.orgs.access import grants_of, has_perm, path_q, scope_paths
 from peixun.orgs.models import Org, Person, ancestor_paths
 from peixun.training.models import Cohort, Enrolment, LearningCode, Project
@@ -26,7 +26,7 @@ from peixun.training.rules import lifecycle
 
 security_log = logging.getLogger("peixun.security")
 
-# Every enrolment attempt opens its project first (compiled once: lib/compiled.py).
+# Every enrolment attempt opens its project first (compiled once: core/compiled.py).
 PROJECT_WITH_ORGANISER = CompiledLookup(lambda pk: Project.objects.select_related("organiser").filter(pk=pk))
 
 

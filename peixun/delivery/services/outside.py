@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from peixun.audit import events
+from peixun.core.vault import vault
 from peixun.delivery.models import OutsideResult, OutsideSource
 from peixun.delivery.services.lessons import MARKING
 from peixun.lib import idnumbers
-from peixun.lib.idcrypto import vault
 from peixun.lib.tabular import cell_text
 from peixun.orgs.imports.common import LOOKUP_CHUNK, RowError, chunked
 from peixun.training.models import Enrolment, EnrolmentStatus, Project

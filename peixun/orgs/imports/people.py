@@ -26,9 +26,9 @@ from django.utils import timezone
 from peixun.audit import events
 from peixun.audit.models import AuditEvent
 from peixun.core.fields import join_codes
+from peixun.core.vault import vault
 from peixun.lib import idnumbers
 from peixun.lib.dates import parse_date
-from peixun.lib.idcrypto import vault
 from peixun.lib.pinyin import pinyin_keys
 from peixun.lib.tabular import cell_text
 from peixun.orgs import vocabulary as vocab

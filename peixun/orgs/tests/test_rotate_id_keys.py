@@ -3,7 +3,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from peixun.audit.models import AuditEvent
-from peixun.lib.idcrypto import IdVault, InvalidToken, new_key, vault
+from peixun.core.vault import vault
+from peixun.lib.idcrypto import IdVault, InvalidToken, new_key
 from peixun.orgs.models import Org, OrgKind, Person
 from peixun.testing.factories import make_person
 

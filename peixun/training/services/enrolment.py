@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from peixun.audit import events
-from peixun.lib.compiled import CompiledInsert, CompiledUpdate
+from peixun.core.compiled import CompiledInsert, CompiledUpdate
 from peixun.lib.dates import format_date_zh
 from peixun.orgs.models import GrantRole, Person
 from peixun.training import selectors

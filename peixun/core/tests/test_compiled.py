@@ -11,7 +11,7 @@ from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from peixun.audit.models import AuditEvent
-from peixun.lib.compiled import CompiledInsert, CompiledLookup, CompiledUpdate
+from peixun.core.compiled import CompiledInsert, CompiledLookup, CompiledUpdate
 from peixun.orgs.models import Org, Person, RoleGrant
 from peixun.testing.factories import make_org, make_person, make_project, make_user
 from peixun.training.models import Enrolment, Project
