@@ -23,7 +23,8 @@ from peixun.delivery.models import (
     SubmissionStatus,
 )
 from peixun.delivery.rules import files as file_rules
-from peixun.training.models import Course, Enrolment, EnrolmentStatus, Project, ProjectStatus
+from peixun.training.models import Course, Enrolment, EnrolmentStatus, Project
+from peixun.training.rules import lifecycle
 
 
 def current_version(project: Project) -> SchemeVersion | None:
@@ -81,7 +82,7 @@ def facts_for(project: Project, enrolments: list[Enrolment]) -> dict[int, R.Fact
     }
     # Work not yet due is not missing, until the training is over.
     now = timezone.now()
-    over = project.status not in (ProjectStatus.PUBLISHED, ProjectStatus.ENROLLING, ProjectStatus.RUNNING)
+    over = project.status not in lifecycle.BEFORE_ASSESSMENT
     uncounted = set(
         SubmissionFile.objects.filter(
             submission__assignment__project=project, submission__enrolment_id__in=ids

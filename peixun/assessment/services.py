@@ -41,11 +41,13 @@ from peixun.assessment.rules import excellence as excellence_rules
 from peixun.assessment.rules import presets, scoring
 from peixun.assessment.rules.scheme import EXAM, MANUAL, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
+from peixun.ledger import compliance
+from peixun.ledger.services import post_credit, reverse_entry
 from peixun.lib.dates import format_date_zh
 from peixun.orgs.models import Person
-from peixun.training.models import Cohort, Enrolment, Project, ProjectStatus
-
-LIVE = frozenset({ProjectStatus.RUNNING, ProjectStatus.ASSESSING})
+from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
+from peixun.training.rules import lifecycle
+from peixun.training.services import notify
 
 
 def _actor(actor):
@@ -60,7 +62,7 @@ def save_version(
     *, project: Project, text: str, actor, note: str = "", preset: str = "", request=None
 ) -> SchemeVersion:
     """A new version of the project's scheme (every result is recomputed with it)."""
-    if project.status in (ProjectStatus.CLOSED, ProjectStatus.ARCHIVED, ProjectStatus.CANCELLED):
+    if project.status in lifecycle.ENDED:
         raise ResultsLockedError
     try:
         scheme = parse_scheme(text)
@@ -139,7 +141,7 @@ def recompute(*, project: Project, enrolment_ids=None, force: bool = False) -> i
     bands and tutors' scores, in the caller's transaction. Does nothing before the project runs or
     after it closed, unless `force` (closing itself). Returns how many were evaluated; only the
     results that changed are written."""
-    if project.status not in LIVE and not force:
+    if project.status not in lifecycle.MARKING and not force:
         return 0
     version = ensure_version(project)
     scheme = version.scheme()
@@ -217,7 +219,7 @@ def _tutor_results(project: Project, scheme, cohort_ids) -> None:
 
 
 def _require_live(project: Project) -> None:
-    if project.status not in LIVE:
+    if project.status not in lifecycle.MARKING:
         raise ResultsLockedError
 
 
@@ -377,7 +379,7 @@ def draft_excellence(
 ) -> ExcellenceRound:
     """Draw up (or redraw) the draft list from the current results with the scheme's settings or
     those given. Only before publication."""
-    if project.status not in (ProjectStatus.ASSESSING, ProjectStatus.CLOSED):
+    if project.status not in lifecycle.RANKING:
         raise ExcellenceStateError
     scheme = selectors.current_scheme(project)
     found = _round_for_update(project)
@@ -458,8 +460,6 @@ def raise_objection(
         changes={"enrolment": enrolment_id},
         request=request,
     )
-    from peixun.training.services import notify
-
     notify.send(
         notify.exclude(notify.managers_of(project), actor),
         "objection_raised",
@@ -534,8 +534,6 @@ def finalise_excellence(*, project: Project, actor, now=None, request=None) -> E
         changes={"selected": len(final)},
         request=request,
     )
-    from peixun.training.services import notify
-
     notify.send(
         notify.accounts_of(Enrolment.objects.filter(pk__in=final).values_list("person_id", flat=True)),
         "excellent_trainee",
@@ -564,14 +562,11 @@ def post_hours(*, project: Project, actor, request=None) -> PostingSummary:
     already posted and unchanged stays; a changed grant reverses the old entry and posts a new
     revision; a trainee who no longer passes has theirs reversed. Nothing for a fail. Running it
     again posts nothing new. People are handled in primary-key order (the ledger's lock order)."""
-    from peixun.ledger import compliance
-    from peixun.ledger.services import post_credit, reverse_entry
-
     summary = PostingSummary()
     courses = {c.pk: c for c in project.courses.all()}
     wanted: dict[tuple[int, str], tuple[Decimal, int | None]] = {}
     results = Result.objects.filter(
-        project=project, passed=True, enrolment__status="enrolled"
+        project=project, passed=True, enrolment__status=EnrolmentStatus.ENROLLED
     ).select_related("enrolment")
     people: dict[int, int] = {}
     for result in results:
@@ -655,20 +650,3 @@ def post_hours(*, project: Project, actor, request=None) -> PostingSummary:
         request=request,
     )
     return summary
-
-
-def on_project_moved(*, project: Project, action: str, actor, request=None) -> None:
-    """The lifecycle's hook (peixun.training.services.projects.transition_project), in its
-    transaction: moving to assessment closes every lesson and recomputes; closing recomputes,
-    posts the hours and revokes certificates that no longer hold."""
-    if action == "assess":
-        from peixun.delivery.services.lessons import close_all_lessons
-
-        close_all_lessons(project, actor=actor)
-        recompute(project=project, force=True)
-    elif action == "close":
-        recompute(project=project, force=True)
-        post_hours(project=project, actor=actor, request=request)
-        from peixun.certificates.services import revoke_unqualified
-
-        revoke_unqualified(project=project, actor=actor)

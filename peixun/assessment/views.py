@@ -32,6 +32,7 @@ from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refu
 from peixun.orgs.access import access_person, has_perm, path_q, require_perm, scope_paths
 from peixun.training import access as training_access
 from peixun.training.models import Cohort, Enrolment, ProjectStatus
+from peixun.training.rules import lifecycle
 from peixun.training.views.common import back
 
 
@@ -94,7 +95,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         version=version,
         components=scheme.components,
         manual_keys=manual_keys,
-        can_score=project.status in services.LIVE,
+        can_score=project.status in lifecycle.MARKING,
         passed=sum(1 for row in rows if row.passed),
         tutors=TutorResult.objects.filter(project=project).select_related("cohort", "cohort__tutor")
         if manages
@@ -232,8 +233,7 @@ def scheme(request: HttpRequest, pk: int) -> HttpResponse:
         problems=problems,
         presets=[(code, presets.preset(code)) for code in presets.codes()],
         chosen=preset,
-        editable=project.status
-        not in (ProjectStatus.CLOSED, ProjectStatus.ARCHIVED, ProjectStatus.CANCELLED),
+        editable=project.status not in lifecycle.ENDED,
     )
     return render(request, "assessment/scheme.html", context, status=400 if problems else 200)
 
@@ -298,7 +298,7 @@ def excellence(request: HttpRequest, pk: int) -> HttpResponse:
         rows=_ranking_rows(round_),
         scheme=scheme,
         objections=round_.objections.select_related("enrolment__person", "raised_by") if round_ else [],
-        can_draft=project.status in (ProjectStatus.ASSESSING, ProjectStatus.CLOSED)
+        can_draft=project.status in lifecycle.RANKING
         and (round_ is None or round_.status == ExcellenceStatus.DRAFT),
         now=timezone.now(),
         can_veto=has_perm(request.user, "assessment.veto"),

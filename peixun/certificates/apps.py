@@ -7,4 +7,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from peixun.certificates import checks  # noqa: F401 - registers the system checks
+        from peixun.certificates import (
+            checks,  # noqa: F401 - registers the system checks
+            steps,
+        )
+
+        steps.register()

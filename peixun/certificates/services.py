@@ -30,7 +30,8 @@ from peixun.certificates.rules import numbers
 from peixun.core.exceptions import DomainError
 from peixun.delivery.rules import files as file_rules
 from peixun.lib.dates import format_hours
-from peixun.training.models import Enrolment, EnrolmentStatus, Project, ProjectStatus
+from peixun.training.models import Enrolment, EnrolmentStatus, Project
+from peixun.training.rules import lifecycle
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ CHUNK = 200
 POOL_FROM = 200  # batches this large render in worker processes
 MAX_SEAL_BYTES = 2 * 1024 * 1024
 SEAL_SIZE = 360
-ISSUABLE = frozenset({ProjectStatus.CLOSED, ProjectStatus.ARCHIVED})
 
 
 class TemplateInvalidError(DomainError):
@@ -149,7 +149,7 @@ def qualifying(project: Project, kind: str):
 
 
 def can_issue(project: Project, kind: str) -> bool:
-    if project.status not in ISSUABLE:
+    if project.status not in lifecycle.FINAL:
         return False
     if kind == CertificateKind.EXCELLENT:
         round_ = getattr(project, "excellence", None)

@@ -22,8 +22,9 @@ from peixun.delivery.models import (
 from peixun.delivery.rules import attendance as rules
 from peixun.delivery.rules import checkin
 from peixun.delivery.services.attendance import absence_rule
-from peixun.delivery.services.lessons import MARKING, lessons_of, settings_for, trainees
+from peixun.delivery.services.lessons import lessons_of, settings_for, trainees
 from peixun.training.models import Enrolment, EnrolmentStatus, Project
+from peixun.training.rules import lifecycle
 
 
 def lessons_for(user, project: Project) -> QuerySet[Lesson]:
@@ -127,7 +128,7 @@ def my_enrolments(user) -> list[Enrolment]:
         Enrolment.objects.filter(
             person_id=user.person_id,
             status=EnrolmentStatus.ENROLLED,
-            project__status__in=[*MARKING, "published", "enrolling", "closed"],
+            project__status__in=lifecycle.PUBLIC,
         )
         .select_related("project", "project__organiser", "cohort", "cohort__tutor")
         .order_by("-project__starts_on", "-pk")
@@ -149,7 +150,7 @@ def my_lessons(user, *, days: int = 14, now: datetime | None = None) -> list[Tod
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     found = []
     for enrolment in my_enrolments(user):
-        if enrolment.project.status not in MARKING:
+        if enrolment.project.status not in lifecycle.MARKING:
             continue
         lessons = lessons_of(enrolment).filter(
             starts_at__gte=start, starts_at__lt=start + timedelta(days=days)
@@ -244,7 +245,7 @@ def completeness(user, project: Project) -> list[Completeness]:
                 row.submitted += 1
                 row.graded += submission.status == SubmissionStatus.GRADED
             elif assignment.required:
-                not_due = project.status == "running" and now <= assignment.due_at
+                not_due = project.status == lifecycle.RUNNING and now <= assignment.due_at
                 (row.todo if not_due else row.missing).append(assignment.title)
         rows.append(row)
     return rows

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from peixun.orgs.models import Org, OrgKind, Person, PersonStatus
 from peixun.training.models import (
+    HOLDING,
     AnnualPlan,
     BudgetLine,
     Course,
@@ -68,7 +69,7 @@ def _enrol(
 
 
 def _sync_counter(project: Project) -> None:
-    held = project.enrolments.filter(status__in=["pending", "nominated", "offered", "enrolled"]).count()
+    held = project.enrolments.filter(status__in=HOLDING).count()
     Project.objects.filter(pk=project.pk).update(places_taken=held)
 
 

@@ -11,6 +11,17 @@ class TransitionNotAllowedError(DomainError):
     message = _("This project cannot make that move from its current state.")
 
 
+class StepFailedError(DomainError):
+    """A step another app registered for the move failed (peixun.training.lifecycle): the whole move
+    was rolled back."""
+
+    code = "transition_step_failed"
+    message = _(
+        "The project could not move to “%(target)s”: %(step)s failed. %(reason)s "
+        "Put it right in %(where)s and try again; the project is still “%(status)s” and nothing was changed."
+    )
+
+
 class ReasonRequiredError(DomainError):
     code = "reason_required"
     message = _("Give a reason.")

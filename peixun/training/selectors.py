@@ -343,7 +343,7 @@ def inbox(user) -> Inbox:
     if user.person_id:
         to_confirm = list(
             Enrolment.objects.filter(
-                person_id=user.person_id, status__in=[EnrolmentStatus.NOMINATED, EnrolmentStatus.OFFERED]
+                person_id=user.person_id, status__in=lifecycle.TO_CONFIRM
             ).select_related("project")
         )
     return Inbox(projects, school_stage, county_stage, exemptions_school, exemptions_county, to_confirm)

@@ -12,7 +12,6 @@ from peixun.assessment.models import HoursPosting, Result
 from peixun.audit.models import AuditEvent
 from peixun.delivery.models import Attendance
 from peixun.delivery.services import attendance as attendance_services
-from peixun.delivery.services import lessons as lesson_services
 from peixun.delivery.tests.helpers import lessons_past, running_project
 from peixun.ledger.models import CreditEntry
 from peixun.training.services import move_project
@@ -110,9 +109,9 @@ def test_lessons_not_marked_become_absent_when_they_close(world):
     attendance_services.mark(
         lesson=lesson, enrolment=running.enrolments[0], status="present", actor=running.tutor_user
     )
-    assert lesson_services.close_due_lessons(timezone.now()) == 1
+    assert attendance_services.close_due_lessons(timezone.now()) == 1
     assert set(Attendance.objects.filter(lesson=lesson).values_list("status", flat=True)) == {
         "present",
         "absent",
     }
-    assert lesson_services.close_due_lessons(timezone.now()) == 0
+    assert attendance_services.close_due_lessons(timezone.now()) == 0

@@ -47,6 +47,15 @@ def zh_datetime(value: datetime | None) -> str:
 
 
 @register.filter
+def zh_iso(value) -> str:
+    """An ISO date string (as certificate fields keep them) as 2026年9月1日; '' when empty."""
+    try:
+        return dates.format_date_zh(date.fromisoformat(str(value))) if value else ""
+    except ValueError:
+        return str(value)
+
+
+@register.filter
 def hours(value) -> str:
     """Credit hours (学时) to one decimal: 12 → "12.0"."""
     if value is None or value == "":
@@ -69,3 +78,12 @@ def changes_summary(changes) -> str:
         else:
             parts.append(f"{key}: {value}")
     return "; ".join(parts)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None (for dicts keyed by id in templates)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,14 +1,17 @@
 """Writes for attendance: a trainee's check-in on their phone with the code or QR code the tutor
-shows, the tutor's register as the fallback, and the warning to a trainee one absence away from
-failing (docs/decisions/0025-check-in-codes.md)."""
+shows, the tutor's register as the fallback, closing a lesson (everyone unmarked is absent; by
+hand, by `manage.py delivery_tick`, or for every lesson when the project moves to assessment), and
+the warning to a trainee one absence away from failing (docs/decisions/0025-check-in-codes.md)."""
 
 import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from peixun.audit import events
+from peixun.delivery import hooks
 from peixun.delivery.exceptions import (
     DeviceUsedError,
     InvalidStatusError,
@@ -21,7 +24,6 @@ from peixun.delivery.models import Attendance, AttendanceMethod, AttendanceStatu
 from peixun.delivery.rules import attendance as rules
 from peixun.delivery.rules import checkin
 from peixun.delivery.services.lessons import (
-    MARKING,
     _inputs_changed,
     lessons_of,
     require_status,
@@ -29,6 +31,8 @@ from peixun.delivery.services.lessons import (
     trainees,
 )
 from peixun.training.models import Enrolment, Notice, Project
+from peixun.training.rules import lifecycle
+from peixun.training.services import notify
 
 
 def device_hash(token: str) -> str:
@@ -41,7 +45,7 @@ def open_now(lesson: Lesson, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     opens_before = settings_for(lesson.project).opens_before
     return (
-        lesson.project.status in MARKING
+        lesson.project.status in lifecycle.MARKING
         and lesson.status == LessonStatus.SCHEDULED
         and checkin.in_window(now, lesson.starts_at, lesson.ends_at, opens_before)
     )
@@ -110,7 +114,7 @@ def mark(
     if status not in AttendanceStatus.values:
         raise InvalidStatusError
     lesson = Lesson.objects.select_related("project__organiser").get(pk=lesson.pk)
-    require_status(lesson.project, MARKING)
+    require_status(lesson.project, lifecycle.MARKING)
     if lesson.status == LessonStatus.CANCELLED:
         raise LessonClosedError
     if not trainees(lesson).filter(pk=enrolment.pk).exists():
@@ -154,12 +158,9 @@ def tally(enrolment: Enrolment) -> rules.Tally:
 
 
 def absence_rule(project: Project):
-    """(max share, whether leave counts) from the project's scheme in force; None without a limit."""
-    from peixun.assessment.selectors import current_scheme
-
-    scheme = current_scheme(project)
-    share = scheme.hard_rules.absence_share
-    return (share, scheme.hard_rules.leave_counts_as_absence) if share is not None else None
+    """(max share, whether leave counts) for the project (delivery.hooks.absence_limit: the scheme
+    in force); None without a limit."""
+    return hooks.absence_limit.first(project=project)
 
 
 def warn_near_limit(project: Project, enrolment_ids) -> int:
@@ -168,8 +169,6 @@ def warn_near_limit(project: Project, enrolment_ids) -> int:
     if rule is None:
         return 0
     share, leave_counts = rule
-    from peixun.training.services import notify
-
     warned = 0
     for enrolment in Enrolment.objects.filter(pk__in=list(enrolment_ids)).select_related("person"):
         counts = tally(enrolment)
@@ -178,8 +177,6 @@ def warn_near_limit(project: Project, enrolment_ids) -> int:
         accounts = notify.accounts_of([enrolment.person_id])
         if Notice.objects.filter(user_id__in=accounts, kind="absence_warning", project=project).exists():
             continue
-        from django.urls import reverse
-
         notify.send(
             accounts,
             "absence_warning",
@@ -190,3 +187,66 @@ def warn_near_limit(project: Project, enrolment_ids) -> int:
         )
         warned += 1
     return warned
+
+
+@transaction.atomic
+def close_lesson(*, lesson: Lesson, actor=None, now: datetime | None = None, request=None) -> int:
+    """Close a lesson: everyone not marked becomes absent. Returns how many were marked so.
+    Closing twice does nothing more."""
+    lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
+    if lesson.status != LessonStatus.SCHEDULED:
+        return 0
+    now = now or timezone.now()
+    marked = set(Attendance.objects.filter(lesson=lesson).values_list("enrolment_id", flat=True))
+    missing = [pk for pk in trainees(lesson).values_list("pk", flat=True) if pk not in marked]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                lesson=lesson,
+                enrolment_id=pk,
+                status=AttendanceStatus.ABSENT,
+                method=AttendanceMethod.CLOSING,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+            for pk in missing
+        ]
+    )
+    lesson.status = LessonStatus.CLOSED
+    lesson.closed_at = now
+    lesson.save(update_fields=["status", "closed_at", "updated_at"])
+    events.record(
+        action="lesson_closed",
+        actor=actor,
+        target=lesson,
+        org_path=lesson.project.organiser.path,
+        changes={"absent": len(missing)},
+        request=request,
+    )
+    if missing:
+        warn_near_limit(lesson.project, missing)
+    _inputs_changed(lesson.project, missing or None)
+    return len(missing)
+
+
+def close_due_lessons(now: datetime | None = None) -> int:
+    """Close every lesson that has ended (run by `manage.py delivery_tick`); how many closed."""
+    now = now or timezone.now()
+    closed = 0
+    due = Lesson.objects.filter(
+        status=LessonStatus.SCHEDULED, ends_at__lt=now, project__status__in=lifecycle.MARKING
+    )
+    for lesson in due.order_by("ends_at", "pk"):
+        close_lesson(lesson=lesson, now=now)
+        closed += 1
+    return closed
+
+
+def close_all_lessons(project: Project, actor=None) -> int:
+    """Close every scheduled lesson of a project (when it moves to assessment)."""
+    count = 0
+    for lesson in Lesson.objects.filter(project=project, status=LessonStatus.SCHEDULED).order_by(
+        "starts_at", "pk"
+    ):
+        close_lesson(lesson=lesson, actor=actor)
+        count += 1
+    return count

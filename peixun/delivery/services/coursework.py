@@ -27,8 +27,9 @@ from peixun.delivery.models import (
     SubmissionStatus,
 )
 from peixun.delivery.rules import files as file_rules
-from peixun.delivery.services.lessons import MARKING, SCHEDULING, _inputs_changed, require_status
+from peixun.delivery.services.lessons import _inputs_changed, require_status
 from peixun.training.models import Enrolment, Project
+from peixun.training.rules import lifecycle
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -61,7 +62,7 @@ ASSIGNMENT_FIELDS = (
 def save_assignment(
     *, project: Project, actor, fields: dict, assignment: Assignment | None = None, request=None
 ) -> Assignment:
-    require_status(project, SCHEDULING)
+    require_status(project, lifecycle.SCHEDULING)
     creating = assignment is None
     assignment = assignment or Assignment(
         project=project, created_by=actor if getattr(actor, "pk", None) else None
@@ -96,7 +97,7 @@ def deadline(assignment: Assignment) -> datetime | None:
 def open_for_work(assignment: Assignment, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     last = deadline(assignment)
-    return assignment.project.status in MARKING and (last is None or now <= last)
+    return assignment.project.status in lifecycle.MARKING and (last is None or now <= last)
 
 
 def check_file(upload: Upload) -> tuple[str, int]:
@@ -244,7 +245,7 @@ def grade(
         .select_related("assignment__project__organiser", "enrolment__school")
         .get(pk=submission.pk)
     )
-    require_status(submission.assignment.project, MARKING)
+    require_status(submission.assignment.project, lifecycle.MARKING)
     maximum = submission.assignment.max_score
     if not returned and (score is None or score < 0 or score > maximum):
         raise ScoreOutOfRangeError(maximum=maximum)

@@ -5,6 +5,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,14 +23,12 @@ from peixun.delivery.models import (
 )
 from peixun.delivery.rules import leave as rules
 from peixun.delivery.services.lessons import _inputs_changed, lessons_of, settings_for
-from peixun.orgs.access import has_perm, path_in_scope
+from peixun.orgs.access import has_perm, path_in_scope, path_q, scope_paths
 from peixun.orgs.models import Person
-from peixun.training.models import Enrolment, EnrolmentStatus, ProjectStatus
+from peixun.training.models import Enrolment, EnrolmentStatus
+from peixun.training.rules import lifecycle
 from peixun.training.services import notify
 
-OPEN_FOR_LEAVE = frozenset(
-    {ProjectStatus.PUBLISHED, ProjectStatus.ENROLLING, ProjectStatus.RUNNING, ProjectStatus.ASSESSING}
-)
 STATUS_OF_KIND = {
     "personal": AttendanceStatus.LEAVE_PERSONAL,
     "sick": AttendanceStatus.LEAVE_SICK,
@@ -114,7 +113,7 @@ def request_leave(
     project = enrolment.project
     if (
         enrolment.status != EnrolmentStatus.ENROLLED
-        or project.status not in OPEN_FOR_LEAVE
+        or project.status not in lifecycle.OPEN_FOR_LEAVE
         or kind not in STATUS_OF_KIND
         or not reason.strip()
         or ends_on < starts_on
@@ -244,10 +243,6 @@ def waiting_for(user, limit: int = 50) -> list[LeaveRequest]:
         "enrolment__project__organiser", "enrolment__person", "enrolment__school", "enrolment__cohort"
     )
     # Narrow by what the user could decide at all before checking each request.
-    from django.db.models import Q
-
-    from peixun.orgs.access import path_q, scope_paths
-
     query = Q(pk__in=[])
     if user.person_id and has_perm(user, "training.tutor"):
         query |= Q(enrolment__cohort__tutor_id=user.person_id)

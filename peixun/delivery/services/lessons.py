@@ -1,38 +1,24 @@
-"""Writes for lessons: a project's delivery settings, scheduling, editing, cancelling and closing
-lessons. Closing marks everyone not yet marked absent (RULES D2 counts them), warns those one
-absence from the limit, and recomputes their results."""
+"""Writes for lessons: a project's delivery settings, scheduling, editing and cancelling lessons
+(closing one marks attendance: peixun.delivery.services.attendance). Every change that touches a
+trainee's marks is announced on delivery.hooks.marks_changed, in its transaction."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from peixun.audit import events
+from peixun.delivery import hooks
 from peixun.delivery.exceptions import ChainInvalidError, LessonClosedError, ProjectLockedError
 from peixun.delivery.models import (
-    Attendance,
-    AttendanceMethod,
-    AttendanceStatus,
     DeliverySettings,
     Lesson,
     LessonStatus,
 )
 from peixun.delivery.rules import leave as leave_rules
-from peixun.training.models import Cohort, Course, Enrolment, EnrolmentStatus, Project, ProjectStatus
-
-# Lessons may be scheduled once a project is approved; marks change while it runs or is assessed.
-SCHEDULING = frozenset(
-    {
-        ProjectStatus.APPROVED,
-        ProjectStatus.PUBLISHED,
-        ProjectStatus.ENROLLING,
-        ProjectStatus.RUNNING,
-        ProjectStatus.ASSESSING,
-    }
-)
-MARKING = frozenset({ProjectStatus.RUNNING, ProjectStatus.ASSESSING})
+from peixun.training.models import Cohort, Course, Enrolment, EnrolmentStatus, Project
+from peixun.training.rules import lifecycle
 
 
 def settings_for(project: Project) -> DeliverySettings:
@@ -115,7 +101,7 @@ def _apply(lesson: Lesson, data: LessonData) -> None:
 
 @transaction.atomic
 def create_lesson(*, project: Project, data: LessonData, actor, request=None) -> Lesson:
-    require_status(project, SCHEDULING)
+    require_status(project, lifecycle.SCHEDULING)
     lesson = Lesson(project=project, created_by=actor if getattr(actor, "pk", None) else None)
     _apply(lesson, data)
     lesson.full_clean(exclude=["project", "created_by"])
@@ -135,7 +121,7 @@ def create_lesson(*, project: Project, data: LessonData, actor, request=None) ->
 @transaction.atomic
 def update_lesson(*, lesson: Lesson, data: LessonData, actor, request=None) -> Lesson:
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
-    require_status(lesson.project, SCHEDULING)
+    require_status(lesson.project, lifecycle.SCHEDULING)
     if lesson.status != LessonStatus.SCHEDULED:
         raise LessonClosedError
     before = {
@@ -167,7 +153,7 @@ def update_lesson(*, lesson: Lesson, data: LessonData, actor, request=None) -> L
 def cancel_lesson(*, lesson: Lesson, actor, reason: str = "", request=None) -> Lesson:
     """A cancelled lesson counts for nobody; marks already taken are kept but no longer count."""
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
-    require_status(lesson.project, SCHEDULING)
+    require_status(lesson.project, lifecycle.SCHEDULING)
     if lesson.status == LessonStatus.CANCELLED:
         return lesson
     lesson.status = LessonStatus.CANCELLED
@@ -201,70 +187,6 @@ def lessons_of(enrolment: Enrolment) -> QuerySet[Lesson]:
     )
 
 
-@transaction.atomic
-def close_lesson(*, lesson: Lesson, actor=None, now: datetime | None = None, request=None) -> int:
-    """Close a lesson: everyone not marked becomes absent. Returns how many were marked so.
-    Closing twice does nothing more."""
-    lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
-    if lesson.status != LessonStatus.SCHEDULED:
-        return 0
-    now = now or timezone.now()
-    marked = set(Attendance.objects.filter(lesson=lesson).values_list("enrolment_id", flat=True))
-    missing = [pk for pk in trainees(lesson).values_list("pk", flat=True) if pk not in marked]
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                lesson=lesson,
-                enrolment_id=pk,
-                status=AttendanceStatus.ABSENT,
-                method=AttendanceMethod.CLOSING,
-                recorded_by=actor if getattr(actor, "pk", None) else None,
-            )
-            for pk in missing
-        ]
-    )
-    lesson.status = LessonStatus.CLOSED
-    lesson.closed_at = now
-    lesson.save(update_fields=["status", "closed_at", "updated_at"])
-    events.record(
-        action="lesson_closed",
-        actor=actor,
-        target=lesson,
-        org_path=lesson.project.organiser.path,
-        changes={"absent": len(missing)},
-        request=request,
-    )
-    if missing:
-        from peixun.delivery.services.attendance import warn_near_limit
-
-        warn_near_limit(lesson.project, missing)
-    _inputs_changed(lesson.project, missing or None)
-    return len(missing)
-
-
-def close_due_lessons(now: datetime | None = None) -> int:
-    """Close every lesson that has ended (run by `manage.py delivery_tick`); how many closed."""
-    now = now or timezone.now()
-    closed = 0
-    due = Lesson.objects.filter(status=LessonStatus.SCHEDULED, ends_at__lt=now, project__status__in=MARKING)
-    for lesson in due.order_by("ends_at", "pk"):
-        close_lesson(lesson=lesson, now=now)
-        closed += 1
-    return closed
-
-
-def close_all_lessons(project: Project, actor=None) -> int:
-    """Close every scheduled lesson of a project (when it moves to assessment)."""
-    count = 0
-    for lesson in Lesson.objects.filter(project=project, status=LessonStatus.SCHEDULED).order_by(
-        "starts_at", "pk"
-    ):
-        close_lesson(lesson=lesson, actor=actor)
-        count += 1
-    return count
-
-
 def _inputs_changed(project: Project, enrolment_ids=None) -> None:
-    from peixun.assessment.services import recompute
-
-    recompute(project=project, enrolment_ids=enrolment_ids)
+    """Announce that the marks of these trainees (everyone when None) changed: assessment recomputes."""
+    hooks.marks_changed.run(project=project, enrolment_ids=enrolment_ids)

@@ -11,12 +11,13 @@ from django.db import transaction
 
 from peixun.audit import events
 from peixun.core.vault import vault
+from peixun.delivery import hooks
 from peixun.delivery.models import OutsideResult, OutsideSource
-from peixun.delivery.services.lessons import MARKING
 from peixun.lib import idnumbers
 from peixun.lib.tabular import cell_text
 from peixun.orgs.imports.common import LOOKUP_CHUNK, RowError, chunked
 from peixun.training.models import Enrolment, EnrolmentStatus, Project
+from peixun.training.rules import lifecycle
 
 PROJECT = "项目编号"
 ID_NUMBER = "证件号码"
@@ -162,7 +163,7 @@ def plan(rows: list[RowIn], *, scope_paths: list[str] | None, fixed_project: Pro
         ):
             errors.append(RowError(row, PROJECT, MSG_NO_PROJECT))
             continue
-        if project.status not in MARKING:
+        if project.status not in lifecycle.MARKING:
             errors.append(RowError(row, PROJECT, MSG_NOT_RUNNING))
             continue
         found = enrolments.get((project_id, id_hash))
@@ -208,8 +209,6 @@ def apply(planned: Plan, *, actor, source: str, reference: str = "") -> int:
             },
         )
         by_project.setdefault(change.project_id, []).append(change.enrolment_id)
-    from peixun.assessment.services import recompute
-
     for project in Project.objects.filter(pk__in=by_project).select_related("organiser"):
         events.record(
             action="outside_results_saved",
@@ -218,7 +217,7 @@ def apply(planned: Plan, *, actor, source: str, reference: str = "") -> int:
             org_path=project.organiser.path,
             changes={"rows": len(by_project[project.pk]), "source": source, "reference": reference[:200]},
         )
-        recompute(project=project, enrolment_ids=by_project[project.pk])
+        hooks.marks_changed.run(project=project, enrolment_ids=by_project[project.pk])
     return len(planned.changes)
 
 

@@ -15,9 +15,9 @@ from peixun.delivery.forms import AssignmentForm, GradeForm, SubmitForm
 from peixun.delivery.models import OutsideResult, Submission, SubmissionStatus
 from peixun.delivery.rules import files as file_rules
 from peixun.delivery.services import coursework as coursework_services
-from peixun.delivery.services.lessons import SCHEDULING
 from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse, require_runner
 from peixun.orgs.access import require_perm
+from peixun.training.rules import lifecycle
 
 
 @login_required
@@ -37,7 +37,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
         assignments=found,
         rows=rows,
         incomplete=sum(1 for row in rows if not row.complete),
-        can_edit=context["manages"] and project.status in SCHEDULING,
+        can_edit=context["manages"] and project.status in lifecycle.SCHEDULING,
     )
     return render(request, "delivery/assignment_list.html", context)
 

@@ -25,6 +25,7 @@ from peixun.delivery.services import lessons as lesson_services
 from peixun.delivery.views.common import project_tabs, refuse, require_runner
 from peixun.orgs.access import require_perm
 from peixun.training.models import Enrolment
+from peixun.training.rules import lifecycle
 
 
 @login_required
@@ -41,7 +42,7 @@ def lessons(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         past=[lesson for lesson in found if lesson.ends_at < now or lesson.status == LessonStatus.CANCELLED],
         settings=lesson_services.settings_for(project),
-        can_schedule=context["manages"] and project.status in lesson_services.SCHEDULING,
+        can_schedule=context["manages"] and project.status in lifecycle.SCHEDULING,
         now=now,
     )
     return render(request, "delivery/lesson_list.html", context)
@@ -220,7 +221,7 @@ def _register_context(request: HttpRequest, lesson) -> dict:
         rows=rows,
         choices=MARK_CHOICES,
         open_now=attendance_services.open_now(lesson),
-        can_mark=lesson.project.status in lesson_services.MARKING and lesson.status != LessonStatus.CANCELLED,
+        can_mark=lesson.project.status in lifecycle.MARKING and lesson.status != LessonStatus.CANCELLED,
         counts={
             "expected": len(rows),
             "marked": sum(1 for row in rows if row.attendance),
@@ -283,13 +284,13 @@ def lesson_mark(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRespons
 def lesson_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_runner(request)
     lesson = access.access_lesson(request.user, pk, "run")
-    if lesson.project.status not in lesson_services.MARKING:
+    if lesson.project.status not in lifecycle.MARKING:
         messages.error(
             request,
             _("This project is not running, so its lessons, attendance and coursework cannot change now."),
         )
         return redirect("delivery:lesson", lesson.pk)
-    absent = lesson_services.close_lesson(lesson=lesson, actor=request.user, request=request)
+    absent = attendance_services.close_lesson(lesson=lesson, actor=request.user, request=request)
     messages.success(request, _("The lesson is closed; %(n)s not marked were marked absent.") % {"n": absent})
     return redirect("delivery:lesson", lesson.pk)
 

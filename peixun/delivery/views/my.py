@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peixun.audit.events import client_ip
 from peixun.core.exceptions import DomainError
-from peixun.delivery import access, selectors
+from peixun.delivery import access, hooks, selectors
 from peixun.delivery.forms import LeaveForm
-from peixun.delivery.models import Lesson
+from peixun.delivery.models import Lesson, LessonStatus
+from peixun.delivery.rules import attendance as attendance_rules
 from peixun.delivery.services import attendance as attendance_services
-from peixun.delivery.services import leave as leave_services
-from peixun.training.models import Cohort
+from peixun.training.models import Cohort, EnrolmentStatus
+from peixun.training.rules import lifecycle
 
 DEVICE_COOKIE = "peixun_device"
 DEVICE_MAX_AGE = 2 * 365 * 24 * 3600
@@ -142,31 +143,25 @@ def my_project(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = access.own_enrolment(request.user, project)
     if enrolment is None:
         raise Http404
-    from peixun.assessment.models import Result
-    from peixun.assessment.wording import reasons_text
-
-    result = Result.objects.filter(enrolment=enrolment).select_related("version").first()
     rule = attendance_services.absence_rule(project)
     tally = attendance_services.tally(enrolment)
-    left = None
-    if rule is not None:
-        from peixun.delivery.rules import attendance as attendance_rules
-
-        left = attendance_rules.absences_left(tally, rule[0], rule[1])
+    left = attendance_rules.absences_left(tally, rule[0], rule[1]) if rule is not None else None
     context = {
         "project": project,
         "enrolment": enrolment,
+        # The result and the certificates: panels of the apps that own them (delivery.hooks).
+        "panels": [
+            html
+            for html in hooks.my_project_panels.run(request=request, project=project, enrolment=enrolment)
+            if html
+        ],
         "marks": selectors.my_marks(enrolment),
         "work": selectors.my_work(enrolment),
         "leave": selectors.my_leave(enrolment),
         "leave_form": LeaveForm(),
-        "result": result,
-        "reasons": reasons_text(result.reasons) if result else [],
-        "scheme": result.version.scheme() if result else None,
         "tally": tally,
         "left": left,
-        "can_ask_leave": project.status in leave_services.OPEN_FOR_LEAVE,
-        "certificates": enrolment.certificates.filter(revoked_at__isnull=True),
+        "can_ask_leave": project.status in lifecycle.OPEN_FOR_LEAVE,
     }
     return render(request, "delivery/my_project.html", context)
 
@@ -180,7 +175,7 @@ def tutoring(request: HttpRequest) -> HttpResponse:
         cohorts = list(
             Cohort.objects.filter(
                 tutor_id=request.user.person_id,
-                project__status__in=["published", "enrolling", "running", "assessing", "closed"],
+                project__status__in=lifecycle.PUBLIC,
             )
             .select_related("project", "project__organiser")
             .order_by("-project__starts_on", "number")
@@ -191,10 +186,10 @@ def tutoring(request: HttpRequest) -> HttpResponse:
             Lesson.objects.filter(
                 Q(cohort__isnull=True, project=cohort.project) | Q(cohort=cohort), ends_at__gte=now
             )
-            .exclude(status="cancelled")
+            .exclude(status=LessonStatus.CANCELLED)
             .order_by("starts_at")[:3]
         )
-        cohort.size = cohort.enrolments.filter(status="enrolled").count()
+        cohort.size = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
     return render(
         request, "delivery/tutoring.html", {"cohorts": cohorts, "results_url": reverse("delivery:my")}
     )

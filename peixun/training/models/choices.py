@@ -69,26 +69,23 @@ class ProjectStatus(models.TextChoices):
 
 
 class EnrolmentStatus(models.TextChoices):
-    APPLIED = "applied", _("Registered for the lottery")
-    PENDING = "pending", _("Waiting for approval")
-    NOMINATED = "nominated", _("Nominated, to confirm")
-    OFFERED = "offered", _("Place offered, to confirm")
-    ENROLLED = "enrolled", _("Enrolled")
-    WAITLISTED = "waitlisted", _("On the waitlist")
-    EXEMPTED = "exempted", _("Exempted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    REJECTED = "rejected", _("Not approved")
-    EXPIRED = "expired", _("Offer expired")
-    NOT_DRAWN = "not_drawn", _("Not drawn in the lottery")
-    CANCELLED = "cancelled", _("Cancelled")
+    APPLIED = lifecycle.APPLIED, _("Registered for the lottery")
+    PENDING = lifecycle.PENDING, _("Waiting for approval")
+    NOMINATED = lifecycle.NOMINATED, _("Nominated, to confirm")
+    OFFERED = lifecycle.OFFERED, _("Place offered, to confirm")
+    ENROLLED = lifecycle.ENROLLED, _("Enrolled")
+    WAITLISTED = lifecycle.WAITLISTED, _("On the waitlist")
+    EXEMPTED = lifecycle.EXEMPTED, _("Exempted")
+    WITHDRAWN = lifecycle.WITHDRAWN, _("Withdrawn")
+    REJECTED = lifecycle.REJECTED, _("Not approved")
+    EXPIRED = lifecycle.EXPIRED, _("Offer expired")
+    NOT_DRAWN = lifecycle.NOT_DRAWN, _("Not drawn in the lottery")
+    CANCELLED = lifecycle.CANCELLED, _("Cancelled")
 
 
-# Statuses that hold one of the project's places (and one of the school's quota).
-HOLDING = frozenset(
-    {EnrolmentStatus.PENDING, EnrolmentStatus.NOMINATED, EnrolmentStatus.OFFERED, EnrolmentStatus.ENROLLED}
-)
-# Statuses of a live enrolment: the person cannot enrol again while one of these stands.
-LIVE = HOLDING | {EnrolmentStatus.APPLIED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.EXEMPTED}
+# The named sets of enrolment statuses (peixun.training.rules.lifecycle), for `from …models import`.
+HOLDING = lifecycle.HOLDING
+LIVE = lifecycle.LIVE
 
 
 class EnrolmentSource(models.TextChoices):

@@ -9,6 +9,11 @@
 Only an approved project can be published (RULES F2): `publish` starts from `approved` alone, so no
 path reaches `published` without an approval. Transitions marked `automatic` are also made by the
 clock (peixun.training.services.clock) when their date comes.
+
+The named sets of states below are the only place a set of states is spelled out: every app asks
+"may lessons still be scheduled?" as `status in lifecycle.SCHEDULING`. The same goes for the
+statuses of an enrolment (HOLDING, LIVE …). What other apps do when a project moves is registered
+with peixun.training.lifecycle.
 """
 
 from dataclasses import dataclass
@@ -40,10 +45,48 @@ STATUSES = (
 )
 # The project's own fields may be edited only before it is submitted (or after it was sent back).
 EDITABLE = frozenset({DRAFT, REJECTED})
+# A proposal still being written or judged: nothing is delivered for it yet.
+UNAPPROVED = frozenset({DRAFT, SUBMITTED, REJECTED})
 # Teachers in the audience see the project from publication on.
 PUBLIC = frozenset({PUBLISHED, ENROLLING, RUNNING, ASSESSING, CLOSED})
+# Teachers enrol (mandatory enrolment, the lottery's register) and may still withdraw themselves.
+OPEN_FOR_ENROLMENT = frozenset({PUBLISHED, ENROLLING})
+# Published and not yet assessed: enrolments may still change; coursework not yet due is not missing.
+BEFORE_ASSESSMENT = frozenset({PUBLISHED, ENROLLING, RUNNING})
+# Lessons and coursework may be scheduled once the project is approved, until it closes.
+SCHEDULING = frozenset({APPROVED, PUBLISHED, ENROLLING, RUNNING, ASSESSING})
+# Trainees may ask for leave from publication until the project closes.
+OPEN_FOR_LEAVE = frozenset({PUBLISHED, ENROLLING, RUNNING, ASSESSING})
+# Marks, grades and scores change, and results are recomputed as they do.
+MARKING = frozenset({RUNNING, ASSESSING})
+# The excellent-trainee list may be drawn up.
+RANKING = frozenset({ASSESSING, CLOSED})
 # States whose trainees count as "trained" (past trainings, for exclusions and the fair lottery).
 DELIVERED = frozenset({RUNNING, ASSESSING, CLOSED, ARCHIVED})
+# The results are final: certificates may be issued.
+FINAL = frozenset({CLOSED, ARCHIVED})
+# Over: the assessment scheme may no longer change.
+ENDED = frozenset({CLOSED, ARCHIVED, CANCELLED})
+
+# An enrolment's statuses (peixun.training.models.EnrolmentStatus labels them); "rejected" and
+# "cancelled" are REJECTED and CANCELLED above.
+APPLIED = "applied"
+PENDING = "pending"
+NOMINATED = "nominated"
+OFFERED = "offered"
+ENROLLED = "enrolled"
+WAITLISTED = "waitlisted"
+EXEMPTED = "exempted"
+WITHDRAWN = "withdrawn"
+EXPIRED = "expired"
+NOT_DRAWN = "not_drawn"
+
+# Statuses that hold one of the project's places (and one of the school's quota).
+HOLDING = frozenset({PENDING, NOMINATED, OFFERED, ENROLLED})
+# Statuses of a live enrolment: the person cannot enrol again while one of these stands.
+LIVE = HOLDING | {APPLIED, WAITLISTED, EXEMPTED}
+# A place offered or a nomination made, waiting for the teacher to confirm it.
+TO_CONFIRM = frozenset({NOMINATED, OFFERED})
 
 MANAGE = "training.manage"
 APPROVE = "training.approve"

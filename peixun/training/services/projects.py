@@ -19,6 +19,7 @@ from peixun.training.exceptions import (
     ReasonRequiredError,
     TransitionNotAllowedError,
 )
+from peixun.training.lifecycle import run_steps
 from peixun.training.models import (
     HOLDING,
     LIVE,
@@ -301,7 +302,8 @@ def transition_project(
 ) -> Project:
     """Move the project by `action` if the table allows it from its state and the actor holds the
     transition's permission over the organiser (skipped for the clock: `check_perm=False`, actor
-    None). Cancelling ends every live enrolment."""
+    None), then run the steps other apps registered for the move (peixun.training.lifecycle).
+    Cancelling ends every live enrolment."""
     project = Project.objects.select_for_update().select_related("organiser").get(pk=project.pk)
     transition = lifecycle.find(action, project.status)
     if transition is None:
@@ -321,11 +323,9 @@ def transition_project(
     if transition.needs_reason or action in ("approve", "revise", "submit"):
         project.status_reason = reason
     project.save(update_fields=["status", "status_changed_at", "status_reason", "updated_at"])
-    if action in ("assess", "close"):
-        # Assessment closes the lessons; closing posts the hours, in this transaction (RULES A11).
-        from peixun.assessment.services import on_project_moved
-
-        on_project_moved(project=project, action=action, actor=actor, request=request)
+    # What other apps do at this move (close the lessons, post the hours: RULES A11), registered
+    # with the lifecycle's hook; in this transaction, so a failing step undoes the whole move.
+    run_steps(project=project, transition=action, before=before, actor=actor, request=request)
     people: list[int] = []
     if action == "cancel":
         people = list(

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peixun.training import hooks, selectors
 from peixun.training import notices as notice_texts
-from peixun.training import selectors
 from peixun.training.forms import ExemptionForm
 from peixun.training.models import Notice
 
@@ -28,7 +28,9 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "training/inbox.html", {"inbox": selectors.inbox(request.user)})
+    # Sections other apps add (the leave requests to decide): training.hooks.inbox_panels.
+    panels = [html for html in hooks.inbox_panels.run(request=request) if html]
+    return render(request, "training/inbox.html", {"inbox": selectors.inbox(request.user), "panels": panels})
 
 
 @login_required

@@ -4,7 +4,7 @@ their results are recomputed). Idempotent; run it every few minutes beside `trai
 
 from django.core.management.base import BaseCommand
 
-from peixun.delivery.services.lessons import close_due_lessons
+from peixun.delivery.services.attendance import close_due_lessons
 
 
 class Command(BaseCommand):

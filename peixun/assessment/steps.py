@@ -1,0 +1,71 @@
+"""What assessment does at the moments of the apps below it, registered in
+`AssessmentConfig.ready()`:
+
+- delivery's marks change (peixun.delivery.hooks): the results they touch are recomputed, in the
+  same transaction;
+- delivery asks for the absence limit: the scheme in force answers;
+- a project moves to assessment (peixun.training.lifecycle, "assess" 20): every result is
+  recomputed, after delivery closed the lessons;
+- a project closes ("close" 10, 20): every result is recomputed, then each passing trainee's hours
+  are posted to the ledger (RULES A11);
+- the trainee's project page: their result, with the reasons for a fail.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from peixun.assessment import selectors, services
+from peixun.assessment.models import Result
+from peixun.assessment.wording import reasons_text
+from peixun.delivery import hooks as delivery_hooks
+from peixun.training import lifecycle
+from peixun.training.rules import lifecycle as states
+
+
+def recompute_marked(*, project, enrolment_ids) -> None:
+    services.recompute(project=project, enrolment_ids=enrolment_ids)
+
+
+def absence_limit(*, project) -> tuple | None:
+    scheme = selectors.current_scheme(project)
+    share = scheme.hard_rules.absence_share
+    return (share, scheme.hard_rules.leave_counts_as_absence) if share is not None else None
+
+
+def recompute_all(*, project, actor, request=None) -> None:
+    services.recompute(project=project, force=True)
+
+
+def post_hours(*, project, actor, request=None) -> None:
+    services.post_hours(project=project, actor=actor, request=request)
+
+
+def result_panel(*, request, project, enrolment) -> str:
+    result = Result.objects.filter(enrolment=enrolment).select_related("version").first()
+    if result is None:
+        return ""
+    context = {
+        "project": project,
+        "result": result,
+        "reasons": reasons_text(result.reasons),
+        "scheme": result.version.scheme(),
+        "final": project.status in states.FINAL,
+    }
+    return render_to_string("assessment/_my_result.html", context, request=request)
+
+
+def register() -> None:
+    delivery_hooks.marks_changed.add(recompute_marked, order=10, name="assessment.recompute")
+    delivery_hooks.absence_limit.add(absence_limit, order=10, name="assessment.scheme")
+    delivery_hooks.my_project_panels.add(result_panel, order=10, name="assessment.result")
+    recompute = {"does": _("recomputing the results"), "fix_at": _("the project's assessment scheme")}
+    lifecycle.register_step("assess", 20, recompute_all, name="assessment.recompute", **recompute)
+    lifecycle.register_step("close", 10, recompute_all, name="assessment.recompute", **recompute)
+    lifecycle.register_step(
+        "close",
+        20,
+        post_hours,
+        name="assessment.post_hours",
+        does=_("posting the hours to the ledger"),
+        fix_at=_("the project's Results tab"),
+    )

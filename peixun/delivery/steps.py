@@ -1,0 +1,37 @@
+"""What delivery does at the moments of the apps below it, registered in `DeliveryConfig.ready()`:
+
+- a project moves to assessment (peixun.training.lifecycle, "assess" 10): its remaining lessons are
+  closed, everyone unmarked absent;
+- the inbox (peixun.training.hooks): the leave requests waiting for the user's decision.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from peixun.delivery.services.attendance import close_all_lessons
+from peixun.delivery.services.leave import waiting_for
+from peixun.training import hooks as training_hooks
+from peixun.training import lifecycle
+
+
+def close_lessons(*, project, actor, request=None) -> None:
+    close_all_lessons(project, actor=actor)
+
+
+def leave_to_decide(*, request) -> str:
+    waiting = waiting_for(request.user)
+    if not waiting:
+        return ""
+    return render_to_string("delivery/_inbox_leave.html", {"waiting": waiting}, request=request)
+
+
+def register() -> None:
+    lifecycle.register_step(
+        "assess",
+        10,
+        close_lessons,
+        name="delivery.close_lessons",
+        does=_("closing the remaining lessons"),
+        fix_at=_("the project's Lessons tab"),
+    )
+    training_hooks.inbox_panels.add(leave_to_decide, order=10, name="delivery.leave_to_decide")

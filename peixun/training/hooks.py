@@ -1,0 +1,11 @@
+"""What training lets higher apps add to its pages (peixun.core.hooks; the apps register in their
+`AppConfig.ready()`, training never imports them). What they do when a project moves is the
+lifecycle's hook, peixun.training.lifecycle.
+
+- `inbox_panels(request=…)`: sections of the inbox, each as HTML (or None to show nothing), in
+  order — the leave requests waiting for the user's decision.
+"""
+
+from peixun.core.hooks import Hook
+
+inbox_panels = Hook("training: the inbox")
