@@ -7,4 +7,6 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Credit ledger")
 
     def ready(self) -> None:
-        from peixun.ledger import signals  # noqa: F401 - connects the org and registry receivers
+        from peixun.ledger import steps
+
+        steps.register()

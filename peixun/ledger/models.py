@@ -152,7 +152,7 @@ class ComplianceResult(models.Model):
 
     person = models.OneToOneField("orgs.Person", on_delete=models.CASCADE, related_name="compliance")
     # The person's org path, copied so a subtree's report reads one index range with no join; kept
-    # current by every refresh and by org moves (peixun.ledger.signals).
+    # current by every refresh and by org moves (peixun.ledger.steps).
     org_path = models.CharField(max_length=255, default="")
     version = models.ForeignKey(
         "policies.PolicyVersion", verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+"

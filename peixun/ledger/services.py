@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peixun.audit import events
-from peixun.ledger import compliance
+from peixun.ledger import compliance, tasks
 from peixun.ledger.exceptions import (
     FutureDateError,
     InvalidHoursError,
@@ -26,7 +26,8 @@ from peixun.ledger.exceptions import (
     UnknownCodeError,
 )
 from peixun.ledger.models import Category, CreditClass, CreditEntry, Level, Mode, RecomputeRun, Source
-from peixun.orgs.models import Person
+from peixun.orgs.models import Org, Person
+from peixun.policies.models import PolicyVersion, WhatIfRun
 
 TAG_MAX = 40
 
@@ -200,9 +201,15 @@ def reverse_entry(*, entry: CreditEntry, author, reason: str, request=None) -> C
 
 def start_recompute(*, org=None, actor=None) -> RecomputeRun:
     """Queue a rebuild of the rollups and results under `org` (everyone for None)."""
-    from peixun.ledger import tasks
-
     run = RecomputeRun.objects.create(org=org, started_by=actor if actor and actor.is_authenticated else None)
     tasks.recompute.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> WhatIfRun:
+    """Queue a what-if run of `version` over the people under `org` (peixun.ledger.whatif)."""
+    run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, started_by=actor)
+    tasks.run_what_if.enqueue(run.pk)
     run.refresh_from_db()
     return run

@@ -14,4 +14,6 @@ urlpatterns = [
     path("compliance/export.xlsx", views.compliance_export, name="compliance-export"),
     path("compliance/recompute/", views.recompute, name="recompute"),
     path("compliance/recompute/<int:pk>/", views.recompute_run, name="recompute-run"),
+    path("what-if/versions/<int:pk>/", views.what_if_start, name="what-if-start"),
+    path("what-if/<int:pk>/", views.what_if_run, name="what-if"),
 ]

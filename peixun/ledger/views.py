@@ -21,6 +21,9 @@ from peixun.ledger.forms import GrantForm, ReportFilterForm, ReverseForm
 from peixun.ledger.models import Category, Level, RecomputeRun
 from peixun.orgs.access import access_org, has_perm, path_in_scope, require_perm, scope_paths
 from peixun.orgs.models import Org, Person
+from peixun.policies.access import access_run, access_version
+from peixun.policies.forms import WhatIfForm
+from peixun.policies.selectors import what_if_orgs
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PEOPLE_PER_PAGE = 50
@@ -265,3 +268,33 @@ def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "ledger/recompute_run.html#run-status", context)
     return render(request, "ledger/recompute_run.html", context)
+
+
+# --- What-if: a policy version tried against the real people in scope ---------------------------
+
+
+@login_required
+@require_POST
+def what_if_start(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "policies.view")
+    version = access_version(request.user, pk)
+    form = WhatIfForm(request.POST, orgs=what_if_orgs(request.user, version))
+    if not form.is_valid():
+        messages.error(request, _("Choose the organisation and the day to evaluate."))
+        return redirect("policies:version", pk=version.pk)
+    org = access_org(request.user, form.cleaned_data["org"], perm="policies.view")
+    run = services.start_what_if(
+        version=version, org=org, as_of=form.cleaned_data["as_of"], actor=request.user
+    )
+    return redirect("ledger:what-if", pk=run.pk)
+
+
+@login_required
+@require_GET
+def what_if_run(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "policies.view")
+    run = access_run(request.user, pk)
+    context = {"run": run, "version": run.version, "result": run.result}
+    if request.htmx:
+        return render(request, "ledger/what_if.html#run", context)
+    return render(request, "ledger/what_if.html", context)

@@ -6,8 +6,8 @@ from django.db.models.functions import Concat, Substr
 
 from peixun.audit import events
 from peixun.core.vault import vault
+from peixun.orgs import hooks
 from peixun.orgs.models import Org, Person
-from peixun.orgs.signals import subtree_moved
 
 
 @transaction.atomic
@@ -40,7 +40,7 @@ def move_subtree(org: Org, new_parent: Org | None) -> None:
         depth=F("depth") + depth_change,
     )
     org.refresh_from_db(fields=["path", "depth"])
-    subtree_moved.send(sender=Org, old_path=old_path, new_path=new_path)
+    hooks.subtree_moved.run(old_path=old_path, new_path=new_path)
 
 
 def reveal_id_number(*, person: Person, actor, request=None) -> str:

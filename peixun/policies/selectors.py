@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from peixun.orgs.access import path_q, scope_paths
-from peixun.orgs.models import ancestor_paths
+from peixun.orgs.models import Org, OrgKind, ancestor_paths
 from peixun.policies.models import Policy, PolicyVersion, VersionStatus
 
 
@@ -54,3 +54,22 @@ def policies_visible(user, perm: str = "policies.view") -> QuerySet[Policy]:
     for path in paths:
         above |= Q(org__path__in=ancestor_paths(path))
     return Policy.objects.filter(path_q(paths, "org__path") | above).select_related("org")
+
+
+def what_if_orgs(user, version: PolicyVersion) -> list[tuple[int, str]]:
+    """The user's orgs under the policy (or the policy's org if the user is above it), with their
+    direct children, for a narrower run."""
+    policy_path = version.policy.org.path
+    tops = []
+    for path in scope_paths(user, "policies.view"):
+        if path.startswith(policy_path):
+            tops.append(path)
+        elif policy_path.startswith(path):
+            tops.append(policy_path)
+    orgs = list(Org.objects.filter(path__in=tops).order_by("path"))
+    children = Org.objects.filter(parent__in=orgs).exclude(kind=OrgKind.INSTITUTION).order_by("path")[:200]
+    options = []
+    for org in orgs:
+        options.append((org.pk, org.name))
+        options.extend((child.pk, f"— {child.name}") for child in children if child.parent_id == org.pk)
+    return options

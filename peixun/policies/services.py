@@ -1,5 +1,6 @@
-"""Writes for policies: create a policy with its first draft, save a draft, adopt a version (which
-queues the recompute of everyone it governs) and start a what-if run. Every change is audited."""
+"""Writes for policies: create a policy with its first draft, save a draft, adopt a version (those
+who act on an adoption — the ledger recomputes everyone it governs — register with
+peixun.policies.hooks). Every change is audited."""
 
 from datetime import date, timedelta
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 
 from peixun.audit import events
 from peixun.orgs.models import Org
+from peixun.policies import hooks
 from peixun.policies.exceptions import InvalidDocumentError, NotDraftError, OverlapError
-from peixun.policies.models import Policy, PolicyVersion, VersionStatus, WhatIfRun
+from peixun.policies.models import Policy, PolicyVersion, VersionStatus
 from peixun.policies.rules import PolicyInvalid, parse_policy
 
 
@@ -101,20 +103,9 @@ def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
     version.adopted_at = timezone.now()
     version.save(update_fields=["status", "adopted_by", "adopted_at"])
     _audit("policy_adopted", actor, version, request, {"effective_from": version.effective_from.isoformat()})
-
-    from peixun.ledger.services import start_recompute
-
-    transaction.on_commit(lambda: start_recompute(org=version.policy.org, actor=actor))
+    # The ledger recomputes everyone the policy governs (policies.hooks: its step, once committed).
+    hooks.adopted.run(version=version, actor=actor)
     return version
-
-
-def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> WhatIfRun:
-    from peixun.policies import tasks
-
-    run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, started_by=actor)
-    tasks.run_what_if.enqueue(run.pk)
-    run.refresh_from_db()
-    return run
 
 
 def _audit(action: str, actor, version: PolicyVersion, request, changes: dict) -> None:

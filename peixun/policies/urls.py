@@ -12,6 +12,4 @@ urlpatterns = [
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path("versions/<int:pk>/edit/", views.version_edit, name="version-edit"),
     path("versions/<int:pk>/adopt/", views.version_adopt, name="adopt"),
-    path("versions/<int:pk>/what-if/", views.what_if_start, name="what-if-start"),
-    path("what-if/<int:pk>/", views.what_if_run, name="what-if"),
 ]

@@ -1,6 +1,6 @@
 """Pages of credit policies: the list with the shipped presets, a policy with its versions, a
-version's rules in words, writing and editing a draft (errors point at the field), adopting it,
-and the what-if run against the real people in scope."""
+version's rules in words, writing and editing a draft (errors point at the field) and adopting it.
+The what-if run against the real people in scope is the ledger's (peixun.ledger.whatif)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,21 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.core.exceptions import DomainError
-from peixun.orgs.access import access_org, orgs_in_scope, require_perm, scope_paths
-from peixun.orgs.models import Org, OrgKind
+from peixun.orgs.access import access_org, orgs_in_scope, require_perm
+from peixun.orgs.models import OrgKind
 from peixun.policies import describe, services
 from peixun.policies.access import (
     access_managed_version,
     access_policy,
-    access_run,
     access_version,
     can_manage,
 )
 from peixun.policies.exceptions import InvalidDocumentError
 from peixun.policies.forms import DocumentForm, WhatIfForm
-from peixun.policies.models import PolicyVersion
 from peixun.policies.rules.presets import preset, preset_codes, preset_text
-from peixun.policies.selectors import Governance, policies_visible
+from peixun.policies.selectors import Governance, policies_visible, what_if_orgs
 
 # Policies bind to the bureau levels of the tree.
 POLICY_ORG_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.TOWN)
@@ -34,25 +32,6 @@ POLICY_ORG_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.TOWN
 def _manage_orgs(user) -> list[tuple[int, str]]:
     orgs = orgs_in_scope(user, "policies.manage").filter(kind__in=POLICY_ORG_KINDS).order_by("path")[:300]
     return [(org.pk, f"{'— ' * org.depth}{org.name}（{org.code}）") for org in orgs]
-
-
-def _what_if_orgs(user, version: PolicyVersion) -> list[tuple[int, str]]:
-    """The user's orgs under the policy (or the policy's org if the user is above it), with their
-    direct children, for a narrower run."""
-    policy_path = version.policy.org.path
-    tops = []
-    for path in scope_paths(user, "policies.view"):
-        if path.startswith(policy_path):
-            tops.append(path)
-        elif policy_path.startswith(path):
-            tops.append(policy_path)
-    orgs = list(Org.objects.filter(path__in=tops).order_by("path"))
-    children = Org.objects.filter(parent__in=orgs).exclude(kind=OrgKind.INSTITUTION).order_by("path")[:200]
-    options = []
-    for org in orgs:
-        options.append((org.pk, org.name))
-        options.extend((child.pk, f"— {child.name}") for child in children if child.parent_id == org.pk)
-    return options
 
 
 @login_required
@@ -151,7 +130,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rules_policy": rules_policy,
         "text": version.text,
         "can_manage": can_manage(request.user, version.policy),
-        "what_if_form": WhatIfForm(orgs=_what_if_orgs(request.user, version)),
+        "what_if_form": WhatIfForm(orgs=what_if_orgs(request.user, version)),
         "runs": version.what_if_runs.select_related("org")[:10],
         **_described(rules_policy),
     }
@@ -221,30 +200,3 @@ def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("policies:detail", pk=policy.pk)
     return redirect("policies:version-edit", pk=version.pk)
-
-
-@login_required
-@require_POST
-def what_if_start(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "policies.view")
-    version = access_version(request.user, pk)
-    form = WhatIfForm(request.POST, orgs=_what_if_orgs(request.user, version))
-    if not form.is_valid():
-        messages.error(request, _("Choose the organisation and the day to evaluate."))
-        return redirect("policies:version", pk=version.pk)
-    org = access_org(request.user, form.cleaned_data["org"], perm="policies.view")
-    run = services.start_what_if(
-        version=version, org=org, as_of=form.cleaned_data["as_of"], actor=request.user
-    )
-    return redirect("policies:what-if", pk=run.pk)
-
-
-@login_required
-@require_GET
-def what_if_run(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "policies.view")
-    run = access_run(request.user, pk)
-    context = {"run": run, "version": run.version, "result": run.result}
-    if request.htmx:
-        return render(request, "policies/what_if.html#run", context)
-    return render(request, "policies/what_if.html", context)

@@ -58,13 +58,13 @@ LEDGER_VIEWS: dict[str, dict] = {
     "policies:version": {"perm": "policies.view", "obj": "version"},
     "policies:version-edit": {"perm": "policies.manage", "obj": "draft"},
     "policies:adopt": {"perm": "policies.manage", "method": "post", "obj": "draft"},
-    "policies:what-if-start": {
+    "ledger:what-if-start": {
         "perm": "policies.view",
         "method": "post",
         "obj": "version",
         "data": lambda side: {"org": side["county"]["pk"], "as_of": "2026-06-01"},
     },
-    "policies:what-if": {"perm": "policies.view", "obj": "what_if_run"},
+    "ledger:what-if": {"perm": "policies.view", "obj": "what_if_run"},
     "imports:upload-credits": {"perm": "ledger.import"},
     "imports:template-credits": {"perm": "ledger.import"},
 }

@@ -61,7 +61,7 @@ def test_a_county_admin_drafts_tries_and_adopts_a_policy_then_reads_the_report(l
     page.click("[data-testid=save]")
     page.wait_for_url("**/policies/versions/*/")
     page.click("[data-testid=what-if]")
-    page.wait_for_url("**/policies/what-if/*/")
+    page.wait_for_url("**/hours/what-if/*/")
     summary = page.locator("[data-testid=what-if-summary]")
     summary.wait_for()
     assert "Would be short" in summary.inner_text()

@@ -31,6 +31,7 @@ from peixun.lib import idnumbers
 from peixun.lib.dates import parse_date
 from peixun.lib.pinyin import pinyin_keys
 from peixun.lib.tabular import cell_text
+from peixun.orgs import hooks
 from peixun.orgs import vocabulary as vocab
 from peixun.orgs.imports.common import (
     LOOKUP_CHUNK,
@@ -48,7 +49,6 @@ from peixun.orgs.imports.common import (
     sha256,
 )
 from peixun.orgs.models import Org, Person
-from peixun.orgs.signals import people_changed
 
 NAME = "姓名"
 GENDER = "性别"
@@ -705,7 +705,7 @@ def apply_people_file(
             _insert(plan.creates)
         if plan.updates:
             _update(plan, actor)
-            people_changed.send(sender=Person, person_ids=[person.pk for person, _changes in plan.updates])
+            hooks.people_changed.run(person_ids=[person.pk for person, _changes in plan.updates])
         summary = plan.summary
         events.record(
             action="import_applied",

@@ -117,20 +117,20 @@ def test_a_what_if_run_counts_who_would_be_short_on_which_rule(client, world):
     )
     draft = PolicyVersion.objects.get(status="draft")
     response = client.post(
-        reverse("policies:what-if-start", args=[draft.pk]),
+        reverse("ledger:what-if-start", args=[draft.pk]),
         {"org": world.county_a.pk, "as_of": timezone.localdate().isoformat()},
     )
     run = WhatIfRun.objects.get()
-    assert response["Location"] == reverse("policies:what-if", args=[run.pk])
+    assert response["Location"] == reverse("ledger:what-if", args=[run.pk])
     assert run.status == "done"
     assert (run.result["people"], run.result["short"], run.result["short_today"]) == (2, 2, 1)
     rules = {item["rule"]: item["short"] for item in run.result["rules"]}
     assert rules["total"] == 2 and rules["level_school"] == 2
-    page = client.get(reverse("policies:what-if", args=[run.pk]), **EN).content.decode()
+    page = client.get(reverse("ledger:what-if", args=[run.pk]), **EN).content.decode()
     assert "Would be short" in page
     # Outside the user's area: no run.
     response = client.post(
-        reverse("policies:what-if-start", args=[draft.pk]),
+        reverse("ledger:what-if-start", args=[draft.pk]),
         {"org": world.other_city.pk, "as_of": timezone.localdate().isoformat()},
     )
     assert WhatIfRun.objects.count() == 1

@@ -23,9 +23,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from peixun.ledger import vocabulary as words
 from peixun.lib import idnumbers, tabular
 from peixun.lib.dates import parse_date
 from peixun.lib.tabular import cell_text
+from peixun.orgs import vocabulary as vocab
 from peixun.policies.rules.document import (
     Category,
     CreditClass,
@@ -157,9 +159,6 @@ def _find(tables: dict[str, tabular.Table], must: set[str]) -> tuple[str, tabula
 
 
 def read_xlsx(data: bytes) -> list[Person]:
-    from peixun.ledger import vocabulary as words  # pure: the Vocabulary objects and codes only
-    from peixun.orgs import vocabulary as vocab
-
     try:
         tables = tabular.read_sheets(data)
     except tabular.TableError as error:

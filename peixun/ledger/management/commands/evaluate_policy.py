@@ -1,6 +1,6 @@
 """`manage.py evaluate_policy POLICY DATAFILE --as-of YYYY-MM-DD [--format json|xlsx] [--out FILE]`:
 what-if from the shell. POLICY is a preset name (five-year-360 …) or a YAML/JSON file; DATAFILE is
-JSON or an .xlsx in the import templates' columns (peixun.policies.rules.datafile). Nothing is read
+JSON or an .xlsx in the import templates' columns (peixun.ledger.datafile). Nothing is read
 from or written to the database. Exit 0 with the results; non-zero with a message naming the
 place when the policy or the data file is wrong."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from peixun.ledger.datafile import DataFileInvalid, read_json, read_xlsx
 from peixun.lib.xlsx import Sheet, write_workbook
 from peixun.policies.rules import Evaluator, PolicyInvalid, parse_policy, preset_codes
-from peixun.policies.rules.datafile import DataFileInvalid, read_json, read_xlsx
 from peixun.policies.rules.presets import preset
 
 MAX_DATAFILE_BYTES = 50 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""What-if: a version (usually a draft) evaluated against the real people of an org subtree, in
+"""What-if: a policy version (usually a draft) evaluated against the real people of an org subtree, in
 memory, nothing stored for them — how many would be short, on which rule, in which school — beside
 how they stand today under the versions in force."""
 
