@@ -46,6 +46,8 @@ lint: $(DEV_STAMP)
 
 test: $(DEV_STAMP) messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	@echo "== layers (docs/architecture.md) =="
+	$(BIN)/lint-imports --no-logo
 	@echo "== tests on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -q -n auto $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

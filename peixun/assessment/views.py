@@ -29,7 +29,7 @@ from peixun.assessment.wording import reasons_text
 from peixun.core.exceptions import DomainError
 from peixun.delivery import access as delivery_access
 from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse
-from peixun.orgs.access import access_person, has_perm, path_q, require_perm, scope_paths
+from peixun.orgs.access import access_person, has_perm, path_q, people_in_scope, require_perm, scope_paths
 from peixun.training import access as training_access
 from peixun.training.models import Cohort, Enrolment, ProjectStatus
 from peixun.training.rules import lifecycle
@@ -401,8 +401,6 @@ def vetoes(request: HttpRequest) -> HttpResponse:
         "person", "person__org", "recorded_by"
     )[:200]
     query = request.GET.get("q", "").strip()[:20]
-    from peixun.orgs.access import people_in_scope
-
     candidates = (
         people_in_scope(request.user, "assessment.veto")
         .filter(name__contains=query)

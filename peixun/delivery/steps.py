@@ -2,14 +2,19 @@
 
 - a project moves to assessment (peixun.training.lifecycle, "assess" 10): its remaining lessons are
   closed, everyone unmarked absent;
-- the inbox (peixun.training.hooks): the leave requests waiting for the user's decision.
+- the inbox (peixun.training.hooks): the leave requests waiting for the user's decision;
+- the import pages (peixun.imports.registry): the outside platform's results, as a file.
 """
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from peixun.delivery.imports import apply_outside_file, check_outside_file, outside_template
 from peixun.delivery.services.attendance import close_all_lessons
 from peixun.delivery.services.leave import waiting_for
+from peixun.imports import registry as imports
+from peixun.imports.models import ImportKind
 from peixun.training import hooks as training_hooks
 from peixun.training import lifecycle
 
@@ -35,3 +40,15 @@ def register() -> None:
         fix_at=_("the project's Lessons tab"),
     )
     training_hooks.inbox_panels.add(leave_to_decide, order=10, name="delivery.leave_to_decide")
+    imports.register(
+        imports.Importer(
+            kind=ImportKind.OUTSIDE,
+            perm="delivery.import",
+            check=check_outside_file,
+            apply=apply_outside_file,
+            template=lambda org: outside_template(),
+            icon="cloud-download",
+            results_url=lambda job: reverse("training:project-list"),
+        ),
+        order=40,
+    )

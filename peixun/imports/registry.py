@@ -1,17 +1,18 @@
 """What can be imported: one Importer per ImportKind, naming the permission it needs, how its
 file is checked and applied, its blank template and where its results are seen.
 
-The import pages, tasks and access checks all read this table, so a new kind of file (from any
-app) is one entry here and one ImportKind value.
+The import pages, tasks and access checks all read this registry (peixun.core.hooks). Each kind is
+registered in an `AppConfig.ready()`: an app above imports registers its own (delivery: outside
+platform results); the kinds of the apps below it, which cannot know imports, are registered by
+imports itself (peixun.imports.kinds: people, orgs, training records). A new kind of file is one
+registration and one ImportKind value.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
-from django.urls import reverse
-
-from peixun.imports.models import ImportJob, ImportKind
+from peixun.core.hooks import Registry
+from peixun.imports.models import ImportJob
 from peixun.orgs.models import Org
 
 
@@ -36,62 +37,17 @@ class Importer:
         return f"imports:template-{self.kind}"
 
 
-@cache
+IMPORTERS: Registry[Importer] = Registry("imports: the kinds of file")
+
+
+def register(importer: Importer, *, order: int) -> None:
+    """Offer `importer`'s kind of file at place `order` of the import pages."""
+    IMPORTERS.add(importer, order=order, name=importer.kind)
+
+
 def importers() -> dict[str, Importer]:
-    from peixun.delivery.imports import apply_outside_file, check_outside_file, outside_template
-    from peixun.ledger.imports import apply_credits_file, check_credits_file, credits_template
-    from peixun.orgs.imports import (
-        apply_orgs_file,
-        apply_people_file,
-        check_orgs_file,
-        check_people_file,
-        orgs_template,
-        people_template,
-    )
-
-    def people_results(job: ImportJob) -> str:
-        url = reverse("orgs:people")
-        return f"{url}?org={job.org_id}" if job.org_id else url
-
-    return {
-        ImportKind.PEOPLE: Importer(
-            kind=ImportKind.PEOPLE,
-            perm="people.import",
-            check=check_people_file,
-            apply=apply_people_file,
-            template=lambda org: people_template(org_code=org.code if org else "S0001"),
-            icon="people",
-            asks_org=True,
-            results_url=people_results,
-        ),
-        ImportKind.ORGS: Importer(
-            kind=ImportKind.ORGS,
-            perm="orgs.import",
-            check=check_orgs_file,
-            apply=apply_orgs_file,
-            template=lambda org: orgs_template(parent_code=org.code if org else ""),
-            icon="diagram-3",
-            results_url=lambda job: reverse("orgs:tree"),
-        ),
-        ImportKind.CREDITS: Importer(
-            kind=ImportKind.CREDITS,
-            perm="ledger.import",
-            check=check_credits_file,
-            apply=apply_credits_file,
-            template=lambda org: credits_template(),
-            icon="journal-plus",
-            results_url=lambda job: reverse("ledger:compliance"),
-        ),
-        ImportKind.OUTSIDE: Importer(
-            kind=ImportKind.OUTSIDE,
-            perm="delivery.import",
-            check=check_outside_file,
-            apply=apply_outside_file,
-            template=lambda org: outside_template(),
-            icon="cloud-download",
-            results_url=lambda job: reverse("training:project-list"),
-        ),
-    }
+    """The kinds of file, in their order."""
+    return {spec.kind: spec for spec in IMPORTERS.entries()}
 
 
 def importer(kind: str) -> Importer:

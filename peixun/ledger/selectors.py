@@ -17,8 +17,7 @@ from peixun.ledger.models import ComplianceResult, CreditEntry
 from peixun.orgs.access import access_person, has_perm, path_in_scope
 from peixun.orgs.models import SEGMENT_LENGTH, Org, Person
 from peixun.policies.models import PolicyVersion
-from peixun.policies.rules import Earned, Evaluator, Result, period_containing
-from peixun.policies.rules.engine import selects
+from peixun.policies.rules import Evaluator, Result, period_containing
 from peixun.policies.selectors import Governance
 
 
@@ -67,46 +66,6 @@ def standing(person: Person, as_of: date | None = None) -> Standing:
     if version is not None:
         result = Evaluator(version.rules).evaluate(facts_of(person), earned_from_entries(entries), as_of)
     return Standing(person=person, version=version, result=result, entries=entries)
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """An open training the teacher may enrol in, and the missing requirements it would count toward."""
-
-    project: object
-    counts_toward: list[str]
-
-
-def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
-    """Open projects the teacher is eligible for and not enrolled in whose hours would count toward
-    a requirement they have not met yet (those serving named requirements first)."""
-    result = standing.result
-    if result is None or result.compliant:
-        return []
-    from peixun.training.selectors import ProjectFilter, teacher_projects
-
-    short = set(result.short_rules)
-    failing = [rule for rule in standing.version.rules.rules if rule.id in short]
-    found = []
-    for row in teacher_projects(user, ProjectFilter()):
-        if not (row.decision.eligible and row.open_now and row.enrolment is None):
-            continue
-        project = row.project
-        hours = Earned(
-            on=timezone.localdate(),
-            hours=project.hours_credited,
-            category=project.category,
-            level=project.level,
-            mode=project.mode,
-            tags=frozenset(project.tags),
-            credit_class=project.credit_class,
-            source="project",
-        )
-        labels = [rule.label for rule in failing if selects(rule, hours)]
-        if labels or "total" in short:
-            found.append(Suggestion(project, labels))
-    found.sort(key=lambda item: -len(item.counts_toward))
-    return found[:limit]
 
 
 # --- The compliance report -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peixun.core.exceptions import DomainError
 from peixun.core.pagination import CappedPaginator
-from peixun.ledger import exports, selectors, services
+from peixun.ledger import exports, hooks, selectors, services
 from peixun.ledger.forms import GrantForm, ReportFilterForm, ReverseForm
 from peixun.ledger.models import Category, Level, RecomputeRun
 from peixun.orgs.access import access_org, has_perm, path_in_scope, require_perm, scope_paths
@@ -52,7 +52,10 @@ def _hours_page(request: HttpRequest, person: Person, *, own: bool, grant_form=N
         "grant_form": grant_form,
         "grant_token": uuid.uuid4().hex,
         "reverse_form": ReverseForm(),
-        "suggestions": selectors.suggestions(request.user, standing) if own else [],
+        # Sections other apps add to a teacher's own page (trainings that would help): ledger.hooks.
+        "panels": [html for html in hooks.my_hours_panels.run(request=request, standing=standing) if html]
+        if own
+        else [],
         "transcript_url": reverse("ledger:mine-transcript")
         if own
         else reverse("ledger:person-transcript", args=[person.pk]),

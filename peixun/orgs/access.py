@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from peixun.audit import events
 from peixun.core.compiled import CompiledLookup
 from peixun.orgs.models import GrantRole, Org, Person, RoleGrant
 
@@ -118,8 +119,6 @@ def require_perm(request, perm: str) -> None:
     if not has_perm(request.user, perm):
         security_log.warning("access denied: user=%s perm=%s path=%s", request.user.pk, perm, request.path)
         if request.user.is_authenticated:
-            from peixun.audit import events
-
             events.record(
                 action="access_denied",
                 actor=request.user,

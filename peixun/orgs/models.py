@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.core.fields import CodeListField
 from peixun.core.vault import vault
+from peixun.lib import idnumbers
 
 PATH_SEGMENT = "{:08d}/"
 SEGMENT_LENGTH = len(PATH_SEGMENT.format(0))
@@ -186,8 +187,6 @@ class Person(models.Model):
 
     def set_id_number(self, id_type: str, number: str) -> None:
         """Store a normalised ID number encrypted, with its lookup hash, mask and tail."""
-        from peixun.lib import idnumbers
-
         box = vault()
         self.id_type = id_type
         self.id_number_encrypted = box.encrypt(number)

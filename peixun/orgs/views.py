@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peixun.audit import events
 from peixun.core.pagination import CappedPaginator
+from peixun.lib.dates import format_date_zh
 from peixun.orgs import selectors, services
 from peixun.orgs.access import access_org, access_person, has_perm, require_perm, scope_paths
 from peixun.orgs.forms import PeopleFilterForm
@@ -188,7 +189,6 @@ def people_export(request: HttpRequest) -> HttpResponse:
 
 def _person_rows(person) -> list[tuple[str, str]]:
     """(label, value) for every field of the person page except the ID number, which has its own row."""
-    from peixun.lib.dates import format_date_zh
 
     def label(name: str) -> str:
         return capfirst(Person._meta.get_field(name).verbose_name)

@@ -6,3 +6,8 @@ class TrainingConfig(AppConfig):
     name = "peixun.training"
     label = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from peixun.training import steps
+
+        steps.register()

@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from peixun.audit.models import AuditEvent
 from peixun.audit.selectors import events_about
+from peixun.ledger.selectors import Standing
 from peixun.orgs.access import path_q, scope_paths
 from peixun.orgs.models import Org, Person, PersonStatus
+from peixun.policies.rules import Earned
+from peixun.policies.rules.engine import selects
 from peixun.training import access
 from peixun.training.models import (
     HOLDING,
@@ -468,3 +471,44 @@ def code_summary(codes: QuerySet[LearningCode]) -> list[dict]:
         .order_by("school__name")
     )
     return list(rows)
+
+
+# --- Trainings that would help a teacher short of hours ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An open training the teacher may enrol in, and the missing requirements it would count toward."""
+
+    project: Project
+    counts_toward: list[str]
+
+
+def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
+    """Open projects the teacher is eligible for and not enrolled in whose hours would count toward
+    a requirement they have not met yet (those serving named requirements first)."""
+    result = standing.result
+    if result is None or result.compliant:
+        return []
+    short = set(result.short_rules)
+    failing = [rule for rule in standing.version.rules.rules if rule.id in short]
+    found = []
+    for row in teacher_projects(user, ProjectFilter()):
+        if not (row.decision.eligible and row.open_now and row.enrolment is None):
+            continue
+        project = row.project
+        hours = Earned(
+            on=timezone.localdate(),
+            hours=project.hours_credited,
+            category=project.category,
+            level=project.level,
+            mode=project.mode,
+            tags=frozenset(project.tags),
+            credit_class=project.credit_class,
+            source="project",
+        )
+        labels = [rule.label for rule in failing if selects(rule, hours)]
+        if labels or "total" in short:
+            found.append(Suggestion(project, labels))
+    found.sort(key=lambda item: -len(item.counts_toward))
+    return found[:limit]

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from peixun.audit import events
-from peixun.imports.content import seal
+from peixun.imports.content import seal, unseal
 from peixun.lib import tabular
 from peixun.orgs.models import Org, Person
 from peixun.training.exceptions import CodeNotAvailableError
@@ -191,8 +191,6 @@ def start_import(*, project: Project, data: bytes, filename: str, actor) -> Code
 def apply_import(*, job: CodeImport, actor, request=None) -> CodeImport:
     """Mark every listed code registered, all at once (the file is checked again first). A code
     already marked keeps its first time, so importing the same list twice changes nothing."""
-    from peixun.imports.content import unseal
-
     job = CodeImport.objects.select_for_update().select_related("project").get(pk=job.pk)
     if job.status != CodeImportStatus.VALID:
         raise CodeNotAvailableError

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.orgs.access import has_perm, path_q, require_perm, scope_paths
-from peixun.orgs.models import Org
+from peixun.orgs.models import Org, Person
 from peixun.training import access, exports, selectors
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import ExemptionForm
@@ -323,8 +323,6 @@ def _entries(draw) -> list[dict]:
     """The first 500 places of a draw with names and schools (the list is published, 公示)."""
     if draw is None:
         return []
-    from peixun.orgs.models import Person
-
     entries = draw.entries[:500]
     people = {p.pk: p for p in Person.objects.filter(pk__in=[e[0] for e in entries]).select_related("org")}
     return [{"rank": e[3], "person": people.get(e[0]), "weight": e[2], "won": e[4]} for e in entries]

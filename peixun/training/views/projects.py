@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peixun.orgs.access import has_perm, orgs_in_scope, require_perm, scope_paths
-from peixun.orgs.models import Org
+from peixun.orgs.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
+from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
 from peixun.training import access, selectors, services
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import (
@@ -26,7 +27,15 @@ from peixun.training.forms import (
     courses_from,
     trainers_from,
 )
-from peixun.training.models import LIVE, EnrolmentMode, ProjectAttachment, ProjectStatus
+from peixun.training.models import (
+    LIVE,
+    EnrolmentMode,
+    Level,
+    PrizeRank,
+    ProjectAttachment,
+    ProjectStatus,
+    ProjectType,
+)
 from peixun.training.rules import lifecycle
 from peixun.training.services import projects as project_services
 from peixun.training.views.common import refuse
@@ -77,10 +86,6 @@ def _audience_options(user):
     (a centre may aim at the whole city it serves)."""
     paths = scope_paths(user, "training.manage")
     ancestors = {a for path in paths for a in access.ancestor_paths(path)}
-    from django.db.models import Q
-
-    from peixun.orgs.access import path_q
-
     orgs = (
         Org.objects.filter(path_q(paths, "path") | Q(path__in=ancestors))
         .exclude(kind="unit")
@@ -241,9 +246,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def target_lines(project) -> list[str]:
     """The target rules in words (besides the audience)."""
-    from peixun.orgs.models import Gender, PersonRole, Section, Title
-    from peixun.training.models import Level, PrizeRank, ProjectType
-
     t = project.targets or {}
 
     def labels(codes, choices) -> str:
