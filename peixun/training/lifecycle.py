@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peixun.core.exceptions import DomainError
 from peixun.core.hooks import Registry
@@ -66,15 +66,14 @@ def run_steps(*, project, transition: str, before: str, actor, request=None) -> 
         try:
             step.run(project=project, actor=actor, request=request)
         except DomainError as error:
-            raise _failed(project, before, step, str(error)) from error
+            raise _failed(project, before, step, error) from error
         except Exception as error:
             logger.exception("lifecycle step failed: project=%s transition=%s", project.pk, transition)
-            raise _failed(
-                project, before, step, gettext("An unexpected error occurred; it was logged.")
-            ) from error
+            raise _failed(project, before, step, _("An unexpected error occurred; it was logged.")) from error
 
 
-def _failed(project, before: str, step: Step, reason: str) -> StepFailedError:
+def _failed(project, before: str, step: Step, reason) -> StepFailedError:
+    # Every part is put into words when the message is shown, in the reader's language.
     return StepFailedError(
         target=ProjectStatus(project.status).label,
         step=step.does,
