@@ -27,13 +27,13 @@ from peixun.assessment.rules import presets
 from peixun.assessment.rules.scheme import EXAM, MANUAL
 from peixun.assessment.wording import reasons_text
 from peixun.core.exceptions import DomainError
+from peixun.core.views import XLSX_TYPE, back, download, refuse
 from peixun.delivery import access as delivery_access
-from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse
+from peixun.delivery.views.common import project_tabs
 from peixun.orgs.access import access_person, has_perm, path_q, people_in_scope, require_perm, scope_paths
 from peixun.training import access as training_access
 from peixun.training.models import Cohort, Enrolment, ProjectStatus
 from peixun.training.rules import lifecycle
-from peixun.training.views.common import back
 
 
 def _door(request: HttpRequest) -> None:

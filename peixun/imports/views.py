@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.core.views import download
 from peixun.imports import selectors, services
 from peixun.imports.content import unseal
 from peixun.imports.forms import UploadForm
@@ -21,7 +22,6 @@ from peixun.lib import tabular, xlsx
 from peixun.orgs.access import has_perm, require_perm, scope_paths
 from peixun.orgs.models import Org
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The page lists this many errors; the error workbook has them all.
 ERRORS_SHOWN = 1000
 
@@ -33,12 +33,6 @@ def _allowed_importers(user) -> list:
 def _require_any_import(request: HttpRequest) -> None:
     if not _allowed_importers(request.user):
         require_perm(request, "people.import")  # raises, and logs the denial
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -133,7 +127,7 @@ def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.access_job(request.user, pk)
     if not job.errors:
         raise Http404
-    return _xlsx_response(_error_workbook(job), f"import-{job.pk}-errors.xlsx")
+    return download(_error_workbook(job), f"import-{job.pk}-errors.xlsx")
 
 
 def _error_workbook(job: ImportJob) -> bytes:
@@ -163,4 +157,4 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     spec = importer(kind)
     require_perm(request, spec.perm)
     first = Org.objects.filter(path__in=scope_paths(request.user, spec.perm)).order_by("path").first()
-    return _xlsx_response(spec.template(first), f"{kind}-template.xlsx")
+    return download(spec.template(first), f"{kind}-template.xlsx")

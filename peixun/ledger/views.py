@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peixun.core.exceptions import DomainError
 from peixun.core.pagination import CappedPaginator
+from peixun.core.views import download
 from peixun.ledger import exports, hooks, selectors, services
 from peixun.ledger.forms import GrantForm, ReportFilterForm, ReverseForm
 from peixun.ledger.models import Category, Level, RecomputeRun
@@ -25,14 +26,7 @@ from peixun.policies.access import access_run, access_version
 from peixun.policies.forms import WhatIfForm
 from peixun.policies.selectors import what_if_orgs
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PEOPLE_PER_PAGE = 50
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- A person's hours ------------------------------------------------------------------------------
@@ -87,7 +81,7 @@ def my_transcript(request: HttpRequest) -> HttpResponse:
     if request.user.person_id is None:
         return redirect("ledger:mine")
     person = Person.objects.select_related("org").get(pk=request.user.person_id)
-    return _xlsx(
+    return download(
         exports.transcript(selectors.standing(person)), f"transcript-{timezone.localdate():%Y%m%d}.xlsx"
     )
 
@@ -98,7 +92,7 @@ def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
     person = selectors.access_hours_person(request.user, pk)
-    return _xlsx(exports.transcript(selectors.standing(person)), f"transcript-{person.pk}.xlsx")
+    return download(exports.transcript(selectors.standing(person)), f"transcript-{person.pk}.xlsx")
 
 
 @login_required
@@ -248,7 +242,7 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, _link = _report_filters(request)
     content = exports.compliance_workbook(filters, selectors.rule_labels(filters.org))
-    return _xlsx(content, f"compliance-{timezone.localdate():%Y%m%d}.xlsx")
+    return download(content, f"compliance-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peixun.audit import events
 from peixun.core.pagination import CappedPaginator
+from peixun.core.views import download
 from peixun.lib.dates import format_date_zh
 from peixun.orgs import selectors, services
 from peixun.orgs.access import access_org, access_person, has_perm, require_perm, scope_paths
@@ -177,11 +178,7 @@ def people_export(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="people-{stamp}.xlsx"'
-    return response
+    return download(content, f"people-{stamp}.xlsx")
 
 
 # --- Person -----------------------------------------------------------------------------------------

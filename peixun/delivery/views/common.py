@@ -1,15 +1,10 @@
-"""What the delivery pages share: the project's tabs, refusals as messages, the door check for
-staff and tutors, downloads."""
+"""What the project's delivery, assessment and certificate tabs share: the tab bar, and the door check
+for staff and tutors. What every app's views share is peixun.core.views."""
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 
-from peixun.core.exceptions import DomainError
 from peixun.delivery import access
 from peixun.orgs.access import has_perm, require_perm
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def project_tabs(request: HttpRequest, project, tab: str) -> dict:
@@ -29,14 +24,3 @@ def require_runner(request: HttpRequest) -> None:
     then gets 404 from the access function)."""
     if not (has_perm(request.user, "training.manage") or has_perm(request.user, "training.tutor")):
         require_perm(request, "training.manage")
-
-
-def refuse(request: HttpRequest, error: DomainError) -> None:
-    messages.error(request, str(error))
-
-
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -8,15 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.core.views import back, download
 from peixun.orgs.access import has_perm, require_perm
 from peixun.orgs.models import Person
 from peixun.training import access, exports, selectors
 from peixun.training.exceptions import DomainError
 from peixun.training.models import Cohort
 from peixun.training.services import cohorts as cohort_services
-from peixun.training.views.common import back, refuse
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from peixun.training.views.common import refuse
 
 
 @login_required
@@ -81,11 +80,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_roster(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     content = exports.roster_workbook(cohort, list(selectors.roster(cohort)))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="class-{cohort.project_id}-{cohort.number}-roster.xlsx"'
-    )
-    return response
+    return download(content, f"class-{cohort.project_id}-{cohort.number}-roster.xlsx")
 
 
 @login_required

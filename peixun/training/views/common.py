@@ -1,10 +1,10 @@
-"""What the training views share: turning a refused action into a message, and fetching an
-enrolment through whichever of several permissions the user holds."""
+"""What the training views share: a refused action as a message with the eligibility reasons, and
+fetching an enrolment through whichever of several permissions the user holds. What every app's
+views share is peixun.core.views."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest
-from django.shortcuts import redirect
 
+from peixun.core import views
 from peixun.training import access
 from peixun.training.exceptions import DomainError, NotEligibleError
 from peixun.training.wording import reasons_text
@@ -12,18 +12,8 @@ from peixun.training.wording import reasons_text
 
 def refuse(request: HttpRequest, error: DomainError) -> None:
     """Show why an action was refused (with the eligibility reasons, if any)."""
-    text = str(error)
-    if isinstance(error, NotEligibleError) and error.reasons:
-        text = f"{text} {' '.join(reasons_text(error.reasons))}"
-    messages.error(request, text)
-
-
-def back(request: HttpRequest, fallback: str, *args):
-    """Redirect to the page the form came from (same site only), else `fallback`."""
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(fallback, *args)
+    reasons = error.reasons if isinstance(error, NotEligibleError) else []
+    views.refuse(request, error, *reasons_text(reasons or []))
 
 
 def enrolment_and_perm(user, pk: int, perms: tuple[str, ...]):

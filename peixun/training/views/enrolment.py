@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.core.views import back, download
 from peixun.orgs.access import has_perm, path_q, require_perm, scope_paths
 from peixun.orgs.models import Org, Person
 from peixun.training import access, exports, selectors
@@ -28,13 +29,10 @@ from peixun.training.models import (
 )
 from peixun.training.rules import lottery as lottery_rules
 from peixun.training.services import enrolment as enrolment_services
-from peixun.training.views.common import back, enrolment_and_perm, enrolment_for, refuse
+from peixun.training.views.common import enrolment_and_perm, enrolment_for, refuse
 from peixun.training.views.projects import enrol_box
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 # --- The teacher's own actions ---------------------------------------------------------------------
 
 
@@ -212,9 +210,7 @@ def project_enrolments(request: HttpRequest, pk: int) -> HttpResponse:
 def enrolments_export(request: HttpRequest, pk: int) -> HttpResponse:
     project = _staff_project(request, pk, "training.nominate")
     rows = selectors.project_enrolments(request.user, project)
-    response = HttpResponse(exports.enrolments_workbook(project, list(rows)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="project-{project.pk}-enrolments.xlsx"'
-    return response
+    return download(exports.enrolments_workbook(project, list(rows)), f"project-{project.pk}-enrolments.xlsx")
 
 
 @login_required

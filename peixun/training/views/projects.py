@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.core.views import download
 from peixun.orgs.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
 from peixun.training import access, selectors, services
@@ -352,14 +353,9 @@ def project_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     project = access.access_project(request.user, pk)
     document = get_object_or_404(ProjectAttachment, pk=attachment_pk, project=project)
-    response = HttpResponse(
-        bytes(document.content), content_type=document.content_type or "application/octet-stream"
+    return download(
+        bytes(document.content), document.filename, document.content_type or "application/octet-stream"
     )
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(True, document.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 __all__ = ["ProjectStatus"]
