@@ -5,7 +5,8 @@
   their class and of the whole project, marks and grades their class's trainees, and decides leave
   at a `tutor` step.
 - A trainee (an enrolled teacher) sees their own lessons, marks, work and requests.
-- School staff decide leave at the school's steps (peixun.delivery.services.leave).
+- School staff decide leave at the school's steps (`delivery.leave_school`); who decides each step
+  of a request's chain is `may_decide`.
 
 `access_*` fetch one object or answer 404 — the same for missing and out of scope.
 """
@@ -15,7 +16,9 @@ import logging
 from django.http import Http404
 
 from peixun.delivery.models import Assignment, LeaveRequest, Lesson, Submission, SubmissionFile
-from peixun.orgs.access import has_perm
+from peixun.delivery.rules import leave as rules
+from peixun.orgs.access import has_perm, path_in_scope
+from peixun.orgs.models import Person
 from peixun.training import access as training_access
 from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
 
@@ -156,8 +159,6 @@ def access_file(user, pk: int) -> SubmissionFile:
 
 def access_leave(user, pk: int) -> LeaveRequest:
     """A leave request: the teacher's own, or one the user decides or decided, or oversees."""
-    from peixun.delivery.services import leave as leave_services
-
     try:
         request = LeaveRequest.objects.select_related(
             "enrolment", "enrolment__person", "enrolment__school", "enrolment__cohort", "enrolment__project",
@@ -167,6 +168,55 @@ def access_leave(user, pk: int) -> LeaveRequest:
         raise _out_of_scope(user, "leave request", pk) from None
     if user.person_id and request.enrolment.person_id == user.person_id:
         return request
-    if leave_services.may_see(user, request):
+    if may_see(user, request):
         return request
     raise _out_of_scope(user, "leave request", pk)
+
+
+# --- Leave ------------------------------------------------------------------------------------------
+
+
+SCHOOL_PERM = "delivery.leave_school"
+
+
+def school_staff(user, enrolment: Enrolment) -> bool:
+    """Staff of the trainee's school who decide leave at the school's steps."""
+    return has_perm(user, SCHOOL_PERM) and path_in_scope(user, SCHOOL_PERM, enrolment.school.path)
+
+
+def may_decide(user, request: LeaveRequest, step: rules.Step | None = None) -> bool:
+    """Whether the user decides `step` (default: the current one) of the request."""
+    step = step or request.current_step
+    if step is None or not user.is_authenticated:
+        return False
+    enrolment = request.enrolment
+    if enrolment.person_id == user.person_id:
+        return False  # nobody approves their own leave
+    if step.approver == rules.TUTOR:
+        return bool(
+            user.person_id
+            and enrolment.cohort_id
+            and enrolment.cohort.tutor_id == user.person_id
+            and has_perm(user, "training.tutor")
+        )
+    if step.approver == rules.SCHOOL:
+        return school_staff(user, enrolment)
+    if step.approver.startswith(rules.SCHOOL_ROLE):
+        role = step.approver.removeprefix(rules.SCHOOL_ROLE)
+        person = (
+            Person.objects.filter(pk=user.person_id).values_list("org_id", "roles").first()
+            if user.person_id
+            else None
+        )
+        holds = person is not None and person[0] == enrolment.school_id and role in (person[1] or [])
+        return holds or school_staff(user, enrolment)
+    return manages(user, enrolment.project)
+
+
+def may_see(user, request: LeaveRequest) -> bool:
+    """The requester's staff, school staff, anyone who decides one of its steps or decided one."""
+    if manages(user, request.enrolment.project) or school_staff(user, request.enrolment):
+        return True
+    if any(may_decide(user, request, step) for step in request.steps):
+        return True
+    return request.decisions.filter(decided_by_id=user.pk).exists()

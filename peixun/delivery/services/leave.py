@@ -23,7 +23,7 @@ from peixun.delivery.models import (
 )
 from peixun.delivery.rules import leave as rules
 from peixun.delivery.services.lessons import _inputs_changed, lessons_of, settings_for
-from peixun.orgs.access import has_perm, path_in_scope, path_q, scope_paths
+from peixun.orgs.access import has_perm, path_q, scope_paths
 from peixun.orgs.models import Person
 from peixun.training.models import Enrolment, EnrolmentStatus
 from peixun.training.rules import lifecycle
@@ -34,48 +34,6 @@ STATUS_OF_KIND = {
     "sick": AttendanceStatus.LEAVE_SICK,
     "official": AttendanceStatus.LEAVE_OFFICIAL,
 }
-SCHOOL_PERM = "delivery.leave_school"
-
-
-def _school_staff(user, enrolment: Enrolment) -> bool:
-    return has_perm(user, SCHOOL_PERM) and path_in_scope(user, SCHOOL_PERM, enrolment.school.path)
-
-
-def may_decide(user, request: LeaveRequest, step: rules.Step | None = None) -> bool:
-    """Whether the user decides `step` (default: the current one) of the request."""
-    step = step or request.current_step
-    if step is None or not user.is_authenticated:
-        return False
-    enrolment = request.enrolment
-    if enrolment.person_id == user.person_id:
-        return False  # nobody approves their own leave
-    if step.approver == rules.TUTOR:
-        return bool(
-            user.person_id
-            and enrolment.cohort_id
-            and enrolment.cohort.tutor_id == user.person_id
-            and has_perm(user, "training.tutor")
-        )
-    if step.approver == rules.SCHOOL:
-        return _school_staff(user, enrolment)
-    if step.approver.startswith(rules.SCHOOL_ROLE):
-        role = step.approver.removeprefix(rules.SCHOOL_ROLE)
-        person = (
-            Person.objects.filter(pk=user.person_id).values_list("org_id", "roles").first()
-            if user.person_id
-            else None
-        )
-        holds = person is not None and person[0] == enrolment.school_id and role in (person[1] or [])
-        return holds or _school_staff(user, enrolment)
-    return access.manages(user, enrolment.project)
-
-
-def may_see(user, request: LeaveRequest) -> bool:
-    if access.manages(user, request.enrolment.project) or _school_staff(user, request.enrolment):
-        return True
-    if any(may_decide(user, request, step) for step in request.steps):
-        return True
-    return request.decisions.filter(decided_by_id=user.pk).exists()
 
 
 def deciders(request: LeaveRequest) -> list[int]:
@@ -177,7 +135,7 @@ def decide_leave(*, leave: LeaveRequest, actor, approve: bool, note: str = "", r
     ).get(pk=leave.pk)
     if leave.status != LeaveStatus.PENDING:
         raise LeaveClosedError
-    if not may_decide(actor, leave):
+    if not access.may_decide(actor, leave):
         raise NotYourDecisionError
     status, next_step = rules.decide(leave.steps, leave.step, approve)
     LeaveDecision.objects.create(
@@ -246,8 +204,8 @@ def waiting_for(user, limit: int = 50) -> list[LeaveRequest]:
     query = Q(pk__in=[])
     if user.person_id and has_perm(user, "training.tutor"):
         query |= Q(enrolment__cohort__tutor_id=user.person_id)
-    if has_perm(user, SCHOOL_PERM):
-        query |= path_q(scope_paths(user, SCHOOL_PERM), "enrolment__school__path")
+    if has_perm(user, access.SCHOOL_PERM):
+        query |= path_q(scope_paths(user, access.SCHOOL_PERM), "enrolment__school__path")
     if user.person_id:
         person = Person.objects.filter(pk=user.person_id).values_list("org_id", flat=True).first()
         if person:
@@ -255,7 +213,7 @@ def waiting_for(user, limit: int = 50) -> list[LeaveRequest]:
     query |= path_q(scope_paths(user, "training.manage"), "enrolment__project__organiser__path")
     found = []
     for leave in candidates.filter(query).order_by("created_at", "pk")[: limit * 4]:
-        if may_decide(user, leave):
+        if access.may_decide(user, leave):
             found.append(leave)
             if len(found) >= limit:
                 break

@@ -75,7 +75,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": leave.enrolment.project,
         "decisions": list(leave.decisions.select_related("decided_by")),
         "steps": leave.steps,
-        "can_decide": leave_services.may_decide(request.user, leave),
+        "can_decide": access.may_decide(request.user, leave),
         "own": leave.enrolment.person_id == request.user.person_id,
         "form": DecideForm(),
     }
