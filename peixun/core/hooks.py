@@ -36,9 +36,6 @@ class Registry(Generic[T]):
         self._entries[name] = (order, entry)
         return entry
 
-    def remove(self, name: str) -> None:
-        self._entries.pop(name, None)
-
     @contextmanager
     def added(self, entry: T, *, order: int, name: str) -> Iterator[T]:
         """Add `entry` for the duration of a `with` block (tests), then put back what was there."""

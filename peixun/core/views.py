@@ -24,11 +24,9 @@ def back(request: HttpRequest, fallback: str, *args) -> HttpResponseRedirect:
     return redirect(fallback, *args)
 
 
-def download(
-    content: bytes, filename: str, content_type: str = XLSX_TYPE, *, inline: bool = False
-) -> HttpResponse:
-    """The bytes as a file to save (or, `inline`, to show in the browser), named `filename`."""
+def download(content: bytes, filename: str, content_type: str = XLSX_TYPE) -> HttpResponse:
+    """The bytes as a file to save, named `filename`."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
