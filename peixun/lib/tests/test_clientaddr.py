@@ -41,5 +41,5 @@ def test_ipv6_and_ipv4_mapped_addresses():
 
 
 def test_a_bad_trusted_entry_is_refused_by_name():
-    with pytest.raises(ValueError, match="10.0.0.300"):
+    with pytest.raises(ValueError, match=r"10\.0\.0\.300"):
         parse_trusted(["127.0.0.1", "10.0.0.300"])
