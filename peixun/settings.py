@@ -241,8 +241,10 @@ PUBLIC_URL = os.environ.get(
 ).rstrip("/")
 # A TrueType CJK font for PDFs; empty uses the vendored LXGW WenKai (peixun.lib.pdf).
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
-# Requests per minute and client address to the public verification pages.
+# Requests per minute and client address to the public verification pages; lookups per hour of one
+# certificate number from all addresses together.
 VERIFY_RATE_PER_MINUTE = int(os.environ.get("VERIFY_RATE_PER_MINUTE", "30"))
+VERIFY_NUMBER_RATE_PER_HOUR = int(os.environ.get("VERIFY_NUMBER_RATE_PER_HOUR", "10"))
 # Processes drawing a large batch of certificates (reportlab is CPU-bound).
 CERTIFICATE_WORKERS = int(os.environ.get("CERTIFICATE_WORKERS", str(min(2, os.cpu_count() or 1))))
 
