@@ -14,6 +14,7 @@ MODULES = [
     "peixun.lib.tabular",
     "peixun.lib.xlsx",
     "peixun.lib.clientaddr",
+    "peixun.lib.names",
     "peixun.policies.rules.codes",
     "peixun.policies.rules.document",
     "peixun.policies.rules.periods",
