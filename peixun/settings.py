@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from peixun.lib.clientaddr import parse_trusted
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PEIXUN_VAR_DIR", BASE_DIR / "var"))
 
@@ -170,9 +172,16 @@ AXES_CLIENT_IP_CALLABLE = "peixun.accounts.lockout.client_ip"
 AXES_VERBOSE = False
 # axes' own log lines show the address but never what was typed (the key may be a username).
 AXES_SENSITIVE_PARAMETERS = ["username"]
-# Reverse proxies (nginx …) in front of the app: the client address is read from X-Forwarded-For.
-PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+# Reverse proxies (nginx …) in front of the app, as addresses, networks (CIDR) or `unix` (a peer on
+# gunicorn's Unix socket): X-Forwarded-For is believed only from them (peixun.lib.clientaddr), and
+# the lockout and rate limits key on the address they vouch for. Empty: REMOTE_ADDR, header ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    parse_trusted(TRUSTED_PROXIES)
+except ValueError as error:
+    raise RuntimeError(f"TRUSTED_PROXIES: {error}") from None
+if os.environ.get("PROXY_COUNT", "0").strip() not in ("", "0"):
+    raise RuntimeError("PROXY_COUNT is replaced by TRUSTED_PROXIES (docs/operations.md)")
 
 # Sessions: admins are logged out after idle time (peixun.accounts.middleware).
 SESSION_ENGINE = "peixun.accounts.sessions"  # Redis instead when REDIS_URL is set (below)
@@ -232,8 +241,10 @@ PUBLIC_URL = os.environ.get(
 ).rstrip("/")
 # A TrueType CJK font for PDFs; empty uses the vendored LXGW WenKai (peixun.lib.pdf).
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
-# Requests per minute and client address to the public verification pages.
+# Requests per minute and client address to the public verification pages; lookups per hour of one
+# certificate number from all addresses together.
 VERIFY_RATE_PER_MINUTE = int(os.environ.get("VERIFY_RATE_PER_MINUTE", "30"))
+VERIFY_NUMBER_RATE_PER_HOUR = int(os.environ.get("VERIFY_NUMBER_RATE_PER_HOUR", "10"))
 # Processes drawing a large batch of certificates (reportlab is CPU-bound).
 CERTIFICATE_WORKERS = int(os.environ.get("CERTIFICATE_WORKERS", str(min(2, os.cpu_count() or 1))))
 

@@ -54,3 +54,40 @@ class LoginLockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip_address} ×{self.count}"
+
+
+class SignInFailure(models.Model):
+    """A SignInFailure is one failed sign-in of one lockout key (as in LoginLockout) from one
+    address, kept for a day so that the failures of one account can be counted across addresses
+    (peixun.accounts.lockout). Attempts refused during a lockout are not recorded."""
+
+    username = models.CharField(_("account"), max_length=255)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [models.Index(fields=["username", "failed_at"], name="signinfailure_key_time")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip_address} {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class AccountLockout(models.Model):
+    """An AccountLockout pauses signing in to one account (lockout key) from every address it has
+    not signed in from lately, after many failures from any addresses, and remembers how often that
+    happened, so that each pause within a day lasts longer than the one before
+    (peixun.accounts.lockout)."""
+
+    username = models.CharField(_("account"), max_length=255, unique=True)
+    count = models.PositiveSmallIntegerField(_("lockouts"), default=0)
+    locked_at = models.DateTimeField(_("locked at"))
+    locked_until = models.DateTimeField(_("locked until"))
+
+    class Meta:
+        verbose_name = _("account sign-in lockout")
+        verbose_name_plural = _("account sign-in lockouts")
+
+    def __str__(self) -> str:
+        return f"{self.username} ×{self.count}"

@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from peixun.audit.models import AuditEvent
+from peixun.lib import clientaddr
 from peixun.lib.compiled import CompiledInsert
 
 ACTIONS: dict[str, Any] = {
@@ -17,6 +19,7 @@ ACTIONS: dict[str, Any] = {
     "password_changed": _("Password changed"),
     "password_reset": _("Password reset"),
     "login_locked_out": _("Sign-in locked after failures"),
+    "login_account_locked_out": _("Sign-in to an account paused after failures from several addresses"),
     "account_created": _("Account created"),
     "org_created": _("Organisation created"),
     "org_updated": _("Organisation updated"),
@@ -88,10 +91,20 @@ ACTIONS: dict[str, Any] = {
 APPEND = CompiledInsert(AuditEvent)
 
 
+def request_address(request: HttpRequest) -> str | None:
+    """The client's address: the peer's, or what X-Forwarded-For says when the peer is one of
+    TRUSTED_PROXIES (peixun.lib.clientaddr)."""
+    return clientaddr.client_address(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        clientaddr.trusted_from(tuple(settings.TRUSTED_PROXIES)),
+    )
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    return getattr(request, "axes_ip_address", None) or request_address(request)
 
 
 def record(

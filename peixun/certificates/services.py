@@ -244,6 +244,29 @@ def fields_for(template: CertificateTemplate, result: Result, number: str, issue
     }
 
 
+# What the public verification page shows: what proves the certificate, and no part of the
+# holder's ID number.
+PUBLIC_FIELDS = (
+    "kind",
+    "title",
+    "number",
+    "name",
+    "project",
+    "organiser",
+    "hours",
+    "starts_on",
+    "ends_on",
+    "issuer",
+    "issued_on",
+    "body",
+    "band",
+)
+
+
+def public_fields(fields: dict) -> dict:
+    return {name: fields[name] for name in PUBLIC_FIELDS if name in fields}
+
+
 def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateData:
     def day(text: str) -> date | None:
         return date.fromisoformat(text) if text else None
@@ -253,7 +276,7 @@ def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateD
         title=fields["title"],
         number=fields["number"],
         name=fields["name"],
-        id_masked=fields["id_masked"],
+        id_masked=fields.get("id_masked", ""),
         project=fields["project"],
         organiser=fields["organiser"],
         hours=fields["hours"],
@@ -262,6 +285,7 @@ def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateD
         issuer=fields["issuer"],
         issued_on=day(fields["issued_on"]),
         verify_url=verify_url(code),
+        check_code=numbers.check_code(code),
         body_template=fields.get("body") or "",
         band=fields.get("band") or "",
         seal_png=seal or None,

@@ -200,6 +200,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": certificate.fields,
         "body": services.body_text(certificate.fields),
         "verify_url": services.verify_url(certificate.code),
+        "check_code": numbers.check_code(certificate.code),
         "can_revoke": access.can_revoke(request.user, certificate) and not certificate.revoked,
         "form": RevokeForm(),
         "own": request.user.person_id == certificate.person_id,
@@ -320,17 +321,19 @@ def person_archive_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Public verification -----------------------------------------------------------------------------
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "certificates/verify.html", {"throttled": True}, status=429)
-    response["Retry-After"] = "60"
+def _too_many(request: HttpRequest, *, number: bool = False) -> HttpResponse:
+    context = {"throttled": True, "throttled_number": number}
+    response = render(request, "certificates/verify.html", context, status=429)
+    response["Retry-After"] = "3600" if number else "60"
     return response
 
 
 @never_cache
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """The public page of a certificate: the fields it shows and whether it stands or was revoked.
-    Reached only through its unguessable code (the QR code); unknown codes answer 404."""
+    """The public page of a certificate: what proves it (no part of the holder's ID number) and
+    whether it stands or was revoked. Reached through its unguessable code (the QR code); unknown
+    codes answer 404."""
     if not throttle.allowed(request, "verify"):
         return _too_many(request)
     certificate = None
@@ -338,18 +341,16 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         certificate = Certificate.objects.filter(code=code).first()
     if certificate is None:
         return render(request, "certificates/verify.html", {"missing": True}, status=404)
-    context = {
-        "certificate": certificate,
-        "fields": certificate.fields,
-        "body": services.body_text(certificate.fields),
-    }
+    fields = services.public_fields(certificate.fields)
+    context = {"certificate": certificate, "fields": fields, "body": services.body_text(fields)}
     return render(request, "certificates/verify.html", context)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Find a certificate by its number and the holder's name (both must match)."""
+    """Find a certificate by its number and the check code printed beside it (both must match),
+    limited per address and per number; a match goes on to its public page."""
     form = LookupForm(request.POST or None)
     not_found = False
     if request.method == "POST":
@@ -357,9 +358,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
             return _too_many(request)
         if form.is_valid():
             number = numbers.normalise_number(form.cleaned_data["number"])
-            name = "".join(form.cleaned_data["name"].split())
-            found = Certificate.objects.filter(number=number).first()
-            if found is not None and "".join(found.fields.get("name", "").split()) == name:
+            if numbers.is_number(number) and not throttle.number_allowed(number):
+                return _too_many(request, number=True)
+            found = Certificate.objects.filter(number=number).first() if numbers.is_number(number) else None
+            if found is not None and numbers.check_matches(found.code, form.cleaned_data["check"]):
                 return redirect("certificates:verify", found.code)
             not_found = True
     return render(request, "certificates/lookup.html", {"form": form, "not_found": not_found})

@@ -8,6 +8,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationError
 
+from peixun.core import apierrors
 from peixun.delivery.models import OutsideResult, OutsideSource
 from peixun.delivery.schemas import OutsideResultOut, OutsideResultsIn, OutsideResultsOut
 from peixun.delivery.services import outside
@@ -60,10 +61,7 @@ def post_outside_results(request: HttpRequest, project_id: int):
     try:
         body = OutsideResultsIn.model_validate_json(request.body or b"{}")
     except ValidationError as error:
-        return Status(
-            422,
-            {"code": "invalid_body", "message": str(error.errors(include_url=False))[:2000], "reasons": []},
-        )
+        return Status(422, apierrors.validation_body(error.errors(include_url=False, include_input=False)))
     rows = [
         outside.RowIn(
             row=index,

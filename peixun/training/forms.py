@@ -9,7 +9,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from peixun.core.forms import DateInput
+from peixun.core.forms import DateInput, validate_person_name
 from peixun.orgs.models import Gender, PersonRole, Section, Title
 from peixun.training.models import (
     ApprovalChain,
@@ -241,7 +241,7 @@ class BudgetForm(forms.Form):
 
 
 class TrainerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=50, validators=[validate_person_name])
     role = forms.ChoiceField(label=_("Role"), choices=TrainerRole.choices)
     affiliation = forms.CharField(label=_("Affiliation"), max_length=100, required=False)
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)

@@ -46,6 +46,7 @@ def test_the_pdf_embeds_its_font_and_reads_back_in_chinese(world, tmp_path: Path
     assert "合 格 证 书" in text or "合格证书" in text
     assert running.teachers[0].name in text
     assert certificate.number in text
+    assert f"核验码：{numbers.check_code(certificate.code)}" in text  # the check code beside the number
     assert "3207" in text and "*" in text  # the masked ID number
     assert running.project.title in text.replace("\n", "")
     fonts = reader.pages[0]["/Resources"]["/Font"]

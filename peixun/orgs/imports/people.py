@@ -29,6 +29,7 @@ from peixun.core.fields import join_codes
 from peixun.lib import idnumbers
 from peixun.lib.dates import parse_date
 from peixun.lib.idcrypto import vault
+from peixun.lib.names import starts_like_formula
 from peixun.lib.pinyin import pinyin_keys
 from peixun.lib.tabular import cell_text
 from peixun.orgs import vocabulary as vocab
@@ -106,6 +107,7 @@ EXAMPLE_ID = idnumbers.make_valid_id("999999", date(1990, 1, 1), 0, "female")
 MSG_EXAMPLE_ROW = "这是导入模板中的示例行，请删除后再上传"
 
 MSG_NAME_EMPTY = "姓名不能为空"
+MSG_NAME_FORMULA = "姓名不能以 =、+、- 或 @ 开头，请删去这个符号"
 MSG_ID_EMPTY = "证件号码不能为空"
 MSG_OTHER_ID_FORMAT = "证件号码只能包含字母、数字、括号和短横线，且不超过 30 位"
 MSG_GENDER_NEEDED = "请填写性别（此类证件的号码不含性别）"
@@ -270,6 +272,8 @@ def _parse_rows(table, positions: dict[str, int], default_org: Org | None, progr
             fail(NAME, MSG_NAME_EMPTY)
         elif len(name) > MAX_NAME:
             fail(NAME, _name_too_long_message())
+        elif starts_like_formula(name):
+            fail(NAME, MSG_NAME_FORMULA)
 
         id_type = resident
         if i_type is not None and cell_text(cells[i_type]):

@@ -138,6 +138,14 @@ def test_creating_a_project_with_courses_budget_trainers_rules_and_a_document(cl
     assert "attachment" in download["Content-Disposition"]
 
 
+def test_a_trainer_name_starting_like_a_formula_is_refused_in_the_form(client, world):
+    client.force_login(world.centre_staff)
+    data = form_data(world, **{"trainers-0-name": '=HYPERLINK("http://x.example")'})
+    response = client.post(reverse("training:project-create"), data)
+    assert response.status_code == 200 and not Project.objects.exists()
+    assert "姓名不能以 =、+、- 或 @ 开头" in response.content.decode()
+
+
 def test_a_form_with_errors_keeps_everything_typed(client, world):
     client.force_login(world.centre_staff)
     data = form_data(world, hours_credited="30.3", **{"courses-1-hours": "abc"})
