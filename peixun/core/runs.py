@@ -235,6 +235,7 @@ def run_models() -> list[type[BackgroundRun]]:
 def enqueue(run: BackgroundRun) -> BackgroundRun:
     """Enqueue the run's task (after the caller's commit, so a worker in another process finds the
     run; the immediate backend of the tests runs it here) and remember its django-tasks row."""
+    run.refresh_from_db()  # the task may depend on fields just updated (an import's step)
     result = run.run_task().enqueue(run.pk)
     type(run).objects.filter(pk=run.pk).update(task_id=str(result.id))
     run.refresh_from_db()

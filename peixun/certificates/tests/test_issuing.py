@@ -24,7 +24,7 @@ def test_a_batch_issues_a_pass_certificate_to_each_passing_trainee_once(world):
     template = template_for(world)
     batch = services.start_batch(project=running.project, template=template, actor=world.county_admin)
     batch.refresh_from_db()
-    assert (batch.status, batch.total, batch.done) == ("done", 2, 2)
+    assert (batch.state, batch.total, batch.done) == ("done", 2, 2)
     issued = Certificate.objects.filter(project=running.project).order_by("number")
     year = timezone.localdate().year
     assert [c.number for c in issued] == [f"320705-{year}-000001", f"320705-{year}-000002"]
