@@ -385,6 +385,7 @@ def run_batch(batch_id: int, *, workers: int | None = None) -> CertificateBatch:
 
 def run_again(*, batch: CertificateBatch, actor, request=None) -> CertificateBatch:
     """Queue an interrupted or failed batch again: it issues only what is still missing."""
+    was = batch.shown_state
     with transaction.atomic():
         try:
             batch = runs.run_again(run=batch, actor=actor)
@@ -395,7 +396,7 @@ def run_again(*, batch: CertificateBatch, actor, request=None) -> CertificateBat
             actor=actor,
             target=batch.project,
             org_path=batch.project.organiser.path,
-            changes={"batch": batch.pk, "kind": batch.kind, "attempt": batch.attempts + 1},
+            changes={"batch": batch.pk, "kind": batch.kind, "was": was},
             request=request,
         )
     batch.refresh_from_db()

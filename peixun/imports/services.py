@@ -68,6 +68,7 @@ def run_again(*, job: ImportJob, actor, request=None) -> ImportJob:
     """Queue an interrupted or failed job's step again (the check, or the apply: an apply that
     was interrupted wrote nothing, and one that did write is marked applied and writes nothing
     again). ImportNotReady for a job that is neither interrupted nor failed."""
+    was = job.shown_state
     with transaction.atomic():
         try:
             job = runs.run_again(run=job, actor=actor)
@@ -78,7 +79,7 @@ def run_again(*, job: ImportJob, actor, request=None) -> ImportJob:
             actor=actor,
             target=job,
             org_path=job.org.path if job.org else "",
-            changes={"step": job.step, "attempt": job.attempts + 1},
+            changes={"step": job.step, "was": was},
             request=request,
         )
     job.refresh_from_db()

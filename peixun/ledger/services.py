@@ -208,6 +208,7 @@ def start_recompute(*, org=None, actor=None) -> RecomputeRun:
 def run_recompute_again(*, run: RecomputeRun, actor, request=None) -> bool:
     """Queue an interrupted or failed recompute again (a rebuild computes the same results however
     often it runs); False when it is neither."""
+    was = run.shown_state
     with transaction.atomic():
         try:
             run = runs.run_again(run=run, actor=actor)
@@ -218,7 +219,7 @@ def run_recompute_again(*, run: RecomputeRun, actor, request=None) -> bool:
             actor=actor,
             target=run,
             org_path=run.org.path if run.org else "",
-            changes={"recompute": run.pk, "attempt": run.attempts + 1},
+            changes={"recompute": run.pk, "was": was},
             request=request,
         )
     return True

@@ -116,6 +116,7 @@ def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> Wh
 
 def run_what_if_again(*, run: WhatIfRun, actor, request=None) -> bool:
     """Queue an interrupted or failed what-if run again; False when it is neither."""
+    was = run.shown_state
     with transaction.atomic():
         try:
             run = runs.run_again(run=run, actor=actor)

@@ -197,6 +197,7 @@ def start_import(*, project: Project, data: bytes, filename: str, actor) -> Code
 def run_check_again(*, job: CodeImport, actor, request=None) -> CodeImport:
     """Queue the check of an interrupted or failed registration list again (CodeNotAvailableError
     when it is neither)."""
+    was = job.shown_state
     with transaction.atomic():
         try:
             job = runs.run_again(run=job, actor=actor)
@@ -207,7 +208,7 @@ def run_check_again(*, job: CodeImport, actor, request=None) -> CodeImport:
             actor=actor,
             target=job,
             org_path=job.project.organiser.path,
-            changes={"step": job.step, "attempt": job.attempts + 1},
+            changes={"step": job.step, "was": was},
             request=request,
         )
     job.refresh_from_db()
