@@ -122,9 +122,8 @@ def run_what_if_again(*, run: WhatIfRun, actor, request=None) -> bool:
             run = runs.run_again(run=run, actor=actor)
         except runs.NotRestartable:
             return False
-        _audit(
-            "background_run_restarted", actor, run.version, request, {"what_if": run.pk, "org": run.org.name}
-        )
+        changes = {"what_if": run.pk, "org": run.org.name, "was": was}
+        _audit("background_run_restarted", actor, run.version, request, changes)
     return True
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
 from peixun.core.runs import RunState
+from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
 from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
