@@ -187,9 +187,8 @@ class BackgroundRun(models.Model):
         state = self.shown_state
         stored = translation.gettext(self.error) if self.error else ""
         if state == RunState.INTERRUPTED:
-            first = (stored if self.state == RunState.INTERRUPTED else "") or translation.gettext(
-                MSG_INTERRUPTED
-            )
+            first = stored if self.state == RunState.INTERRUPTED else ""
+            first = first or translation.gettext(MSG_INTERRUPTED)
             sep = "" if first.endswith(("。", "）", "！")) else " "
             return f"{first}{sep}{translation.gettext(self.kept_message)}"
         if state == RunState.FAILED:
@@ -202,7 +201,7 @@ class BackgroundRun(models.Model):
         return {
             "id": self.pk,
             "state": state,
-            "state_label": RunState(state).label,
+            "state_label": str(RunState(state).label),
             "done": self.done,
             "total": self.total,
             "percent": self.progress_percent,
@@ -398,10 +397,10 @@ class Work:
         """Record progress; raises RunCancelled or RunLost when the run should stop here."""
         self._progress = (done, total)
         if self._thread is None:
-            self._mine().filter(state=RunState.RUNNING).update(
-                done=done, total=total, heartbeat_at=timezone.now()
-            )
-            if self._mine().filter(cancel_requested_at__isnull=False).exists():
+            mine = self._mine().filter(state=RunState.RUNNING)
+            if not mine.update(done=done, total=total, heartbeat_at=timezone.now()):
+                self._lost = True
+            elif self._mine().filter(cancel_requested_at__isnull=False).exists():
                 self._cancelled = True
         self.check()
 

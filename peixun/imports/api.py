@@ -31,7 +31,7 @@ def import_job(request: HttpRequest, job_id: int):
         "filename": job.filename,
         "step": job.step,
         "status": job.status,
-        "status_label": job.get_status_display(),
+        "status_label": str(job.get_status_display()),
         "error_count": len(job.errors),
         "run": job.as_json(),
     }
