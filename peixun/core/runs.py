@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -104,7 +105,17 @@ def worker_alive(worker: str) -> bool | None:
         return False
     except PermissionError:
         return True  # alive, another user's
-    return True
+    return not _zombie(int(pid))
+
+
+def _zombie(pid: int) -> bool:
+    """A process that ended but was not yet reaped by its parent (a worker `serve` started and
+    was killed) still answers signal 0; Linux says it is a zombie in /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def _translated(message: str) -> str:

@@ -6,6 +6,7 @@ worker given up on cannot overwrite a newer attempt, and the page and the API sh
 import socket
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -82,6 +83,20 @@ def test_a_running_run_with_no_heartbeat_within_the_lease_reads_as_interrupted(w
 def test_a_run_whose_worker_process_died_on_this_host_reads_as_interrupted_at_once(world):
     job = stuck_apply(checked_job(world), worker=dead_worker(), beat_ago=1)
     assert job.status == ImportStatus.INTERRUPTED
+
+
+def test_a_worker_that_ended_but_was_not_reaped_by_its_parent_counts_as_gone(world):
+    """`serve` starts the worker as its child: killed, it stays a zombie until serve exits."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    worker = f"{socket.gethostname()}:{child.pid}"
+    try:
+        end = time.monotonic() + 60
+        while runs.worker_alive(worker) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert runs.worker_alive(worker) is False
+        assert stuck_apply(checked_job(world), worker=worker, beat_ago=1).status == ImportStatus.INTERRUPTED
+    finally:
+        child.wait()
 
 
 def test_a_live_worker_on_this_host_keeps_its_run_running_past_the_lease(world):
