@@ -225,6 +225,10 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Background runs (peixun.core.runs, ADR 0031): a worker renews its run's heartbeat every
+# RUN_HEARTBEAT_SECONDS; a running run with no heartbeat for RUN_LEASE_SECONDS is interrupted.
+RUN_HEARTBEAT_SECONDS = float(os.environ.get("RUN_HEARTBEAT_SECONDS", "10"))
+RUN_LEASE_SECONDS = float(os.environ.get("RUN_LEASE_SECONDS", "60"))
 
 # --- Compliance ------------------------------------------------------------------------------------
 # A rebuild of this many people or more evaluates in RECOMPUTE_WORKERS processes (PostgreSQL only).

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as ParamsInvalid
 from peixun.api.auth import ApiKeyAuth, BrowserSession
 from peixun.core import apierrors
 from peixun.delivery.api import router as delivery_router
+from peixun.imports.api import router as imports_router
 from peixun.training.api import router as training_router
 from peixun.training.exceptions import DomainError, NotEligibleError
 from peixun.training.schemas import ErrorOut
@@ -70,6 +71,7 @@ api = PeixunAPI(
 )
 api.add_router("/training/", training_router)
 api.add_router("/delivery/", delivery_router)
+api.add_router("/imports/", imports_router)
 
 
 @api.exception_handler(DomainError)

@@ -31,6 +31,7 @@ ACTIONS: dict[str, Any] = {
     "grant_created": _("Role granted"),
     "grant_deleted": _("Role withdrawn"),
     "import_applied": _("Import applied"),
+    "background_run_restarted": _("Background work run again"),
     "credit_posted": _("Hours granted"),
     "credit_reversed": _("Hours reversed"),
     "policy_saved": _("Policy saved"),

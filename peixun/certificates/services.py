@@ -19,7 +19,6 @@ from peixun.assessment.models import ExcellenceStatus, Result
 from peixun.audit import events
 from peixun.certificates import render
 from peixun.certificates.models import (
-    BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateKind,
@@ -27,6 +26,7 @@ from peixun.certificates.models import (
     CertificateTemplate,
 )
 from peixun.certificates.rules import numbers
+from peixun.core import runs
 from peixun.core.exceptions import DomainError
 from peixun.delivery.rules import files as file_rules
 from peixun.lib.dates import format_hours
@@ -58,6 +58,11 @@ class NotIssuableError(DomainError):
 class AlreadyRevokedError(DomainError):
     code = "already_revoked"
     message = _("This certificate has already been revoked.")
+
+
+class NotRestartableError(DomainError):
+    code = "not_restartable"
+    message = _("This batch is not stopped: there is nothing to run again.")
 
 
 class ReasonRequiredError(DomainError):
@@ -180,7 +185,7 @@ def start_batch(*, project: Project, template: CertificateTemplate, actor, reque
             template=template,
             kind=template.kind,
             total=len(missing(project, template.kind)),
-            created_by=_actor(actor),
+            actor=_actor(actor),
         )
         events.record(
             action="certificates_batch_started",
@@ -191,11 +196,7 @@ def start_batch(*, project: Project, template: CertificateTemplate, actor, reque
             request=request,
         )
     # After the commit, so a worker in another process finds the batch; the test backend runs it here.
-    from peixun.certificates import tasks
-
-    tasks.issue_batch.enqueue(batch.pk)
-    batch.refresh_from_db()
-    return batch
+    return runs.enqueue(batch)
 
 
 def allocate(region: str, year: int, count: int) -> int:
@@ -358,7 +359,7 @@ def issue_chunk(
             code=code,
             pdf=pdf,
             issued_on=today,
-            issued_by=batch.created_by,
+            issued_by=batch.actor,
         )
         for (result, fields, code), pdf in zip(planned, pdfs, strict=True)
     ]
@@ -379,38 +380,49 @@ def issue_chunk(
 
 
 def run_batch(batch_id: int, *, workers: int | None = None) -> CertificateBatch:
-    """Issue a batch chunk by chunk, writing progress as it goes (the task calls this)."""
+    """Issue a batch chunk by chunk, writing progress as it goes (the task calls this). Each chunk
+    commits on its own: a batch interrupted half-way keeps what it issued, and running it again
+    issues only what is still missing (one valid certificate per trainee and kind)."""
     workers = workers if workers is not None else getattr(settings, "CERTIFICATE_WORKERS", 1)
-    claimed = CertificateBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING
-    )
-    batch = CertificateBatch.objects.select_related("template", "project", "created_by").get(pk=batch_id)
-    if not claimed:
-        return batch
-    renderer = None
-    try:
-        todo = missing(batch.project, batch.kind)
-        CertificateBatch.objects.filter(pk=batch_id).update(total=len(todo), done=0)
-        renderer = Renderer(workers, len(todo))
-        size = CHUNK if renderer.pool is None else CHUNK * workers * 2
-        done = 0
-        for start in range(0, len(todo), size):
-            chunk = todo[start : start + size]
-            issue_chunk(batch, chunk, renderer=renderer)
-            done += len(chunk)
-            CertificateBatch.objects.filter(pk=batch_id).update(done=done)
-    except Exception:
-        logger.exception("certificate batch failed: batch=%s", batch_id)
-        CertificateBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.FAILED, finished_at=timezone.now(), message="failed"
+    with runs.work(CertificateBatch, batch_id) as work:
+        if work is None:
+            return CertificateBatch.objects.get(pk=batch_id)
+        batch = CertificateBatch.objects.select_related("template", "project", "actor").get(pk=batch_id)
+        renderer = None
+        try:
+            todo = missing(batch.project, batch.kind)
+            work.progress(0, len(todo))
+            renderer = Renderer(workers, len(todo))
+            size = CHUNK if renderer.pool is None else CHUNK * workers * 2
+            done = issued = 0
+            for start in range(0, len(todo), size):
+                chunk = todo[start : start + size]
+                issued += issue_chunk(batch, chunk, renderer=renderer)
+                done += len(chunk)
+                work.progress(done, len(todo))
+        finally:
+            if renderer is not None:
+                renderer.close()
+        work.finish(counts={"issued": issued})
+    return CertificateBatch.objects.get(pk=batch_id)
+
+
+def run_again(*, batch: CertificateBatch, actor, request=None) -> CertificateBatch:
+    """Queue an interrupted or failed batch again: it issues only what is still missing."""
+    was = batch.shown_state
+    with transaction.atomic():
+        try:
+            batch = runs.run_again(run=batch, actor=actor)
+        except runs.NotRestartable:
+            raise NotRestartableError from None
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=batch.project,
+            org_path=batch.project.organiser.path,
+            changes={"batch": batch.pk, "kind": batch.kind, "was": was},
+            request=request,
         )
-    else:
-        CertificateBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.DONE, finished_at=timezone.now()
-        )
-    finally:
-        if renderer is not None:
-            renderer.close()
     batch.refresh_from_db()
     return batch
 
@@ -464,6 +476,7 @@ __all__ = [
     "allocate",
     "revoke",
     "revoke_unqualified",
+    "run_again",
     "run_batch",
     "save_template",
     "start_batch",

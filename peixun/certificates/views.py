@@ -82,9 +82,7 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("certificates:batch", batch.pk)
 
 
-@login_required
-@require_GET
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _access_batch(request: HttpRequest, pk: int) -> CertificateBatch:
     require_perm(request, "certificates.issue")
     try:
         batch = CertificateBatch.objects.select_related("project__organiser", "template").get(pk=pk)
@@ -92,11 +90,31 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     if not training_access.can(request.user, "certificates.issue", batch.project):
         raise Http404
+    return batch
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _access_batch(request, pk)
     context = project_tabs(request, batch.project, "certificates")
     context["batch"] = batch
+    context["can_rerun"] = batch.can_run_again
     if request.htmx:
         return render(request, "certificates/batch.html#progress", context)
     return render(request, "certificates/batch.html", context)
+
+
+@login_required
+@require_POST
+def batch_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed batch again (it issues only what is still missing)."""
+    batch = _access_batch(request, pk)
+    try:
+        services.run_again(batch=batch, actor=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("certificates:batch", batch.pk)
 
 
 # --- Templates -------------------------------------------------------------------------------------

@@ -6,16 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from peixun.imports.models import ImportJob, ImportStatus
+from peixun.imports.models import ImportJob
 from peixun.orgs.access import grants_of, path_q
 from peixun.orgs.models import GrantRole, Org, OrgKind, Person, PersonStatus, Section, Title
-
-WAITING_IMPORT_STATUSES = (
-    ImportStatus.PENDING,
-    ImportStatus.VALIDATING,
-    ImportStatus.VALID,
-    ImportStatus.APPLYING,
-)
 
 
 def _paths_for(user, roles: set[str]) -> list[str]:
@@ -68,7 +61,7 @@ def admin_summary(user) -> AdminSummary | None:
     schools = Org.objects.filter(path_q(paths, "path"), kind=OrgKind.SCHOOL).count()
     people = Person.objects.filter(path_q(paths, "org__path"))
     imports_waiting = ImportJob.objects.filter(
-        Q(created_by=user) | path_q(paths, "org__path"), status__in=WAITING_IMPORT_STATUSES
+        Q(created_by=user) | path_q(paths, "org__path"), ImportJob.waiting_q()
     ).count()
     return AdminSummary(
         schools=schools,

@@ -107,6 +107,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
         "can_apply": job.status == ImportStatus.VALID and has_perm(request.user, importer(job.kind).perm),
+        "can_rerun": job.can_run_again and has_perm(request.user, importer(job.kind).perm),
         "results_url": importer(job.kind).results_url(job) if importer(job.kind).results_url else "",
     }
     if request.htmx:
@@ -123,6 +124,19 @@ def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
         services.apply_import(job=job, actor=request.user)
     except services.ImportNotReady:
         messages.warning(request, _("This import is not ready to apply."))
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed job's step again (the check, or the apply)."""
+    job = selectors.access_job(request.user, pk)
+    require_perm(request, importer(job.kind).perm)
+    try:
+        services.run_again(job=job, actor=request.user, request=request)
+    except services.ImportNotReady:
+        messages.warning(request, _("This import is not stopped: there is nothing to run again."))
     return redirect("imports:detail", pk=job.pk)
 
 

@@ -12,9 +12,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from peixun.core.choices import Category, CreditClass, Level, Mode
 from peixun.core.fields import CodeListField
+from peixun.core.runs import BackgroundRun
 
 
 class Source(models.TextChoices):
@@ -198,29 +200,22 @@ class ComplianceResult(models.Model):
         return f"{self.person_id} {'ok' if self.compliant else 'short'}"
 
 
-class RecomputeRun(models.Model):
+class RecomputeRun(BackgroundRun):
     """A RecomputeRun rebuilds the rollups and compliance results of an org subtree (all when
-    `org` is empty), in the background with progress, e.g. after a policy is adopted."""
+    `org` is empty), in the background (a background run, peixun.core.runs) with progress, e.g.
+    after a policy is adopted. A rebuild computes the same results however often it runs."""
 
     org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, default="queued")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    message = models.CharField(max_length=200, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    kept_message = gettext_noop("Results rebuilt so far are kept; running it again rebuilds them all.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"recompute {self.org_id or 'all'} {self.status}"
+        return f"recompute {self.org_id or 'all'} {self.state}"
 
-    @property
-    def progress_percent(self) -> int:
-        if self.status in {"done", "failed"}:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
+    def run_task(self):
+        from peixun.ledger import tasks
+
+        return tasks.recompute

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peixun.audit import events
+from peixun.core import runs
 from peixun.ledger import compliance
 from peixun.ledger.exceptions import (
     FutureDateError,
@@ -200,9 +201,25 @@ def reverse_entry(*, entry: CreditEntry, author, reason: str, request=None) -> C
 
 def start_recompute(*, org=None, actor=None) -> RecomputeRun:
     """Queue a rebuild of the rollups and results under `org` (everyone for None)."""
-    from peixun.ledger import tasks
+    run = RecomputeRun.objects.create(org=org, actor=actor if actor and actor.is_authenticated else None)
+    return runs.enqueue(run)
 
-    run = RecomputeRun.objects.create(org=org, started_by=actor if actor and actor.is_authenticated else None)
-    tasks.recompute.enqueue(run.pk)
-    run.refresh_from_db()
-    return run
+
+def run_recompute_again(*, run: RecomputeRun, actor, request=None) -> bool:
+    """Queue an interrupted or failed recompute again (a rebuild computes the same results however
+    often it runs); False when it is neither."""
+    was = run.shown_state
+    with transaction.atomic():
+        try:
+            run = runs.run_again(run=run, actor=actor)
+        except runs.NotRestartable:
+            return False
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=run,
+            org_path=run.org.path if run.org else "",
+            changes={"recompute": run.pk, "was": was},
+            request=request,
+        )
+    return True

@@ -14,4 +14,5 @@ urlpatterns = [
     path("compliance/export.xlsx", views.compliance_export, name="compliance-export"),
     path("compliance/recompute/", views.recompute, name="recompute"),
     path("compliance/recompute/<int:pk>/", views.recompute_run, name="recompute-run"),
+    path("compliance/recompute/<int:pk>/again/", views.recompute_rerun, name="recompute-rerun"),
 ]

@@ -254,14 +254,33 @@ def recompute(request: HttpRequest) -> HttpResponse:
     return redirect("ledger:recompute-run", pk=run.pk)
 
 
+def _access_recompute_run(request: HttpRequest, pk: int, perm: str) -> RecomputeRun:
+    require_perm(request, perm)
+    run = RecomputeRun.objects.select_related("org").filter(pk=pk).first()
+    if run is None or run.org is None or not path_in_scope(request.user, perm, run.org.path):
+        raise Http404
+    return run
+
+
 @login_required
 @require_GET
 def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "compliance.view")
-    run = RecomputeRun.objects.select_related("org").filter(pk=pk).first()
-    if run is None or run.org is None or not path_in_scope(request.user, "compliance.view", run.org.path):
-        raise Http404
-    context = {"run": run, "report_url": f"{reverse('ledger:compliance')}?{urlencode({'org': run.org_id})}"}
+    run = _access_recompute_run(request, pk, "compliance.view")
+    context = {
+        "run": run,
+        "report_url": f"{reverse('ledger:compliance')}?{urlencode({'org': run.org_id})}",
+        "can_rerun": run.can_run_again and path_in_scope(request.user, "policies.manage", run.org.path),
+    }
     if request.htmx:
         return render(request, "ledger/recompute_run.html#run-status", context)
     return render(request, "ledger/recompute_run.html", context)
+
+
+@login_required
+@require_POST
+def recompute_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed recompute again (who may start one over the org may)."""
+    run = _access_recompute_run(request, pk, "policies.manage")
+    if not services.run_recompute_again(run=run, actor=request.user, request=request):
+        messages.warning(request, _("This run is not stopped: there is nothing to run again."))
+    return redirect("ledger:recompute-run", pk=run.pk)

@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from peixun.audit import events
+from peixun.core import runs
 from peixun.orgs.models import Org
 from peixun.policies.exceptions import InvalidDocumentError, NotDraftError, OverlapError
 from peixun.policies.models import Policy, PolicyVersion, VersionStatus, WhatIfRun
@@ -109,12 +110,21 @@ def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
 
 
 def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> WhatIfRun:
-    from peixun.policies import tasks
+    run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, actor=actor)
+    return runs.enqueue(run)
 
-    run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, started_by=actor)
-    tasks.run_what_if.enqueue(run.pk)
-    run.refresh_from_db()
-    return run
+
+def run_what_if_again(*, run: WhatIfRun, actor, request=None) -> bool:
+    """Queue an interrupted or failed what-if run again; False when it is neither."""
+    was = run.shown_state
+    with transaction.atomic():
+        try:
+            run = runs.run_again(run=run, actor=actor)
+        except runs.NotRestartable:
+            return False
+        changes = {"what_if": run.pk, "org": run.org.name, "was": was}
+        _audit("background_run_restarted", actor, run.version, request, changes)
+    return True
 
 
 def _audit(action: str, actor, version: PolicyVersion, request, changes: dict) -> None:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("versions/<int:pk>/adopt/", views.version_adopt, name="adopt"),
     path("versions/<int:pk>/what-if/", views.what_if_start, name="what-if-start"),
     path("what-if/<int:pk>/", views.what_if_run, name="what-if"),
+    path("what-if/<int:pk>/again/", views.what_if_rerun, name="what-if-rerun"),
 ]

@@ -244,7 +244,18 @@ def what_if_start(request: HttpRequest, pk: int) -> HttpResponse:
 def what_if_run(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     run = access_run(request.user, pk)
-    context = {"run": run, "version": run.version, "result": run.result}
+    context = {"run": run, "version": run.version, "result": run.result, "can_rerun": run.can_run_again}
     if request.htmx:
         return render(request, "policies/what_if.html#run", context)
     return render(request, "policies/what_if.html", context)
+
+
+@login_required
+@require_POST
+def what_if_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed what-if run again (it only reads)."""
+    require_perm(request, "policies.view")
+    run = access_run(request.user, pk)
+    if not services.run_what_if_again(run=run, actor=request.user, request=request):
+        messages.warning(request, _("This run is not stopped: there is nothing to run again."))
+    return redirect("policies:what-if", pk=run.pk)

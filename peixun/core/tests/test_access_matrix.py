@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from peixun.core.runs import RunState
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
-from peixun.imports.models import ImportJob, ImportKind, ImportStatus
+from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
@@ -87,6 +88,8 @@ VIEWS: dict[str, View] = {
     "imports:detail": View("people.import", obj="job", denied=(404,)),
     "imports:apply": View("people.import", method="post", obj="job", denied=(404,)),
     "imports:errors": View("people.import", obj="job", denied=(404,)),
+    "imports:rerun": View("people.import", method="post", obj="job", denied=(404,)),
+    "api:import-job": View("people.import", obj="api_job", denied=(404,), api=True),
     "audit:list": View("audit.view"),
     "audit:export": View("audit.view"),
 }
@@ -142,7 +145,7 @@ def _objects(world: World) -> Objects:
     def job(org) -> ImportJob:
         return ImportJob.objects.create(
             kind=ImportKind.PEOPLE,
-            status=ImportStatus.INVALID,
+            state=RunState.DONE,
             created_by=uploader,
             org=org,
             filename="roster.csv",
@@ -162,6 +165,7 @@ def _objects(world: World) -> Objects:
             "account": {"pk": world.teacher_user.pk},
             "grant": {"pk": world.teacher_user.pk, "grant_pk": near_grant.pk},
             "job": {"pk": near_job.pk},
+            "api_job": {"job_id": near_job.pk},
             **near_training,
             **near_ledger,
             **near_delivery,
@@ -173,6 +177,7 @@ def _objects(world: World) -> Objects:
             "account": {"pk": far_account.pk},
             "grant": {"pk": far_account.pk, "grant_pk": far_grant.pk},
             "job": {"pk": far_job.pk},
+            "api_job": {"job_id": far_job.pk},
             **far_training,
             **far_ledger,
             **far_delivery,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from peixun.imports.models import ImportJob, ImportKind, ImportStatus
+from peixun.imports.models import ImportJob, ImportKind
 from peixun.testing.factories import give_hours, make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +44,15 @@ def test_people_are_counted_by_status(client, world):
 
 
 def test_imports_waiting_count_only_unapplied_jobs_in_scope(client, world):
-    for status, org in [
-        (ImportStatus.VALID, world.school_a1),
-        (ImportStatus.APPLIED, world.school_a1),
-        (ImportStatus.PENDING, world.other_school),
+    for (step, state), org in [
+        (("check", "done"), world.school_a1),  # checked, no errors: ready to apply
+        (("apply", "done"), world.school_a1),  # applied
+        (("check", "queued"), world.other_school),  # out of scope
     ]:
         ImportJob.objects.create(
             kind=ImportKind.PEOPLE,
-            status=status,
+            step=step,
+            state=state,
             created_by=world.outsider,
             org=org,
             filename="x.xlsx",

@@ -122,7 +122,7 @@ def test_a_what_if_run_counts_who_would_be_short_on_which_rule(client, world):
     )
     run = WhatIfRun.objects.get()
     assert response["Location"] == reverse("policies:what-if", args=[run.pk])
-    assert run.status == "done"
+    assert run.state == "done"
     assert (run.result["people"], run.result["short"], run.result["short_today"]) == (2, 2, 1)
     rules = {item["rule"]: item["short"] for item in run.result["rules"]}
     assert rules["total"] == 2 and rules["level_school"] == 2

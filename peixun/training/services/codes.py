@@ -10,11 +10,21 @@ from django.db.models import Count
 from django.utils import timezone
 
 from peixun.audit import events
+from peixun.core import runs
+from peixun.core.runs import RunState
 from peixun.imports.content import seal
 from peixun.lib import tabular
 from peixun.orgs.models import Org, Person
 from peixun.training.exceptions import CodeNotAvailableError
-from peixun.training.models import HOLDING, CodeImport, CodeImportStatus, Enrolment, LearningCode, Project
+from peixun.training.models import (
+    HOLDING,
+    CodeImport,
+    CodeImportStatus,
+    CodeImportStep,
+    Enrolment,
+    LearningCode,
+    Project,
+)
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -170,8 +180,6 @@ def check_registrations(
 def start_import(*, project: Project, data: bytes, filename: str, actor) -> CodeImport:
     """Store an uploaded registration list and queue its check (tabular.TableError at once for an
     unreadable file)."""
-    from peixun.training import tasks
-
     if tabular.sniff_format(data, filename) == "xlsx":
         tabular.check_zip(data)
     with transaction.atomic():
@@ -181,8 +189,28 @@ def start_import(*, project: Project, data: bytes, filename: str, actor) -> Code
             content=seal(data),
             sha256=hashlib.sha256(data).hexdigest(),
             created_by=actor,
+            actor=actor,
         )
-    tasks.check_code_import.enqueue(job.pk)
+    return runs.enqueue(job)
+
+
+def run_check_again(*, job: CodeImport, actor, request=None) -> CodeImport:
+    """Queue the check of an interrupted or failed registration list again (CodeNotAvailableError
+    when it is neither)."""
+    was = job.shown_state
+    with transaction.atomic():
+        try:
+            job = runs.run_again(run=job, actor=actor)
+        except runs.NotRestartable:
+            raise CodeNotAvailableError from None
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=job,
+            org_path=job.project.organiser.path,
+            changes={"step": job.step, "was": was},
+            request=request,
+        )
     job.refresh_from_db()
     return job
 
@@ -198,16 +226,16 @@ def apply_import(*, job: CodeImport, actor, request=None) -> CodeImport:
         raise CodeNotAvailableError
     found, errors, _rows = check_registrations(unseal(job.content), job.filename, project=job.project)
     if errors:
-        job.status, job.errors = CodeImportStatus.INVALID, errors
-        job.save(update_fields=["status", "errors"])
+        job.errors = errors
+        job.save(update_fields=["errors"])
         return job
     now = timezone.now()
     codes = LearningCode.objects.filter(project=job.project, code__in=set(found))
     already = codes.filter(registered_at__isnull=False).count()
     marked = codes.filter(registered_at__isnull=True).update(registered_at=now)
-    job.status, job.applied_by, job.finished_at = CodeImportStatus.APPLIED, actor, now
-    job.matched, job.already, job.content = marked, already, b""
-    job.save(update_fields=["status", "applied_by", "finished_at", "matched", "already", "content"])
+    job.step, job.state, job.applied_by, job.finished_at = CodeImportStep.APPLY, RunState.DONE, actor, now
+    job.counts, job.content = {"matched": marked, "already": already}, b""
+    job.save(update_fields=["step", "state", "applied_by", "finished_at", "counts", "content"])
     events.record(
         action="registrations_imported",
         actor=actor,

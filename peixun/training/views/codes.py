@@ -110,20 +110,37 @@ def code_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:codes", code.project_id)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def code_import(request: HttpRequest, pk: int) -> HttpResponse:
+def _access_code_import(request: HttpRequest, pk: int) -> CodeImport:
     require_perm(request, "training.manage")
     job = CodeImport.objects.select_related("project", "project__organiser").filter(pk=pk).first()
     if job is None or not access.can(request.user, "training.manage", job.project):
         raise Http404
+    return job
+
+
+@login_required
+@require_POST
+def code_import_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed registration list's check again."""
+    job = _access_code_import(request, pk)
+    try:
+        code_services.run_check_again(job=job, actor=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("training:code-import", job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_import(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _access_code_import(request, pk)
     if request.method == "POST":
         try:
             code_services.apply_import(job=job, actor=request.user, request=request)
         except DomainError as error:
             refuse(request, error)
         return redirect("training:code-import", job.pk)
-    context = {"job": job, "project": job.project, "errors": job.errors[:500]}
+    context = {"job": job, "project": job.project, "errors": job.errors[:500], "can_rerun": job.can_run_again}
     if request.htmx:
         return render(request, "training/code_import.html#status", context)
     return render(request, "training/code_import.html", context)
