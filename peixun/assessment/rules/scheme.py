@@ -229,7 +229,7 @@ class SchemeInvalid(ValueError):
         self.problems = problems
 
 
-def load_document(text: str) -> dict:
+def load_document(text: str) -> dict[str, Any]:
     if len(text) > MAX_DOCUMENT_CHARS:
         raise SchemeInvalid([("", f"文档太长（超过 {MAX_DOCUMENT_CHARS} 个字符）")])
     try:
@@ -265,7 +265,7 @@ def parse_scheme(source: str | Mapping[str, Any]) -> Scheme:
         raise SchemeInvalid(problems) from None
 
 
-def _place(loc: tuple) -> str:
+def _place(loc: tuple[int | str, ...]) -> str:
     """("components", 0, "source") → components[0].source, as policy problems are named."""
     place = ""
     for part in loc:
@@ -276,6 +276,7 @@ def _place(loc: tuple) -> str:
     return place
 
 
-def scheme_json(scheme: Scheme) -> dict:
+def scheme_json(scheme: Scheme) -> dict[str, Any]:
     """The scheme as plain JSON data (stable), to store beside its text."""
-    return json.loads(scheme.model_dump_json())
+    data: dict[str, Any] = json.loads(scheme.model_dump_json())
+    return data

@@ -6,6 +6,7 @@ assessment scheme says so (the default), because the trainee missed the lesson a
 A lesson not yet marked counts as nothing until it closes, when it becomes absent.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -34,7 +35,7 @@ class Tally:
     leave_official: int = 0
 
     @classmethod
-    def of(cls, statuses, planned: int) -> "Tally":
+    def of(cls, statuses: Iterable[str], planned: int) -> "Tally":
         counts = dict.fromkeys(STATUSES, 0)
         for status in statuses:
             if status in counts:

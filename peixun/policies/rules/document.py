@@ -203,7 +203,7 @@ class Exemption(_Strict):
     statuses: tuple[Status, ...] = ()
     retiring_within_years: int | None = Field(default=None, ge=0, le=10)
     retiring_by_period_end: bool = False
-    retirement_age: dict[Gender, int] = Field(default_factory=lambda: {"male": 60, "female": 55})
+    retirement_age: dict[Gender, int] = Field(default_factory=lambda: {"male": 60, "female": 55})  # type: ignore[arg-type]  # the dict literal is dict[Gender, int]; mypy infers the lambda as dict[str, int]
     rules: tuple[RuleId, ...] = ()
     reduce_total: bool = False
 
@@ -269,7 +269,7 @@ class PolicyInvalid(ValueError):
 MAX_DOCUMENT_CHARS = 200_000
 
 
-def load_document(text: str) -> dict:
+def load_document(text: str) -> dict[str, Any]:
     """YAML or JSON text (JSON is YAML) to a mapping; PolicyInvalid for anything else."""
     if len(text) > MAX_DOCUMENT_CHARS:
         raise PolicyInvalid([("", f"文档太长（超过 {MAX_DOCUMENT_CHARS} 个字符）")])
@@ -326,7 +326,7 @@ def policy_json(policy: Policy) -> str:
     return json.dumps(policy.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
 
-def _place(loc: tuple) -> str:
+def _place(loc: tuple[int | str, ...]) -> str:
     place = ""
     for part in loc:
         if isinstance(part, int):
