@@ -11,10 +11,12 @@ from multiprocessing import get_context
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peixun.accounts.models import User
 from peixun.assessment.models import ExcellenceStatus, Result
 from peixun.audit import events
 from peixun.certificates import render
@@ -66,7 +68,7 @@ class ReasonRequiredError(DomainError):
     status = 400
 
 
-def _actor(actor):
+def _actor(actor: User):
     return actor if getattr(actor, "pk", None) and actor.is_authenticated else None
 
 
@@ -103,11 +105,11 @@ TEMPLATE_FIELDS = ("name", "kind", "title", "body", "issuer", "region", "active"
 def save_template(
     *,
     org,
-    actor,
+    actor: User,
     fields: dict,
     seal: bytes | None = None,
     template: CertificateTemplate | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> CertificateTemplate:
     if not numbers.valid_region(str(fields.get("region", template.region if template else "")).upper()):
         raise TemplateInvalidError(
@@ -170,7 +172,9 @@ def missing(project: Project, kind: str) -> list[int]:
     )
 
 
-def start_batch(*, project: Project, template: CertificateTemplate, actor, request=None) -> CertificateBatch:
+def start_batch(
+    *, project: Project, template: CertificateTemplate, actor: User, request: HttpRequest | None = None
+) -> CertificateBatch:
     """Queue a batch issuing `template`'s kind to everyone who qualifies and has none yet."""
     if not can_issue(project, template.kind):
         raise NotIssuableError
@@ -395,7 +399,9 @@ def run_batch(batch_id: int, *, workers: int | None = None) -> CertificateBatch:
 
 
 @transaction.atomic
-def revoke(*, certificate: Certificate, actor, reason: str, request=None) -> Certificate:
+def revoke(
+    *, certificate: Certificate, actor: User, reason: str, request: HttpRequest | None = None
+) -> Certificate:
     if not reason.strip():
         raise ReasonRequiredError
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -416,7 +422,7 @@ def revoke(*, certificate: Certificate, actor, reason: str, request=None) -> Cer
     return certificate
 
 
-def revoke_unqualified(*, project: Project, actor) -> int:
+def revoke_unqualified(*, project: Project, actor: User) -> int:
     """When a project closes again after a change, revoke the certificates its results no longer
     support: a pass-type certificate of someone who no longer passes, an excellence certificate of
     someone no longer on the final list."""

@@ -7,6 +7,7 @@ Person.id_number_encrypted) and dropped once the file is applied.
 
 from django.db import transaction
 
+from peixun.accounts.models import User
 from peixun.imports import tasks
 from peixun.imports.content import seal
 from peixun.imports.models import ImportJob, ImportKind, ImportStatus
@@ -19,7 +20,7 @@ class ImportNotReady(Exception):
     """Apply was asked for a job that is not (or no longer) ready to apply."""
 
 
-def start_import(*, kind: str, data: bytes, filename: str, actor, org: Org | None = None) -> ImportJob:
+def start_import(*, kind: str, data: bytes, filename: str, actor: User, org: Org | None = None) -> ImportJob:
     """Store an uploaded file as a new job and queue its check. Raises tabular.TableError (with a
     Chinese message) at once for a file that is too big, not a table, an old .xls or a zip bomb."""
     if kind not in ImportKind.values:
@@ -41,7 +42,7 @@ def start_import(*, kind: str, data: bytes, filename: str, actor, org: Org | Non
     return job
 
 
-def apply_import(*, job: ImportJob, actor) -> ImportJob:
+def apply_import(*, job: ImportJob, actor: User) -> ImportJob:
     """Queue the apply of a checked job. Only a VALID job moves to APPLYING, once: a second click
     or a concurrent request raises ImportNotReady."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(

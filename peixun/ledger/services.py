@@ -14,8 +14,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.ledger import compliance
 from peixun.ledger.exceptions import (
@@ -89,7 +91,7 @@ def post_credit(
     author=None,
     refresh: bool = True,
     audit: bool = False,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Posted:
     """Post hours to a person's ledger, once per idempotency key.
 
@@ -153,7 +155,9 @@ def post_credit(
 
 
 @transaction.atomic
-def reverse_entry(*, entry: CreditEntry, author, reason: str, request=None) -> CreditEntry:
+def reverse_entry(
+    *, entry: CreditEntry, author, reason: str, request: HttpRequest | None = None
+) -> CreditEntry:
     """Post the reversal of an entry: the same attributes, the opposite hours, the reason. An entry
     is reversed at most once and a reversal is not itself reversed (post a new entry instead)."""
     if not reason.strip():
@@ -198,7 +202,7 @@ def reverse_entry(*, entry: CreditEntry, author, reason: str, request=None) -> C
     return reversal
 
 
-def start_recompute(*, org=None, actor=None) -> RecomputeRun:
+def start_recompute(*, org=None, actor: User | None = None) -> RecomputeRun:
     """Queue a rebuild of the rollups and results under `org` (everyone for None)."""
     from peixun.ledger import tasks
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
 from peixun.core.pagination import CappedPaginator
 from peixun.ledger import exports, selectors, services
@@ -59,7 +60,7 @@ def _hours_page(request: HttpRequest, person: Person, *, own: bool, grant_form=N
 
 @login_required
 @require_GET
-def my_hours(request: HttpRequest) -> HttpResponse:
+def my_hours(request: SignedInRequest) -> HttpResponse:
     if request.user.person_id is None:
         return render(request, "ledger/hours.html", {"unlinked": True, "own": True})
     person = Person.objects.select_related("org").get(pk=request.user.person_id)
@@ -68,7 +69,7 @@ def my_hours(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_hours(request: HttpRequest, pk: int) -> HttpResponse:
+def person_hours(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
     person = selectors.access_hours_person(request.user, pk)
@@ -77,7 +78,7 @@ def person_hours(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_transcript(request: HttpRequest) -> HttpResponse:
+def my_transcript(request: SignedInRequest) -> HttpResponse:
     if request.user.person_id is None:
         return redirect("ledger:mine")
     person = Person.objects.select_related("org").get(pk=request.user.person_id)
@@ -88,7 +89,7 @@ def my_transcript(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
+def person_transcript(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
     person = selectors.access_hours_person(request.user, pk)
@@ -97,7 +98,7 @@ def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant(request: HttpRequest, pk: int) -> HttpResponse:
+def grant(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
     person = selectors.access_hours_person(request.user, pk, perm="ledger.grant")
     form = GrantForm(request.POST)
@@ -136,7 +137,7 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def reverse_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
     entry = selectors.access_entry(request.user, pk)
     form = ReverseForm(request.POST)
@@ -199,7 +200,7 @@ def _chart_data(org: Org, children: list[dict], hours: dict) -> dict:
 
 @login_required
 @require_GET
-def compliance_report(request: HttpRequest) -> HttpResponse:
+def compliance_report(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, link = _report_filters(request)
     org = filters.org
@@ -238,7 +239,7 @@ def compliance_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def compliance_export(request: HttpRequest) -> HttpResponse:
+def compliance_export(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, _link = _report_filters(request)
     content = exports.compliance_workbook(filters, selectors.rule_labels(filters.org))
@@ -247,7 +248,7 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recompute(request: HttpRequest) -> HttpResponse:
+def recompute(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "policies.manage")
     org = access_org(request.user, int(request.POST.get("org") or 0), perm="policies.manage")
     run = services.start_recompute(org=org, actor=request.user)
@@ -256,7 +257,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
+def recompute_run(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "compliance.view")
     run = RecomputeRun.objects.select_related("org").filter(pk=pk).first()
     if run is None or run.org is None or not path_in_scope(request.user, "compliance.view", run.org.path):

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.orgs.models import Org
 from peixun.policies.exceptions import InvalidDocumentError, NotDraftError, OverlapError
@@ -24,7 +26,13 @@ def resolve(text: str) -> dict:
 
 @transaction.atomic
 def create_policy(
-    *, org: Org, text: str, effective_from: date, actor, note: str = "", request=None
+    *,
+    org: Org,
+    text: str,
+    effective_from: date,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> PolicyVersion:
     """A new policy bound to `org`, from a document, as draft version 1. The document's `code`
     and `name` name the policy; a second policy with the same code on the same org is refused."""
@@ -48,7 +56,13 @@ def create_policy(
 
 @transaction.atomic
 def save_draft(
-    *, version: PolicyVersion, text: str, effective_from: date, actor, note: str = "", request=None
+    *,
+    version: PolicyVersion,
+    text: str,
+    effective_from: date,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> PolicyVersion:
     """Change a draft's document or start date; an adopted version is frozen."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
@@ -71,7 +85,7 @@ def save_draft(
 
 
 @transaction.atomic
-def new_draft(*, policy: Policy, actor, request=None) -> PolicyVersion:
+def new_draft(*, policy: Policy, actor: User, request: HttpRequest | None = None) -> PolicyVersion:
     """A new draft starting from the policy's latest version text (to change an adopted policy)."""
     latest = policy.versions.order_by("-number").first()
     text = latest.text if latest else ""
@@ -80,7 +94,7 @@ def new_draft(*, policy: Policy, actor, request=None) -> PolicyVersion:
 
 
 @transaction.atomic
-def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
+def adopt(*, version: PolicyVersion, actor: User, request: HttpRequest | None = None) -> PolicyVersion:
     """Put a draft in force from its start date. The policy's version in force until then ends the
     day before; a version starting on or after that day is refused (versions never overlap).
     Queues the recompute of the people under the policy's org once committed."""
@@ -108,7 +122,7 @@ def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
     return version
 
 
-def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> WhatIfRun:
+def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor: User) -> WhatIfRun:
     from peixun.policies import tasks
 
     run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, started_by=actor)
@@ -117,7 +131,7 @@ def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> Wh
     return run
 
 
-def _audit(action: str, actor, version: PolicyVersion, request, changes: dict) -> None:
+def _audit(action: str, actor: User, version: PolicyVersion, request: HttpRequest, changes: dict) -> None:
     events.record(
         action=action,
         actor=actor,

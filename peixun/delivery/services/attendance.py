@@ -6,8 +6,10 @@ import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.delivery.exceptions import (
     DeviceUsedError,
@@ -55,7 +57,7 @@ def check_in(
     proof: str,
     by_qr: bool,
     device: str,
-    actor,
+    actor: User,
     ip: str | None = None,
     now: datetime | None = None,
 ) -> Attendance:
@@ -103,7 +105,13 @@ def check_in(
 
 @transaction.atomic
 def mark(
-    *, lesson: Lesson, enrolment: Enrolment, status: str, actor, note: str = "", request=None
+    *,
+    lesson: Lesson,
+    enrolment: Enrolment,
+    status: str,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Attendance:
     """The tutor's register: set a trainee's mark for a lesson (also after it closed, while the
     project runs or is assessed). Every change is audited with before → after."""

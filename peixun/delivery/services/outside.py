@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.delivery.models import OutsideResult, OutsideSource
 from peixun.delivery.services.lessons import MARKING
@@ -189,7 +190,7 @@ def plan(rows: list[RowIn], *, scope_paths: list[str] | None, fixed_project: Pro
 
 
 @transaction.atomic
-def apply(planned: Plan, *, actor, source: str, reference: str = "") -> int:
+def apply(planned: Plan, *, actor: User, source: str, reference: str = "") -> int:
     """Write a checked plan with no errors (all rows in this one transaction) and recompute the
     results of everyone it changed. Returns how many rows changed."""
     if planned.errors:

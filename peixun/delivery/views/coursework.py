@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
 from peixun.delivery import access, exports, selectors
 from peixun.delivery.forms import AssignmentForm, GradeForm, SubmitForm
@@ -22,7 +23,7 @@ from peixun.orgs.access import require_perm
 
 @login_required
 @require_GET
-def assignments(request: HttpRequest, pk: int) -> HttpResponse:
+def assignments(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     project = access.access_project(request.user, pk, "run")
     context = project_tabs(request, project, "coursework")
@@ -44,7 +45,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def completeness_export(request: HttpRequest, pk: int) -> HttpResponse:
+def completeness_export(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     project = access.access_project(request.user, pk, "run")
     rows = selectors.completeness(request.user, project)
@@ -75,7 +76,7 @@ def _assignment_form(request: HttpRequest, project, assignment=None) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_create(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "manage")
     return _assignment_form(request, project)
@@ -83,7 +84,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     assignment = access.access_assignment(request.user, pk, "manage")
     return _assignment_form(request, assignment.project, assignment)
@@ -91,7 +92,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     assignment = access.access_assignment(request.user, pk, "run")
     context = project_tabs(request, assignment.project, "coursework")
@@ -101,7 +102,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: SignedInRequest, pk: int) -> HttpResponse:
     """A trainee hands in (or again) their work for an assignment."""
     assignment = access.access_assignment(request.user, pk, "view")
     enrolment = access.own_enrolment(request.user, assignment.project)
@@ -151,7 +152,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     submission = access.access_submission(request.user, pk)
     can_grade = access.can_grade(request.user, submission)
     context = {
@@ -169,7 +170,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grade(request: HttpRequest, pk: int) -> HttpResponse:
+def grade(request: SignedInRequest, pk: int) -> HttpResponse:
     submission = access.access_submission(request.user, pk)
     if not access.can_grade(request.user, submission):
         raise Http404
@@ -195,7 +196,7 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_file(request: SignedInRequest, pk: int) -> HttpResponse:
     document = access.access_file(request.user, pk)
     return download(
         bytes(document.content),
@@ -206,7 +207,7 @@ def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def outside_results(request: HttpRequest, pk: int) -> HttpResponse:
+def outside_results(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "delivery.import")
     project = access.access_project(request.user, pk, "manage")
     context = project_tabs(request, project, "results")

@@ -7,8 +7,10 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.imports.content import seal
 from peixun.lib import tabular
@@ -37,7 +39,9 @@ def _fresh_codes(count: int) -> list[str]:
 
 
 @transaction.atomic
-def generate_codes(*, project: Project, actor, extra: int = 0, request=None) -> int:
+def generate_codes(
+    *, project: Project, actor: User, extra: int = 0, request: HttpRequest | None = None
+) -> int:
     """Give every school as many codes as it has trainees holding a place (plus `extra` spares),
     minus the codes it already has. Returns how many were made."""
     need = dict(
@@ -73,7 +77,9 @@ def generate_codes(*, project: Project, actor, extra: int = 0, request=None) -> 
 
 
 @transaction.atomic
-def issue_code(*, code: LearningCode, person: Person, actor, request=None) -> LearningCode:
+def issue_code(
+    *, code: LearningCode, person: Person, actor: User, request: HttpRequest | None = None
+) -> LearningCode:
     """Record that the school gave `code` to `person` (a trainee of the project at that school)."""
     code = LearningCode.objects.select_for_update().select_related("project", "school").get(pk=code.pk)
     holds = Enrolment.objects.filter(
@@ -96,7 +102,7 @@ def issue_code(*, code: LearningCode, person: Person, actor, request=None) -> Le
     return code
 
 
-def issue_all(*, project: Project, school: Org, actor, request=None) -> int:
+def issue_all(*, project: Project, school: Org, actor: User, request: HttpRequest | None = None) -> int:
     """Give each trainee of the school without a code one of the school's unused codes."""
     given = 0
     with transaction.atomic():
@@ -167,7 +173,7 @@ def check_registrations(
     return found, errors, len(table.rows)
 
 
-def start_import(*, project: Project, data: bytes, filename: str, actor) -> CodeImport:
+def start_import(*, project: Project, data: bytes, filename: str, actor: User) -> CodeImport:
     """Store an uploaded registration list and queue its check (tabular.TableError at once for an
     unreadable file)."""
     from peixun.training import tasks
@@ -188,7 +194,7 @@ def start_import(*, project: Project, data: bytes, filename: str, actor) -> Code
 
 
 @transaction.atomic
-def apply_import(*, job: CodeImport, actor, request=None) -> CodeImport:
+def apply_import(*, job: CodeImport, actor: User, request: HttpRequest | None = None) -> CodeImport:
     """Mark every listed code registered, all at once (the file is checked again first). A code
     already marked keeps its first time, so importing the same list twice changes nothing."""
     from peixun.imports.content import unseal

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
+from peixun.accounts.models import User
 from peixun.orgs.access import PERMISSIONS
 from peixun.orgs.models import Person, RoleGrant, ancestor_paths
 from peixun.training.models import Notice, Project
@@ -59,13 +60,13 @@ def creator_and_managers(project: Project) -> list[int]:
     return ids
 
 
-def exclude(ids: Iterable[int], actor) -> list[int]:
+def exclude(ids: Iterable[int], actor: User) -> list[int]:
     """Nobody is told about what they did themselves."""
     actor_id = getattr(actor, "pk", None)
     return [user_id for user_id in ids if user_id != actor_id]
 
 
-def q_unread(user) -> Q:
+def q_unread(user: User) -> Q:
     return Q(user=user, read_at__isnull=True)
 
 

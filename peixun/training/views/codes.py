@@ -3,11 +3,12 @@ platform's registration list to find who never registered."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.lib import tabular
 from peixun.orgs.access import require_perm
 from peixun.orgs.models import Person
@@ -20,7 +21,7 @@ from peixun.training.views.common import refuse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def codes(request: HttpRequest, pk: int) -> HttpResponse:
+def codes(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.nominate")
     project = access.access_project(request.user, pk)
     manages = access.can(request.user, "training.manage", project)
@@ -71,7 +72,7 @@ def codes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def code_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.nominate")
     code = access.access_code(request.user, pk)
     person_id = request.POST.get("person", "")
@@ -112,7 +113,7 @@ def code_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def code_import(request: HttpRequest, pk: int) -> HttpResponse:
+def code_import(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     job = CodeImport.objects.select_related("project", "project__organiser").filter(pk=pk).first()
     if job is None or not access.can(request.user, "training.manage", job.project):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.orgs.access import has_perm, orgs_in_scope, require_perm, scope_paths
 from peixun.orgs.models import Org
 from peixun.training import access, selectors, services
@@ -38,7 +39,7 @@ AUDIENCE_OPTIONS_LIMIT = 500
 
 @login_required
 @require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: SignedInRequest) -> HttpResponse:
     values = ProjectFilterForm(request.GET).cleaned()
     query = selectors.ProjectFilter(
         q=values["q"][:50], status=values["status"], level=values["level"], mode=values["mode"]
@@ -135,7 +136,7 @@ def _save_attachment(request, form, project) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "training.manage")
     organisers = _org_options(request.user)
     form = ProjectForm(
@@ -176,7 +177,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     if not project.is_editable:
@@ -217,7 +218,7 @@ def _actions(user, project) -> list:
 
 @login_required
 @require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(access.access_project(request.user, pk))
     user = request.user
     manages = access.can(user, "training.manage", project)
@@ -321,7 +322,7 @@ def enrol_box(request: HttpRequest, project) -> dict:
 
 @login_required
 @require_POST
-def project_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def project_move(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     if not (has_perm(request.user, "training.manage") or has_perm(request.user, "training.approve")):
         require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.view")
@@ -347,7 +348,7 @@ def project_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment(request: SignedInRequest, pk: int, attachment_pk: int) -> HttpResponse:
     project = access.access_project(request.user, pk)
     document = get_object_or_404(ProjectAttachment, pk=attachment_pk, project=project)
     response = HttpResponse(
