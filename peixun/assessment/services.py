@@ -3,9 +3,11 @@ and tutors' scores, ethics vetoes, excellence selection with its public notice, 
 project closes — posting each passing trainee's hours to the ledger in the same transaction
 (RULES A11; docs/decisions/0026-assessment-schemes.md, 0027-excellence-and-notice.md)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Avg, Max
@@ -41,7 +43,7 @@ from peixun.assessment.models import (
 from peixun.assessment.rules import bands as band_rules
 from peixun.assessment.rules import excellence as excellence_rules
 from peixun.assessment.rules import presets, scoring
-from peixun.assessment.rules.scheme import EXAM, MANUAL, SchemeInvalid, parse_scheme, scheme_json
+from peixun.assessment.rules.scheme import EXAM, MANUAL, Scheme, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
 from peixun.lib.dates import format_date_zh
 from peixun.orgs.models import Person
@@ -50,8 +52,8 @@ from peixun.training.models import Cohort, Enrolment, Project, ProjectStatus
 LIVE = frozenset({ProjectStatus.RUNNING, ProjectStatus.ASSESSING})
 
 
-def _actor(actor: User):
-    return actor if getattr(actor, "pk", None) and actor.is_authenticated else None
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk and actor.is_authenticated else None
 
 
 # --- Schemes -------------------------------------------------------------------------------------
@@ -117,9 +119,9 @@ def ensure_version(project: Project) -> SchemeVersion:
 # --- Results -------------------------------------------------------------------------------------
 
 
-def _same(stored, value) -> bool:
+def _same(stored: Any, value: Any) -> bool:
     if isinstance(stored, Decimal) or isinstance(value, Decimal):
-        return stored is not None and value is not None and Decimal(stored) == Decimal(value)
+        return stored is not None and value is not None and bool(Decimal(stored) == Decimal(value))
     return stored == value
 
 
@@ -142,7 +144,7 @@ def _result_values(outcome: scoring.Outcome) -> dict:
 
 
 @transaction.atomic
-def recompute(*, project: Project, enrolment_ids=None, force: bool = False) -> int:
+def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, force: bool = False) -> int:
     """Recompute the results of the given trainees (everyone when None) and the project's grade
     bands and tutors' scores, in the caller's transaction. Does nothing before the project runs or
     after it closed, unless `force` (closing itself). Returns how many were evaluated; only the
@@ -183,7 +185,7 @@ def recompute(*, project: Project, enrolment_ids=None, force: bool = False) -> i
     return len(enrolments)
 
 
-def _assign_bands(project: Project, scheme) -> None:
+def _assign_bands(project: Project, scheme: Scheme) -> None:
     levels = scheme.bands.levels
     rows = list(
         Result.objects.filter(project=project).values_list(
@@ -203,7 +205,7 @@ def _assign_bands(project: Project, scheme) -> None:
         Result.objects.bulk_update(changed, ["band"], batch_size=500)
 
 
-def _tutor_results(project: Project, scheme, cohort_ids) -> None:
+def _tutor_results(project: Project, scheme: Scheme, cohort_ids: Iterable[int] | None) -> None:
     cohorts = Cohort.objects.filter(project=project, tutor__isnull=False)
     if cohort_ids is not None:
         cohorts = cohorts.filter(pk__in=cohort_ids)
@@ -294,7 +296,7 @@ def set_tutor_score(
 
 @transaction.atomic
 def record_veto(
-    *, person, year: int, reason: str, actor: User, request: HttpRequest | None = None
+    *, person: Person, year: int, reason: str, actor: User, request: HttpRequest | None = None
 ) -> EthicsVeto:
     if not reason.strip():
         raise ReasonRequiredError
@@ -519,7 +521,7 @@ def decide_objection(
 
 @transaction.atomic
 def finalise_excellence(
-    *, project: Project, actor: User, now=None, request: HttpRequest | None = None
+    *, project: Project, actor: User, now: datetime | None = None, request: HttpRequest | None = None
 ) -> ExcellenceRound:
     """After the notice, with every objection decided: the list is final; those on it are excellent
     trainees (anyone vetoed since is left out) and are told so."""
@@ -573,7 +575,7 @@ class PostingSummary:
     people: set[int] = field(default_factory=set)
 
 
-def _part(course_id) -> str:
+def _part(course_id: int | None) -> str:
     return "project" if course_id is None else f"course:{course_id}"
 
 
@@ -676,7 +678,7 @@ def post_hours(*, project: Project, actor: User, request: HttpRequest | None = N
 
 
 def on_project_moved(
-    *, project: Project, action: str, actor: User, request: HttpRequest | None = None
+    *, project: Project, action: str, actor: User | None, request: HttpRequest | None = None
 ) -> None:
     """The lifecycle's hook (peixun.training.services.projects.transition_project), in its
     transaction: moving to assessment closes every lesson and recomputes; closing recomputes,

@@ -7,10 +7,11 @@ import logging
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from multiprocessing import get_context
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from peixun.certificates.rules import numbers
 from peixun.core.exceptions import DomainError
 from peixun.delivery.rules import files as file_rules
 from peixun.lib.dates import format_hours
+from peixun.orgs.models import Org
 from peixun.training.models import Enrolment, EnrolmentStatus, Project, ProjectStatus
 
 logger = logging.getLogger(__name__)
@@ -68,8 +70,8 @@ class ReasonRequiredError(DomainError):
     status = 400
 
 
-def _actor(actor: User):
-    return actor if getattr(actor, "pk", None) and actor.is_authenticated else None
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk and actor.is_authenticated else None
 
 
 # --- Templates -----------------------------------------------------------------------------------
@@ -86,10 +88,10 @@ def clean_seal(data: bytes) -> bytes:
     if sniffed.kind not in file_rules.IMAGES:
         raise TemplateInvalidError(why=_("The seal must be a PNG, JPEG or WebP image."))
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 16_000_000:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > 16_000_000:
                 raise TemplateInvalidError(why=_("The seal image is too large."))
-            image = image.convert("RGBA")
+            image = opened.convert("RGBA")
             image.thumbnail((SEAL_SIZE, SEAL_SIZE))
             output = io.BytesIO()
             image.save(output, "PNG", optimize=True)
@@ -104,9 +106,9 @@ TEMPLATE_FIELDS = ("name", "kind", "title", "body", "issuer", "region", "active"
 @transaction.atomic
 def save_template(
     *,
-    org,
+    org: Org,
     actor: User,
-    fields: dict,
+    fields: dict[str, Any],
     seal: bytes | None = None,
     template: CertificateTemplate | None = None,
     request: HttpRequest | None = None,
@@ -140,7 +142,7 @@ def save_template(
 # --- Issuing -------------------------------------------------------------------------------------
 
 
-def qualifying(project: Project, kind: str):
+def qualifying(project: Project, kind: str) -> QuerySet[Result]:
     """Enrolments that qualify for the kind: passed (excellent: on the final list)."""
     results = Result.objects.filter(project=project, enrolment__status=EnrolmentStatus.ENROLLED)
     if kind == CertificateKind.EXCELLENT:
@@ -264,7 +266,7 @@ def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateD
         starts_on=day(fields["starts_on"]),
         ends_on=day(fields["ends_on"]),
         issuer=fields["issuer"],
-        issued_on=day(fields["issued_on"]),
+        issued_on=date.fromisoformat(fields["issued_on"]),
         verify_url=verify_url(code),
         body_template=fields.get("body") or "",
         band=fields.get("band") or "",

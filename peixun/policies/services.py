@@ -2,6 +2,7 @@
 queues the recompute of everyone it governs) and start a what-if run. Every change is audited."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -131,7 +132,9 @@ def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor: User)
     return run
 
 
-def _audit(action: str, actor: User, version: PolicyVersion, request: HttpRequest, changes: dict) -> None:
+def _audit(
+    action: str, actor: User, version: PolicyVersion, request: HttpRequest | None, changes: dict[str, Any]
+) -> None:
     events.record(
         action=action,
         actor=actor,

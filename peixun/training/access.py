@@ -107,7 +107,7 @@ def project_paths(project: Project) -> tuple[list[str], list[str]]:
             sorted(path for kind, path in rows if kind == "a"),
             sorted(path for kind, path in rows if kind == "x"),
         )
-        project._paths = cached
+        project._paths = cached  # type: ignore[attr-defined]  # a per-instance cache, not a field
     return cached
 
 
@@ -134,8 +134,7 @@ def can_see(user, project: Project) -> bool:
 def access_project(user, pk: int, perm: str | None = None) -> Project:
     """The project `pk` if the user may see it (perm None) or holds `perm` over its organiser."""
     project = PROJECT_WITH_ORGANISER.one(pk)
-    allowed = project is not None and (can_see(user, project) if perm is None else can(user, perm, project))
-    if not allowed:
+    if project is None or not (can_see(user, project) if perm is None else can(user, perm, project)):
         raise _out_of_scope(user, "project", pk)
     return project
 

@@ -181,7 +181,7 @@ def teacher_projects(user, query: ProjectFilter) -> list[TeacherRow]:
     paths = _paths_for_projects(projects)
     rows = []
     for project in projects:
-        project._paths = paths.get(project.pk, ([], []))
+        project._paths = paths.get(project.pk, ([], []))  # type: ignore[attr-defined]  # project_paths' cache
         rules = rules_for(project)
         decision = eligibility.evaluate(
             rules, facts_cache, today=timezone.localdate(), project_year=project.year

@@ -3,7 +3,9 @@ shows, the tutor's register as the fallback, and the warning to a trainee one ab
 failing (docs/decisions/0025-check-in-codes.md)."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
+from fractions import Fraction
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -161,7 +163,7 @@ def tally(enrolment: Enrolment) -> rules.Tally:
     return rules.Tally.of(statuses, len(lessons))
 
 
-def absence_rule(project: Project):
+def absence_rule(project: Project) -> tuple[Fraction, bool] | None:
     """(max share, whether leave counts) from the project's scheme in force; None without a limit."""
     from peixun.assessment.selectors import current_scheme
 
@@ -170,7 +172,7 @@ def absence_rule(project: Project):
     return (share, scheme.hard_rules.leave_counts_as_absence) if share is not None else None
 
 
-def warn_near_limit(project: Project, enrolment_ids) -> int:
+def warn_near_limit(project: Project, enrolment_ids: Iterable[int]) -> int:
     """Tell each trainee one absence short of failing (once per project). Returns how many."""
     rule = absence_rule(project)
     if rule is None:

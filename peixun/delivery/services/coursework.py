@@ -113,7 +113,7 @@ def check_file(upload: Upload) -> tuple[str, int]:
     if not upload.data:
         raise FileRejectedError(name=upload.name, why=_("the file is empty"))
     sniffed = file_rules.sniff(upload.data)
-    if not sniffed.ok:
+    if not sniffed.ok or sniffed.kind is None:
         why = {
             "macros": _("Word files with macros are not accepted"),
             "too_large_unpacked": _("the document unpacks to more than 200 MB"),

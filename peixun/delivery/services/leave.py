@@ -55,7 +55,7 @@ def may_decide(user: User, request: LeaveRequest, step: rules.Step | None = None
     if step.approver == rules.TUTOR:
         return bool(
             user.person_id
-            and enrolment.cohort_id
+            and enrolment.cohort is not None
             and enrolment.cohort.tutor_id == user.person_id
             and has_perm(user, "training.tutor")
         )
@@ -90,7 +90,7 @@ def deciders(request: LeaveRequest) -> list[int]:
     if step.approver == rules.TUTOR:
         return (
             notify.accounts_of([enrolment.cohort.tutor_id])
-            if enrolment.cohort_id and enrolment.cohort.tutor_id
+            if enrolment.cohort is not None and enrolment.cohort.tutor_id
             else []
         )
     if step.approver == rules.ORGANISER:

@@ -2,6 +2,7 @@
 lessons. Closing marks everyone not yet marked absent (RULES D2 counts them), warns those one
 absence from the limit, and recomputes their results."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,7 +43,7 @@ def settings_for(project: Project) -> DeliverySettings:
     found = getattr(project, "_delivery_settings", None)
     if found is None:
         found = DeliverySettings.objects.filter(project=project).first() or DeliverySettings(project=project)
-        project._delivery_settings = found
+        project._delivery_settings = found  # type: ignore[attr-defined]  # a per-instance cache, not a field
     return found
 
 
@@ -75,7 +76,7 @@ def save_settings(
             "leave_chain": leave_rules.chain_json(steps),
         },
     )
-    project._delivery_settings = found
+    project._delivery_settings = found  # type: ignore[attr-defined]  # the per-instance cache of settings_for
     events.record(
         action="delivery_settings_saved",
         actor=actor,
@@ -278,7 +279,7 @@ def close_all_lessons(project: Project, actor: User | None = None) -> int:
     return count
 
 
-def _inputs_changed(project: Project, enrolment_ids=None) -> None:
+def _inputs_changed(project: Project, enrolment_ids: Iterable[int] | None = None) -> None:
     from peixun.assessment.services import recompute
 
     recompute(project=project, enrolment_ids=enrolment_ids)

@@ -4,6 +4,8 @@ previewed, then applied all at once — to mark who registered."""
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -150,8 +152,8 @@ def _column(header: tuple[str, ...], names: tuple[str, ...]) -> int | None:
 
 
 def check_registrations(
-    data: bytes, filename: str, *, project: Project, progress=None
-) -> tuple[list[str], list[dict], int]:
+    data: bytes, filename: str, *, project: Project, progress: Callable[[int, int], object] | None = None
+) -> tuple[list[str], list[dict[str, Any]], int]:
     """Read a registration list: (codes found, errors [{row, column, message}], rows). Writes nothing."""
     table = tabular.read_table(data, filename)
     column = _column(table.header, CODE_COLUMNS)

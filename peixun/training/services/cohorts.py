@@ -131,7 +131,7 @@ def assign_tutors(*, project: Project, actor: User, request: HttpRequest | None 
 def set_tutor(
     *, cohort: Cohort, person: Person | None, actor: User, request: HttpRequest | None = None
 ) -> Cohort:
-    before = cohort.tutor.name if cohort.tutor_id else None
+    before = cohort.tutor.name if cohort.tutor is not None else None
     cohort.tutor = person
     cohort.save(update_fields=["tutor"])
     events.record(
@@ -154,7 +154,7 @@ def move_enrolment(
         raise InvalidEnrolmentStateError
     if enrolment.status not in HOLDING:
         raise InvalidEnrolmentStateError
-    before = enrolment.cohort.name if enrolment.cohort_id else None
+    before = enrolment.cohort.name if enrolment.cohort is not None else None
     enrolment.cohort = cohort
     enrolment.save(update_fields=["cohort", "updated_at"])
     events.record(

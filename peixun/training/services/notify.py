@@ -2,6 +2,7 @@
 exactly when the change it reports does)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -36,7 +37,7 @@ def project_url(project: Project) -> str:
 
 
 def send(
-    user_ids: Iterable[int], kind: str, *, project: Project | None = None, url: str = "", **params
+    user_ids: Iterable[int], kind: str, *, project: Project | None = None, url: str = "", **params: Any
 ) -> int:
     """One notice per account (duplicates dropped)."""
     ids = list(dict.fromkeys(user_ids))

@@ -1,5 +1,7 @@
 """Writes for annual plans and their planned projects."""
 
+from typing import Any
+
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -27,7 +29,7 @@ def create_plan(
 
 
 @transaction.atomic
-def add_item(*, plan: AnnualPlan, actor: User, request: HttpRequest | None = None, **fields) -> PlanItem:
+def add_item(*, plan: AnnualPlan, actor: User, request: HttpRequest | None = None, **fields: Any) -> PlanItem:
     order = plan.items.count()
     item = PlanItem(plan=plan, order=order, **fields)
     item.full_clean(exclude=["plan"])

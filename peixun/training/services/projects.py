@@ -104,7 +104,7 @@ class TrainerData:
 
 def default_audience(organiser: Org) -> Org:
     """A training centre serves the area it sits in; any other organiser its own subtree."""
-    if organiser.kind == "institution" and organiser.parent_id:
+    if organiser.kind == "institution" and organiser.parent is not None:
         return organiser.parent
     return organiser
 
@@ -119,7 +119,12 @@ def _snapshot(project: Project) -> dict:
     return values
 
 
-def _replace_parts(project, courses, budget, trainers) -> None:
+def _replace_parts(
+    project: Project,
+    courses: list[CourseData] | None,
+    budget: list[BudgetData] | None,
+    trainers: list[TrainerData] | None,
+) -> None:
     if courses is not None:
         project.courses.all().delete()
         Course.objects.bulk_create(
@@ -250,7 +255,7 @@ def add_attachment(
     content_type: str,
     data: bytes,
     request: HttpRequest | None = None,
-):
+) -> ProjectAttachment:
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ValueError("attachment too large")
     attachment = ProjectAttachment.objects.create(
@@ -288,7 +293,9 @@ def missing_for_submission(project: Project) -> list[str]:
     return missing
 
 
-def _notify_transition(project: Project, action: str, actor: User, reason: str, people: list[int]) -> None:
+def _notify_transition(
+    project: Project, action: str, actor: User | None, reason: str, people: list[int]
+) -> None:
     if action == "submit":
         notify.send(
             notify.exclude(notify.holders("training.approve", project.organiser.path), actor),
@@ -310,7 +317,7 @@ def transition_project(
     *,
     project: Project,
     action: str,
-    actor: User,
+    actor: User | None,
     reason: str = "",
     request: HttpRequest | None = None,
     check_perm: bool = True,
