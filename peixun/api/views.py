@@ -1,5 +1,7 @@
 """The API keys page: the bureau makes a key for an org in its scope (shown once) and revokes keys."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,13 +16,14 @@ from peixun.accounts.http import SignedInRequest
 from peixun.api import services
 from peixun.api.models import KEY_ROLES, ApiKey
 from peixun.orgs.access import orgs_in_scope, path_q, require_perm, scope_paths
+from peixun.orgs.models import Org
 
 
 class KeyForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    org = forms.ModelChoiceField(
+    org: "forms.ModelChoiceField[Org]" = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
     )
     role = forms.ChoiceField(
@@ -29,7 +32,7 @@ class KeyForm(forms.Form):
 
     def __init__(self, *args, orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = orgs
 
 
 @login_required

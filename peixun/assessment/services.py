@@ -121,8 +121,8 @@ def ensure_version(project: Project) -> SchemeVersion:
 
 def _same(stored: Any, value: Any) -> bool:
     if isinstance(stored, Decimal) or isinstance(value, Decimal):
-        return stored is not None and value is not None and bool(Decimal(stored) == Decimal(value))
-    return stored == value
+        return stored is not None and value is not None and Decimal(stored) == Decimal(value)
+    return bool(stored == value)
 
 
 def _result_values(outcome: scoring.Outcome) -> dict:
@@ -579,7 +579,7 @@ def _part(course_id: int | None) -> str:
     return "project" if course_id is None else f"course:{course_id}"
 
 
-def post_hours(*, project: Project, actor: User, request: HttpRequest | None = None) -> PostingSummary:
+def post_hours(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> PostingSummary:
     """Post each passing trainee's hours, per the results, in the caller's transaction: what is
     already posted and unchanged stays; a changed grant reverses the old entry and posts a new
     revision; a trainee who no longer passes has theirs reversed. Nothing for a fail. Running it

@@ -402,7 +402,7 @@ def run_batch(batch_id: int, *, workers: int | None = None) -> CertificateBatch:
 
 @transaction.atomic
 def revoke(
-    *, certificate: Certificate, actor: User, reason: str, request: HttpRequest | None = None
+    *, certificate: Certificate, actor: User | None, reason: str, request: HttpRequest | None = None
 ) -> Certificate:
     if not reason.strip():
         raise ReasonRequiredError
@@ -424,7 +424,7 @@ def revoke(
     return certificate
 
 
-def revoke_unqualified(*, project: Project, actor: User) -> int:
+def revoke_unqualified(*, project: Project, actor: User | None) -> int:
     """When a project closes again after a change, revoke the certificates its results no longer
     support: a pass-type certificate of someone who no longer passes, an excellence certificate of
     someone no longer on the final list."""

@@ -115,7 +115,7 @@ def _owners(user):
     return Org.objects.filter(path__in=scope_paths(user, "certificates.issue")).order_by("path")
 
 
-def _template_form(request: HttpRequest, template=None) -> HttpResponse:
+def _template_form(request: SignedInRequest, template=None) -> HttpResponse:
     owners = list(_owners(request.user))
     form = TemplateForm(request.POST or None, request.FILES or None, instance=template)
     if request.method == "POST" and form.is_valid():
@@ -258,7 +258,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
 # --- The personal file -----------------------------------------------------------------------------
 
 
-def _archive_person(request: HttpRequest, pk: int | None) -> Person:
+def _archive_person(request: SignedInRequest, pk: int | None) -> Person:
     if pk is None:
         if not request.user.person_id:
             raise Http404

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peixun.audit import events
+from peixun.core.http import HtmxRequest
 from peixun.core.pagination import CappedPaginator
 from peixun.orgs import selectors, services
 from peixun.orgs.access import access_org, access_person, has_perm, require_perm, scope_paths
@@ -28,7 +29,7 @@ from peixun.orgs.models import SEGMENT_LENGTH, Person, PersonRole
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: HtmxRequest) -> HttpResponse:
     require_perm(request, "orgs.view")
     query = request.GET.get("q", "").strip()[:50]
     context = {"query": query, "can_view_people": has_perm(request.user, "people.view")}
@@ -42,7 +43,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+def tree_children(request: HtmxRequest, pk: int) -> HttpResponse:
     require_perm(request, "orgs.view")
     node = access_org(request.user, pk)
     nodes, truncated = selectors.tree_children(node)
@@ -99,7 +100,7 @@ def _org_options(user, selected) -> list[tuple[int, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: HtmxRequest) -> HttpResponse:
     require_perm(request, "people.view")
     data = request.POST if request.method == "POST" else request.GET
     query, link_values, per_page = _people_query(request, data, "people.view")
@@ -229,7 +230,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": selectors.person_events(person) if can_audit else None,
         "can_reveal": has_perm(request.user, "people.reveal_id"),
         "can_view_people": has_perm(request.user, "people.view"),
-        "can_view_hours": request.user.person_id == person.pk or has_perm(request.user, "ledger.view"),
+        "can_view_hours": request.user.person_id == person.pk  # type: ignore[union-attr]  # @login_required: never anonymous
+        or has_perm(request.user, "ledger.view"),
     }
     return render(request, "orgs/person_detail.html", context)
 
@@ -240,5 +242,5 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "people.reveal_id")
     person = access_person(request.user, pk, perm="people.reveal_id")
-    number = services.reveal_id_number(person=person, actor=request.user, request=request)
+    number = services.reveal_id_number(person=person, actor=request.user, request=request)  # type: ignore[arg-type]  # @login_required: never anonymous
     return render(request, "orgs/person_detail.html#id-number", {"person": person, "number": number})

@@ -4,7 +4,7 @@ files, and the outside platforms' results."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,9 +31,9 @@ def assignments(request: SignedInRequest, pk: int) -> HttpResponse:
     counts = selectors.submission_counts(project)
     found = list(project.assignments.select_related("course"))
     for assignment in found:
-        count = counts.get(assignment.pk, {})
-        assignment.handed_in = count.get("submitted", 0) + count.get("graded", 0)
-        assignment.graded = count.get("graded", 0)
+        count: dict[str, int] = counts.get(assignment.pk, {})
+        assignment.handed_in = count.get("submitted", 0) + count.get("graded", 0)  # type: ignore[attr-defined]  # for the template
+        assignment.graded = count.get("graded", 0)  # type: ignore[attr-defined]  # for the template
     context.update(
         assignments=found,
         rows=rows,
@@ -52,7 +52,7 @@ def completeness_export(request: SignedInRequest, pk: int) -> HttpResponse:
     return download(exports.completeness(project, rows), f"coursework-{project.pk}.xlsx", XLSX_TYPE)
 
 
-def _assignment_form(request: HttpRequest, project, assignment=None) -> HttpResponse:
+def _assignment_form(request: SignedInRequest, project, assignment=None) -> HttpResponse:
     form = AssignmentForm(request.POST or None, project=project, instance=assignment)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}

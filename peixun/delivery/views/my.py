@@ -188,14 +188,14 @@ def tutoring(request: SignedInRequest) -> HttpResponse:
         )
     now = timezone.now()
     for cohort in cohorts:
-        cohort.next_lessons = list(
+        cohort.next_lessons = list(  # type: ignore[attr-defined]  # for the template
             Lesson.objects.filter(
                 Q(cohort__isnull=True, project=cohort.project) | Q(cohort=cohort), ends_at__gte=now
             )
             .exclude(status="cancelled")
             .order_by("starts_at")[:3]
         )
-        cohort.size = cohort.enrolments.filter(status="enrolled").count()
+        cohort.size = cohort.enrolments.filter(status="enrolled").count()  # type: ignore[attr-defined]  # for the template
     return render(
         request, "delivery/tutoring.html", {"cohorts": cohorts, "results_url": reverse("delivery:my")}
     )

@@ -61,7 +61,7 @@ def creator_and_managers(project: Project) -> list[int]:
     return ids
 
 
-def exclude(ids: Iterable[int], actor: User) -> list[int]:
+def exclude(ids: Iterable[int], actor: User | None) -> list[int]:
     """Nobody is told about what they did themselves."""
     actor_id = getattr(actor, "pk", None)
     return [user_id for user_id in ids if user_id != actor_id]

@@ -20,8 +20,10 @@ def my_enrolments(request: SignedInRequest) -> HttpResponse:
     person = request.user.person if request.user.person_id else None
     enrolments = list(selectors.my_enrolments(person)) if person else []
     for enrolment in enrolments:
-        enrolment.position = selectors.waitlist_position(enrolment)
-        enrolment.open_exemption = next((x for x in enrolment.exemptions.all() if x.is_open), None)
+        enrolment.position = selectors.waitlist_position(enrolment)  # type: ignore[attr-defined]  # for the template
+        enrolment.open_exemption = next(  # type: ignore[attr-defined]  # for the template
+            (x for x in enrolment.exemptions.all() if x.is_open), None
+        )
     context = {"person": person, "enrolments": enrolments, "exemption_form": ExemptionForm()}
     return render(request, "training/my_enrolments.html", context)
 
@@ -40,5 +42,5 @@ def notices(request: SignedInRequest) -> HttpResponse:
         return redirect("training:notices")
     items = selectors.notices(request.user)
     for item in items:
-        item.text = notice_texts.render(item.kind, item.params)
+        item.text = notice_texts.render(item.kind, item.params)  # type: ignore[attr-defined]  # for the template
     return render(request, "training/notices.html", {"notices": items})

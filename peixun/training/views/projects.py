@@ -52,7 +52,7 @@ def project_list(request: SignedInRequest) -> HttpResponse:
     if request.user.person_id and not staff:
         rows = selectors.teacher_projects(request.user, query)
         for row in rows:
-            row.reason_texts = reasons_text(row.decision.reasons)
+            row.reason_texts = reasons_text(row.decision.reasons)  # type: ignore[attr-defined]  # for the template
         context["rows"] = rows
     else:
         page = Paginator(selectors.project_list(request.user, query), PAGE_SIZE).get_page(
@@ -296,7 +296,7 @@ def target_lines(project) -> list[str]:
     return lines
 
 
-def enrol_box(request: HttpRequest, project) -> dict:
+def enrol_box(request: SignedInRequest, project) -> dict:
     """The teacher's box on a project: their enrolment, or whether they may enrol and why not."""
     user = request.user
     if not user.person_id:
