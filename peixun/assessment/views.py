@@ -75,7 +75,7 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
         row.reason_texts = reasons_text(row.reasons)
         row.band_label = labels.get(row.band, "")
     manual_keys = [c for c in scheme.components if c.source in (MANUAL, EXAM)]
-    manual = {}
+    manual: dict[int, dict[str, object]] = {}
     if manual_keys:
         from peixun.assessment.models import ManualScore
 

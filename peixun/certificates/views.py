@@ -285,7 +285,7 @@ def my_archive(request: SignedInRequest) -> HttpResponse:
     return render(request, "certificates/archive.html", context)
 
 
-def _archive_download(request: HttpRequest, pk: int | None, kind: str) -> HttpResponse:
+def _archive_download(request: SignedInRequest, pk: int | None, kind: str) -> HttpResponse:
     person = _archive_person(request, pk)
     built = archive.build(person, request.GET.get("cycle", ""))
     stamp = built.cycle.start.year if built.cycle else date.today().year  # noqa: DTZ011 - a year in a file name

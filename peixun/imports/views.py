@@ -103,12 +103,13 @@ def _scope_org(user, perm: str) -> Org | None:
 @require_GET
 def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     job = selectors.access_job(request.user, pk)
+    results_url = importer(job.kind).results_url
     context = {
         "job": job,
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
         "can_apply": job.status == ImportStatus.VALID and has_perm(request.user, importer(job.kind).perm),
-        "results_url": importer(job.kind).results_url(job) if importer(job.kind).results_url else "",
+        "results_url": results_url(job) if results_url else "",
     }
     if request.htmx:
         return render(request, "imports/job_detail.html#status", context)

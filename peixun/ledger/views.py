@@ -3,8 +3,10 @@ staff with manual grants and reversals, the transcript download, and the complia
 its drill-down, charts and export."""
 
 import uuid
+from typing import cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -228,7 +230,7 @@ def compliance_report(request: SignedInRequest) -> HttpResponse:
         "hours": hours,
         "chart_data": _chart_data(org, children, hours),
         "link_query": urlencode(link),
-        "status_choices": ReportFilterForm.base_fields["status"].choices,
+        "status_choices": cast(forms.ChoiceField, ReportFilterForm.base_fields["status"]).choices,
         "can_recompute": has_perm(request.user, "policies.manage"),
         "last_run": RecomputeRun.objects.filter(org=org).first(),
     }

@@ -6,9 +6,12 @@ without one redirects to the shareable GET address, and one with it is answered 
 links that leave it out (docs/decisions/0007-people-list-pagination.md).
 """
 
+from typing import cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,7 +75,7 @@ def _people_query(request: HttpRequest, data, perm: str) -> tuple[selectors.Peop
         role=values.get("role") or "",
         status=values.get("status") or "",
     )
-    link_values = {
+    link_values: dict[str, object] = {
         "q": "" if selectors.is_full_id_query(query.q) else query.q,
         "org": org.pk if org else "",
         "section": query.section,
@@ -81,8 +84,9 @@ def _people_query(request: HttpRequest, data, perm: str) -> tuple[selectors.Peop
         "role": query.role,
         "status": query.status,
     }
-    per_page = values.get("per_page") or PeopleFilterForm.base_fields["per_page"].empty_value
-    if per_page != PeopleFilterForm.base_fields["per_page"].empty_value:
+    default_size: int = cast(forms.TypedChoiceField, PeopleFilterForm.base_fields["per_page"]).empty_value  # type: ignore[assignment]  # an int: the field coerces to int
+    per_page: int = values.get("per_page") or default_size
+    if per_page != default_size:
         link_values["per_page"] = per_page
     return query, {key: value for key, value in link_values.items() if value not in ("", None)}, per_page
 
@@ -192,7 +196,7 @@ def _person_rows(person) -> list[tuple[str, str]]:
     from peixun.lib.dates import format_date_zh
 
     def label(name: str) -> str:
-        return capfirst(Person._meta.get_field(name).verbose_name)
+        return str(capfirst(cast(Field, Person._meta.get_field(name)).verbose_name))
 
     def day(value) -> str:
         return format_date_zh(value) if value else "—"

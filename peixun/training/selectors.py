@@ -25,6 +25,7 @@ from peixun.training.models import (
     ExemptionStatus,
     LearningCode,
     Notice,
+    PlanItem,
     Prize,
     Project,
     ProjectStatus,
@@ -172,6 +173,8 @@ def teacher_projects(user, query: ProjectFilter) -> list[TeacherRow]:
     """Published projects for the teacher: the ones they are enrolled in, then those they may enrol
     in (open first), then the others with the reasons they may not."""
     person = access.person_of(user)
+    if person is None:  # callers ask for teachers only
+        return []
     projects = list(project_list(user, query).filter(status__in=lifecycle.PUBLIC)[:200])
     enrolments = {
         e.project_id: e for e in Enrolment.objects.filter(person=person, project__in=[p.pk for p in projects])
@@ -374,7 +377,7 @@ def plans(user) -> QuerySet[AnnualPlan]:
 
 @dataclass
 class PlanRow:
-    item: object
+    item: PlanItem
     project: Project | None
     actual_trainees: int
     actual_hours: Decimal

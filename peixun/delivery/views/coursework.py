@@ -121,7 +121,7 @@ def submit(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         uploads = [
-            coursework_services.Upload(name=f.name, data=f.read(coursework_services.MAX_FILE_BYTES + 1))
+            coursework_services.Upload(name=f.name or "", data=f.read(coursework_services.MAX_FILE_BYTES + 1))
             for f in request.FILES.getlist("files")
         ]
         try:

@@ -1,8 +1,11 @@
 """Learning codes (学习码): the codes of each school, handing them out, and importing the outside
 platform's registration list to find who never registered."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -39,12 +42,12 @@ def codes(request: SignedInRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("%(count)s codes given out.") % {"count": given})
         elif action == "upload" and manages and request.FILES.get("file"):
-            upload = request.FILES["file"]
+            upload = cast(UploadedFile, request.FILES["file"])  # one file, present (checked above)
             try:
                 job = code_services.start_import(
                     project=project,
                     data=upload.read(tabular.MAX_UPLOAD_BYTES + 1),
-                    filename=upload.name,
+                    filename=upload.name or "",
                     actor=request.user,
                 )
             except tabular.TableError as error:

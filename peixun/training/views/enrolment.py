@@ -44,13 +44,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def enrol(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.enrol")
     project = access.access_project(request.user, pk)
-    if not request.user.person_id:
+    person = access.person_of(request.user)
+    if person is None:
         messages.error(request, _("This account is not linked to a teacher's record."))
         return redirect("training:project-detail", project.pk)
     try:
         enrolment = enrolment_services.enrol(
             project=project,
-            person=access.person_of(request.user),
+            person=person,
             actor=request.user,
             subject=request.POST.get("subject", ""),
             request=request,
@@ -288,17 +289,17 @@ def quotas(request: SignedInRequest, pk: int) -> HttpResponse:
                 enrolment_services.release_quotas(project=project, actor=request.user, request=request)
             else:
                 values = {}
-                for key, value in request.POST.items():
+                for key, value in request.POST.dict().items():
                     if key.startswith("quota-") and key[6:].isdigit() and value.strip().isdigit():
                         values[int(key[6:])] = int(value)
-                schools = set(
+                in_scope = set(
                     access.schools_in_scope(request.user, "training.manage")
                     .filter(pk__in=values)
                     .values_list("pk", flat=True)
                 )
                 enrolment_services.set_quotas(
                     project=project,
-                    quotas_by_school={k: v for k, v in values.items() if k in schools},
+                    quotas_by_school={k: v for k, v in values.items() if k in in_scope},
                     actor=request.user,
                     request=request,
                 )

@@ -299,9 +299,9 @@ def target_lines(project) -> list[str]:
 def enrol_box(request: SignedInRequest, project) -> dict:
     """The teacher's box on a project: their enrolment, or whether they may enrol and why not."""
     user = request.user
-    if not user.person_id:
-        return {"box": None}
     person = access.person_of(user)
+    if person is None:
+        return {"box": None}
     enrolment = project.enrolments.filter(person=person).select_related("cohort", "cohort__tutor").first()
     decision = selectors.decision_for(project, person)
     open_now = project.enrolment_open(timezone.now())
@@ -356,7 +356,7 @@ def attachment(request: SignedInRequest, pk: int, attachment_pk: int) -> HttpRes
     )
     from django.utils.http import content_disposition_header
 
-    response["Content-Disposition"] = content_disposition_header(True, document.filename)
+    response["Content-Disposition"] = content_disposition_header(True, document.filename)  # type: ignore[assignment]  # never None for an attachment
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
