@@ -2,6 +2,8 @@
 /api/v1/openapi.json. Each app mounts its router here. Refusals answer as JSON
 {code, message}: a DomainError with its own status, 404 for anything missing or out of scope."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
@@ -41,7 +43,7 @@ api.add_router("/delivery/", delivery_router)
 
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
-    body = {"code": error.code, "message": str(error), "reasons": []}
+    body: dict[str, Any] = {"code": error.code, "message": str(error), "reasons": []}
     if isinstance(error, NotEligibleError):
         body["reasons"] = [{"code": r.code, "message": reason_text(r)} for r in error.reasons]
     return api.create_response(request, body, status=error.status)

@@ -64,7 +64,7 @@ def save_version(
     *,
     project: Project,
     text: str,
-    actor: User,
+    actor: User | None,
     note: str = "",
     preset: str = "",
     request: HttpRequest | None = None,
@@ -383,7 +383,7 @@ def _round_for_update(project: Project) -> ExcellenceRound | None:
 def draft_excellence(
     *,
     project: Project,
-    actor: User,
+    actor: User | None,
     share: Decimal | None = None,
     cap_per_school: Decimal | None = None,
     ties: str = "",
@@ -427,7 +427,7 @@ def draft_excellence(
 
 @transaction.atomic
 def publish_excellence(
-    *, project: Project, actor: User, request: HttpRequest | None = None
+    *, project: Project, actor: User | None, request: HttpRequest | None = None
 ) -> ExcellenceRound:
     """Publish the draft for its public notice (公示): the list is fixed as it stands now."""
     found = _round_for_update(project)
@@ -521,7 +521,7 @@ def decide_objection(
 
 @transaction.atomic
 def finalise_excellence(
-    *, project: Project, actor: User, now: datetime | None = None, request: HttpRequest | None = None
+    *, project: Project, actor: User | None, now: datetime | None = None, request: HttpRequest | None = None
 ) -> ExcellenceRound:
     """After the notice, with every objection decided: the list is final; those on it are excellent
     trainees (anyone vetoed since is left out) and are told so."""

@@ -107,7 +107,7 @@ TEMPLATE_FIELDS = ("name", "kind", "title", "body", "issuer", "region", "active"
 def save_template(
     *,
     org: Org,
-    actor: User,
+    actor: User | None,
     fields: dict[str, Any],
     seal: bytes | None = None,
     template: CertificateTemplate | None = None,
@@ -175,7 +175,7 @@ def missing(project: Project, kind: str) -> list[int]:
 
 
 def start_batch(
-    *, project: Project, template: CertificateTemplate, actor: User, request: HttpRequest | None = None
+    *, project: Project, template: CertificateTemplate, actor: User | None, request: HttpRequest | None = None
 ) -> CertificateBatch:
     """Queue a batch issuing `template`'s kind to everyone who qualifies and has none yet."""
     if not can_issue(project, template.kind):

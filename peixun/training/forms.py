@@ -257,7 +257,7 @@ class TrainerForm(forms.Form):
 
 
 def _styled(form_class):
-    class Styled(form_class):
+    class Styled(form_class):  # type: ignore[valid-type,misc]  # a subclass of the form class given
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for field in self.fields.values():

@@ -230,7 +230,7 @@ class Project(models.Model):
 
         def number(name: str) -> int | None:
             value = t.get(name)
-            return int(value) if value not in (None, "") else None
+            return int(value) if value is not None and value != "" else None
 
         reference = t.get("age_reference")
         return eligibility.TargetRules(

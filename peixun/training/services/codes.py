@@ -42,7 +42,7 @@ def _fresh_codes(count: int) -> list[str]:
 
 @transaction.atomic
 def generate_codes(
-    *, project: Project, actor: User, extra: int = 0, request: HttpRequest | None = None
+    *, project: Project, actor: User | None, extra: int = 0, request: HttpRequest | None = None
 ) -> int:
     """Give every school as many codes as it has trainees holding a place (plus `extra` spares),
     minus the codes it already has. Returns how many were made."""

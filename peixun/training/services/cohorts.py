@@ -39,7 +39,7 @@ def _class_name(number: int, group: grouping.Group) -> str:
 
 
 @transaction.atomic
-def form_cohorts(*, project: Project, actor: User, request: HttpRequest | None = None) -> list[Cohort]:
+def form_cohorts(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> list[Cohort]:
     """Group every trainee holding a place into classes of at most `project.class_size`, replacing
     the classes there were (tutors are assigned again by `assign_tutors`)."""
     enrolments = list(project.enrolments.filter(status__in=HOLDING).select_related("person", "school"))
@@ -86,7 +86,7 @@ def tutor_candidates(project: Project) -> list[Person]:
 
 
 @transaction.atomic
-def assign_tutors(*, project: Project, actor: User, request: HttpRequest | None = None) -> int:
+def assign_tutors(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> int:
     """One tutor for each class without one. Returns how many classes got a tutor."""
     cohorts = [c for c in selectors.cohorts(project) if c.tutor_id is None]
     if not cohorts:
