@@ -68,11 +68,6 @@ def _audience_q(user) -> Q:
     return query
 
 
-def projects_in_scope(user, perm: str = "training.view") -> QuerySet[Project]:
-    """Projects organised inside the user's subtrees for `perm` (drafts included)."""
-    return Project.objects.filter(path_q(scope_paths(user, perm), "organiser__path"))
-
-
 def projects_visible(user) -> QuerySet[Project]:
     """Every project the user may open: organised in their scope, published to an audience they
     belong to, or one they are enrolled in."""

@@ -323,15 +323,6 @@ class ProjectFilterForm(forms.Form):
         return {name: data.get(name) or "" for name in self.fields if name not in self.errors}
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-    )
-
-
 class ExemptionForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),

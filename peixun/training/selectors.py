@@ -356,10 +356,6 @@ def inbox(user) -> Inbox:
     return Inbox(projects, school_stage, county_stage, exemptions_school, exemptions_county, to_confirm)
 
 
-def unread_notices(user) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def notices(user, *, limit: int = 50) -> list[Notice]:
     return list(Notice.objects.filter(user=user).select_related("project")[:limit])
 

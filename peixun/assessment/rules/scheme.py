@@ -213,13 +213,6 @@ class Scheme(_Strict):
     def component(self, key: str) -> Component | None:
         return next((component for component in self.components if component.key == key), None)
 
-    def band_scale(self) -> Decimal:
-        """The scale band minimums are written on: 100 for the total, else the component's max."""
-        if self.bands.basis == "total":
-            return Decimal(100)
-        component = self.component(self.bands.basis)
-        return component.max if component is not None else Decimal(100)
-
 
 class SchemeInvalid(ValueError):
     """A document that is not a valid scheme; `problems` lists (place, Chinese message)."""

@@ -172,7 +172,3 @@ def common_path(paths: Iterable[str]) -> str:
         if not common:
             return ""
     return "".join(segment + "/" for segment in common or [])
-
-
-def sort_errors(errors: list[RowError]) -> list[RowError]:
-    return sorted(errors, key=lambda error: error.row)

@@ -101,7 +101,6 @@ COLUMNS = (
 # CharFields: their max_length is always set.
 MAX_NAME = cast(int, Person._meta.get_field("name").max_length)
 MAX_LIST = cast(int, Person._meta.get_field("subjects").max_length)
-MAX_OTHER_ID = 30
 
 # The template's example row; left in an upload by mistake it is refused, not imported.
 EXAMPLE_ID = idnumbers.make_valid_id("999999", date(1990, 1, 1), 0, "female")

@@ -9,7 +9,6 @@ pro-rating and the exemptions. `parse_policy(text_or_mapping)` returns a frozen 
 "取值“town”无效，可选：national、provincial、city、county、school").
 """
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -18,8 +17,6 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-
-from peixun.policies.rules import codes
 
 Category = Literal["ethics_literacy", "knowledge_skills", "practice"]
 Level = Literal["national", "provincial", "city", "county", "school"]
@@ -321,11 +318,6 @@ def parse_policy(
         raise PolicyInvalid([problem_of(item) for item in error.errors()]) from None
 
 
-def policy_json(policy: Policy) -> str:
-    """The resolved policy as JSON (stable key order), e.g. to pin it on a stored version."""
-    return json.dumps(policy.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-
-
 def _place(loc: tuple[int | str, ...]) -> str:
     place = ""
     for part in loc:
@@ -388,18 +380,3 @@ def problem_of(error: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "decimal_max_places":
         return _place(error["loc"]), "学时最多一位小数"
     return _place(error["loc"]), _MESSAGES.get(kind, str(error.get("msg", "")))
-
-
-def describe_codes() -> dict[str, list[str]]:
-    """The allowed codes per field, for docs/policies.md and the policy form's help."""
-    return {
-        "categories": list(codes.CATEGORIES),
-        "levels": list(codes.LEVELS),
-        "modes": list(codes.MODES),
-        "credit_classes": list(codes.CREDIT_CLASSES),
-        "sources": list(codes.SOURCES),
-        "sections": list(codes.SECTIONS),
-        "titles": list(codes.TITLES),
-        "roles": list(codes.PERSON_ROLES),
-        "statuses": list(codes.STATUSES),
-    }

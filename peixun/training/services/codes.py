@@ -134,7 +134,6 @@ def issue_all(*, project: Project, school: Org, actor: User, request: HttpReques
 # --- The registration list -----------------------------------------------------------------------------
 
 CODE_COLUMNS = ("学习码", "激活码", "learning code", "code")
-TIME_COLUMNS = ("注册时间", "激活时间", "registered at")
 MSG_NO_CODE_COLUMN = "找不到“学习码”列，第一行应为列标题，其中一列为“学习码”"
 MSG_EMPTY_CODE = "学习码为空"
 

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 
 from peixun.accounts.models import User
@@ -65,10 +64,6 @@ def exclude(ids: Iterable[int], actor: User | None) -> list[int]:
     """Nobody is told about what they did themselves."""
     actor_id = getattr(actor, "pk", None)
     return [user_id for user_id in ids if user_id != actor_id]
-
-
-def q_unread(user: User) -> Q:
-    return Q(user=user, read_at__isnull=True)
 
 
 def role_holders(role: str, over_path: str) -> list[int]:

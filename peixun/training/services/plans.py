@@ -46,20 +46,6 @@ def add_item(*, plan: AnnualPlan, actor: User, request: HttpRequest | None = Non
 
 
 @transaction.atomic
-def remove_item(*, item: PlanItem, actor: User, request: HttpRequest | None = None) -> None:
-    plan = item.plan
-    events.record(
-        action="plan_updated",
-        actor=actor,
-        target=plan,
-        org_path=plan.org.path,
-        changes={"item": [item.title, None]},
-        request=request,
-    )
-    item.delete()
-
-
-@transaction.atomic
 def project_from_item(
     *, item: PlanItem, organiser: Org, actor: User, request: HttpRequest | None = None
 ) -> Project:
