@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +33,8 @@ class GrantForm(forms.Form):
     org = forms.IntegerField(label=_("Organisation"), required=False)
     org_code = forms.CharField(label=_("or organisation code"), max_length=32, required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not data.get("org") and not (data.get("org_code") or "").strip():
             raise forms.ValidationError(_("Choose an organisation or give its code."))
         return data

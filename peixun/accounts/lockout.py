@@ -322,6 +322,10 @@ def locked_out_response(
     paused = account_lockout(request)
     account_left = (paused.locked_until - now) if paused is not None else None
     across = account_left is not None and (pair_left is None or account_left > pair_left)
-    remaining = account_left if across else (pair_left if pair_left is not None else cool_off(request))
+    remaining = (
+        account_left
+        if across and account_left is not None
+        else (pair_left if pair_left is not None else cool_off(request))
+    )
     minutes = max(1, math.ceil(remaining.total_seconds() / 60))
     return render(request, "accounts/locked_out.html", {"minutes": minutes, "across": across}, status=429)

@@ -24,7 +24,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def display_name(self) -> str:
-        if self.person_id:
+        if self.person is not None:
             return self.person.name
         return self.get_full_name() or self.username
 

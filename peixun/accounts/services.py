@@ -8,15 +8,20 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.orgs.models import GrantRole, Org, Person, PersonStatus, RoleGrant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 security_log = logging.getLogger("peixun.security")
 
@@ -29,7 +34,7 @@ INITIAL_PASSWORD_LENGTH = 6
 class AccountError(Exception):
     """A refused account change, with a translatable message for the page."""
 
-    def __init__(self, code: str, message) -> None:
+    def __init__(self, code: str, message: "StrOrPromise") -> None:
         super().__init__(code)
         self.code = code
         self.message = message
@@ -39,7 +44,9 @@ class AccountError(Exception):
 
 
 @transaction.atomic
-def grant_role(*, actor, user, role: str, org: Org, request=None) -> RoleGrant:
+def grant_role(
+    *, actor: User | None, user: User, role: str, org: Org, request: HttpRequest | None = None
+) -> RoleGrant:
     """Give `user` `role` over `org`'s subtree; granting what the user already holds changes nothing."""
     if role not in GrantRole.values:
         raise AccountError("unknown_role", _("Unknown role."))
@@ -59,7 +66,7 @@ def grant_role(*, actor, user, role: str, org: Org, request=None) -> RoleGrant:
 
 
 @transaction.atomic
-def withdraw_grant(*, actor, grant: RoleGrant, request=None) -> None:
+def withdraw_grant(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> None:
     """Withdraw a grant. Nobody withdraws their own: another admin must (no locking oneself out)."""
     if grant.user_id == actor.pk:
         raise AccountError("own_grant", _("You cannot withdraw your own role. Ask another administrator."))
@@ -84,13 +91,12 @@ def withdraw_grant(*, actor, grant: RoleGrant, request=None) -> None:
 
 
 @transaction.atomic
-def create_administrator(*, username: str, org: Org, role: str = GrantRole.BUREAU_ADMIN) -> tuple:
+def create_administrator(*, username: str, org: Org, role: str = GrantRole.BUREAU_ADMIN) -> tuple[User, str]:
     """An account holding `role` over `org`'s subtree, made from the server's shell where no one can
     sign in yet (a new installation). Returns the account and its temporary password, shown once
     and to be changed at the first sign-in. An existing username is refused, not taken over."""
     if role not in GrantRole.values or role == GrantRole.TEACHER:
         raise AccountError("unknown_role", _("Unknown role."))
-    User = get_user_model()
     username = username.strip()
     if not username:
         raise AccountError("username_empty", _("Give a username."))
@@ -122,15 +128,15 @@ def temporary_password() -> str:
             return password
 
 
-def _org_path_of(user) -> str:
-    if user.person_id:
+def _org_path_of(user: User) -> str:
+    if user.person is not None:
         return user.person.org.path
     grant = RoleGrant.objects.filter(user=user).select_related("org").order_by("org__path").first()
     return grant.org.path if grant is not None else ""
 
 
 @transaction.atomic
-def reset_password(*, actor, user, request=None) -> str:
+def reset_password(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
     """Give `user` a temporary password (returned once, never stored in the clear) that must be
     changed at the next sign-in."""
     password = temporary_password()
@@ -145,7 +151,7 @@ def reset_password(*, actor, user, request=None) -> str:
 
 
 @transaction.atomic
-def change_password(*, user, password: str, request=None) -> None:
+def change_password(*, user: User, password: str, request: HttpRequest | None = None) -> None:
     """The user's own change of password (validated by the form); clears `must_change_password`."""
     had_to = user.must_change_password
     user.set_password(password)
@@ -182,7 +188,6 @@ class _Planned:
 def _plan(people: list[Person]) -> list[_Planned]:
     """Usernames and password hashes, computed before any write. Hashing is the slow part (Argon2,
     ~0.1 s each by design), so it must not run inside the transaction that writes."""
-    User = get_user_model()
     wanted = {p.mobile for p in people if p.mobile} | {f"t{p.pk}" for p in people}
     taken = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
     planned = []
@@ -196,7 +201,9 @@ def _plan(people: list[Person]) -> list[_Planned]:
     return planned
 
 
-def provision_teacher_accounts(*, people: Iterable[Person], actor, request=None) -> int:
+def provision_teacher_accounts(
+    *, people: Iterable[Person], actor: User, request: HttpRequest | None = None
+) -> int:
     """Create a teacher account for each person without one; return how many were created.
 
     The username is the person's mobile phone when it is free, else `t<person id>`; the initial
@@ -204,7 +211,6 @@ def provision_teacher_accounts(*, people: Iterable[Person], actor, request=None)
     account gets the `teacher` role over the person's org. People who gained an account meanwhile
     are skipped, so running it twice creates nothing the second time.
     """
-    User = get_user_model()
     people = list(people)
     already = set(User.objects.filter(person__in=people).values_list("person_id", flat=True))
     planned = _plan([person for person in people if person.pk not in already])

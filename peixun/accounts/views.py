@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from peixun.accounts import selectors, services
 from peixun.accounts.backends import RESIDENT_ID, find_user
 from peixun.accounts.forms import GrantForm, LoginForm, ProvisionForm
+from peixun.accounts.http import SignedInRequest
 from peixun.core.pagination import CappedPaginator
 from peixun.lib import idnumbers
 from peixun.orgs.access import access_account, access_grant, access_org, has_perm, path_in_scope, require_perm
@@ -108,7 +109,7 @@ def _export(accounts) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "accounts.manage")
     if request.method == "POST":
         # The search posts so an ID number typed into it never lands in a URL: it opens the account.
@@ -154,7 +155,7 @@ def _detail_context(request: HttpRequest, account, **extra) -> dict:
 
 
 @login_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
     return render(request, "accounts/account_detail.html", _detail_context(request, account))
@@ -162,7 +163,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def account_grant(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
     form = GrantForm(request.POST)
@@ -175,7 +176,7 @@ def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
         org_pk = Org.objects.filter(code=code).values_list("pk", flat=True).first() or 0
     # Out of scope answers 404 like a missing org; a grant can only cover the admin's own subtree,
     # so nobody grants a role above their own node.
-    org = access_org(request.user, org_pk, perm="accounts.manage")
+    org = access_org(request.user, org_pk or 0, perm="accounts.manage")
     services.grant_role(
         actor=request.user, user=account, role=form.cleaned_data["role"], org=org, request=request
     )
@@ -185,7 +186,7 @@ def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_withdraw(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+def account_withdraw(request: SignedInRequest, pk: int, grant_pk: int) -> HttpResponse:
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
     grant = access_grant(request.user, account, grant_pk)
@@ -201,7 +202,7 @@ def account_withdraw(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespon
 @login_required
 @never_cache
 @require_POST
-def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def account_reset_password(request: SignedInRequest, pk: int) -> HttpResponse:
     """Set a temporary password and show it once, on this response only (never stored or redirected)."""
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
@@ -212,7 +213,7 @@ def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def provision(request: HttpRequest) -> HttpResponse:
+def provision(request: SignedInRequest) -> HttpResponse:
     """Create accounts for the teachers of an org who have none (school coordinators: their school)."""
     require_perm(request, "accounts.provision")
     if request.method == "POST":

@@ -5,6 +5,8 @@ out of scope, 401 without valid credentials, and 422 when parameters or the body
 the message naming each wrong field (peixun.core.apierrors). The OpenAPI document declares the 422
 (and, where credentials are needed, the 401) answer of every operation with that schema."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
@@ -76,7 +78,7 @@ api.add_router("/imports/", imports_router)
 
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
-    body = {"code": error.code, "message": str(error), "reasons": []}
+    body: dict[str, Any] = {"code": error.code, "message": str(error), "reasons": []}
     if isinstance(error, NotEligibleError):
         body["reasons"] = [{"code": r.code, "message": reason_text(r)} for r in error.reasons]
     return api.create_response(request, body, status=error.status)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.assessment import exports, selectors, services
 from peixun.assessment.exceptions import SchemeInvalidError
 from peixun.assessment.models import (
@@ -63,7 +64,7 @@ def _results_scope(request: HttpRequest, pk: int):
 
 @login_required
 @require_GET
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: SignedInRequest, pk: int) -> HttpResponse:
     _door(request)
     project, found = _results_scope(request, pk)
     rows = list(found)
@@ -74,7 +75,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         row.reason_texts = reasons_text(row.reasons)
         row.band_label = labels.get(row.band, "")
     manual_keys = [c for c in scheme.components if c.source in (MANUAL, EXAM)]
-    manual = {}
+    manual: dict[int, dict[str, object]] = {}
     if manual_keys:
         from peixun.assessment.models import ManualScore
 
@@ -110,7 +111,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+def results_export(request: SignedInRequest, pk: int) -> HttpResponse:
     _door(request)
     project, found = _results_scope(request, pk)
     return download(exports.results(project, list(found)), f"results-{project.pk}.xlsx", XLSX_TYPE)
@@ -118,7 +119,7 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recompute(request: HttpRequest, pk: int) -> HttpResponse:
+def recompute(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = training_access.access_project(request.user, pk, "training.manage")
     count = services.recompute(project=project)
@@ -138,7 +139,7 @@ def _decimal(raw: str) -> Decimal | None:
 
 @login_required
 @require_POST
-def manual_score(request: HttpRequest, pk: int) -> HttpResponse:
+def manual_score(request: SignedInRequest, pk: int) -> HttpResponse:
     """Enter a trainee's hand-scored component (staff, or the trainee's tutor)."""
     _door(request)
     enrolment = get_object_or_404(Enrolment.objects.select_related("project__organiser", "cohort"), pk=pk)
@@ -171,7 +172,7 @@ def manual_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tutor_score(request: HttpRequest, pk: int) -> HttpResponse:
+def tutor_score(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     cohort = get_object_or_404(Cohort.objects.select_related("project__organiser"), pk=pk)
     if not delivery_access.manages(request.user, cohort.project):
@@ -192,7 +193,7 @@ def tutor_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scheme(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
     """The scheme: the version in force, its history, and a new version from text or a preset."""
     require_perm(request, "training.manage")
     project = training_access.access_project(request.user, pk, "training.manage")
@@ -260,7 +261,7 @@ def _ranking_rows(round_: ExcellenceRound | None, *, public: bool = False) -> li
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def excellence(request: HttpRequest, pk: int) -> HttpResponse:
+def excellence(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = training_access.access_project(request.user, pk, "training.manage")
     round_ = ExcellenceRound.objects.filter(project=project).first()
@@ -308,7 +309,7 @@ def excellence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def notice(request: HttpRequest, pk: int) -> HttpResponse:
+def notice(request: SignedInRequest, pk: int) -> HttpResponse:
     """The public notice (公示) of the excellent-trainee list, for anyone who can see the project."""
     project = training_access.access_project(request.user, pk)
     round_ = ExcellenceRound.objects.filter(project=project).exclude(status=ExcellenceStatus.DRAFT).first()
@@ -327,7 +328,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_create(request: SignedInRequest, pk: int) -> HttpResponse:
     project = training_access.access_project(request.user, pk)
     round_ = get_object_or_404(ExcellenceRound, project=project)
     try:
@@ -349,7 +350,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     objection = get_object_or_404(Objection.objects.select_related("round__project__organiser"), pk=pk)
     project = objection.round.project
@@ -373,7 +374,7 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def vetoes(request: HttpRequest) -> HttpResponse:
+def vetoes(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "assessment.veto")
     paths = scope_paths(request.user, "assessment.veto")
     if request.method == "POST":
@@ -416,7 +417,7 @@ def vetoes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
+def veto_lift(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "assessment.veto")
     veto = get_object_or_404(
         EthicsVeto.objects.filter(

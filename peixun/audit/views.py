@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from peixun.audit import selectors
 from peixun.audit.events import ACTIONS
 from peixun.audit.forms import AuditFilterForm
+from peixun.core.http import HtmxRequest
 from peixun.core.pagination import CappedPaginator
 from peixun.core.templatetags.peixun import changes_summary, zh_datetime
 from peixun.orgs.access import require_perm
@@ -39,7 +40,7 @@ def _audit_query(request: HttpRequest) -> tuple[AuditFilterForm, selectors.Audit
 
 @login_required
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: HtmxRequest) -> HttpResponse:
     require_perm(request, "audit.view")
     form, query, links = _audit_query(request)
     paginator = CappedPaginator(selectors.events(request.user, query), PAGE_SIZE)
@@ -59,7 +60,7 @@ def event_export(request: HttpRequest) -> HttpResponse:
 
     require_perm(request, "audit.view")
     _form, query, _links = _audit_query(request)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for event in selectors.events(request.user, query).iterator(chunk_size=2000):
         if len(rows) >= EXPORT_LIMIT:
             break

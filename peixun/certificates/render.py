@@ -45,7 +45,6 @@ DEFAULT_BODIES = {
     "post": "于{start}至{end}参加{organiser}组织的“{project}”，经考核合格，准予上岗。",
     "excellent": "在{organiser}组织的“{project}”（{start}至{end}）中学习认真、成绩优异，被评为优秀学员。",
 }
-PLACEHOLDERS = ("name", "project", "organiser", "start", "end", "hours", "band")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

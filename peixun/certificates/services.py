@@ -7,14 +7,17 @@ import logging
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from multiprocessing import get_context
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peixun.accounts.models import User
 from peixun.assessment.models import ExcellenceStatus, Result
 from peixun.audit import events
 from peixun.certificates import render
@@ -30,6 +33,7 @@ from peixun.core import runs
 from peixun.core.exceptions import DomainError
 from peixun.delivery.rules import files as file_rules
 from peixun.lib.dates import format_hours
+from peixun.orgs.models import Org
 from peixun.training.models import Enrolment, EnrolmentStatus, Project, ProjectStatus
 
 logger = logging.getLogger(__name__)
@@ -71,8 +75,8 @@ class ReasonRequiredError(DomainError):
     status = 400
 
 
-def _actor(actor):
-    return actor if getattr(actor, "pk", None) and actor.is_authenticated else None
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk and actor.is_authenticated else None
 
 
 # --- Templates -----------------------------------------------------------------------------------
@@ -89,10 +93,10 @@ def clean_seal(data: bytes) -> bytes:
     if sniffed.kind not in file_rules.IMAGES:
         raise TemplateInvalidError(why=_("The seal must be a PNG, JPEG or WebP image."))
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 16_000_000:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > 16_000_000:
                 raise TemplateInvalidError(why=_("The seal image is too large."))
-            image = image.convert("RGBA")
+            image = opened.convert("RGBA")
             image.thumbnail((SEAL_SIZE, SEAL_SIZE))
             output = io.BytesIO()
             image.save(output, "PNG", optimize=True)
@@ -107,12 +111,12 @@ TEMPLATE_FIELDS = ("name", "kind", "title", "body", "issuer", "region", "active"
 @transaction.atomic
 def save_template(
     *,
-    org,
-    actor,
-    fields: dict,
+    org: Org,
+    actor: User | None,
+    fields: dict[str, Any],
     seal: bytes | None = None,
     template: CertificateTemplate | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> CertificateTemplate:
     if not numbers.valid_region(str(fields.get("region", template.region if template else "")).upper()):
         raise TemplateInvalidError(
@@ -143,7 +147,7 @@ def save_template(
 # --- Issuing -------------------------------------------------------------------------------------
 
 
-def qualifying(project: Project, kind: str):
+def qualifying(project: Project, kind: str) -> QuerySet[Result]:
     """Enrolments that qualify for the kind: passed (excellent: on the final list)."""
     results = Result.objects.filter(project=project, enrolment__status=EnrolmentStatus.ENROLLED)
     if kind == CertificateKind.EXCELLENT:
@@ -175,7 +179,9 @@ def missing(project: Project, kind: str) -> list[int]:
     )
 
 
-def start_batch(*, project: Project, template: CertificateTemplate, actor, request=None) -> CertificateBatch:
+def start_batch(
+    *, project: Project, template: CertificateTemplate, actor: User | None, request: HttpRequest | None = None
+) -> CertificateBatch:
     """Queue a batch issuing `template`'s kind to everyone who qualifies and has none yet."""
     if not can_issue(project, template.kind):
         raise NotIssuableError
@@ -284,7 +290,7 @@ def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateD
         starts_on=day(fields["starts_on"]),
         ends_on=day(fields["ends_on"]),
         issuer=fields["issuer"],
-        issued_on=day(fields["issued_on"]),
+        issued_on=date.fromisoformat(fields["issued_on"]),
         verify_url=verify_url(code),
         check_code=numbers.check_code(code),
         body_template=fields.get("body") or "",
@@ -407,7 +413,9 @@ def run_batch(batch_id: int, *, workers: int | None = None) -> CertificateBatch:
     return CertificateBatch.objects.get(pk=batch_id)
 
 
-def run_again(*, batch: CertificateBatch, actor, request=None) -> CertificateBatch:
+def run_again(
+    *, batch: CertificateBatch, actor: User, request: HttpRequest | None = None
+) -> CertificateBatch:
     """Queue an interrupted or failed batch again: it issues only what is still missing."""
     was = batch.shown_state
     with transaction.atomic():
@@ -431,7 +439,9 @@ def run_again(*, batch: CertificateBatch, actor, request=None) -> CertificateBat
 
 
 @transaction.atomic
-def revoke(*, certificate: Certificate, actor, reason: str, request=None) -> Certificate:
+def revoke(
+    *, certificate: Certificate, actor: User | None, reason: str, request: HttpRequest | None = None
+) -> Certificate:
     if not reason.strip():
         raise ReasonRequiredError
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -452,7 +462,7 @@ def revoke(*, certificate: Certificate, actor, reason: str, request=None) -> Cer
     return certificate
 
 
-def revoke_unqualified(*, project: Project, actor) -> int:
+def revoke_unqualified(*, project: Project, actor: User | None) -> int:
     """When a project closes again after a change, revoke the certificates its results no longer
     support: a pass-type certificate of someone who no longer passes, an excellence certificate of
     someone no longer on the final list."""

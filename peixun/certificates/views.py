@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.certificates import access, archive, services, throttle
 from peixun.certificates import render as renderer
 from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def project_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+def project_certificates(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
     project = training_access.access_project(request.user, pk, "certificates.issue")
     issued = (
@@ -64,7 +65,7 @@ def project_certificates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_start(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
     project = training_access.access_project(request.user, pk, "certificates.issue")
     try:
@@ -82,7 +83,7 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("certificates:batch", batch.pk)
 
 
-def _access_batch(request: HttpRequest, pk: int) -> CertificateBatch:
+def _access_batch(request: SignedInRequest, pk: int) -> CertificateBatch:
     require_perm(request, "certificates.issue")
     try:
         batch = CertificateBatch.objects.select_related("project__organiser", "template").get(pk=pk)
@@ -95,7 +96,7 @@ def _access_batch(request: HttpRequest, pk: int) -> CertificateBatch:
 
 @login_required
 @require_GET
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     batch = _access_batch(request, pk)
     context = project_tabs(request, batch.project, "certificates")
     context["batch"] = batch
@@ -107,7 +108,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
     """Run an interrupted or failed batch again (it issues only what is still missing)."""
     batch = _access_batch(request, pk)
     try:
@@ -122,7 +123,7 @@ def batch_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def templates(request: HttpRequest) -> HttpResponse:
+def templates(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "certificates.issue")
     found = access.templates_in_scope(request.user).select_related("org")
     return render(request, "certificates/templates.html", {"templates": found})
@@ -132,7 +133,7 @@ def _owners(user):
     return Org.objects.filter(path__in=scope_paths(user, "certificates.issue")).order_by("path")
 
 
-def _template_form(request: HttpRequest, template=None) -> HttpResponse:
+def _template_form(request: SignedInRequest, template=None) -> HttpResponse:
     owners = list(_owners(request.user))
     form = TemplateForm(request.POST or None, request.FILES or None, instance=template)
     if request.method == "POST" and form.is_valid():
@@ -163,21 +164,21 @@ def _template_form(request: HttpRequest, template=None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "certificates.issue")
     return _template_form(request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def template_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
     return _template_form(request, access.access_template(request.user, pk))
 
 
 @login_required
 @require_GET
-def template_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def template_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     """A sample certificate from the template (number and holder made up)."""
     require_perm(request, "certificates.issue")
     template = access.access_template(request.user, pk)
@@ -211,7 +212,7 @@ def template_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     certificate = access.access_certificate(request.user, pk)
     context = {
         "certificate": certificate,
@@ -228,7 +229,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     certificate = access.access_certificate(request.user, pk)
     response = HttpResponse(bytes(certificate.pdf), content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
@@ -238,7 +239,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.revoke")
     certificate = access.access_certificate(request.user, pk)
     if not access.can_revoke(request.user, certificate):
@@ -260,7 +261,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     found = (
         Certificate.objects.filter(person_id=request.user.person_id)
         .select_related("project")
@@ -276,7 +277,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 # --- The personal file -----------------------------------------------------------------------------
 
 
-def _archive_person(request: HttpRequest, pk: int | None) -> Person:
+def _archive_person(request: SignedInRequest, pk: int | None) -> Person:
     if pk is None:
         if not request.user.person_id:
             raise Http404
@@ -288,7 +289,7 @@ def _archive_person(request: HttpRequest, pk: int | None) -> Person:
 
 @login_required
 @require_GET
-def my_archive(request: HttpRequest) -> HttpResponse:
+def my_archive(request: SignedInRequest) -> HttpResponse:
     if not request.user.person_id:
         return render(request, "certificates/archive.html", {"linked": False})
     person = _archive_person(request, None)
@@ -303,7 +304,7 @@ def my_archive(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/archive.html", context)
 
 
-def _archive_download(request: HttpRequest, pk: int | None, kind: str) -> HttpResponse:
+def _archive_download(request: SignedInRequest, pk: int | None, kind: str) -> HttpResponse:
     person = _archive_person(request, pk)
     built = archive.build(person, request.GET.get("cycle", ""))
     stamp = built.cycle.start.year if built.cycle else date.today().year  # noqa: DTZ011 - a year in a file name
@@ -314,25 +315,25 @@ def _archive_download(request: HttpRequest, pk: int | None, kind: str) -> HttpRe
 
 @login_required
 @require_GET
-def my_archive_pdf(request: HttpRequest) -> HttpResponse:
+def my_archive_pdf(request: SignedInRequest) -> HttpResponse:
     return _archive_download(request, None, "pdf")
 
 
 @login_required
 @require_GET
-def my_archive_xlsx(request: HttpRequest) -> HttpResponse:
+def my_archive_xlsx(request: SignedInRequest) -> HttpResponse:
     return _archive_download(request, None, "xlsx")
 
 
 @login_required
 @require_GET
-def person_archive_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def person_archive_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     return _archive_download(request, pk, "pdf")
 
 
 @login_required
 @require_GET
-def person_archive_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def person_archive_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
     return _archive_download(request, pk, "xlsx")
 
 

@@ -88,7 +88,7 @@ def _problem(kind: str, ctx: Mapping) -> str:
 
 def reasons(errors: Iterable[Mapping]) -> list[dict]:
     """One {code, field, message} per error (at most MAX_REASONS), in the order given."""
-    found = []
+    found: list[dict] = []
     for error in errors:
         if len(found) == MAX_REASONS:
             break

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -171,7 +172,7 @@ class BackgroundRun(models.Model):
         return RunState.INTERRUPTED if self.is_stale() else self.state
 
     def get_shown_state_display(self) -> str:
-        return RunState(self.shown_state).label
+        return str(RunState(self.shown_state).label)
 
     @property
     def is_active(self) -> bool:
@@ -235,6 +236,9 @@ class BackgroundRun(models.Model):
         return {}
 
 
+R = TypeVar("R", bound=BackgroundRun)
+
+
 def run_models() -> list[type[BackgroundRun]]:
     return [model for model in apps.get_models() if issubclass(model, BackgroundRun)]
 
@@ -242,12 +246,12 @@ def run_models() -> list[type[BackgroundRun]]:
 # --- Queueing -------------------------------------------------------------------------------------
 
 
-def enqueue(run: BackgroundRun) -> BackgroundRun:
+def enqueue(run: R) -> R:
     """Enqueue the run's task (after the caller's commit, so a worker in another process finds the
     run; the immediate backend of the tests runs it here) and remember its django-tasks row."""
     run.refresh_from_db()  # the task may depend on fields just updated (an import's step)
     result = run.run_task().enqueue(run.pk)
-    type(run).objects.filter(pk=run.pk).update(task_id=str(result.id))
+    type(run)._default_manager.filter(pk=run.pk).update(task_id=str(result.id))
     run.refresh_from_db()
     return run
 
@@ -257,18 +261,18 @@ def cancel(*, run: BackgroundRun) -> bool:
     """Ask a run to stop: a queued one is cancelled at once, a running one at its worker's next
     progress call. True if anything changed."""
     model, now = type(run), timezone.now()
-    if model.objects.filter(pk=run.pk, state=RunState.QUEUED).update(
+    if model._default_manager.filter(pk=run.pk, state=RunState.QUEUED).update(
         state=RunState.CANCELLED, cancel_requested_at=now, finished_at=now
     ):
         return True
     return bool(
-        model.objects.filter(pk=run.pk, state=RunState.RUNNING, cancel_requested_at__isnull=True).update(
-            cancel_requested_at=now
-        )
+        model._default_manager.filter(
+            pk=run.pk, state=RunState.RUNNING, cancel_requested_at__isnull=True
+        ).update(cancel_requested_at=now)
     )
 
 
-def run_again(*, run: BackgroundRun, actor=None) -> BackgroundRun:
+def run_again(*, run: R, actor: Any = None) -> R:
     """Queue an interrupted or failed run again (NotRestartable otherwise). A RUNNING run whose
     worker is gone is marked interrupted first. The caller audits it."""
     model = type(run)
@@ -290,7 +294,7 @@ def run_again(*, run: BackgroundRun, actor=None) -> BackgroundRun:
         }
         if actor is not None and actor.is_authenticated:
             fields["actor"] = actor
-        if not model.objects.filter(pk=run.pk, state__in=AGAIN).update(**fields):
+        if not model._default_manager.filter(pk=run.pk, state__in=AGAIN).update(**fields):
             raise NotRestartable
     run.refresh_from_db()
     return enqueue(run)
@@ -305,7 +309,7 @@ def interrupt(*, run: BackgroundRun, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     marked = (
         type(run)
-        .objects.filter(pk=run.pk, state=RunState.RUNNING, attempts=run.attempts)
+        ._default_manager.filter(pk=run.pk, state=RunState.RUNNING, attempts=run.attempts)
         .update(state=RunState.INTERRUPTED, finished_at=now, error=_translated(MSG_INTERRUPTED))
     )
     if marked:
@@ -338,7 +342,7 @@ def sweep(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     for model in run_models():
-        for run in model.objects.filter(state=RunState.RUNNING).only(
+        for run in model._default_manager.filter(state=RunState.RUNNING).only(
             "pk", "state", "attempts", "worker", "heartbeat_at", "started_at", "created_at", "task_id"
         ):
             if run.is_stale(now) and interrupt(run=run, now=now):
@@ -370,7 +374,7 @@ class Work:
 
     # Fenced on the attempt: a worker given up on writes nothing.
     def _mine(self):
-        return self.model.objects.filter(pk=self.run.pk, attempts=self.attempt)
+        return self.model._default_manager.filter(pk=self.run.pk, attempts=self.attempt)
 
     def start_heartbeat(self) -> None:
         if connection.in_atomic_block:
@@ -390,7 +394,7 @@ class Work:
             connection.close()
 
     def _beat(self) -> None:
-        fields = {"heartbeat_at": timezone.now()}
+        fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
         progress = self._progress
         if progress is not None:
             fields["done"], fields["total"] = progress
@@ -448,11 +452,11 @@ class Work:
         return self.finish(state=RunState.FAILED, error=message, **fields)
 
 
-def claim(model: type[BackgroundRun], pk: int) -> BackgroundRun | None:
+def claim(model: type[R], pk: int) -> R | None:
     """Take a QUEUED run for this worker (RUNNING, attempt + 1); None if it is not queued (cancelled,
     already taken)."""
     now = timezone.now()
-    taken = model.objects.filter(pk=pk, state=RunState.QUEUED).update(
+    taken = model._default_manager.filter(pk=pk, state=RunState.QUEUED).update(
         state=RunState.RUNNING,
         started_at=now,
         heartbeat_at=now,
@@ -460,7 +464,7 @@ def claim(model: type[BackgroundRun], pk: int) -> BackgroundRun | None:
         worker=this_worker(),
         attempts=F("attempts") + 1,
     )
-    return model.objects.get(pk=pk) if taken else None
+    return model._default_manager.get(pk=pk) if taken else None
 
 
 @contextmanager

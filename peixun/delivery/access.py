@@ -11,6 +11,7 @@
 """
 
 import logging
+from typing import Literal
 
 from django.http import Http404
 
@@ -72,19 +73,19 @@ def can_mark(user, lesson: Lesson, enrolment: Enrolment) -> bool:
     return enrolment.cohort_id is not None and enrolment.cohort_id in tutored_cohorts(user, lesson.project)
 
 
-def access_project(user, pk: int, need: str = "view") -> Project:
+def access_project(user, pk: int, need: Literal["manage", "run", "view"] = "view") -> Project:
     """A project for delivery pages: `manage` (its staff), `run` (staff or a class tutor) or `view`
     (anyone who may see the project)."""
     if need == "manage":
         return training_access.access_project(user, pk, "training.manage")
-    project = training_access.access_project(user, pk) if need == "view" else None
-    if need == "run":
-        try:
-            project = Project.objects.select_related("organiser").get(pk=pk)
-        except Project.DoesNotExist:
-            raise _out_of_scope(user, "project", pk) from None
-        if not runs(user, project):
-            raise _out_of_scope(user, "project", pk)
+    if need == "view":
+        return training_access.access_project(user, pk)
+    try:
+        project = Project.objects.select_related("organiser").get(pk=pk)
+    except Project.DoesNotExist:
+        raise _out_of_scope(user, "project", pk) from None
+    if not runs(user, project):
+        raise _out_of_scope(user, "project", pk)
     return project
 
 

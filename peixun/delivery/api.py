@@ -8,6 +8,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationError
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core import apierrors
 from peixun.delivery.models import OutsideResult, OutsideSource
 from peixun.delivery.schemas import OutsideResultOut, OutsideResultsIn, OutsideResultsOut
@@ -53,7 +54,7 @@ def _project(request: HttpRequest, project_id: int):
         }
     },
 )
-def post_outside_results(request: HttpRequest, project_id: int):
+def post_outside_results(request: SignedInRequest, project_id: int):  # the key's account (ApiKeyAuth)
     """Save online minutes, discussion counts and exam scores by ID number; with `dry_run` only
     check. 400 with every row's errors, and nothing saved, when any row is wrong. The body is read
     only once the caller may write to the project (an outsider learns nothing from a 422)."""

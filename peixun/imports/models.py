@@ -96,7 +96,7 @@ class ImportJob(BackgroundRun):
         return ImportStatus.INVALID if self.errors else ImportStatus.VALID
 
     def get_status_display(self) -> str:
-        return ImportStatus(self.status).label
+        return str(ImportStatus(self.status).label)
 
     @property
     def is_running(self) -> bool:

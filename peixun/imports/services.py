@@ -6,7 +6,9 @@ Person.id_number_encrypted) and dropped once the file is applied.
 """
 
 from django.db import transaction
+from django.http import HttpRequest
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core import runs
 from peixun.core.runs import RunState
@@ -21,7 +23,7 @@ class ImportNotReady(Exception):
     """Apply (or run again) was asked for a job that is not (or no longer) ready for it."""
 
 
-def start_import(*, kind: str, data: bytes, filename: str, actor, org: Org | None = None) -> ImportJob:
+def start_import(*, kind: str, data: bytes, filename: str, actor: User, org: Org | None = None) -> ImportJob:
     """Store an uploaded file as a new job and queue its check. Raises tabular.TableError (with a
     Chinese message) at once for a file that is too big, not a table, an old .xls or a zip bomb."""
     if kind not in ImportKind.values:
@@ -42,7 +44,7 @@ def start_import(*, kind: str, data: bytes, filename: str, actor, org: Org | Non
     return runs.enqueue(job)
 
 
-def apply_import(*, job: ImportJob, actor) -> ImportJob:
+def apply_import(*, job: ImportJob, actor: User) -> ImportJob:
     """Queue the apply of a checked job. Only a clean, checked job moves on to the apply, once: a
     second click or a concurrent request raises ImportNotReady."""
     job.refresh_from_db(fields=["errors", "step", "state"])
@@ -64,7 +66,7 @@ def apply_import(*, job: ImportJob, actor) -> ImportJob:
     return runs.enqueue(job)
 
 
-def run_again(*, job: ImportJob, actor, request=None) -> ImportJob:
+def run_again(*, job: ImportJob, actor: User, request: HttpRequest | None = None) -> ImportJob:
     """Queue an interrupted or failed job's step again (the check, or the apply: an apply that
     was interrupted wrote nothing, and one that did write is marked applied and writes nothing
     again). ImportNotReady for a job that is neither interrupted nor failed."""

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.imports import selectors, services
 from peixun.imports.content import unseal
 from peixun.imports.forms import UploadForm
@@ -43,7 +44,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInRequest) -> HttpResponse:
     _require_any_import(request)
     allowed = _allowed_importers(request.user)
     context = {
@@ -63,7 +64,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, kind: str) -> HttpResponse:
+def upload(request: SignedInRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
     spec = importer(kind)
@@ -100,15 +101,16 @@ def _scope_org(user, perm: str) -> Org | None:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     job = selectors.access_job(request.user, pk)
+    results_url = importer(job.kind).results_url
     context = {
         "job": job,
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
         "can_apply": job.status == ImportStatus.VALID and has_perm(request.user, importer(job.kind).perm),
         "can_rerun": job.can_run_again and has_perm(request.user, importer(job.kind).perm),
-        "results_url": importer(job.kind).results_url(job) if importer(job.kind).results_url else "",
+        "results_url": results_url(job) if results_url else "",
     }
     if request.htmx:
         return render(request, "imports/job_detail.html#status", context)
@@ -117,7 +119,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def job_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     job = selectors.access_job(request.user, pk)
     require_perm(request, importer(job.kind).perm)
     try:
@@ -129,7 +131,7 @@ def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+def job_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
     """Run an interrupted or failed job's step again (the check, or the apply)."""
     job = selectors.access_job(request.user, pk)
     require_perm(request, importer(job.kind).perm)
@@ -142,7 +144,7 @@ def job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def job_errors(request: SignedInRequest, pk: int) -> HttpResponse:
     """The error workbook: each failing row's cells as uploaded, then row, column and reason."""
     job = selectors.access_job(request.user, pk)
     if not job.errors:
@@ -171,7 +173,7 @@ def _error_workbook(job: ImportJob) -> bytes:
 
 @login_required
 @require_GET
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: SignedInRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
     spec = importer(kind)

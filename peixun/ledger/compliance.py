@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -113,7 +114,7 @@ def rebuild_rollups(**person_filter) -> None:
 # --- Facts and hours -----------------------------------------------------------------------------
 
 
-def facts_from_values(row: dict) -> Facts:
+def facts_from_values(row: Mapping[str, Any]) -> Facts:
     roles = row["roles"]
     if isinstance(roles, str):
         roles = [code for code in roles.split(",") if code]

@@ -68,8 +68,8 @@ def transcript(standing: selectors.Standing) -> bytes:
         )
     sheets = [Sheet("学时记录", ENTRY_HEADER, rows)]
     result = standing.result
-    if result is not None:
-        lines = [
+    if result is not None and standing.version is not None:
+        lines: list[tuple[object, ...]] = [
             (
                 line.label,
                 line.required,

@@ -81,7 +81,7 @@ def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
     """Open projects the teacher is eligible for and not enrolled in whose hours would count toward
     a requirement they have not met yet (those serving named requirements first)."""
     result = standing.result
-    if result is None or result.compliant:
+    if result is None or result.compliant or standing.version is None:
         return []
     from peixun.training.selectors import ProjectFilter, teacher_projects
 

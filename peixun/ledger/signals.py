@@ -2,6 +2,8 @@
 copied onto compliance results; people whose facts an import changed are re-evaluated once the
 import has committed (a background task)."""
 
+import functools
+
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
@@ -27,4 +29,4 @@ def refresh_changed_people(sender, person_ids: list[int], **kwargs) -> None:
     ids = sorted(set(person_ids))
     for start in range(0, len(ids), REFRESH_CHUNK):
         chunk = ids[start : start + REFRESH_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: tasks.refresh_people.enqueue(chunk))
+        transaction.on_commit(functools.partial(tasks.refresh_people.enqueue, chunk))

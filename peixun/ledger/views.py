@@ -3,8 +3,10 @@ staff with manual grants and reversals, the transcript download, and the complia
 its drill-down, charts and export."""
 
 import uuid
+from typing import cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
 from peixun.core.pagination import CappedPaginator
 from peixun.ledger import exports, selectors, services
@@ -59,7 +62,7 @@ def _hours_page(request: HttpRequest, person: Person, *, own: bool, grant_form=N
 
 @login_required
 @require_GET
-def my_hours(request: HttpRequest) -> HttpResponse:
+def my_hours(request: SignedInRequest) -> HttpResponse:
     if request.user.person_id is None:
         return render(request, "ledger/hours.html", {"unlinked": True, "own": True})
     person = Person.objects.select_related("org").get(pk=request.user.person_id)
@@ -68,7 +71,7 @@ def my_hours(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_hours(request: HttpRequest, pk: int) -> HttpResponse:
+def person_hours(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
     person = selectors.access_hours_person(request.user, pk)
@@ -77,7 +80,7 @@ def person_hours(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_transcript(request: HttpRequest) -> HttpResponse:
+def my_transcript(request: SignedInRequest) -> HttpResponse:
     if request.user.person_id is None:
         return redirect("ledger:mine")
     person = Person.objects.select_related("org").get(pk=request.user.person_id)
@@ -88,7 +91,7 @@ def my_transcript(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
+def person_transcript(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
     person = selectors.access_hours_person(request.user, pk)
@@ -97,7 +100,7 @@ def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant(request: HttpRequest, pk: int) -> HttpResponse:
+def grant(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
     person = selectors.access_hours_person(request.user, pk, perm="ledger.grant")
     form = GrantForm(request.POST)
@@ -136,7 +139,7 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def reverse_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
     entry = selectors.access_entry(request.user, pk)
     form = ReverseForm(request.POST)
@@ -199,7 +202,7 @@ def _chart_data(org: Org, children: list[dict], hours: dict) -> dict:
 
 @login_required
 @require_GET
-def compliance_report(request: HttpRequest) -> HttpResponse:
+def compliance_report(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, link = _report_filters(request)
     org = filters.org
@@ -227,7 +230,7 @@ def compliance_report(request: HttpRequest) -> HttpResponse:
         "hours": hours,
         "chart_data": _chart_data(org, children, hours),
         "link_query": urlencode(link),
-        "status_choices": ReportFilterForm.base_fields["status"].choices,
+        "status_choices": cast(forms.ChoiceField, ReportFilterForm.base_fields["status"]).choices,
         "can_recompute": has_perm(request.user, "policies.manage"),
         "last_run": RecomputeRun.objects.filter(org=org).first(),
     }
@@ -238,7 +241,7 @@ def compliance_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def compliance_export(request: HttpRequest) -> HttpResponse:
+def compliance_export(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, _link = _report_filters(request)
     content = exports.compliance_workbook(filters, selectors.rule_labels(filters.org))
@@ -247,14 +250,14 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recompute(request: HttpRequest) -> HttpResponse:
+def recompute(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "policies.manage")
     org = access_org(request.user, int(request.POST.get("org") or 0), perm="policies.manage")
     run = services.start_recompute(org=org, actor=request.user)
     return redirect("ledger:recompute-run", pk=run.pk)
 
 
-def _access_recompute_run(request: HttpRequest, pk: int, perm: str) -> RecomputeRun:
+def _access_recompute_run(request: SignedInRequest, pk: int, perm: str) -> RecomputeRun:
     require_perm(request, perm)
     run = RecomputeRun.objects.select_related("org").filter(pk=pk).first()
     if run is None or run.org is None or not path_in_scope(request.user, perm, run.org.path):
@@ -264,12 +267,14 @@ def _access_recompute_run(request: HttpRequest, pk: int, perm: str) -> Recompute
 
 @login_required
 @require_GET
-def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
+def recompute_run(request: SignedInRequest, pk: int) -> HttpResponse:
     run = _access_recompute_run(request, pk, "compliance.view")
     context = {
         "run": run,
         "report_url": f"{reverse('ledger:compliance')}?{urlencode({'org': run.org_id})}",
-        "can_rerun": run.can_run_again and path_in_scope(request.user, "policies.manage", run.org.path),
+        "can_rerun": run.can_run_again
+        and run.org is not None
+        and path_in_scope(request.user, "policies.manage", run.org.path),
     }
     if request.htmx:
         return render(request, "ledger/recompute_run.html#run-status", context)
@@ -278,7 +283,7 @@ def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recompute_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+def recompute_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
     """Run an interrupted or failed recompute again (who may start one over the org may)."""
     run = _access_recompute_run(request, pk, "policies.manage")
     if not services.run_recompute_again(run=run, actor=request.user, request=request):

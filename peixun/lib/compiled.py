@@ -35,15 +35,23 @@ returns, and sends `pre_save` / `post_save` as `save()` does.
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet, signals
 from django.db.models import sql as orm_sql
-from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.query import (  # type: ignore[attr-defined]  # get_related_populators: private, not in the stubs
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+
+_Row = TypeVar("_Row")
+_M = TypeVar("_M", bound=Model)
 
 # Stand-ins for the value while compiling: unlikely to appear in a query for any other reason.
 MARKS: dict[type, Any] = {int: -7_318_064_529_117, str: "\x1ecompiled-lookup\x1e"}
@@ -51,7 +59,7 @@ MARKS: dict[type, Any] = {int: -7_318_064_529_117, str: "\x1ecompiled-lookup\x1e
 ID_RANGE = range(-(2**63), 2**63)
 
 
-def _cursor(connection):
+def _cursor(connection: BaseDatabaseWrapper) -> Any:
     """A cursor for a compiled statement: on PostgreSQL one that binds on the server and prepares
     what it runs, wrapped as Django wraps its own (error translation; query logging under DEBUG
     and in tests); elsewhere the connection's usual cursor."""
@@ -65,11 +73,13 @@ def _cursor(connection):
 
 
 @functools.cache
-def _prepared_cursor_class():
+def _prepared_cursor_class() -> type[Any]:
     import psycopg
 
     class PreparedCursor(psycopg.Cursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
+        def execute(
+            self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+        ) -> Any:
             return super().execute(query, params, prepare=True, binary=binary)
 
     return PreparedCursor
@@ -79,7 +89,7 @@ class _LoggedCursor(CursorDebugWrapper):
     """Django's debug cursor, logging the statement with its values composed (as Django logs its
     own server-bound statements)."""
 
-    def execute(self, sql, params=None):
+    def execute(self, sql: Any, params: Any = None) -> Any:
         with self.debug_sql(self.db.ops.compose_sql(sql, params)):
             return CursorWrapper.execute(self, sql, params)
 
@@ -87,26 +97,26 @@ class _LoggedCursor(CursorDebugWrapper):
 @dataclass(frozen=True)
 class _Plan:
     sql: str
-    params: tuple
+    params: tuple[Any, ...]
     position: int
-    converters: tuple  # (column, converter functions, expression)
+    converters: tuple[Any, ...]  # (column, converter functions, expression)
     model: type[Model] | None  # None for values_list rows
     model_columns: tuple[int, int]
     init_list: tuple[str, ...]
-    populators: tuple
+    populators: tuple[Any, ...]
 
 
-class _Compiled:
+class _Compiled(Generic[_Row]):
     """What lookups and updates share: one value bound into a plan compiled per alias and vendor."""
 
-    def __init__(self, build: Callable[[Any], QuerySet], key_type: type = int):
+    def __init__(self, build: Callable[[Any], QuerySet[Any, _Row]], key_type: type = int):
         if key_type not in MARKS:
             raise TypeError(f"compiled statements take int or str keys, not {key_type.__name__}")
         self._build = build
         self._key_type = key_type
         self._plans: dict[tuple[str, str], _Plan] = {}
 
-    def _bind(self, value, using: str):
+    def _bind(self, value: object, using: str) -> tuple[BaseDatabaseWrapper, _Plan, list[Any]] | None:
         """(connection, plan, parameters) for `value`, or None when no row can match it."""
         if value is None:
             raise ValueError("a compiled statement needs a value, not None")
@@ -125,13 +135,13 @@ class _Compiled:
         raise NotImplementedError
 
 
-class CompiledLookup(_Compiled):
-    def one(self, value, using: str = DEFAULT_DB_ALIAS):
+class CompiledLookup(_Compiled[_Row]):
+    def one(self, value: object, using: str = DEFAULT_DB_ALIAS) -> _Row | None:
         """The first object (or row) for `value`, or None."""
         found = self.all(value, using)
         return found[0] if found else None
 
-    def all(self, value, using: str = DEFAULT_DB_ALIAS) -> list:
+    def all(self, value: object, using: str = DEFAULT_DB_ALIAS) -> list[_Row]:
         """Every object (or row) for `value`, in the queryset's order."""
         bound = self._bind(value, using)
         if bound is None:
@@ -143,21 +153,21 @@ class CompiledLookup(_Compiled):
         if plan.converters:
             rows = [_convert(row, plan.converters, connection) for row in rows]
         if plan.model is None:
-            return [tuple(row) for row in rows]
+            return [cast(_Row, tuple(row)) for row in rows]
         start, end = plan.model_columns
-        objects = []
+        objects: list[_Row] = []
         for row in rows:
             obj = plan.model.from_db(using, plan.init_list, row[start:end])
             for populator in plan.populators:
                 populator.populate(row, obj)
-            objects.append(obj)
+            objects.append(cast(_Row, obj))
         return objects
 
     def _compile(self, using: str) -> _Plan:
         mark = MARKS[self._key_type]
         queryset = self._build(mark)
         query = queryset.query
-        if query.annotation_select or query.extra_select or queryset._known_related_objects:
+        if query.annotation_select or query.extra_select or queryset._known_related_objects:  # type: ignore[attr-defined]  # private, not in the stubs
             raise ValueError("compiled lookups take plain querysets (no annotations or extra)")
         if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
             raise ValueError("compiled lookups give objects or values_list() rows (not flat or named)")
@@ -165,7 +175,10 @@ class CompiledLookup(_Compiled):
         sql, params = compiler.as_sql()
         select = compiler.select
         converters = _converters(compiler, [expression for expression, _sql, _alias in select])
-        model, columns, init_list, populators = None, (0, 0), (), ()
+        model: type[Model] | None = None
+        columns: tuple[int, int] = (0, 0)
+        init_list: tuple[str, ...] = ()
+        populators: tuple[Any, ...] = ()
         if queryset._iterable_class is ModelIterable:
             klass_info = compiler.klass_info
             fields = klass_info["select_fields"]
@@ -178,12 +191,12 @@ class CompiledLookup(_Compiled):
         )
 
 
-class CompiledUpdate(_Compiled):
-    def __init__(self, build: Callable[[Any], QuerySet], key_type: type = int, **values):
+class CompiledUpdate(_Compiled[Any]):
+    def __init__(self, build: Callable[[Any], QuerySet[Any, Any]], key_type: type = int, **values: Any):
         super().__init__(build, key_type)
         self._values = values
 
-    def run(self, value, using: str = DEFAULT_DB_ALIAS) -> int:
+    def run(self, value: object, using: str = DEFAULT_DB_ALIAS) -> int:
         """Run the UPDATE for `value`; the number of rows it changed."""
         bound = self._bind(value, using)
         if bound is None:
@@ -191,14 +204,15 @@ class CompiledUpdate(_Compiled):
         connection, plan, params = bound
         with transaction.mark_for_rollback_on_error(using=using), _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
-            return cursor.rowcount
+            rowcount: int = cursor.rowcount
+            return rowcount
 
     def _compile(self, using: str) -> _Plan:
         mark = MARKS[self._key_type]
         queryset = self._build(mark)
         if queryset.query.is_sliced or queryset.query.combinator:
             raise ValueError("compiled updates take a plain filtered queryset")
-        query = queryset.query.chain(orm_sql.UpdateQuery)
+        query = cast(orm_sql.UpdateQuery, queryset.query.chain(orm_sql.UpdateQuery))
         query.add_update_values(self._values)
         query.clear_select_clause()
         if query.related_updates:
@@ -207,14 +221,14 @@ class CompiledUpdate(_Compiled):
         return _Plan(sql, tuple(params), _position_of(mark, params), (), None, (0, 0), (), ())
 
 
-def _position_of(mark, params) -> int:
+def _position_of(mark: object, params: Sequence[object]) -> int:
     positions = [i for i, param in enumerate(params) if type(param) is type(mark) and param == mark]
     if len(positions) != 1:
         raise ValueError(f"the value must reach the SQL as one parameter, found {len(positions)}")
     return positions[0]
 
 
-def _converters(compiler, expressions) -> tuple:
+def _converters(compiler: Any, expressions: Sequence[Any]) -> tuple[Any, ...]:
     """The ORM's converters for these result columns: (column, functions, expression)."""
     return tuple(
         (column, tuple(functions), expression)
@@ -222,7 +236,7 @@ def _converters(compiler, expressions) -> tuple:
     )
 
 
-def _convert(row, converters, connection) -> list:
+def _convert(row: Sequence[Any], converters: tuple[Any, ...], connection: BaseDatabaseWrapper) -> list[Any]:
     row = list(row)
     for column, functions, expression in converters:
         value = row[column]
@@ -235,23 +249,23 @@ def _convert(row, converters, connection) -> list:
 @dataclass(frozen=True)
 class _InsertPlan:
     sql: str
-    fields: tuple
-    returning_fields: tuple
-    returning_params: tuple
-    converters: tuple
+    fields: tuple[Any, ...]
+    returning_fields: tuple[Any, ...]
+    returning_params: tuple[Any, ...]
+    converters: tuple[Any, ...]
 
 
-class CompiledInsert:
-    def __init__(self, model: type[Model]):
+class CompiledInsert(Generic[_M]):
+    def __init__(self, model: type[_M]):
         meta = model._meta
         if meta.parents or meta.order_with_respect_to or meta.pk is not meta.auto_field:
             raise ValueError("compiled inserts take a model with its own table and an auto-increment id")
         self.model = model
         self._plans: dict[tuple[str, str], _InsertPlan] = {}
 
-    def create(self, using: str = DEFAULT_DB_ALIAS, **values) -> Model:
+    def create(self, using: str = DEFAULT_DB_ALIAS, /, **values: Any) -> _M:
         obj = self.model(**values)
-        obj._prepare_related_fields_for_save(operation_name="save")
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # private, not in the stubs
         signals.pre_save.send(sender=self.model, instance=obj, raw=False, using=using, update_fields=None)
         connection = connections[using]
         plan = self._plans.get((using, connection.vendor))
@@ -283,7 +297,7 @@ class CompiledInsert:
         )
         return obj
 
-    def _compile(self, obj: Model, using: str) -> _InsertPlan:
+    def _compile(self, obj: _M, using: str) -> _InsertPlan:
         meta = self.model._meta
         fields = tuple(f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field)
         returning_fields = tuple(meta.db_returning_fields)

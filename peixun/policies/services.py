@@ -2,11 +2,14 @@
 queues the recompute of everyone it governs) and start a what-if run. Every change is audited."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core import runs
 from peixun.orgs.models import Org
@@ -25,7 +28,13 @@ def resolve(text: str) -> dict:
 
 @transaction.atomic
 def create_policy(
-    *, org: Org, text: str, effective_from: date, actor, note: str = "", request=None
+    *,
+    org: Org,
+    text: str,
+    effective_from: date,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> PolicyVersion:
     """A new policy bound to `org`, from a document, as draft version 1. The document's `code`
     and `name` name the policy; a second policy with the same code on the same org is refused."""
@@ -49,7 +58,13 @@ def create_policy(
 
 @transaction.atomic
 def save_draft(
-    *, version: PolicyVersion, text: str, effective_from: date, actor, note: str = "", request=None
+    *,
+    version: PolicyVersion,
+    text: str,
+    effective_from: date,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> PolicyVersion:
     """Change a draft's document or start date; an adopted version is frozen."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
@@ -72,7 +87,7 @@ def save_draft(
 
 
 @transaction.atomic
-def new_draft(*, policy: Policy, actor, request=None) -> PolicyVersion:
+def new_draft(*, policy: Policy, actor: User, request: HttpRequest | None = None) -> PolicyVersion:
     """A new draft starting from the policy's latest version text (to change an adopted policy)."""
     latest = policy.versions.order_by("-number").first()
     text = latest.text if latest else ""
@@ -81,7 +96,7 @@ def new_draft(*, policy: Policy, actor, request=None) -> PolicyVersion:
 
 
 @transaction.atomic
-def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
+def adopt(*, version: PolicyVersion, actor: User, request: HttpRequest | None = None) -> PolicyVersion:
     """Put a draft in force from its start date. The policy's version in force until then ends the
     day before; a version starting on or after that day is refused (versions never overlap).
     Queues the recompute of the people under the policy's org once committed."""
@@ -109,12 +124,12 @@ def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
     return version
 
 
-def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> WhatIfRun:
+def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor: User) -> WhatIfRun:
     run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, actor=actor)
     return runs.enqueue(run)
 
 
-def run_what_if_again(*, run: WhatIfRun, actor, request=None) -> bool:
+def run_what_if_again(*, run: WhatIfRun, actor: User, request: HttpRequest | None = None) -> bool:
     """Queue an interrupted or failed what-if run again; False when it is neither."""
     was = run.shown_state
     with transaction.atomic():
@@ -127,7 +142,9 @@ def run_what_if_again(*, run: WhatIfRun, actor, request=None) -> bool:
     return True
 
 
-def _audit(action: str, actor, version: PolicyVersion, request, changes: dict) -> None:
+def _audit(
+    action: str, actor: User, version: PolicyVersion, request: HttpRequest | None, changes: dict[str, Any]
+) -> None:
     events.record(
         action=action,
         actor=actor,

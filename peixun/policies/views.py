@@ -4,12 +4,13 @@ and the what-if run against the real people in scope."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
 from peixun.orgs.access import access_org, orgs_in_scope, require_perm, scope_paths
 from peixun.orgs.models import Org, OrgKind
@@ -57,7 +58,7 @@ def _what_if_orgs(user, version: PolicyVersion) -> list[tuple[int, str]]:
 
 @login_required
 @require_GET
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "policies.view")
     policies = list(policies_visible(request.user).prefetch_related("versions"))
     governance = Governance(timezone.localdate())
@@ -72,7 +73,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def preset_detail(request: HttpRequest, code: str) -> HttpResponse:
+def preset_detail(request: SignedInRequest, code: str) -> HttpResponse:
     require_perm(request, "policies.view")
     if code not in preset_codes():
         raise Http404
@@ -94,7 +95,7 @@ def _described(policy) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policy_create(request: HttpRequest) -> HttpResponse:
+def policy_create(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "policies.manage")
     orgs = _manage_orgs(request.user)
     code = request.GET.get("preset", "")
@@ -128,7 +129,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     policy = access_policy(request.user, pk)
     context = {
@@ -141,7 +142,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def version_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     version = access_version(request.user, pk)
     rules_policy = version.rules
@@ -160,7 +161,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def version_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.manage")
     version = access_managed_version(request.user, pk)
     if not version.is_draft:
@@ -194,7 +195,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+def version_adopt(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.manage")
     version = access_managed_version(request.user, pk)
     try:
@@ -210,7 +211,7 @@ def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def new_draft(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.manage")
     policy = access_policy(request.user, pk)
     if not can_manage(request.user, policy):
@@ -225,7 +226,7 @@ def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def what_if_start(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if_start(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     version = access_version(request.user, pk)
     form = WhatIfForm(request.POST, orgs=_what_if_orgs(request.user, version))
@@ -241,7 +242,7 @@ def what_if_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def what_if_run(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if_run(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     run = access_run(request.user, pk)
     context = {"run": run, "version": run.version, "result": run.result, "can_rerun": run.can_run_again}
@@ -252,7 +253,7 @@ def what_if_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def what_if_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
     """Run an interrupted or failed what-if run again (it only reads)."""
     require_perm(request, "policies.view")
     run = access_run(request.user, pk)

@@ -68,11 +68,6 @@ def _audience_q(user) -> Q:
     return query
 
 
-def projects_in_scope(user, perm: str = "training.view") -> QuerySet[Project]:
-    """Projects organised inside the user's subtrees for `perm` (drafts included)."""
-    return Project.objects.filter(path_q(scope_paths(user, perm), "organiser__path"))
-
-
 def projects_visible(user) -> QuerySet[Project]:
     """Every project the user may open: organised in their scope, published to an audience they
     belong to, or one they are enrolled in."""
@@ -107,7 +102,7 @@ def project_paths(project: Project) -> tuple[list[str], list[str]]:
             sorted(path for kind, path in rows if kind == "a"),
             sorted(path for kind, path in rows if kind == "x"),
         )
-        project._paths = cached
+        project._paths = cached  # type: ignore[attr-defined]  # a per-instance cache, not a field
     return cached
 
 
@@ -134,8 +129,7 @@ def can_see(user, project: Project) -> bool:
 def access_project(user, pk: int, perm: str | None = None) -> Project:
     """The project `pk` if the user may see it (perm None) or holds `perm` over its organiser."""
     project = PROJECT_WITH_ORGANISER.one(pk)
-    allowed = project is not None and (can_see(user, project) if perm is None else can(user, perm, project))
-    if not allowed:
+    if project is None or not (can_see(user, project) if perm is None else can(user, perm, project)):
         raise _out_of_scope(user, "project", pk)
     return project
 

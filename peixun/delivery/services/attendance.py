@@ -3,11 +3,15 @@ shows, the tutor's register as the fallback, and the warning to a trainee one ab
 failing (docs/decisions/0025-check-in-codes.md)."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
+from fractions import Fraction
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.delivery.exceptions import (
     DeviceUsedError,
@@ -55,7 +59,7 @@ def check_in(
     proof: str,
     by_qr: bool,
     device: str,
-    actor,
+    actor: User,
     ip: str | None = None,
     now: datetime | None = None,
 ) -> Attendance:
@@ -103,7 +107,13 @@ def check_in(
 
 @transaction.atomic
 def mark(
-    *, lesson: Lesson, enrolment: Enrolment, status: str, actor, note: str = "", request=None
+    *,
+    lesson: Lesson,
+    enrolment: Enrolment,
+    status: str,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Attendance:
     """The tutor's register: set a trainee's mark for a lesson (also after it closed, while the
     project runs or is assessed). Every change is audited with before → after."""
@@ -153,7 +163,7 @@ def tally(enrolment: Enrolment) -> rules.Tally:
     return rules.Tally.of(statuses, len(lessons))
 
 
-def absence_rule(project: Project):
+def absence_rule(project: Project) -> tuple[Fraction, bool] | None:
     """(max share, whether leave counts) from the project's scheme in force; None without a limit."""
     from peixun.assessment.selectors import current_scheme
 
@@ -162,7 +172,7 @@ def absence_rule(project: Project):
     return (share, scheme.hard_rules.leave_counts_as_absence) if share is not None else None
 
 
-def warn_near_limit(project: Project, enrolment_ids) -> int:
+def warn_near_limit(project: Project, enrolment_ids: Iterable[int]) -> int:
     """Tell each trainee one absence short of failing (once per project). Returns how many."""
     rule = absence_rule(project)
     if rule is None:

@@ -5,9 +5,11 @@
 from datetime import date
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core.fields import has_code
 from peixun.delivery import access
@@ -38,11 +40,11 @@ STATUS_OF_KIND = {
 SCHOOL_PERM = "delivery.leave_school"
 
 
-def _school_staff(user, enrolment: Enrolment) -> bool:
+def _school_staff(user: User, enrolment: Enrolment) -> bool:
     return has_perm(user, SCHOOL_PERM) and path_in_scope(user, SCHOOL_PERM, enrolment.school.path)
 
 
-def may_decide(user, request: LeaveRequest, step: rules.Step | None = None) -> bool:
+def may_decide(user: User, request: LeaveRequest, step: rules.Step | None = None) -> bool:
     """Whether the user decides `step` (default: the current one) of the request."""
     step = step or request.current_step
     if step is None or not user.is_authenticated:
@@ -53,7 +55,7 @@ def may_decide(user, request: LeaveRequest, step: rules.Step | None = None) -> b
     if step.approver == rules.TUTOR:
         return bool(
             user.person_id
-            and enrolment.cohort_id
+            and enrolment.cohort is not None
             and enrolment.cohort.tutor_id == user.person_id
             and has_perm(user, "training.tutor")
         )
@@ -71,7 +73,7 @@ def may_decide(user, request: LeaveRequest, step: rules.Step | None = None) -> b
     return access.manages(user, enrolment.project)
 
 
-def may_see(user, request: LeaveRequest) -> bool:
+def may_see(user: User, request: LeaveRequest) -> bool:
     if access.manages(user, request.enrolment.project) or _school_staff(user, request.enrolment):
         return True
     if any(may_decide(user, request, step) for step in request.steps):
@@ -88,7 +90,7 @@ def deciders(request: LeaveRequest) -> list[int]:
     if step.approver == rules.TUTOR:
         return (
             notify.accounts_of([enrolment.cohort.tutor_id])
-            if enrolment.cohort_id and enrolment.cohort.tutor_id
+            if enrolment.cohort is not None and enrolment.cohort.tutor_id
             else []
         )
     if step.approver == rules.ORGANISER:
@@ -109,7 +111,14 @@ def _url(request: LeaveRequest) -> str:
 
 @transaction.atomic
 def request_leave(
-    *, enrolment: Enrolment, kind: str, reason: str, starts_on: date, ends_on: date, actor, request=None
+    *,
+    enrolment: Enrolment,
+    kind: str,
+    reason: str,
+    starts_on: date,
+    ends_on: date,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> LeaveRequest:
     project = enrolment.project
     if (
@@ -171,7 +180,9 @@ def _apply(leave: LeaveRequest) -> list[int]:
 
 
 @transaction.atomic
-def decide_leave(*, leave: LeaveRequest, actor, approve: bool, note: str = "", request=None) -> LeaveRequest:
+def decide_leave(
+    *, leave: LeaveRequest, actor: User, approve: bool, note: str = "", request: HttpRequest | None = None
+) -> LeaveRequest:
     leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
     leave = LeaveRequest.objects.select_related(
         "enrolment__project__organiser", "enrolment__person", "enrolment__school", "enrolment__cohort"
@@ -218,7 +229,7 @@ def decide_leave(*, leave: LeaveRequest, actor, approve: bool, note: str = "", r
 
 
 @transaction.atomic
-def withdraw_leave(*, leave: LeaveRequest, actor, request=None) -> LeaveRequest:
+def withdraw_leave(*, leave: LeaveRequest, actor: User, request: HttpRequest | None = None) -> LeaveRequest:
     leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
     if leave.status != LeaveStatus.PENDING:
         raise LeaveClosedError
@@ -236,7 +247,7 @@ def withdraw_leave(*, leave: LeaveRequest, actor, request=None) -> LeaveRequest:
     return leave
 
 
-def waiting_for(user, limit: int = 50) -> list[LeaveRequest]:
+def waiting_for(user: User, limit: int = 50) -> list[LeaveRequest]:
     """Pending requests whose current step the user decides (the approver's inbox)."""
     if not user.is_authenticated:
         return []

@@ -2,13 +2,16 @@
 lessons. Closing marks everyone not yet marked absent (RULES D2 counts them), warns those one
 absence from the limit, and recomputes their results."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.delivery.exceptions import ChainInvalidError, LessonClosedError, ProjectLockedError
 from peixun.delivery.models import (
@@ -40,7 +43,7 @@ def settings_for(project: Project) -> DeliverySettings:
     found = getattr(project, "_delivery_settings", None)
     if found is None:
         found = DeliverySettings.objects.filter(project=project).first() or DeliverySettings(project=project)
-        project._delivery_settings = found
+        project._delivery_settings = found  # type: ignore[attr-defined]  # a per-instance cache, not a field
     return found
 
 
@@ -53,12 +56,12 @@ def require_status(project: Project, allowed: frozenset) -> None:
 def save_settings(
     *,
     project: Project,
-    actor,
+    actor: User,
     code_period: int,
     opens_before: int,
     late_after: int,
     chain: list[dict],
-    request=None,
+    request: HttpRequest | None = None,
 ) -> DeliverySettings:
     try:
         steps = leave_rules.parse_chain(chain)
@@ -73,7 +76,7 @@ def save_settings(
             "leave_chain": leave_rules.chain_json(steps),
         },
     )
-    project._delivery_settings = found
+    project._delivery_settings = found  # type: ignore[attr-defined]  # the per-instance cache of settings_for
     events.record(
         action="delivery_settings_saved",
         actor=actor,
@@ -114,7 +117,9 @@ def _apply(lesson: Lesson, data: LessonData) -> None:
 
 
 @transaction.atomic
-def create_lesson(*, project: Project, data: LessonData, actor, request=None) -> Lesson:
+def create_lesson(
+    *, project: Project, data: LessonData, actor: User, request: HttpRequest | None = None
+) -> Lesson:
     require_status(project, SCHEDULING)
     lesson = Lesson(project=project, created_by=actor if getattr(actor, "pk", None) else None)
     _apply(lesson, data)
@@ -133,7 +138,9 @@ def create_lesson(*, project: Project, data: LessonData, actor, request=None) ->
 
 
 @transaction.atomic
-def update_lesson(*, lesson: Lesson, data: LessonData, actor, request=None) -> Lesson:
+def update_lesson(
+    *, lesson: Lesson, data: LessonData, actor: User, request: HttpRequest | None = None
+) -> Lesson:
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
     require_status(lesson.project, SCHEDULING)
     if lesson.status != LessonStatus.SCHEDULED:
@@ -164,7 +171,9 @@ def update_lesson(*, lesson: Lesson, data: LessonData, actor, request=None) -> L
 
 
 @transaction.atomic
-def cancel_lesson(*, lesson: Lesson, actor, reason: str = "", request=None) -> Lesson:
+def cancel_lesson(
+    *, lesson: Lesson, actor: User, reason: str = "", request: HttpRequest | None = None
+) -> Lesson:
     """A cancelled lesson counts for nobody; marks already taken are kept but no longer count."""
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
     require_status(lesson.project, SCHEDULING)
@@ -202,7 +211,13 @@ def lessons_of(enrolment: Enrolment) -> QuerySet[Lesson]:
 
 
 @transaction.atomic
-def close_lesson(*, lesson: Lesson, actor=None, now: datetime | None = None, request=None) -> int:
+def close_lesson(
+    *,
+    lesson: Lesson,
+    actor: User | None = None,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> int:
     """Close a lesson: everyone not marked becomes absent. Returns how many were marked so.
     Closing twice does nothing more."""
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
@@ -253,7 +268,7 @@ def close_due_lessons(now: datetime | None = None) -> int:
     return closed
 
 
-def close_all_lessons(project: Project, actor=None) -> int:
+def close_all_lessons(project: Project, actor: User | None = None) -> int:
     """Close every scheduled lesson of a project (when it moves to assessment)."""
     count = 0
     for lesson in Lesson.objects.filter(project=project, status=LessonStatus.SCHEDULED).order_by(
@@ -264,7 +279,7 @@ def close_all_lessons(project: Project, actor=None) -> int:
     return count
 
 
-def _inputs_changed(project: Project, enrolment_ids=None) -> None:
+def _inputs_changed(project: Project, enrolment_ids: Iterable[int] | None = None) -> None:
     from peixun.assessment.services import recompute
 
     recompute(project=project, enrolment_ids=enrolment_ids)

@@ -37,6 +37,6 @@ def refuse(request: HttpRequest, error: DomainError) -> None:
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)  # type: ignore[assignment]  # never None for an attachment
     response["X-Content-Type-Options"] = "nosniff"
     return response

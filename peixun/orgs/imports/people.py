@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -98,9 +99,9 @@ COLUMNS = (
     Column(BIRTH_DATE),
 )
 
-MAX_NAME = Person._meta.get_field("name").max_length
-MAX_LIST = Person._meta.get_field("subjects").max_length
-MAX_OTHER_ID = 30
+# CharFields: their max_length is always set.
+MAX_NAME = cast(int, Person._meta.get_field("name").max_length)
+MAX_LIST = cast(int, Person._meta.get_field("subjects").max_length)
 
 # The template's example row; left in an upload by mistake it is refused, not imported.
 EXAMPLE_ID = idnumbers.make_valid_id("999999", date(1990, 1, 1), 0, "female")
@@ -303,12 +304,12 @@ def _parse_rows(table, positions: dict[str, int], default_org: Org | None, progr
         if id_number == EXAMPLE_ID:
             fail(ID_NUMBER, MSG_EXAMPLE_ROW)
         elif id_number:
-            key = (id_type, id_number)
-            first = seen.get(key)
+            seen_key = (id_type, id_number)
+            first = seen.get(seen_key)
             if first is not None:
                 fail(ID_NUMBER, _duplicate_message(first, number))
             else:
-                seen[key] = number
+                seen[seen_key] = number
 
         if i_gender is not None and cell_text(cells[i_gender]):
             try:
@@ -465,7 +466,7 @@ def _plan(
     table, failed = read(data, filename)
     if failed is not None:
         return _Plan(summary=failed)
-    positions, header_errors = map_header(table.header, COLUMNS, required=() if default_org else (ORG_CODE,))
+    positions, header_errors = map_header(table.header, COLUMNS, required=() if default_org else (ORG_CODE,))  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return _Plan(summary=ImportSummary(errors=header_errors))
     rows, errors, org_codes = _parse_rows(table, positions, default_org, progress)
@@ -531,7 +532,7 @@ def _plan(
             after[name] = new
             if old != new:
                 if name == "org_id":
-                    changes["org"] = [org_codes_by_id.get(old), record.org_code]  # type: ignore[call-overload]
+                    changes["org"] = [org_codes_by_id.get(old), record.org_code]
                 else:
                     changes[name] = [_audit_value(old), _audit_value(new)]
                 plan.update_fields.add(name)

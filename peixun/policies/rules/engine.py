@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from peixun.lib.dates import format_hours
 from peixun.policies.rules import codes
@@ -100,7 +101,7 @@ class Result:
     def short_rules(self) -> list[str]:
         return [line.rule_id for line in self.lines if not line.ok]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready (numbers as floats, dates as ISO text)."""
 
         def number(value: Decimal | None) -> float | None:
@@ -160,7 +161,7 @@ def _select_predicate(select: Select) -> Callable[[_CellKey], bool]:
     categories = frozenset(select.categories)
     tags = frozenset(select.tags)
     not_tags = frozenset(select.not_tags)
-    levels = frozenset(select.levels)
+    levels: frozenset[str] = frozenset(select.levels)
     if select.level_at_least:
         at_least = frozenset(codes.levels_at_or_above(select.level_at_least))
         levels = (levels & at_least) if levels else at_least
@@ -252,7 +253,7 @@ class Evaluator:
         self._predicates = {rule.id: _select_predicate(rule.select) for rule in policy.rules}
         # Which rules select a kind of hour (the cell key without its date), computed once per kind:
         # the same few kinds recur in everyone's record.
-        self._kind_rules: dict[tuple, frozenset[str]] = {}
+        self._kind_rules: dict[tuple[object, ...], frozenset[str]] = {}
         indexed = list(enumerate(policy.rules))
         # Yearly caps first, then the more specific selection, then document order.
         self._cap_order = [
@@ -444,7 +445,9 @@ class Evaluator:
             lines=(line,),
         )
 
-    def _bound(self, hours: Decimal | None, share: Decimal | None, factor: Decimal, required: Decimal, rule):
+    def _bound(
+        self, hours: Decimal | None, share: Decimal | None, factor: Decimal, required: Decimal, rule: Rule
+    ) -> Decimal | None:
         if hours is not None:
             return _tenth(hours * factor) if rule.per == "period" and rule.prorate else hours
         if share is not None:
@@ -461,6 +464,8 @@ class Evaluator:
         required: Decimal,
     ) -> None:
         cap = self._bound(rule.max_hours, rule.max_share, factor, required, rule)
+        if cap is None:  # never: only rules with a maximum are in _cap_order
+            return
         groups: dict[int, list[_CellKey]] = defaultdict(list)
         for key in counted:  # keys are sorted: oldest first
             if rule.id in selected[key]:
@@ -487,7 +492,7 @@ class Evaluator:
         excess = rule_earned - rule_counted
         minimum = self._bound(rule.min_hours, rule.min_share, factor, required_total, rule)
         maximum = self._bound(rule.max_hours, rule.max_share, factor, required_total, rule)
-        common = {
+        common: dict[str, Any] = {
             "rule_id": rule.id,
             "label": rule.label,
             "maximum": maximum,

@@ -278,7 +278,7 @@ class CodeImport(BackgroundRun):
         return CodeImportStatus.INVALID if self.errors else CodeImportStatus.VALID
 
     def get_status_display(self) -> str:
-        return CodeImportStatus(self.status).label
+        return str(CodeImportStatus(self.status).label)
 
     @property
     def is_running(self) -> bool:

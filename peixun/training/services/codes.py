@@ -4,11 +4,15 @@ previewed, then applied all at once — to mark who registered."""
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core import runs
 from peixun.core.runs import RunState
@@ -47,7 +51,9 @@ def _fresh_codes(count: int) -> list[str]:
 
 
 @transaction.atomic
-def generate_codes(*, project: Project, actor, extra: int = 0, request=None) -> int:
+def generate_codes(
+    *, project: Project, actor: User | None, extra: int = 0, request: HttpRequest | None = None
+) -> int:
     """Give every school as many codes as it has trainees holding a place (plus `extra` spares),
     minus the codes it already has. Returns how many were made."""
     need = dict(
@@ -83,7 +89,9 @@ def generate_codes(*, project: Project, actor, extra: int = 0, request=None) -> 
 
 
 @transaction.atomic
-def issue_code(*, code: LearningCode, person: Person, actor, request=None) -> LearningCode:
+def issue_code(
+    *, code: LearningCode, person: Person, actor: User, request: HttpRequest | None = None
+) -> LearningCode:
     """Record that the school gave `code` to `person` (a trainee of the project at that school)."""
     code = LearningCode.objects.select_for_update().select_related("project", "school").get(pk=code.pk)
     holds = Enrolment.objects.filter(
@@ -106,7 +114,7 @@ def issue_code(*, code: LearningCode, person: Person, actor, request=None) -> Le
     return code
 
 
-def issue_all(*, project: Project, school: Org, actor, request=None) -> int:
+def issue_all(*, project: Project, school: Org, actor: User, request: HttpRequest | None = None) -> int:
     """Give each trainee of the school without a code one of the school's unused codes."""
     given = 0
     with transaction.atomic():
@@ -136,7 +144,6 @@ def issue_all(*, project: Project, school: Org, actor, request=None) -> int:
 # --- The registration list -----------------------------------------------------------------------------
 
 CODE_COLUMNS = ("学习码", "激活码", "learning code", "code")
-TIME_COLUMNS = ("注册时间", "激活时间", "registered at")
 MSG_NO_CODE_COLUMN = "找不到“学习码”列，第一行应为列标题，其中一列为“学习码”"
 MSG_EMPTY_CODE = "学习码为空"
 
@@ -154,8 +161,8 @@ def _column(header: tuple[str, ...], names: tuple[str, ...]) -> int | None:
 
 
 def check_registrations(
-    data: bytes, filename: str, *, project: Project, progress=None
-) -> tuple[list[str], list[dict], int]:
+    data: bytes, filename: str, *, project: Project, progress: Callable[[int, int], object] | None = None
+) -> tuple[list[str], list[dict[str, Any]], int]:
     """Read a registration list: (codes found, errors [{row, column, message}], rows). Writes nothing."""
     table = tabular.read_table(data, filename)
     column = _column(table.header, CODE_COLUMNS)
@@ -177,7 +184,7 @@ def check_registrations(
     return found, errors, len(table.rows)
 
 
-def start_import(*, project: Project, data: bytes, filename: str, actor) -> CodeImport:
+def start_import(*, project: Project, data: bytes, filename: str, actor: User) -> CodeImport:
     """Store an uploaded registration list and queue its check (tabular.TableError at once for an
     unreadable file)."""
     if tabular.sniff_format(data, filename) == "xlsx":
@@ -194,7 +201,7 @@ def start_import(*, project: Project, data: bytes, filename: str, actor) -> Code
     return runs.enqueue(job)
 
 
-def run_check_again(*, job: CodeImport, actor, request=None) -> CodeImport:
+def run_check_again(*, job: CodeImport, actor: User, request: HttpRequest | None = None) -> CodeImport:
     """Queue the check of an interrupted or failed registration list again (CodeNotAvailableError
     when it is neither)."""
     was = job.shown_state
@@ -216,7 +223,7 @@ def run_check_again(*, job: CodeImport, actor, request=None) -> CodeImport:
 
 
 @transaction.atomic
-def apply_import(*, job: CodeImport, actor, request=None) -> CodeImport:
+def apply_import(*, job: CodeImport, actor: User, request: HttpRequest | None = None) -> CodeImport:
     """Mark every listed code registered, all at once (the file is checked again first). A code
     already marked keeps its first time, so importing the same list twice changes nothing."""
     from peixun.imports.content import unseal

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.orgs.access import has_perm, require_perm
 from peixun.orgs.models import Person
 from peixun.training import access, exports, selectors
@@ -21,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohorts(request: HttpRequest, pk: int) -> HttpResponse:
+def cohorts(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     if request.method == "POST":
@@ -49,7 +50,7 @@ def _cohort(request: HttpRequest, pk: int) -> Cohort:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     manages = access.can(request.user, "training.manage", cohort.project)
     if request.method == "POST":
@@ -78,7 +79,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def cohort_roster(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_roster(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     content = exports.roster_workbook(cohort, list(selectors.roster(cohort)))
     response = HttpResponse(content, content_type=XLSX)
@@ -90,7 +91,7 @@ def cohort_roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_move(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_move(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     enrolment = access.access_enrolment(request.user, pk, "training.manage")
     target = request.POST.get("cohort", "")
