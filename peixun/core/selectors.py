@@ -83,21 +83,21 @@ class CoordinatorSummary:
     by_section: Breakdown
     by_title: Breakdown
     active: int
-    never_signed_in: int
+    not_activated: int
 
 
 def coordinator_summary(user) -> CoordinatorSummary | None:
     """School coordinators: their school's active teachers by section and title, and the linked
-    accounts that have never signed in (imported accounts still waiting for their first login)."""
+    accounts not yet activated (still holding the initial password they were given)."""
     paths = _paths_for(user, {GrantRole.SCHOOL_COORDINATOR})
     if not paths:
         return None
     schools = list(Org.objects.filter(path__in=paths).order_by("name"))
     people = Person.objects.filter(path_q(paths, "org__path"))
     active = people.filter(status=PersonStatus.ACTIVE)
-    never_signed_in = (
+    not_activated = (
         get_user_model()
-        .objects.filter(path_q(paths, "person__org__path"), last_login__isnull=True, is_active=True)
+        .objects.filter(path_q(paths, "person__org__path"), must_change_password=True, is_active=True)
         .count()
     )
     by_section = _breakdown(_grouped(active, "section"), [*Section.choices, ("", _("Not set"))])
@@ -107,7 +107,7 @@ def coordinator_summary(user) -> CoordinatorSummary | None:
         by_section=by_section,
         by_title=_breakdown(_grouped(active, "title"), Title.choices),
         active=active.count(),
-        never_signed_in=never_signed_in,
+        not_activated=not_activated,
     )
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from peixun.audit import events
 from peixun.core.pagination import CappedPaginator
 from peixun.orgs import selectors, services
-from peixun.orgs.access import access_org, access_person, has_perm, require_perm, scope_paths
+from peixun.orgs.access import access_org, access_person, has_perm, path_in_scope, require_perm, scope_paths
 from peixun.orgs.forms import PeopleFilterForm
 from peixun.orgs.models import SEGMENT_LENGTH, Person, PersonRole
 
@@ -124,6 +124,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "link_items": list(link_values.items()),
         "can_export": has_perm(request.user, "people.export"),
         "can_reveal": has_perm(request.user, "people.reveal_id"),
+        "can_activate": has_perm(request.user, "accounts.activate"),
+        "can_provision": has_perm(request.user, "accounts.provision"),
     }
     if request.htmx:
         response = render(request, "orgs/people_list.html#results", context)
@@ -230,6 +232,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": has_perm(request.user, "people.reveal_id"),
         "can_view_people": has_perm(request.user, "people.view"),
         "can_view_hours": request.user.person_id == person.pk or has_perm(request.user, "ledger.view"),
+        "can_activate": path_in_scope(request.user, "accounts.activate", person.org.path),
     }
     return render(request, "orgs/person_detail.html", context)
 
