@@ -4,8 +4,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from peixun.accounts.models import PasswordSlipBatch
-from peixun.orgs.access import accounts_in_scope, path_q, scope_paths
-from peixun.orgs.models import GrantRole, RoleGrant
+from peixun.orgs.access import accounts_in_scope, path_q, people_in_scope, scope_paths
+from peixun.orgs.models import GrantRole, PersonStatus, RoleGrant
 
 
 def accounts(user, query: str = "") -> QuerySet:
@@ -29,6 +29,11 @@ def accounts(user, query: str = "") -> QuerySet:
         )
         .order_by("username")
     )
+
+
+def people_without_account_in_scope(user) -> QuerySet:
+    """Active people in the user's scope for creating accounts whose record no account is linked to."""
+    return people_in_scope(user, "accounts.provision").filter(status=PersonStatus.ACTIVE, user__isnull=True)
 
 
 def inactive_teacher_accounts(user, perm: str = "accounts.activate") -> QuerySet:

@@ -56,42 +56,44 @@ def _labels() -> dict[str, str]:
     }
 
 
-def _draw_slip(c: canvas.Canvas, slip: Slip, labels: dict[str, str], top: float, height: float) -> None:
+def _draw_slip(c: canvas.Canvas, slip: Slip, labels: dict[str, str], top: float) -> None:
     font = pdf.font_name()
     width = PAGE[0]
     left, right = MARGIN, width - MARGIN
-    y = top - 30
+    y = top - 34
     c.setFillColor(INK)
-    c.setFont(font, 14)
+    c.setFont(font, 15)
     c.drawString(left, y, labels["title"])
-    c.setFont(font, 10.5)
+    c.setFont(font, 11)
     c.setFillColor(MUTED)
     c.drawRightString(right, y, slip.school)
-    y -= 28
-    c.setFillColor(INK)
-    c.setFont(font, 11.5)
-    c.drawString(left, y, f"{labels['name']}：{slip.name}")
-    c.drawString(left + 230, y, f"{labels['username']}：{slip.username}")
     y -= 30
-    c.drawString(left, y, f"{labels['password']}：")
-    c.setFont(FIXED_FONT, 19)
-    c.drawString(left + pdf.text_width(f"{labels['password']}：", 11.5) + 4, y - 1, slip.password)
-    c.setFont(font, 11.5)
-    c.drawString(left + 300, y, f"{labels['valid_until']}：{format_date_zh(slip.valid_until)}")
-    y -= 24
-    c.setFont(font, 10.5)
-    for line in pdf.wrap(f"{labels['address']}：{slip.login_url}", 10.5, right - left):
+    c.setFillColor(INK)
+    c.setFont(font, 12.5)
+    c.drawString(left, y, f"{labels['name']}：{slip.name}")
+    c.drawString(left + 210, y, f"{labels['username']}：{slip.username}")
+    y -= 32
+    label = f"{labels['password']}："
+    c.drawString(left, y, label)
+    c.setFont(FIXED_FONT, 21)
+    c.drawString(left + pdf.text_width(label, 12.5) + 4, y - 1, slip.password)
+    c.setFont(font, 12.5)
+    c.drawString(left + 330, y, f"{labels['valid_until']}：{format_date_zh(slip.valid_until)}")
+    y -= 26
+    c.setFont(font, 11)
+    for line in pdf.wrap(f"{labels['address']}：{slip.login_url}", 11, right - left):
         c.drawString(left, y, line)
-        y -= 15
-    y -= 3
-    c.setFont(font, 11.5)
+        y -= 16
+    y -= 4
+    c.setFont(font, 12.5)
     c.drawString(left, y, f"★ {labels['change']}")
-    y -= 17
+    y -= 18
     c.setFillColor(MUTED)
     c.setFont(font, 9.5)
-    for line in pdf.wrap(f"{labels['expired']} {labels['keep']}", 9.5, right - left):
-        c.drawString(left, y, line)
-        y -= 13
+    for paragraph in (labels["expired"], labels["keep"]):
+        for line in pdf.wrap(paragraph, 9.5, right - left):
+            c.drawString(left, y, line)
+            y -= 13
 
 
 def _cut_line(c: canvas.Canvas, y: float) -> None:
@@ -115,7 +117,7 @@ def render_pdf(slips: list[Slip], *, title: str) -> bytes:
         if index and position == 0:
             c.showPage()
         top = PAGE[1] - position * height
-        _draw_slip(c, slip, labels, top, height)
+        _draw_slip(c, slip, labels, top)
         if position < SLIPS_PER_PAGE - 1 and index < len(slips) - 1:
             _cut_line(c, top - height)
     c.showPage()

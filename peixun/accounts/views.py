@@ -8,6 +8,7 @@ may create the accounts of their own school's teachers (`accounts.provision`) an
 initial passwords (`accounts.activate`, which the centre and the bureau hold too).
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -53,6 +54,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("core:home")
+
+    def get_form(self, form_class=None) -> PasswordChangeForm:
+        form = super().get_form(form_class)
+        if self.request.user.must_change_password:
+            # At the first sign-in the "old" password is the one on the slip.
+            form.fields["old_password"].label = _("Initial password (from your slip)")
+        return form
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         services.change_password(
@@ -269,6 +277,7 @@ def provision(request: HttpRequest) -> HttpResponse:
         "can_activate": has_perm(request.user, "accounts.activate"),
         "open_slips": list(selectors.open_slips(request.user)),
         "initial_password_days": settings.INITIAL_PASSWORD_DAYS,
+        "without_account": selectors.people_without_account_in_scope(request.user).count(),
     }
     return render(request, "accounts/account_provision.html", context)
 
@@ -276,21 +285,49 @@ def provision(request: HttpRequest) -> HttpResponse:
 # --- Activation: accounts not yet activated, new initial passwords and their slips ----------------
 
 
-def _inactive_filter(request: HttpRequest, data) -> tuple[QuerySet, Org | None]:
+@dataclass
+class _InactiveFilter:
+    """What the list of accounts not yet activated is narrowed to: an org of the user's scope, a
+    search (name, pinyin, initials or username) and one account (from a person's page)."""
+
+    org: Org | None = None
+    q: str = ""
+    account: int | None = None
+
+    def link(self) -> dict[str, object]:
+        values = {"org": self.org.pk if self.org else None, "q": self.q, "only": self.account}
+        return {key: value for key, value in values.items() if value}
+
+
+def _inactive_filter(request: HttpRequest, data) -> tuple[QuerySet, _InactiveFilter]:
     accounts = selectors.inactive_teacher_accounts(request.user)
+    chosen = _InactiveFilter(q=(data.get("q") or "").strip()[:50])
     org_pk = (data.get("org") or "").strip()
-    org = None
     if org_pk:
-        org = access_org(request.user, int(org_pk) if org_pk.isdigit() else 0, perm="accounts.activate")
-        accounts = accounts.filter(person__org__path__startswith=org.path)
-    return accounts, org
+        chosen.org = access_org(
+            request.user, int(org_pk) if org_pk.isdigit() else 0, perm="accounts.activate"
+        )
+        accounts = accounts.filter(person__org__path__startswith=chosen.org.path)
+    if chosen.q:
+        lowered = chosen.q.lower()
+        accounts = accounts.filter(
+            Q(person__name__contains=chosen.q)
+            | Q(person__name_pinyin__startswith=lowered)
+            | Q(person__name_initials__startswith=lowered)
+            | Q(username__contains=chosen.q)
+        )
+    account_pk = (data.get("only") or "").strip()
+    if account_pk.isdigit():
+        chosen.account = int(account_pk)
+        accounts = accounts.filter(pk=chosen.account)
+    return accounts, chosen
 
 
 @login_required
 def inactive(request: HttpRequest) -> HttpResponse:
     """The teacher accounts in scope not yet activated, to give them new initial passwords."""
     require_perm(request, "accounts.activate")
-    accounts, org = _inactive_filter(request, request.GET)
+    accounts, chosen = _inactive_filter(request, request.GET)
     paginator = CappedPaginator(accounts, INACTIVE_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     for account in page.object_list:
@@ -298,7 +335,8 @@ def inactive(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "paginator": paginator,
-        "org": org,
+        "chosen": chosen,
+        "link_query": urlencode(chosen.link()),
         "org_options": _org_options(org_choices(request.user, perm="accounts.activate", levels=3)),
         "can_provision": has_perm(request.user, "accounts.provision"),
         "open_slips": list(selectors.open_slips(request.user)),
@@ -313,22 +351,22 @@ def reset_initial(request: HttpRequest) -> HttpResponse:
     """New initial passwords for the chosen accounts (or every one the filter shows), then the slips.
     An account outside the user's scope, or already activated, answers 404 and nothing changes."""
     require_perm(request, "accounts.activate")
-    accounts, org = _inactive_filter(request, request.POST)
+    accounts, chosen = _inactive_filter(request, request.POST)
     if request.POST.get("all") != "1":
         try:
-            chosen = {int(pk) for pk in request.POST.getlist("account")}
+            ticked = {int(pk) for pk in request.POST.getlist("account")}
         except ValueError:
             raise Http404 from None
-        if not chosen:
+        if not ticked:
             messages.error(request, _("Choose the accounts whose initial passwords you want to reset."))
-            return redirect(_inactive_url(org))
-        accounts = accounts.filter(pk__in=chosen)
-        if accounts.count() != len(chosen):
+            return redirect(_inactive_url(chosen))
+        accounts = accounts.filter(pk__in=ticked)
+        if accounts.count() != len(ticked):
             raise Http404
     count = accounts.count()
     if count == 0:
-        messages.info(request, _("Every teacher account here is already activated."))
-        return redirect(_inactive_url(org))
+        messages.info(request, _("No teacher account here is waiting to be activated."))
+        return redirect(_inactive_url(chosen))
     if count > PROVISION_INLINE_LIMIT:
         from peixun.accounts.tasks import reset_initial_passwords_task
 
@@ -343,7 +381,7 @@ def reset_initial(request: HttpRequest) -> HttpResponse:
             )
             % {"count": count},
         )
-        return redirect(_inactive_url(org))
+        return redirect(_inactive_url(chosen))
     issued = services.reset_initial_passwords(actor=request.user, accounts=accounts, request=request)
     messages.success(
         request,
@@ -355,13 +393,13 @@ def reset_initial(request: HttpRequest) -> HttpResponse:
         % {"count": issued.count},
     )
     if issued.batch is None:
-        return redirect(_inactive_url(org))
+        return redirect(_inactive_url(chosen))
     return redirect("accounts:slips", pk=issued.batch.pk)
 
 
-def _inactive_url(org: Org | None) -> str:
+def _inactive_url(chosen: _InactiveFilter) -> str:
     url = reverse("accounts:inactive")
-    return f"{url}?{urlencode({'org': org.pk})}" if org is not None else url
+    return f"{url}?{urlencode(chosen.link())}" if chosen.link() else url
 
 
 @login_required

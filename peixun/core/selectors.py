@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.imports.models import ImportJob, ImportStatus
 from peixun.orgs.access import grants_of, path_q
-from peixun.orgs.models import GrantRole, Org, OrgKind, Person, PersonStatus, Section, Title
+from peixun.orgs.models import GrantRole, Org, OrgKind, Person, PersonStatus, RoleGrant, Section, Title
 
 WAITING_IMPORT_STATUSES = (
     ImportStatus.PENDING,
@@ -95,9 +95,11 @@ def coordinator_summary(user) -> CoordinatorSummary | None:
     schools = list(Org.objects.filter(path__in=paths).order_by("name"))
     people = Person.objects.filter(path_q(paths, "org__path"))
     active = people.filter(status=PersonStatus.ACTIVE)
+    # Teacher accounts only, as on the list this number links to (staff passwords are the bureau's).
     not_activated = (
         get_user_model()
         .objects.filter(path_q(paths, "person__org__path"), must_change_password=True, is_active=True)
+        .exclude(pk__in=RoleGrant.objects.exclude(role=GrantRole.TEACHER).values("user_id"))
         .count()
     )
     by_section = _breakdown(_grouped(active, "section"), [*Section.choices, ("", _("Not set"))])

@@ -92,7 +92,9 @@ def test_an_account_made_from_the_roster_opens_with_none_of_its_holders_personal
     batch = batch_of(provision_as(client, world.coordinator_a1, world.school_a1))
     slip_password = passwords_from_xlsx(download(client, batch, world.school_a1, "xlsx").content)[MOBILE]
     guesses = personal_guesses()
-    assert {"320705", "01086X", "01086x", "19790601", "790601", "0601", "5678", "345678", MOBILE} <= set(guesses)
+    assert {"320705", "01086X", "01086x", "19790601", "790601", "0601", "5678", "345678", MOBILE} <= set(
+        guesses
+    )
     for number, guess in enumerate(guesses):
         # A fresh address for each try, so the lockout never decides the answer.
         attempt = Client()
@@ -436,7 +438,10 @@ def test_the_person_page_says_only_whether_the_account_is_activated(client, worl
     # The coordinator, who hands out the passwords, is offered the way to do it.
     client.force_login(world.coordinator_a1)
     page = client.get(reverse("orgs:person-detail", args=[newcomer.pk])).content.decode()
-    assert f"{reverse('accounts:inactive')}?org={world.school_a1.pk}" in page
+    link = f"{reverse('accounts:inactive')}?only={User.objects.get(person=newcomer).pk}"
+    assert link in page
+    listed = client.get(link).context["page"].object_list
+    assert [account.person.name for account in listed] == ["孙丽"]
 
 
 def test_coordinators_find_the_list_and_account_creation_from_the_nav_and_the_people_page(client, world):
@@ -453,3 +458,32 @@ def test_coordinators_find_the_list_and_account_creation_from_the_nav_and_the_pe
 
 def test_the_first_sign_in_hint_is_on_the_login_page(client):
     assert "初始密码通知单" in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_the_purge_command_deletes_only_the_slips_whose_hour_has_passed(world, newcomer, clock):
+    from django.core.management import call_command
+
+    old = services.provision_teacher_accounts(people=[newcomer], actor=world.coordinator_a1).batch
+    clock.advance(minutes=45)
+    recent = services.reset_initial_passwords(
+        actor=world.coordinator_a1,
+        accounts=User.objects.filter(username=MOBILE).select_related("person__org"),
+    ).batch
+    clock.advance(minutes=20)
+    out = io.StringIO()
+    call_command("purge_password_slips", stdout=out)
+    assert "1" in out.getvalue()
+    assert list(PasswordSlipBatch.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert old.pk != recent.pk
+
+
+def test_the_list_is_searched_by_name_or_pinyin_and_reset_all_resets_only_what_it_shows(
+    client, world, newcomer
+):
+    services.provision_teacher_accounts(people=[newcomer, make_person(world.school_a1, "周周")], actor=None)
+    client.force_login(world.coordinator_a1)
+    for typed in ("孙", "sunli", "sl"):
+        listed = client.get(reverse("accounts:inactive"), {"q": typed}).context["page"].object_list
+        assert [account.person.name for account in listed] == ["孙丽"], typed
+    batch = batch_of(client.post(reverse("accounts:reset-initial"), {"all": "1", "q": "sunli"}))
+    assert batch.count == 1

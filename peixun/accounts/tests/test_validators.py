@@ -97,5 +97,6 @@ def test_the_first_sign_in_change_refuses_the_birth_date_with_a_chinese_message(
     )
     assert response.status_code == 200
     assert "密码不能包含你的出生日期" in response.content.decode()
+    assert "初始密码（通知单上的密码）" in response.content.decode()  # what "old password" means here
     holder.refresh_from_db()
     assert holder.must_change_password is True and holder.check_password(PASSWORD)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from peixun.imports.models import ImportJob, ImportKind, ImportStatus
+from peixun.orgs.models import GrantRole
 from peixun.testing.factories import give_hours, make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,9 @@ def test_coordinator_sees_how_many_accounts_are_not_yet_activated_and_reaches_th
     make_user("new_teacher", person=person, must_change_password=True)
     # teacher_a1 has chosen their own password; an account elsewhere does not count.
     make_user("elsewhere", person=make_person(world.school_b1, "吴远"), must_change_password=True)
+    # Nor a staff account: its password is the bureau's business, and the list leaves it out too.
+    staff = make_person(world.school_a1, "郑师")
+    make_user("new_tutor", (GrantRole.TUTOR, world.school_a1), person=staff, must_change_password=True)
     response = home(client, world.coordinator_a1)
     assert response.context["coordinator"].not_activated == 1
     assert reverse("accounts:inactive") in response.content.decode()
