@@ -1,7 +1,8 @@
-"""Writes to accounts: role grants, passwords, and teacher accounts created from the roster.
+"""Writes to accounts: role grants, passwords, teacher accounts created from the roster, and the
+random initial passwords handed over once on slips (ADR 0031).
 
-Callers check access first (peixun.orgs.access: `accounts.manage` or `accounts.provision`, and the
-org and account in scope); every change here is audited.
+Callers check access first (peixun.orgs.access: `accounts.manage`, `accounts.provision` or
+`accounts.activate`, and the org and account in scope); every change here is audited.
 """
 
 import json
@@ -317,8 +318,9 @@ def reset_initial_passwords(*, actor, accounts: Iterable, request=None) -> Issue
     `selectors.inactive_teacher_accounts`; an account activated meanwhile is left alone."""
     accounts = list(accounts)
     expires_at = initial_password_expiry()
-    planned = [(account, password) for account in accounts for password in [temporary_password(account)]]
-    hashes = {account.pk: make_password(password) for account, password in planned}  # outside the lock
+    planned = [(account, temporary_password(account)) for account in accounts]
+    # Hashing is the slow part: done before the transaction that writes.
+    hashes = {account.pk: make_password(password) for account, password in planned}
     User = get_user_model()
     with transaction.atomic():
         issued = []
