@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.imports.models import ImportJob
 from peixun.orgs.access import grants_of, path_q
-from peixun.orgs.models import GrantRole, Org, OrgKind, Person, PersonStatus, Section, Title
+from peixun.orgs.models import GrantRole, Org, OrgKind, Person, PersonStatus, RoleGrant, Section, Title
 
 
 def _paths_for(user, roles: set[str]) -> list[str]:
@@ -76,21 +76,23 @@ class CoordinatorSummary:
     by_section: Breakdown
     by_title: Breakdown
     active: int
-    never_signed_in: int
+    not_activated: int
 
 
 def coordinator_summary(user) -> CoordinatorSummary | None:
     """School coordinators: their school's active teachers by section and title, and the linked
-    accounts that have never signed in (imported accounts still waiting for their first login)."""
+    accounts not yet activated (still holding the initial password they were given)."""
     paths = _paths_for(user, {GrantRole.SCHOOL_COORDINATOR})
     if not paths:
         return None
     schools = list(Org.objects.filter(path__in=paths).order_by("name"))
     people = Person.objects.filter(path_q(paths, "org__path"))
     active = people.filter(status=PersonStatus.ACTIVE)
-    never_signed_in = (
+    # Teacher accounts only, as on the list this number links to (staff passwords are the bureau's).
+    not_activated = (
         get_user_model()
-        .objects.filter(path_q(paths, "person__org__path"), last_login__isnull=True, is_active=True)
+        .objects.filter(path_q(paths, "person__org__path"), must_change_password=True, is_active=True)
+        .exclude(pk__in=RoleGrant.objects.exclude(role=GrantRole.TEACHER).values("user_id"))
         .count()
     )
     by_section = _breakdown(_grouped(active, "section"), [*Section.choices, ("", _("Not set"))])
@@ -100,7 +102,7 @@ def coordinator_summary(user) -> CoordinatorSummary | None:
         by_section=by_section,
         by_title=_breakdown(_grouped(active, "title"), Title.choices),
         active=active.count(),
-        never_signed_in=never_signed_in,
+        not_activated=not_activated,
     )
 
 

@@ -36,6 +36,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # accounts of its own teachers.
     "accounts.manage": frozenset({R.BUREAU_ADMIN}),
     "accounts.provision": frozenset({R.BUREAU_ADMIN, R.SCHOOL_COORDINATOR}),
+    # Teacher accounts not yet activated, and new initial passwords for them (printed slips): the
+    # school coordinator hands them out; the centre and the bureau may for the schools they cover.
+    "accounts.activate": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     # Credit ledger and compliance (peixun.ledger): schools see their teachers' hours and
     # standing; the bureau and the centre grant, adjust, reverse and import hours.
     "ledger.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),

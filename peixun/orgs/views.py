@@ -24,7 +24,7 @@ from peixun.audit import events
 from peixun.core.http import HtmxRequest
 from peixun.core.pagination import CappedPaginator
 from peixun.orgs import selectors, services
-from peixun.orgs.access import access_org, access_person, has_perm, require_perm, scope_paths
+from peixun.orgs.access import access_org, access_person, has_perm, path_in_scope, require_perm, scope_paths
 from peixun.orgs.forms import PeopleFilterForm
 from peixun.orgs.models import SEGMENT_LENGTH, Person, PersonRole
 
@@ -129,6 +129,8 @@ def people_list(request: HtmxRequest) -> HttpResponse:
         "link_items": list(link_values.items()),
         "can_export": has_perm(request.user, "people.export"),
         "can_reveal": has_perm(request.user, "people.reveal_id"),
+        "can_activate": has_perm(request.user, "accounts.activate"),
+        "can_provision": has_perm(request.user, "accounts.provision"),
     }
     if request.htmx:
         response = render(request, "orgs/people_list.html#results", context)
@@ -236,6 +238,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_view_people": has_perm(request.user, "people.view"),
         "can_view_hours": request.user.person_id == person.pk  # type: ignore[union-attr]  # @login_required: never anonymous
         or has_perm(request.user, "ledger.view"),
+        "can_activate": path_in_scope(request.user, "accounts.activate", person.org.path),
     }
     return render(request, "orgs/person_detail.html", context)
 

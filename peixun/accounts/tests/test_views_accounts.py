@@ -123,14 +123,14 @@ def test_export_is_an_xlsx_of_the_scoped_accounts(client, world):
     assert usernames == ["centre_staff", "coordinator_a1", "county_admin", "teacher_a1", "tutor_a1"]
 
 
-def test_detail_shows_grants_person_and_flag(client, world):
+def test_detail_shows_grants_person_and_whether_the_account_is_activated(client, world):
     client.force_login(world.county_admin)
     response = client.get(reverse("accounts:detail", args=[world.teacher_user.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "李晓明" in page
     assert world.school_a1.name in page
-    assert 'data-testid="must-change"' in page
+    assert 'data-testid="activation">已激活<' in page
 
 
 def test_account_outside_the_scope_is_404(client, world):

@@ -12,14 +12,18 @@ objects to 临江第二中学 in another city (inside only the outsider's scope)
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from peixun.accounts.models import PasswordSlipBatch
 from peixun.core.runs import RunState
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
 from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
+from peixun.lib.idcrypto import vault
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
 from peixun.testing.factories import make_user
@@ -57,6 +61,8 @@ class View:
     scoped: bool = True
 
 
+SLIP_ISSUERS = frozenset({"coordinator_a1", "outsider"})
+
 VIEWS: dict[str, View] = {
     "core:home": View(SIGNED_IN),
     "set_language": View(PUBLIC, method="post", data=lambda side: {"language": "en"}),
@@ -74,6 +80,20 @@ VIEWS: dict[str, View] = {
     "accounts:withdraw": View("accounts.manage", method="post", obj="grant"),
     "accounts:password-reset": View("accounts.manage", method="post", obj="account"),
     "accounts:provision": View("accounts.provision"),
+    "accounts:inactive": View("accounts.activate"),
+    "accounts:reset-initial": View(
+        "accounts.activate", method="post", data=lambda side: {"all": "1", "org": side["org"]["pk"]}
+    ),
+    # Slips are their issuer's alone (coordinator_a1 near, the outsider far): 404 for everyone else.
+    "accounts:slips": View("accounts.activate", obj="slips", personas=SLIP_ISSUERS, denied=(404,)),
+    "accounts:slips-download": View(
+        "accounts.activate",
+        method="post",
+        obj="slips",
+        personas=SLIP_ISSUERS,
+        denied=(404,),
+        data=lambda side: {"org": side["org"]["pk"], "format": "pdf"},
+    ),
     "orgs:tree": View("orgs.view"),
     "orgs:tree-children": View("orgs.view", obj="org"),
     "orgs:people": View("people.view"),
@@ -154,6 +174,20 @@ def _objects(world: World) -> Objects:
         )
 
     near_job, far_job = job(world.school_a1), job(world.other_school)
+
+    def slips(issuer, school) -> PasswordSlipBatch:
+        return PasswordSlipBatch.objects.create(
+            created_by=issuer,
+            expires_at=timezone.now() + timedelta(hours=1),
+            count=0,
+            sealed=vault().encrypt("{}", purpose="password-slips"),
+            schools=[{"id": school.pk, "name": school.name, "path": school.path, "count": 0}],
+        )
+
+    near_slips, far_slips = (
+        slips(world.coordinator_a1, world.school_a1),
+        slips(world.outsider, world.other_school),
+    )
     near_training, far_training = training_objects(world)
     near_ledger, far_ledger = ledger_objects(world)
     near_delivery, far_delivery = delivery_objects(world)
@@ -166,6 +200,7 @@ def _objects(world: World) -> Objects:
             "grant": {"pk": world.teacher_user.pk, "grant_pk": near_grant.pk},
             "job": {"pk": near_job.pk},
             "api_job": {"job_id": near_job.pk},
+            "slips": {"pk": near_slips.pk},
             **near_training,
             **near_ledger,
             **near_delivery,
@@ -178,6 +213,7 @@ def _objects(world: World) -> Objects:
             "grant": {"pk": far_account.pk, "grant_pk": far_grant.pk},
             "job": {"pk": far_job.pk},
             "api_job": {"job_id": far_job.pk},
+            "slips": {"pk": far_slips.pk},
             **far_training,
             **far_ledger,
             **far_delivery,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_login_lockout'),
+        ('accounts', '0005_expire_derived_passwords'),
     ]
 
     operations = [
