@@ -8,21 +8,11 @@
   project may use the templates of its organiser and the orgs above it (the bureau's seal).
 """
 
-import logging
-
 from django.db.models import QuerySet
-from django.http import Http404
 
 from peixun.certificates.models import Certificate, CertificateTemplate
-from peixun.orgs.access import path_in_scope, path_q, scope_paths
+from peixun.orgs.access import out_of_scope, path_in_scope, path_q, scope_paths
 from peixun.orgs.models import ancestor_paths
-
-security_log = logging.getLogger("peixun.security")
-
-
-def _out_of_scope(user, kind: str, pk) -> Http404:
-    security_log.warning("access denied: user=%s %s=%s out of scope", getattr(user, "pk", None), kind, pk)
-    return Http404()
 
 
 def templates_in_scope(user) -> QuerySet[CertificateTemplate]:
@@ -40,7 +30,7 @@ def access_template(user, pk: int) -> CertificateTemplate:
     try:
         return templates_in_scope(user).select_related("org").get(pk=pk)
     except CertificateTemplate.DoesNotExist:
-        raise _out_of_scope(user, "certificate template", pk) from None
+        raise out_of_scope(user, "certificate template", pk) from None
 
 
 def is_staff_for(user, certificate: Certificate) -> bool:
@@ -62,9 +52,9 @@ def access_certificate(user, pk: int) -> Certificate:
             pk=pk
         )
     except Certificate.DoesNotExist:
-        raise _out_of_scope(user, "certificate", pk) from None
+        raise out_of_scope(user, "certificate", pk) from None
     if user.is_authenticated and user.person_id == certificate.person_id:
         return certificate
     if is_staff_for(user, certificate) or can_revoke(user, certificate):
         return certificate
-    raise _out_of_scope(user, "certificate", pk)
+    raise out_of_scope(user, "certificate", pk)

@@ -20,7 +20,8 @@ from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
 from peixun.certificates.models import Certificate, CertificateBatch, CertificateKind
 from peixun.certificates.rules import numbers
 from peixun.core.exceptions import DomainError
-from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse
+from peixun.core.refusals import refuse
+from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs
 from peixun.ledger.selectors import access_hours_person
 from peixun.orgs.access import require_perm, scope_paths
 from peixun.orgs.models import Org, Person

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peixun.core.refusals import refuse
 from peixun.lib import tabular
 from peixun.orgs.access import require_perm
 from peixun.orgs.models import Person
@@ -15,7 +16,6 @@ from peixun.training import access, selectors
 from peixun.training.exceptions import DomainError
 from peixun.training.models import HOLDING, CodeImport
 from peixun.training.services import codes as code_services
-from peixun.training.views.common import refuse
 
 
 @login_required

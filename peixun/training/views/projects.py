@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.core.refusals import refuse
 from peixun.orgs.access import has_perm, orgs_in_scope, require_perm, scope_paths
 from peixun.orgs.models import Org
 from peixun.training import access, selectors, services
@@ -29,7 +30,6 @@ from peixun.training.forms import (
 from peixun.training.models import LIVE, EnrolmentMode, ProjectAttachment, ProjectStatus
 from peixun.training.rules import lifecycle
 from peixun.training.services import projects as project_services
-from peixun.training.views.common import refuse
 from peixun.training.wording import reasons_text
 
 PAGE_SIZE = 20
