@@ -7,11 +7,14 @@
 - A trainee (an enrolled teacher) sees their own lessons, marks, work and requests.
 - School staff decide leave at the school's steps (peixun.delivery.services.leave).
 
-`access_*` fetch one object or answer 404 — the same for missing and out of scope.
+`access_*` fetch one object or answer 404 — the same for missing and out of scope. The delivery
+pages and API ask only this module (it re-exports the org-level checks they use).
 """
 
 from peixun.delivery.models import Assignment, LeaveRequest, Lesson, Submission, SubmissionFile
 from peixun.orgs.access import has_perm, out_of_scope
+from peixun.orgs.access import require_perm as require_perm
+from peixun.orgs.access import scope_paths as scope_paths
 from peixun.training import access as training_access
 from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
 
@@ -62,10 +65,12 @@ def can_mark(user, lesson: Lesson, enrolment: Enrolment) -> bool:
 
 
 def access_project(user, pk: int, need: str = "view") -> Project:
-    """A project for delivery pages: `manage` (its staff), `run` (staff or a class tutor) or `view`
-    (anyone who may see the project)."""
+    """A project for delivery pages: `manage` (its staff), `run` (staff or a class tutor), `import`
+    (those who import its outside results) or `view` (anyone who may see the project)."""
     if need == "manage":
         return training_access.access_project(user, pk, "training.manage")
+    if need == "import":
+        return training_access.access_project(user, pk, "delivery.import")
     project = training_access.access_project(user, pk) if need == "view" else None
     if need == "run":
         try:

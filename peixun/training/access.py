@@ -9,7 +9,8 @@ defined in peixun.orgs.access (PERMISSIONS); this module applies them to trainin
   (`training.nominate` over the teacher's school), by the county (`training.county_approve`) and by
   the teacher themself.
 
-`access_*` fetch one object or answer 404 — the same for missing and out of scope.
+`access_*` fetch one object or answer 404 — the same for missing and out of scope. The training
+pages and API ask only this module (it re-exports the org-level checks they use).
 """
 
 from django.db import connection
@@ -17,6 +18,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from peixun.lib.compiled import CompiledLookup
 from peixun.orgs.access import grants_of, has_perm, out_of_scope, path_q, scope_paths
+from peixun.orgs.access import orgs_in_scope as orgs_in_scope
+from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, Person, ancestor_paths
 from peixun.training.models import Cohort, Enrolment, LearningCode, Project
 from peixun.training.rules import lifecycle

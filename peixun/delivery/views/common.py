@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
 from peixun.delivery import access
-from peixun.orgs.access import has_perm, require_perm
+from peixun.delivery.access import has_perm, require_perm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

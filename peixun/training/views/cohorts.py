@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.core.refusals import refuse
-from peixun.orgs.access import has_perm, require_perm
 from peixun.orgs.models import Person
 from peixun.training import access, exports, selectors
+from peixun.training.access import has_perm, require_perm
 from peixun.training.exceptions import DomainError
 from peixun.training.models import Cohort
 from peixun.training.services import cohorts as cohort_services

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.core.refusals import refuse
-from peixun.orgs.access import has_perm, path_q, require_perm, scope_paths
 from peixun.orgs.models import Org
 from peixun.training import access, exports, selectors
+from peixun.training.access import has_perm, path_q, require_perm, scope_paths
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import ExemptionForm
 from peixun.training.models import (
