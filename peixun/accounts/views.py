@@ -29,13 +29,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peixun.accounts import selectors, services, slips
-from peixun.accounts.access import access_slips
+from peixun.accounts.access import (
+    access_account,
+    access_grant,
+    access_org,
+    access_slips,
+    has_perm,
+    path_in_scope,
+    require_perm,
+)
 from peixun.accounts.backends import RESIDENT_ID, find_user
 from peixun.accounts.forms import GrantForm, LoginForm, ProvisionForm
 from peixun.accounts.http import SignedInRequest
 from peixun.core.pagination import CappedPaginator
 from peixun.lib import idnumbers
-from peixun.orgs.access import access_account, access_grant, access_org, has_perm, path_in_scope, require_perm
 from peixun.orgs.models import GrantRole, Org
 from peixun.orgs.selectors import org_choices
 

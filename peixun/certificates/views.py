@@ -17,15 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peixun.accounts.http import SignedInRequest
 from peixun.certificates import access, archive, services, throttle
 from peixun.certificates import render as renderer
+from peixun.certificates.access import require_perm
 from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
 from peixun.certificates.models import Certificate, CertificateBatch, CertificateKind
 from peixun.certificates.rules import numbers
 from peixun.core.exceptions import DomainError
-from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse
-from peixun.ledger.selectors import access_hours_person
-from peixun.orgs.access import require_perm, scope_paths
-from peixun.orgs.models import Org, Person
-from peixun.training import access as training_access
+from peixun.core.refusals import refuse
+from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs
+from peixun.orgs.models import Person
 
 PDF_TYPE = "application/pdf"
 PAGE_SIZE = 50
@@ -35,7 +34,7 @@ PAGE_SIZE = 50
 @require_GET
 def project_certificates(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
-    project = training_access.access_project(request.user, pk, "certificates.issue")
+    project = access.access_project(request.user, pk)
     issued = (
         Certificate.objects.filter(project=project)
         .select_related("person", "enrolment__school")
@@ -67,7 +66,7 @@ def project_certificates(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_start(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
-    project = training_access.access_project(request.user, pk, "certificates.issue")
+    project = access.access_project(request.user, pk)
     try:
         template_pk = int(request.POST.get("template", "0") or 0)
     except ValueError:
@@ -85,13 +84,7 @@ def batch_start(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _access_batch(request: SignedInRequest, pk: int) -> CertificateBatch:
     require_perm(request, "certificates.issue")
-    try:
-        batch = CertificateBatch.objects.select_related("project__organiser", "template").get(pk=pk)
-    except CertificateBatch.DoesNotExist:
-        raise Http404 from None
-    if not training_access.can(request.user, "certificates.issue", batch.project):
-        raise Http404
-    return batch
+    return access.access_batch(request.user, pk)
 
 
 @login_required
@@ -130,7 +123,7 @@ def templates(request: SignedInRequest) -> HttpResponse:
 
 
 def _owners(user):
-    return Org.objects.filter(path__in=scope_paths(user, "certificates.issue")).order_by("path")
+    return access.template_owners(user).order_by("path")
 
 
 def _template_form(request: SignedInRequest, template=None) -> HttpResponse:
@@ -284,7 +277,7 @@ def _archive_person(request: SignedInRequest, pk: int | None) -> Person:
         return Person.objects.select_related("org").get(pk=request.user.person_id)
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
-    return access_hours_person(request.user, pk)
+    return access.access_archive_person(request.user, pk)
 
 
 @login_required

@@ -7,25 +7,18 @@
 - A trainee (an enrolled teacher) sees their own lessons, marks, work and requests.
 - School staff decide leave at the school's steps (peixun.delivery.services.leave).
 
-`access_*` fetch one object or answer 404 — the same for missing and out of scope.
+`access_*` fetch one object or answer 404 — the same for missing and out of scope. The delivery
+pages and API ask only this module (it re-exports the org-level checks they use).
 """
 
-import logging
 from typing import Literal
 
-from django.http import Http404
-
 from peixun.delivery.models import Assignment, LeaveRequest, Lesson, Submission, SubmissionFile
-from peixun.orgs.access import has_perm
+from peixun.orgs.access import has_perm, out_of_scope
+from peixun.orgs.access import require_perm as require_perm
+from peixun.orgs.access import scope_paths as scope_paths
 from peixun.training import access as training_access
 from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
-
-security_log = logging.getLogger("peixun.security")
-
-
-def _out_of_scope(user, kind: str, pk) -> Http404:
-    security_log.warning("access denied: user=%s %s=%s out of scope", getattr(user, "pk", None), kind, pk)
-    return Http404()
 
 
 def manages(user, project: Project) -> bool:
@@ -73,19 +66,23 @@ def can_mark(user, lesson: Lesson, enrolment: Enrolment) -> bool:
     return enrolment.cohort_id is not None and enrolment.cohort_id in tutored_cohorts(user, lesson.project)
 
 
-def access_project(user, pk: int, need: Literal["manage", "run", "view"] = "view") -> Project:
-    """A project for delivery pages: `manage` (its staff), `run` (staff or a class tutor) or `view`
-    (anyone who may see the project)."""
+def access_project(user, pk: int, need: Literal["manage", "run", "import", "view"] = "view") -> Project:
+    """A project for delivery pages: `manage` (its staff), `run` (staff or a class tutor), `import`
+    (those who import its outside results) or `view` (anyone who may see the project)."""
     if need == "manage":
         return training_access.access_project(user, pk, "training.manage")
-    if need == "view":
-        return training_access.access_project(user, pk)
-    try:
-        project = Project.objects.select_related("organiser").get(pk=pk)
-    except Project.DoesNotExist:
-        raise _out_of_scope(user, "project", pk) from None
-    if not runs(user, project):
-        raise _out_of_scope(user, "project", pk)
+    if need == "import":
+        return training_access.access_project(user, pk, "delivery.import")
+    project = training_access.access_project(user, pk) if need == "view" else None
+    if need == "run":
+        try:
+            project = Project.objects.select_related("organiser").get(pk=pk)
+        except Project.DoesNotExist:
+            raise out_of_scope(user, "project", pk) from None
+        if not runs(user, project):
+            raise out_of_scope(user, "project", pk)
+    if project is None:  # an unknown need: never reached with the Literal above
+        raise out_of_scope(user, "project", pk)
     return project
 
 
@@ -94,14 +91,14 @@ def access_lesson(user, pk: int, need: str = "view") -> Lesson:
     try:
         lesson = Lesson.objects.select_related("project", "project__organiser", "cohort", "course").get(pk=pk)
     except Lesson.DoesNotExist:
-        raise _out_of_scope(user, "lesson", pk) from None
+        raise out_of_scope(user, "lesson", pk) from None
     if can_run_lesson(user, lesson):
         return lesson
     if need == "view":
         enrolment = own_enrolment(user, lesson.project)
         if enrolment is not None and (lesson.cohort_id is None or lesson.cohort_id == enrolment.cohort_id):
             return lesson
-    raise _out_of_scope(user, "lesson", pk)
+    raise out_of_scope(user, "lesson", pk)
 
 
 def access_assignment(user, pk: int, need: str = "view") -> Assignment:
@@ -109,14 +106,14 @@ def access_assignment(user, pk: int, need: str = "view") -> Assignment:
     try:
         assignment = Assignment.objects.select_related("project", "project__organiser", "course").get(pk=pk)
     except Assignment.DoesNotExist:
-        raise _out_of_scope(user, "assignment", pk) from None
+        raise out_of_scope(user, "assignment", pk) from None
     if need == "manage" and manages(user, assignment.project):
         return assignment
     if need in ("run", "view") and runs(user, assignment.project):
         return assignment
     if need == "view" and own_enrolment(user, assignment.project) is not None:
         return assignment
-    raise _out_of_scope(user, "assignment", pk)
+    raise out_of_scope(user, "assignment", pk)
 
 
 def can_grade(user, submission: Submission) -> bool:
@@ -138,19 +135,19 @@ def access_submission(user, pk: int) -> Submission:
             "enrolment__person",
         ).get(pk=pk)
     except Submission.DoesNotExist:
-        raise _out_of_scope(user, "submission", pk) from None
+        raise out_of_scope(user, "submission", pk) from None
     if user.person_id and submission.enrolment.person_id == user.person_id:
         return submission
     if can_grade(user, submission):
         return submission
-    raise _out_of_scope(user, "submission", pk)
+    raise out_of_scope(user, "submission", pk)
 
 
 def access_file(user, pk: int) -> SubmissionFile:
     try:
         document = SubmissionFile.objects.select_related("submission").get(pk=pk)
     except SubmissionFile.DoesNotExist:
-        raise _out_of_scope(user, "file", pk) from None
+        raise out_of_scope(user, "file", pk) from None
     access_submission(user, document.submission_id)
     return document
 
@@ -165,9 +162,9 @@ def access_leave(user, pk: int) -> LeaveRequest:
             "enrolment__project__organiser",
         ).get(pk=pk)  # fmt: skip
     except LeaveRequest.DoesNotExist:
-        raise _out_of_scope(user, "leave request", pk) from None
+        raise out_of_scope(user, "leave request", pk) from None
     if user.person_id and request.enrolment.person_id == user.person_id:
         return request
     if leave_services.may_see(user, request):
         return request
-    raise _out_of_scope(user, "leave request", pk)
+    raise out_of_scope(user, "leave request", pk)

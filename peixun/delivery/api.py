@@ -10,11 +10,10 @@ from pydantic import ValidationError
 
 from peixun.accounts.http import SignedInRequest
 from peixun.core import apierrors
+from peixun.delivery import access
 from peixun.delivery.models import OutsideResult, OutsideSource
 from peixun.delivery.schemas import OutsideResultOut, OutsideResultsIn, OutsideResultsOut
 from peixun.delivery.services import outside
-from peixun.orgs.access import scope_paths
-from peixun.training import access as training_access
 from peixun.training.schemas import ErrorOut
 
 router = Router(tags=["delivery"])
@@ -40,7 +39,7 @@ def _inline_schema(model) -> dict:
 
 
 def _project(request: HttpRequest, project_id: int):
-    return training_access.access_project(request.user, project_id, "delivery.import")
+    return access.access_project(request.user, project_id, "import")
 
 
 @router.post(
@@ -76,7 +75,7 @@ def post_outside_results(request: SignedInRequest, project_id: int):  # the key'
         for index, row in enumerate(body.rows, start=1)
     ]
     planned = outside.plan(
-        rows, scope_paths=scope_paths(request.user, "delivery.import"), fixed_project=project
+        rows, scope_paths=access.scope_paths(request.user, "delivery.import"), fixed_project=project
     )
     out = {
         "applied": False,

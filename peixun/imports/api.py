@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from peixun.core.schemas import RunOut
-from peixun.imports import selectors
+from peixun.imports.access import access_job
 
 router = Router(tags=["imports"])
 
@@ -24,7 +24,7 @@ class ImportJobOut(Schema):
 @router.get("/jobs/{job_id}", response=ImportJobOut, url_name="import-job")
 def import_job(request: HttpRequest, job_id: int):
     """An import job the caller may see (404 otherwise): where it is and its run."""
-    job = selectors.access_job(request.user, job_id)
+    job = access_job(request.user, job_id)
     return {
         "id": job.pk,
         "kind": job.kind,

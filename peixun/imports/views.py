@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peixun.accounts.http import SignedInRequest
 from peixun.imports import selectors, services
+from peixun.imports.access import access_job, has_perm, require_perm, scope_paths
 from peixun.imports.content import unseal
 from peixun.imports.forms import UploadForm
 from peixun.imports.models import ImportJob, ImportKind, ImportStatus
 from peixun.imports.registry import importer, importers
 from peixun.lib import tabular, xlsx
-from peixun.orgs.access import has_perm, require_perm, scope_paths
 from peixun.orgs.models import Org
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,7 +102,7 @@ def _scope_org(user, perm: str) -> Org | None:
 @login_required
 @require_GET
 def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    job = selectors.access_job(request.user, pk)
+    job = access_job(request.user, pk)
     results_url = importer(job.kind).results_url
     context = {
         "job": job,
@@ -120,7 +120,7 @@ def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_apply(request: SignedInRequest, pk: int) -> HttpResponse:
-    job = selectors.access_job(request.user, pk)
+    job = access_job(request.user, pk)
     require_perm(request, importer(job.kind).perm)
     try:
         services.apply_import(job=job, actor=request.user)
@@ -133,7 +133,7 @@ def job_apply(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
     """Run an interrupted or failed job's step again (the check, or the apply)."""
-    job = selectors.access_job(request.user, pk)
+    job = access_job(request.user, pk)
     require_perm(request, importer(job.kind).perm)
     try:
         services.run_again(job=job, actor=request.user, request=request)
@@ -146,7 +146,7 @@ def job_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_errors(request: SignedInRequest, pk: int) -> HttpResponse:
     """The error workbook: each failing row's cells as uploaded, then row, column and reason."""
-    job = selectors.access_job(request.user, pk)
+    job = access_job(request.user, pk)
     if not job.errors:
         raise Http404
     return _xlsx_response(_error_workbook(job), f"import-{job.pk}-errors.xlsx")

@@ -8,35 +8,16 @@ from decimal import Decimal
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
-from django.http import Http404
 from django.utils import timezone
 
 from peixun.core.fields import has_code
 from peixun.ledger.compliance import earned_from_entries, facts_of
 from peixun.ledger.models import ComplianceResult, CreditEntry
-from peixun.orgs.access import access_person, has_perm, path_in_scope
 from peixun.orgs.models import SEGMENT_LENGTH, Org, Person
 from peixun.policies.models import PolicyVersion
 from peixun.policies.rules import Earned, Evaluator, Result, period_containing
 from peixun.policies.rules.engine import selects
 from peixun.policies.selectors import Governance
-
-
-def access_hours_person(user, pk: int, perm: str = "ledger.view") -> Person:
-    """The person whose hours the user may see: in their `perm` subtree, or themselves."""
-    if user.is_authenticated and user.person_id == pk and perm == "ledger.view":
-        return Person.objects.select_related("org").get(pk=pk)
-    if not has_perm(user, perm):
-        raise Http404
-    return access_person(user, pk, perm=perm)
-
-
-def access_entry(user, pk: int) -> CreditEntry:
-    """An entry the user may reverse (ledger.grant over the person's org), else 404."""
-    entry = CreditEntry.objects.select_related("person__org").filter(pk=pk).first()
-    if entry is None or not path_in_scope(user, "ledger.grant", entry.person.org.path):
-        raise Http404
-    return entry
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,17 @@ from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
 from peixun.core.pagination import CappedPaginator
 from peixun.ledger import exports, selectors, services
+from peixun.ledger.access import (
+    access_entry,
+    access_hours_person,
+    access_org,
+    has_perm,
+    path_in_scope,
+    require_perm,
+    scope_paths,
+)
 from peixun.ledger.forms import GrantForm, ReportFilterForm, ReverseForm
 from peixun.ledger.models import Category, Level, RecomputeRun
-from peixun.orgs.access import access_org, has_perm, path_in_scope, require_perm, scope_paths
 from peixun.orgs.models import Org, Person
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,7 +82,7 @@ def my_hours(request: SignedInRequest) -> HttpResponse:
 def person_hours(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
-    person = selectors.access_hours_person(request.user, pk)
+    person = access_hours_person(request.user, pk)
     return _hours_page(request, person, own=request.user.person_id == pk)
 
 
@@ -94,7 +102,7 @@ def my_transcript(request: SignedInRequest) -> HttpResponse:
 def person_transcript(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
-    person = selectors.access_hours_person(request.user, pk)
+    person = access_hours_person(request.user, pk)
     return _xlsx(exports.transcript(selectors.standing(person)), f"transcript-{person.pk}.xlsx")
 
 
@@ -102,7 +110,7 @@ def person_transcript(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def grant(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
-    person = selectors.access_hours_person(request.user, pk, perm="ledger.grant")
+    person = access_hours_person(request.user, pk, perm="ledger.grant")
     form = GrantForm(request.POST)
     if not form.is_valid():
         return _hours_page(request, person, own=False, grant_form=form, status=400)
@@ -141,7 +149,7 @@ def grant(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def reverse_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
-    entry = selectors.access_entry(request.user, pk)
+    entry = access_entry(request.user, pk)
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for an adjustment or a reversal."))

@@ -170,8 +170,7 @@ def access_org(user, pk: int, perm: str = "orgs.view") -> Org:
     try:
         return orgs_in_scope(user, perm).get(pk=pk)
     except Org.DoesNotExist:
-        _log_out_of_scope(user, "org", pk)
-        raise Http404 from None
+        raise out_of_scope(user, "org", pk) from None
 
 
 def access_person(user, pk: int, perm: str = "people.view") -> Person:
@@ -185,13 +184,14 @@ def access_person(user, pk: int, perm: str = "people.view") -> Person:
         return person
     if perm == "people.view" and user.is_authenticated and user.person_id == person.pk:
         return person
-    _log_out_of_scope(user, "person", pk)
-    raise Http404
+    raise out_of_scope(user, "person", pk)
 
 
-def _log_out_of_scope(user, kind: str, pk) -> None:
-    """An object missing or outside the user's scope (the same 404 either way), logged as denied."""
+def out_of_scope(user, kind: str, pk) -> Http404:
+    """The 404 for an object missing or outside the user's scope (the same answer either way),
+    logged as denied. Every app's access module raises it: `raise out_of_scope(user, "lesson", pk)`."""
     security_log.warning("access denied: user=%s %s=%s out of scope", getattr(user, "pk", None), kind, pk)
+    return Http404()
 
 
 def accounts_in_scope(user, perm: str = "accounts.manage") -> QuerySet:
@@ -216,8 +216,7 @@ def access_account(user, pk: int, perm: str = "accounts.manage"):
     try:
         return accounts_in_scope(user, perm).get(pk=pk)
     except ObjectDoesNotExist:
-        _log_out_of_scope(user, "account", pk)
-        raise Http404 from None
+        raise out_of_scope(user, "account", pk) from None
 
 
 def access_grant(user, account, pk: int, perm: str = "accounts.manage") -> RoleGrant:
@@ -228,5 +227,4 @@ def access_grant(user, account, pk: int, perm: str = "accounts.manage") -> RoleG
             path_q(scope_paths(user, perm), "org__path"), pk=pk, user=account
         )
     except RoleGrant.DoesNotExist:
-        _log_out_of_scope(user, "grant", pk)
-        raise Http404 from None
+        raise out_of_scope(user, "grant", pk) from None

@@ -12,15 +12,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
-from peixun.orgs.access import access_org, orgs_in_scope, require_perm, scope_paths
 from peixun.orgs.models import Org, OrgKind
 from peixun.policies import describe, services
 from peixun.policies.access import (
     access_managed_version,
+    access_org,
     access_policy,
     access_run,
     access_version,
     can_manage,
+    orgs_in_scope,
+    require_perm,
+    scope_paths,
 )
 from peixun.policies.exceptions import InvalidDocumentError
 from peixun.policies.forms import DocumentForm, WhatIfForm

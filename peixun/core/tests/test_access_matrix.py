@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 
 from peixun.accounts.models import PasswordSlipBatch
@@ -144,6 +145,28 @@ def test_every_url_has_an_expectation():
     names = set(_url_names(get_resolver()))
     assert sorted(names - set(VIEWS)) == [], "add these URL names to VIEWS in this test"
     assert sorted(set(VIEWS) - names) == [], "these VIEWS entries name no URL"
+
+
+def _unnamed(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            found.extend(_unnamed(entry, prefix + str(entry.pattern)))
+        elif isinstance(entry, URLPattern) and not entry.name:
+            found.append(prefix + str(entry.pattern))
+    return found
+
+
+def test_every_url_has_a_name_so_the_matrix_sees_it():
+    assert _unnamed(get_resolver()) == [], "name these URLs (and add them to VIEWS)"
+
+
+def test_a_url_added_anywhere_is_picked_up_without_being_listed():
+    """The URLconf is walked, included apps and namespaces too: a new view has no way around VIEWS."""
+    thing = path("thing/<int:pk>/", lambda request, pk: None, name="thing")
+    app = URLResolver(RegexPattern(r"^new/"), [thing], app_name="newapp", namespace="newapp")
+    site = URLResolver(RegexPattern(r"^/"), [*get_resolver().url_patterns, app])
+    assert sorted(set(_url_names(site)) - set(VIEWS)) == ["newapp:thing"]
 
 
 @dataclass

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
+from peixun.core.refusals import refuse
 from peixun.delivery import access, exports, selectors
 from peixun.delivery.forms import DecideForm, LeaveForm
 from peixun.delivery.models import LeaveRequest
 from peixun.delivery.services import leave as leave_services
-from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse, require_runner
+from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, require_runner
 from peixun.training.views.common import back
 
 

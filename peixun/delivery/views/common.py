@@ -1,13 +1,11 @@
-"""What the delivery pages share: the project's tabs, refusals as messages, the door check for
+"""What the delivery pages share: the project's tabs, the door check for
 staff and tutors, downloads."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
-from peixun.core.exceptions import DomainError
 from peixun.delivery import access
-from peixun.orgs.access import has_perm, require_perm
+from peixun.delivery.access import has_perm, require_perm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,10 +27,6 @@ def require_runner(request: HttpRequest) -> None:
     then gets 404 from the access function)."""
     if not (has_perm(request.user, "training.manage") or has_perm(request.user, "training.tutor")):
         require_perm(request, "training.manage")
-
-
-def refuse(request: HttpRequest, error: DomainError) -> None:
-    messages.error(request, str(error))
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:

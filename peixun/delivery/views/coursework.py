@@ -11,14 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
+from peixun.core.refusals import refuse
 from peixun.delivery import access, exports, selectors
+from peixun.delivery.access import require_perm
 from peixun.delivery.forms import AssignmentForm, GradeForm, SubmitForm
 from peixun.delivery.models import OutsideResult, Submission, SubmissionStatus
 from peixun.delivery.rules import files as file_rules
 from peixun.delivery.services import coursework as coursework_services
 from peixun.delivery.services.lessons import SCHEDULING
-from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, refuse, require_runner
-from peixun.orgs.access import require_perm
+from peixun.delivery.views.common import XLSX_TYPE, download, project_tabs, require_runner
 
 
 @login_required

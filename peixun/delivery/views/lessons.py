@@ -17,14 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
+from peixun.core.refusals import refuse
 from peixun.delivery import access, selectors
+from peixun.delivery.access import require_perm
 from peixun.delivery.forms import MARK_CHOICES, LessonForm, SettingsForm
 from peixun.delivery.models import LessonStatus
 from peixun.delivery.rules import calendar, checkin
 from peixun.delivery.services import attendance as attendance_services
 from peixun.delivery.services import lessons as lesson_services
-from peixun.delivery.views.common import project_tabs, refuse, require_runner
-from peixun.orgs.access import require_perm
+from peixun.delivery.views.common import project_tabs, require_runner
 from peixun.training.models import Enrolment
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -203,6 +204,14 @@ def test_a_teacher_who_is_not_eligible_sees_why_on_the_project(client, world):
     client.force_login(world.teacher_user)
     body = page(client.get(reverse("training:project-detail", args=[project.pk]), **EN))
     assert 'data-testid="why-not"' in body and "For the titles Senior only." in body
+
+
+def test_a_refused_enrolment_says_why_with_each_eligibility_reason(client, world):
+    project = make_project(world.county_a, targets={"titles": ["senior"]})
+    client.force_login(world.teacher_user)
+    response = client.post(reverse("training:enrol", args=[project.pk]), **EN)
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == "You are not eligible for this project. For the titles Senior only."
 
 
 def test_a_teacher_cannot_leave_a_mandatory_project_but_may_ask_for_an_exemption(client, world):

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
+from peixun.core.refusals import refuse
 from peixun.lib import tabular
-from peixun.orgs.access import require_perm
 from peixun.orgs.models import Person
 from peixun.training import access, selectors
+from peixun.training.access import require_perm
 from peixun.training.exceptions import DomainError
 from peixun.training.models import HOLDING, CodeImport
 from peixun.training.services import codes as code_services
-from peixun.training.views.common import refuse
 
 
 @login_required

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
-from peixun.orgs.access import has_perm, require_perm
+from peixun.core.refusals import refuse
 from peixun.orgs.models import Person
 from peixun.training import access, exports, selectors
+from peixun.training.access import has_perm, require_perm
 from peixun.training.exceptions import DomainError
 from peixun.training.models import Cohort
 from peixun.training.services import cohorts as cohort_services
-from peixun.training.views.common import back, refuse
+from peixun.training.views.common import back
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

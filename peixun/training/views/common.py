@@ -1,21 +1,10 @@
-"""What the training views share: turning a refused action into a message, and fetching an
+"""What the training views share: going back to the page a form came from, and fetching an
 enrolment through whichever of several permissions the user holds."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 
 from peixun.training import access
-from peixun.training.exceptions import DomainError, NotEligibleError
-from peixun.training.wording import reasons_text
-
-
-def refuse(request: HttpRequest, error: DomainError) -> None:
-    """Show why an action was refused (with the eligibility reasons, if any)."""
-    text = str(error)
-    if isinstance(error, NotEligibleError) and error.reasons:
-        text = f"{text} {' '.join(reasons_text(error.reasons))}"
-    messages.error(request, text)
 
 
 def back(request: HttpRequest, fallback: str, *args):

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
-from peixun.orgs.access import has_perm, path_q, require_perm, scope_paths
+from peixun.core.refusals import refuse
 from peixun.orgs.models import Org
 from peixun.training import access, exports, selectors
+from peixun.training.access import has_perm, path_q, require_perm, scope_paths
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import ExemptionForm
 from peixun.training.models import (
@@ -29,7 +30,7 @@ from peixun.training.models import (
 )
 from peixun.training.rules import lottery as lottery_rules
 from peixun.training.services import enrolment as enrolment_services
-from peixun.training.views.common import back, enrolment_and_perm, enrolment_for, refuse
+from peixun.training.views.common import back, enrolment_and_perm, enrolment_for
 from peixun.training.views.projects import enrol_box
 
 PAGE_SIZE = 50

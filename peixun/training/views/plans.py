@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
-from peixun.orgs.access import orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.training import selectors
+from peixun.training.access import orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.training.forms import PlanForm, PlanItemForm
 from peixun.training.models import AnnualPlan, PlanItem
 from peixun.training.services import plans as plan_services

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
-from peixun.orgs.access import has_perm, orgs_in_scope, require_perm, scope_paths
+from peixun.core.refusals import refuse
 from peixun.orgs.models import Org
 from peixun.training import access, selectors, services
+from peixun.training.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import (
     BudgetFormSet,
@@ -30,7 +31,6 @@ from peixun.training.forms import (
 from peixun.training.models import LIVE, EnrolmentMode, ProjectAttachment, ProjectStatus
 from peixun.training.rules import lifecycle
 from peixun.training.services import projects as project_services
-from peixun.training.views.common import refuse
 from peixun.training.wording import reasons_text
 
 PAGE_SIZE = 20
@@ -79,8 +79,6 @@ def _audience_options(user):
     paths = scope_paths(user, "training.manage")
     ancestors = {a for path in paths for a in access.ancestor_paths(path)}
     from django.db.models import Q
-
-    from peixun.orgs.access import path_q
 
     orgs = (
         Org.objects.filter(path_q(paths, "path") | Q(path__in=ancestors))
