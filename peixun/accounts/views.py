@@ -73,7 +73,6 @@ def _org_options(orgs: list[Org]) -> list[tuple[int, str]]:
 
 
 def _export(accounts) -> HttpResponse:
-    from peixun.core.templatetags.peixun import zh_datetime
     from peixun.lib.xlsx import Sheet, write_workbook
 
     header = (
@@ -81,7 +80,7 @@ def _export(accounts) -> HttpResponse:
         _("Name"),
         _("Organisation"),
         _("Roles"),
-        _("Last sign-in"),
+        _("Last sign-in (Beijing time)"),
         _("Must change password"),
         pgettext("account", "Active"),
     )
@@ -91,7 +90,7 @@ def _export(accounts) -> HttpResponse:
             account.person.name if account.person_id else "",
             account.person.org.name if account.person_id else "",
             "、".join(f"{grant.get_role_display()}（{grant.org.name}）" for grant in account.grants.all()),
-            zh_datetime(account.last_login) if account.last_login else "",
+            account.last_login,  # an Excel date-time in local time (peixun.lib.xlsx)
             _("Yes") if account.must_change_password else _("No"),
             _("Yes") if account.is_active else _("No"),
         )
