@@ -330,7 +330,9 @@ def test_people_a_roster_import_creates_are_evaluated_and_not_counted_as_without
         person_row(姓名="新教师乙", 证件号码=valid_id(sequence=12), 手机号="13900000012"),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        apply_people_file(data, "r.xlsx", scope_orgs=None, actor=world.city_admin, default_org=world.school_a1)
+        apply_people_file(
+            data, "r.xlsx", scope_orgs=None, actor=world.city_admin, default_org=world.school_a1
+        )
     created = Person.objects.filter(name__in=["新教师甲", "新教师乙"])
     assert ComplianceResult.objects.filter(person__in=created).count() == 2
     summary, _hours = selectors.figures(world.county_a)

@@ -236,7 +236,9 @@ def test_the_list_names_the_total_and_each_requirement_still_short(client, world
     give(world.teacher_a1, 60, "k1", category="ethics_literacy", tags=["ethics"], level="city")
     client.force_login(world.county_admin)
     response = client.get(reverse("ledger:compliance"))
-    item = next(item for item in response.context["page"].object_list if item.person_id == world.teacher_a1.pk)
+    item = next(
+        item for item in response.context["page"].object_list if item.person_id == world.teacher_a1.pk
+    )
     missing = dict(item.missing_items)
     assert missing["总学时"] == 300
     assert missing["知识与技能"] == 140
@@ -325,3 +327,33 @@ def test_the_workbook_opens_with_a_summary_per_unit_that_matches_the_page(client
         summary["ungoverned"],
         summary["pending"],
     )
+
+
+def test_my_hours_says_the_total_is_reached_and_which_requirement_is_still_short(client, world):
+    adopt_preset(world.city)
+    _ethics_short(world.teacher_a1)
+    client.force_login(world.teacher_user)
+    page = client.get(reverse("ledger:mine")).content.decode()
+    assert "总学时已达到，但还有 1 项要求未完成" in page
+    assert "师德教育还差 60.0 学时" in page
+    assert "还差 0.0" not in page
+
+
+def test_my_hours_shows_the_hours_an_adjustment_took_away(client, world):
+    adopt_preset(world.city)
+    _ethics_short(world.teacher_a1)
+    give(
+        world.teacher_a1,
+        -20,
+        "adj",
+        source="adjustment",
+        reason="重复登记",
+        category="practice",
+        level="school",
+    )
+    client.force_login(world.teacher_user)
+    page = client.get(reverse("ledger:mine")).content.decode()
+    assert "已扣除调减 20.0 学时" in page
+    assert "总学时还差 20.0 学时（已扣除调减的 20.0 学时）" in page
+    assert "实践体验还差 20.0 学时（已扣除调减的 20.0 学时）" in page
+    assert 'data-testid="total-met"' not in page
