@@ -300,8 +300,8 @@ def test_a_negative_adjustment_takes_its_hours_off_the_stored_compliance_and_the
     assert result.shortfalls == {"total": 20.0, "knowledge_skills": 20.0, "level_county": 8.0}
     assert sorted(result.short_rules) == ["knowledge_skills", "level_county", "total"]
     messages = selectors.standing(world.teacher_a1).missing
-    assert "总学时还差 20.0 学时（已扣除调减的 20.0 学时）" in messages
-    assert "知识与技能还差 20.0 学时（已扣除调减的 20.0 学时）" in messages
+    assert "总学时还差 20.0 学时（已按调减 20.0 学时核算）" in messages
+    assert "知识与技能还差 20.0 学时（已按调减 20.0 学时核算）" in messages
     compliance.rebuild()  # from the raw entries: the same figures
     rebuilt = ComplianceResult.objects.get(person=world.teacher_a1)
     assert (rebuilt.counted_hours, rebuilt.compliant, rebuilt.shortfalls) == (340, False, result.shortfalls)

@@ -354,6 +354,6 @@ def test_my_hours_shows_the_hours_an_adjustment_took_away(client, world):
     client.force_login(world.teacher_user)
     page = client.get(reverse("ledger:mine")).content.decode()
     assert "已扣除调减 20.0 学时" in page
-    assert "总学时还差 20.0 学时（已扣除调减的 20.0 学时）" in page
-    assert "实践体验还差 20.0 学时（已扣除调减的 20.0 学时）" in page
+    assert "总学时还差 20.0 学时（已按调减 20.0 学时核算）" in page
+    assert "实践体验还差 20.0 学时（已按调减 20.0 学时核算）" in page
     assert 'data-testid="total-met"' not in page

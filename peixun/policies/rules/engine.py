@@ -262,7 +262,7 @@ def _hours(value: Decimal) -> str:
 
 def _deducted_note(deducted: Decimal) -> str:
     """The words a message adds when adjustments took hours away (Chinese, like the messages)."""
-    return f"（已扣除调减的 {_hours(deducted)} 学时）" if deducted > 0 else ""
+    return f"（已按调减 {_hours(deducted)} 学时核算）" if deducted > 0 else ""
 
 
 class Evaluator:
@@ -411,8 +411,8 @@ class Evaluator:
                     if not explain
                     else f"总学时还差 {_hours(total_short)} 学时{_deducted_note(deducted_total)}"
                     if total_short
-                    else f"总学时已达到要求（{_hours(counted_total)}/{_hours(required_total)} 学时）"
-                    f"{_deducted_note(deducted_total)}"
+                    else f"总学时已达到要求（{_hours(counted_total)}/{_hours(required_total)} 学时"
+                    f"{f'，已按调减 {_hours(deducted_total)} 学时核算' if deducted_total else ''}）"
                 ),
                 deducted=deducted_total,
             )

@@ -133,8 +133,8 @@ def test_an_adjustment_dated_after_the_day_does_not_count_yet():
 def test_the_messages_say_how_many_hours_adjustments_took_away():
     result = evaluate(FIVE_YEAR, teacher(), [*BALANCED_360, adjustment(-20)], AS_OF)
     lines = by_rule(result)
-    assert lines["total"].message == "总学时还差 20.0 学时（已扣除调减的 20.0 学时）"
-    assert lines["knowledge_skills"].message == "知识与技能还差 20.0 学时（已扣除调减的 20.0 学时）"
+    assert lines["total"].message == "总学时还差 20.0 学时（已按调减 20.0 学时核算）"
+    assert lines["knowledge_skills"].message == "知识与技能还差 20.0 学时（已按调减 20.0 学时核算）"
     assert lines["knowledge_skills"].deducted == 20
     assert lines["practice"].message == "实践体验已完成"
     assert lines["practice"].deducted == 0
@@ -144,8 +144,8 @@ def test_a_met_requirement_still_names_the_hours_taken_from_it():
     result = evaluate(FIVE_YEAR, teacher(), [*BALANCED_360, hours(20), adjustment(-20)], AS_OF)
     lines = by_rule(result)
     assert result.compliant
-    assert lines["total"].message == "总学时已达到要求（360.0/360.0 学时）（已扣除调减的 20.0 学时）"
-    assert lines["knowledge_skills"].message == "知识与技能已完成（已扣除调减的 20.0 学时）"
+    assert lines["total"].message == "总学时已达到要求（360.0/360.0 学时，已按调减 20.0 学时核算）"
+    assert lines["knowledge_skills"].message == "知识与技能已完成（已按调减 20.0 学时核算）"
 
 
 def test_an_exempt_person_keeps_exemption_and_the_hours_left_after_an_adjustment():
