@@ -12,6 +12,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from peixun.lib.clientaddr import parse_trusted
+from peixun.lib.dates import LOCAL_ZONE_NAME
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PEIXUN_VAR_DIR", BASE_DIR / "var"))
@@ -201,7 +202,7 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "peixun" / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE = LOCAL_ZONE_NAME  # Asia/Shanghai: every time shown or exported is in it (peixun.lib.dates)
 USE_I18N = True
 USE_TZ = True
 

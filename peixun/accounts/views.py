@@ -97,7 +97,6 @@ def _org_options(orgs: list[Org]) -> list[tuple[int, str]]:
 
 
 def _export(accounts) -> HttpResponse:
-    from peixun.core.templatetags.peixun import zh_datetime
     from peixun.lib.xlsx import Sheet, write_workbook
 
     header = (
@@ -105,7 +104,7 @@ def _export(accounts) -> HttpResponse:
         _("Name"),
         _("Organisation"),
         _("Roles"),
-        _("Last sign-in"),
+        _("Last sign-in (Beijing time)"),
         _("Status"),
         pgettext("account", "Active"),
     )
@@ -115,7 +114,8 @@ def _export(accounts) -> HttpResponse:
             account.person.name if account.person_id else "",
             account.person.org.name if account.person_id else "",
             "、".join(f"{grant.get_role_display()}（{grant.org.name}）" for grant in account.grants.all()),
-            zh_datetime(account.last_login) if account.is_activated and account.last_login else "",
+            # an Excel date-time in local time (peixun.lib.xlsx)
+            account.last_login if account.is_activated else None,
             pgettext("account", "Activated")
             if account.is_activated
             else pgettext("account", "Not activated"),

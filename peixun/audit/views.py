@@ -15,7 +15,7 @@ from peixun.audit.events import ACTIONS
 from peixun.audit.forms import AuditFilterForm
 from peixun.core.http import HtmxRequest
 from peixun.core.pagination import CappedPaginator
-from peixun.core.templatetags.peixun import changes_summary, zh_datetime
+from peixun.core.templatetags.peixun import changes_summary
 from peixun.orgs.access import require_perm
 
 PAGE_SIZE = 50
@@ -66,7 +66,7 @@ def event_export(request: HttpRequest) -> HttpResponse:
             break
         rows.append(
             (
-                zh_datetime(event.created_at),
+                event.created_at,  # an Excel date-time in local time (peixun.lib.xlsx)
                 event.actor_name,
                 str(ACTIONS.get(event.action, event.action)),
                 event.target_type,
@@ -75,7 +75,15 @@ def event_export(request: HttpRequest) -> HttpResponse:
                 event.ip_address or "",
             )
         )
-    header = (_("Time"), _("User"), _("Action"), _("Object type"), _("Object"), _("Changes"), _("IP address"))
+    header = (
+        _("Time (Beijing time)"),
+        _("User"),
+        _("Action"),
+        _("Object type"),
+        _("Object"),
+        _("Changes"),
+        _("IP address"),
+    )
     content = write_workbook(
         [Sheet(_("Audit log"), header, rows, column_widths=[20, 16, 16, 16, 30, 60, 16])]
     )

@@ -218,6 +218,7 @@ def result_row(
         shortfall_hours=result.shortfall_hours,
         credits=result.credits,
         short_rules=result.short_rules,
+        shortfalls={line.rule_id: float(line.shortfall) for line in result.lines if not line.ok},
         computed_at=now,
     )
 
@@ -236,6 +237,7 @@ _RESULT_FIELDS = [
     "shortfall_hours",
     "credits",
     "short_rules",
+    "shortfalls",
     "computed_at",
     *ComplianceResult.KIND_FIELDS,
 ]

@@ -7,6 +7,8 @@ reversing entry with a reason and an author; each posting carries an idempotency
 the database, so a retried or concurrent posting never counts twice.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -170,6 +172,9 @@ class ComplianceResult(models.Model):
     shortfall_hours = models.DecimalField(_("shortfall"), max_digits=8, decimal_places=1)
     credits = models.DecimalField(_("credits"), max_digits=8, decimal_places=2)
     short_rules = CodeListField(max_length=500, blank=True, default=list)
+    # The hours still missing on each rule not yet met ({rule id: hours}, the total line as
+    # "total"), so the lists and the workbook say what is missing where, not only in the total.
+    shortfalls = models.JSONField(_("hours missing by requirement"), default=dict, blank=True)
     # Hours earned in the period by category and by level, for the report's charts (a sum over the
     # results of a county instead of over its hundreds of thousands of rollups).
     ethics_literacy_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
@@ -198,6 +203,15 @@ class ComplianceResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {'ok' if self.compliant else 'short'}"
+
+    def missing(self, labels: dict[str, str]) -> list[tuple[str, Decimal | None]]:
+        """(label, hours still missing) for each rule not yet met, the total first; the hours are
+        None on a result stored before they were kept (until the next recompute)."""
+        found = []
+        for rule in sorted(self.short_rules, key=lambda rule: rule != "total"):
+            hours = self.shortfalls.get(rule)
+            found.append((labels.get(rule, rule), None if hours is None else Decimal(str(hours))))
+        return found
 
 
 class RecomputeRun(BackgroundRun):

@@ -1,6 +1,6 @@
 """The ledger follows changes in the org tree and the registry: an org move rewrites the paths
-copied onto compliance results; people whose facts an import changed are re-evaluated once the
-import has committed (a background task)."""
+copied onto compliance results; people an import created or whose facts it changed are
+re-evaluated once the import has committed (a background task)."""
 
 import functools
 

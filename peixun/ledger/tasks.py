@@ -19,5 +19,5 @@ def recompute(run_id: int) -> None:
 
 @task()
 def refresh_people(person_ids: list[int]) -> None:
-    """Re-evaluate people whose facts changed (a roster import updated their title or roles)."""
+    """Evaluate people a roster import created, or whose facts (title, roles …) it changed."""
     compliance.refresh(person_ids)

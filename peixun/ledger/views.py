@@ -189,11 +189,18 @@ def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilter, dict]
     return filters, link
 
 
+def unit_name(item: dict) -> str:
+    """A unit's name in the report: the child org's, or "<org> (own staff)" for the org's own people."""
+    if item["own"]:
+        return _("%(name)s (own staff)") % {"name": item["org"].name}
+    return item["org"].name
+
+
 def _chart_data(org: Org, children: list[dict], hours: dict) -> dict:
     category_labels, level_labels = dict(Category.choices), dict(Level.choices)
     return {
         "completion": {
-            "labels": [item["org"].name for item in children if item["governed"]],
+            "labels": [unit_name(item) for item in children if item["governed"]],
             "values": [item["rate"] for item in children if item["governed"]],
             "name": _("Share compliant (%)"),
         },
@@ -214,13 +221,15 @@ def compliance_report(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, link = _report_filters(request)
     org = filters.org
-    children = selectors.by_child(org)
-    summary, hours = selectors.figures(org)
+    children = selectors.units(org)
+    for item in children:
+        item["name"] = unit_name(item)
+    summary, hours = selectors.figures(org, children)
     paginator = CappedPaginator(selectors.people_results(filters), PEOPLE_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     labels = selectors.rule_labels(org)
     for item in page.object_list:
-        item.short_labels = [labels.get(rule, rule) for rule in item.short_rules]
+        item.missing_items = item.missing(labels)
     ancestors = [
         ancestor
         for ancestor in org.ancestors()
@@ -252,7 +261,9 @@ def compliance_report(request: SignedInRequest) -> HttpResponse:
 def compliance_export(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, _link = _report_filters(request)
-    content = exports.compliance_workbook(filters, selectors.rule_labels(filters.org))
+    content = exports.compliance_workbook(
+        filters, selectors.rule_labels(filters.org), selectors.units(filters.org)
+    )
     return _xlsx(content, f"compliance-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -121,6 +121,18 @@ def credits(policy: Policy) -> str:
     return f"{ratio} 学时折合 1 学分，{rounding} {policy.credits.places} 位小数"
 
 
+def adjustments(policy: Policy) -> str:
+    """How hours an adjustment takes away count (docs/policies.md, "Adjustments")."""
+    capped = any(rule.has_maximum for rule in policy.rules)
+    text = (
+        f"来源为“{codes.SOURCES['adjustment']}”的负学时（调减）从总学时中扣除，"
+        "也从其类别、标签、层级、形式相符的各项要求中扣除"
+    )
+    if capped:
+        text += "，先扣除再计上限"
+    return text + "；均不低于零。"
+
+
 def exemption(item) -> str:
     conditions = []
     if item.statuses:

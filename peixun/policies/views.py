@@ -90,6 +90,7 @@ def _described(policy) -> dict:
         "period_text": describe.period(policy),
         "required_text": describe.required(policy),
         "credits_text": describe.credits(policy),
+        "adjustments_text": describe.adjustments(policy),
         "rules": describe.rules(policy),
         "exemptions": [{"label": item.label, "text": describe.exemption(item)} for item in policy.exemptions],
         "prorates": policy.new_teachers.prorate,

@@ -36,7 +36,7 @@ def _person_header() -> list[str]:
 
 
 def enrolments_workbook(project: Project, enrolments: list[Enrolment]) -> bytes:
-    header = [*_person_header(), _("Status"), _("Class"), _("Enrolled at")]
+    header = [*_person_header(), _("Status"), _("Class"), _("Enrolled at (Beijing time)")]
     rows = [
         [*_person_cells(e), e.get_status_display(), e.cohort.name if e.cohort else "", e.created_at]
         for e in enrolments

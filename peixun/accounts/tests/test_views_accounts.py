@@ -270,3 +270,19 @@ def test_navigation_shows_accounts_to_bureau_admins_only(client, world):
     assert reverse("accounts:list") in client.get(reverse("core:home")).content.decode()
     client.force_login(world.coordinator_a1)
     assert reverse("accounts:list") not in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_export_gives_the_last_sign_in_in_beijing_time_as_an_excel_date_time(client, world):
+    import io
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    near_midnight = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 2026年3月2日 01:30 in Beijing
+    get_user_model().objects.filter(pk=world.teacher_user.pk).update(last_login=near_midnight)
+    client.force_login(world.county_admin)
+    response = client.get(reverse("accounts:list"), {"format": "xlsx"})
+    header, *rows = load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    column = header.index("最近登录（北京时间）")
+    teacher = next(row for row in rows if row[0] == world.teacher_user.username)
+    assert teacher[column] == datetime(2026, 3, 2, 1, 30)  # noqa: DTZ001 - openpyxl reads naive values

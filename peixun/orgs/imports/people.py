@@ -663,6 +663,15 @@ def _insert(records: Sequence[_Row]) -> None:
                 cursor.execute("PRAGMA cache_size = -2000")
 
 
+def _created_ids(records: Sequence[_Row]) -> list[int]:
+    """The primary keys of the people just inserted (the insert does not return them), by their
+    ID-number hashes."""
+    found: list[int] = []
+    for chunk in chunked([record.id_hash for record in records], _lookup_chunk()):
+        found += Person.objects.filter(id_hash__any_of=chunk).values_list("pk", flat=True)
+    return found
+
+
 def _update(plan: _Plan, actor) -> None:
     people = [person for person, _changes in plan.updates]
     Person.objects.bulk_update(people, sorted({*plan.update_fields, "updated_at"}), batch_size=500)
@@ -706,11 +715,16 @@ def apply_people_file(
         plan = _plan(data, filename, scope_orgs=scope_orgs, default_org=default_org, progress=progress)
         if plan.summary.errors:
             raise ImportRejected(plan.summary)
+        changed: list[int] = []
         if plan.creates:
             _insert(plan.creates)
+            changed += _created_ids(plan.creates)
         if plan.updates:
             _update(plan, actor)
-            people_changed.send(sender=Person, person_ids=[person.pk for person, _changes in plan.updates])
+            changed += [person.pk for person, _changes in plan.updates]
+        if changed:
+            # New people too: until evaluated they have no compliance result at all.
+            people_changed.send(sender=Person, person_ids=changed)
         summary = plan.summary
         events.record(
             action="import_applied",

@@ -419,3 +419,37 @@ def test_api_keys_are_shown_once_and_can_be_revoked(client, world):
     key = ApiKey.objects.get()
     client.post(reverse("apikeys:revoke", args=[key.pk]), **EN)
     assert api.get("/api/v1/training/projects", HTTP_X_API_KEY=secret).status_code == 401
+
+
+def test_the_enrolments_export_gives_enrolment_times_in_beijing_time(client, world):
+    from datetime import UTC, datetime
+
+    project = make_project(world.county_a)
+    enrolment = svc.enrol(project=project, person=world.teacher_a1, actor=None)
+    near_midnight = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 2026年3月2日 01:30 in Beijing
+    Enrolment.objects.filter(pk=enrolment.pk).update(created_at=near_midnight)
+    client.force_login(world.coordinator_a1)
+    export = client.get(reverse("training:enrolments-export", args=[project.pk]))
+    header, row = load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+    assert header[-1] == "报名时间（北京时间）"
+    assert row[-1] == datetime(2026, 3, 2, 1, 30)  # noqa: DTZ001 - openpyxl reads naive values
+
+
+def test_the_projects_history_shows_changed_times_in_beijing_time(client, world):
+    from datetime import UTC, datetime
+
+    from peixun.audit import events
+
+    project = make_project(world.county_a)
+    closes = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 2026年3月2日 01:30 in Beijing
+    events.record(
+        action="project_updated",
+        target=project,
+        org_path=world.county_a.path,
+        changes={"enrol_closes_at": [None, str(closes)]},
+    )
+    client.force_login(world.county_admin)
+    body = page(client.get(reverse("training:project-detail", args=[project.pk])))
+    history = body[body.index('data-testid="history"') :]
+    assert "2026年3月2日 01:30" in history
+    assert "+00:00" not in history
