@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bench-import bench-people bench-enrolment bench-ledger bench-certificates messages messages-update install install-dev clean
+.PHONY: run test lint types deadcode bench bench-import bench-people bench-enrolment bench-ledger bench-certificates messages messages-update install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,16 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(DEV_STAMP) messages lint
+# Static types (mypy with django-stubs, configured in pyproject.toml; its cache is .mypy_cache).
+types: $(DEV_STAMP)
+	$(BIN)/mypy
+
+# Dead code (vulture; Django's by-name uses are listed in vulture_whitelist.py). Not part of
+# `make test`: new code that only templates or the ORM read needs a whitelist line first.
+deadcode: $(DEV_STAMP)
+	$(BIN)/vulture
+
+test: $(DEV_STAMP) messages lint types
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	@echo "== layers (docs/architecture.md) =="
 	$(BIN)/lint-imports --no-logo

@@ -11,6 +11,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from peixun.lib.clientaddr import parse_trusted
+from peixun.lib.dates import LOCAL_ZONE_NAME
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PEIXUN_VAR_DIR", BASE_DIR / "var"))
 
@@ -148,9 +151,15 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's common passwords and the ones most used in China.
+    {"NAME": "peixun.accounts.validators.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Nothing a colleague can read off the roster: birth date, ID number, phone.
+    {"NAME": "peixun.accounts.validators.PersonalDataValidator"},
 ]
+# An initial password (an account made from the roster, or a reset) that is still unchanged this
+# many days after it was issued no longer signs in; the school coordinator issues a new one.
+INITIAL_PASSWORD_DAYS = int(os.environ.get("INITIAL_PASSWORD_DAYS", "14"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -172,9 +181,16 @@ AXES_CLIENT_IP_CALLABLE = "peixun.accounts.lockout.client_ip"
 AXES_VERBOSE = False
 # axes' own log lines show the address but never what was typed (the key may be a username).
 AXES_SENSITIVE_PARAMETERS = ["username"]
-# Reverse proxies (nginx …) in front of the app: the client address is read from X-Forwarded-For.
-PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+# Reverse proxies (nginx …) in front of the app, as addresses, networks (CIDR) or `unix` (a peer on
+# gunicorn's Unix socket): X-Forwarded-For is believed only from them (peixun.lib.clientaddr), and
+# the lockout and rate limits key on the address they vouch for. Empty: REMOTE_ADDR, header ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    parse_trusted(TRUSTED_PROXIES)
+except ValueError as error:
+    raise RuntimeError(f"TRUSTED_PROXIES: {error}") from None
+if os.environ.get("PROXY_COUNT", "0").strip() not in ("", "0"):
+    raise RuntimeError("PROXY_COUNT is replaced by TRUSTED_PROXIES (docs/operations.md)")
 
 # Sessions: admins are logged out after idle time (peixun.accounts.middleware).
 SESSION_ENGINE = "peixun.accounts.sessions"  # Redis instead when REDIS_URL is set (below)
@@ -188,7 +204,7 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "peixun" / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE = LOCAL_ZONE_NAME  # Asia/Shanghai: every time shown or exported is in it (peixun.lib.dates)
 USE_I18N = True
 USE_TZ = True
 
@@ -218,6 +234,10 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Background runs (peixun.core.runs, ADR 0031): a worker renews its run's heartbeat every
+# RUN_HEARTBEAT_SECONDS; a running run with no heartbeat for RUN_LEASE_SECONDS is interrupted.
+RUN_HEARTBEAT_SECONDS = float(os.environ.get("RUN_HEARTBEAT_SECONDS", "10"))
+RUN_LEASE_SECONDS = float(os.environ.get("RUN_LEASE_SECONDS", "60"))
 
 # --- Compliance ------------------------------------------------------------------------------------
 # A rebuild of this many people or more evaluates in RECOMPUTE_WORKERS processes (PostgreSQL only).
@@ -234,8 +254,10 @@ PUBLIC_URL = os.environ.get(
 ).rstrip("/")
 # A TrueType CJK font for PDFs; empty uses the vendored LXGW WenKai (peixun.lib.pdf).
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
-# Requests per minute and client address to the public verification pages.
+# Requests per minute and client address to the public verification pages; lookups per hour of one
+# certificate number from all addresses together.
 VERIFY_RATE_PER_MINUTE = int(os.environ.get("VERIFY_RATE_PER_MINUTE", "30"))
+VERIFY_NUMBER_RATE_PER_HOUR = int(os.environ.get("VERIFY_NUMBER_RATE_PER_HOUR", "10"))
 # Processes drawing a large batch of certificates (reportlab is CPU-bound).
 CERTIFICATE_WORKERS = int(os.environ.get("CERTIFICATE_WORKERS", str(min(2, os.cpu_count() or 1))))
 

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from peixun.accounts import signals  # noqa: F401 - connects the login audit receivers
+        from peixun.accounts import checks, signals  # noqa: F401 - registers the checks, connects the receivers

@@ -1,8 +1,13 @@
+import logging
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from peixun.orgs.models import GrantRole
+
+security_log = logging.getLogger("peixun.security")
 
 
 class LoginForm(AuthenticationForm):
@@ -21,7 +26,20 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The account or password is wrong. Please check and try again."),
         "inactive": _("This account is disabled."),
+        "initial_password_expired": _(
+            "This initial password has expired. Please ask your school's training coordinator for a new one."
+        ),
     }
+
+    def confirm_login_allowed(self, user) -> None:
+        """An initial password left unchanged past its expiry no longer signs in (ADR 0033). Said
+        only to whoever typed the right password, so it tells a stranger nothing."""
+        super().confirm_login_allowed(user)
+        if user.initial_password_expired():
+            security_log.info("login refused: initial password expired: user=%s", user.pk)
+            raise forms.ValidationError(
+                self.error_messages["initial_password_expired"], code="initial_password_expired"
+            )
 
 
 class GrantForm(forms.Form):
@@ -31,8 +49,8 @@ class GrantForm(forms.Form):
     org = forms.IntegerField(label=_("Organisation"), required=False)
     org_code = forms.CharField(label=_("or organisation code"), max_length=32, required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not data.get("org") and not (data.get("org_code") or "").strip():
             raise forms.ValidationError(_("Choose an organisation or give its code."))
         return data

@@ -1,35 +1,53 @@
-"""Writes to accounts: role grants, passwords, and teacher accounts created from the roster.
+"""Writes to accounts: role grants, passwords, teacher accounts created from the roster, and the
+random initial passwords handed over once on slips (ADR 0033).
 
-Callers check access first (peixun.orgs.access: `accounts.manage` or `accounts.provision`, and the
-org and account in scope); every change here is audited.
+Callers check access first (peixun.orgs.access: `accounts.manage`, `accounts.provision` or
+`accounts.activate`, and the org and account in scope); every change here is audited.
 """
 
+import json
 import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peixun.accounts.models import PasswordSlipBatch, User
+from peixun.accounts.slips import Slip
 from peixun.audit import events
+from peixun.core.vault import vault
 from peixun.orgs.models import GrantRole, Org, Person, PersonStatus, RoleGrant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 security_log = logging.getLogger("peixun.security")
 
 TEMPORARY_PASSWORD_LENGTH = 10
 # No 0/O, 1/l/I: a temporary password is read out over the phone.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-INITIAL_PASSWORD_LENGTH = 6
+# How long the slips of newly issued passwords can be downloaded by whoever issued them.
+SLIP_LIFETIME = timedelta(hours=1)
+SLIP_PURPOSE = "password-slips"
+SLIP_FORMATS = ("pdf", "xlsx")
 
 
 class AccountError(Exception):
     """A refused account change, with a translatable message for the page."""
 
-    def __init__(self, code: str, message) -> None:
+    def __init__(self, code: str, message: "StrOrPromise") -> None:
         super().__init__(code)
         self.code = code
         self.message = message
@@ -39,7 +57,9 @@ class AccountError(Exception):
 
 
 @transaction.atomic
-def grant_role(*, actor, user, role: str, org: Org, request=None) -> RoleGrant:
+def grant_role(
+    *, actor: User | None, user: User, role: str, org: Org, request: HttpRequest | None = None
+) -> RoleGrant:
     """Give `user` `role` over `org`'s subtree; granting what the user already holds changes nothing."""
     if role not in GrantRole.values:
         raise AccountError("unknown_role", _("Unknown role."))
@@ -59,7 +79,7 @@ def grant_role(*, actor, user, role: str, org: Org, request=None) -> RoleGrant:
 
 
 @transaction.atomic
-def withdraw_grant(*, actor, grant: RoleGrant, request=None) -> None:
+def withdraw_grant(*, actor: User, grant: RoleGrant, request: HttpRequest | None = None) -> None:
     """Withdraw a grant. Nobody withdraws their own: another admin must (no locking oneself out)."""
     if grant.user_id == actor.pk:
         raise AccountError("own_grant", _("You cannot withdraw your own role. Ask another administrator."))
@@ -84,13 +104,12 @@ def withdraw_grant(*, actor, grant: RoleGrant, request=None) -> None:
 
 
 @transaction.atomic
-def create_administrator(*, username: str, org: Org, role: str = GrantRole.BUREAU_ADMIN) -> tuple:
+def create_administrator(*, username: str, org: Org, role: str = GrantRole.BUREAU_ADMIN) -> tuple[User, str]:
     """An account holding `role` over `org`'s subtree, made from the server's shell where no one can
     sign in yet (a new installation). Returns the account and its temporary password, shown once
     and to be changed at the first sign-in. An existing username is refused, not taken over."""
     if role not in GrantRole.values or role == GrantRole.TEACHER:
         raise AccountError("unknown_role", _("Unknown role."))
-    User = get_user_model()
     username = username.strip()
     if not username:
         raise AccountError("username_empty", _("Give a username."))
@@ -114,29 +133,49 @@ def create_administrator(*, username: str, org: Org, role: str = GrantRole.BUREA
 # --- Passwords ------------------------------------------------------------------------------------
 
 
-def temporary_password() -> str:
-    """A random password to read out once; it must be changed at the next sign-in."""
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def temporary_password(user: User | None = None) -> str:
+    """A random password to hand over once (10 characters of 55: about 58 bits); it must be
+    changed at the next sign-in. It passes the password validators for `user` (a random one could
+    happen to hold the tail of their phone number)."""
     while True:
         password = "".join(secrets.choice(_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
-            return password
+        if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
+            continue
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
 
 
-def _org_path_of(user) -> str:
-    if user.person_id:
+def initial_password_expiry(now: datetime | None = None) -> datetime:
+    """When a password issued now stops signing in: the end of the INITIAL_PASSWORD_DAYS-th local
+    day after today, so the slip can print one plain date."""
+    today = timezone.localdate(now or timezone.now())
+    last_day = today + timedelta(days=settings.INITIAL_PASSWORD_DAYS)
+    return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+
+
+def _org_path_of(user: User) -> str:
+    if user.person is not None:
         return user.person.org.path
     grant = RoleGrant.objects.filter(user=user).select_related("org").order_by("org__path").first()
     return grant.org.path if grant is not None else ""
 
 
 @transaction.atomic
-def reset_password(*, actor, user, request=None) -> str:
+def reset_password(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
     """Give `user` a temporary password (returned once, never stored in the clear) that must be
     changed at the next sign-in."""
-    password = temporary_password()
+    password = temporary_password(user)
     user.set_password(password)
     user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    user.initial_password_expires_at = initial_password_expiry()
+    user.save(update_fields=["password", "must_change_password", "initial_password_expires_at"])
     events.record(
         action="password_reset", actor=actor, target=user, org_path=_org_path_of(user), request=request
     )
@@ -145,12 +184,14 @@ def reset_password(*, actor, user, request=None) -> str:
 
 
 @transaction.atomic
-def change_password(*, user, password: str, request=None) -> None:
-    """The user's own change of password (validated by the form); clears `must_change_password`."""
+def change_password(*, user: User, password: str, request: HttpRequest | None = None) -> None:
+    """The user's own change of password (validated by the form); clears `must_change_password`:
+    the account is activated."""
     had_to = user.must_change_password
     user.set_password(password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    user.initial_password_expires_at = None
+    user.save(update_fields=["password", "must_change_password", "initial_password_expires_at"])
     events.record(
         action="password_changed",
         actor=user,
@@ -176,13 +217,22 @@ def people_without_account(org: Org) -> QuerySet[Person]:
 class _Planned:
     person: Person
     username: str
+    password: str  # in memory only, for the slips
     password_hash: str
 
 
+@dataclass(frozen=True)
+class Issued:
+    """Accounts given new initial passwords, and the slips to download (None without an issuer)."""
+
+    count: int
+    batch: PasswordSlipBatch | None
+
+
 def _plan(people: list[Person]) -> list[_Planned]:
-    """Usernames and password hashes, computed before any write. Hashing is the slow part (Argon2,
-    ~0.1 s each by design), so it must not run inside the transaction that writes."""
-    User = get_user_model()
+    """Usernames, random initial passwords and their hashes, computed before any write. Hashing is
+    the slow part (Argon2, ~0.1 s each by design), so it must not run inside the transaction that
+    writes."""
     wanted = {p.mobile for p in people if p.mobile} | {f"t{p.pk}" for p in people}
     taken = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
     planned = []
@@ -191,25 +241,29 @@ def _plan(people: list[Person]) -> list[_Planned]:
         if username in taken:
             continue  # t<pk> taken by hand: this person needs an account made by an administrator
         taken.add(username)
-        initial = person.reveal_id_number()[-INITIAL_PASSWORD_LENGTH:]
-        planned.append(_Planned(person, username, make_password(initial)))
+        password = temporary_password(User(username=username, person=person))
+        planned.append(_Planned(person, username, password, make_password(password)))
     return planned
 
 
-def provision_teacher_accounts(*, people: Iterable[Person], actor, request=None) -> int:
-    """Create a teacher account for each person without one; return how many were created.
+def provision_teacher_accounts(
+    *, people: Iterable[Person], actor: User, request: HttpRequest | None = None
+) -> Issued:
+    """Create a teacher account for each person without one, and the slips of their initial
+    passwords for `actor` to download.
 
     The username is the person's mobile phone when it is free, else `t<person id>`; the initial
-    password is the last six characters of the ID number, to be changed at first sign-in; the
-    account gets the `teacher` role over the person's org. People who gained an account meanwhile
-    are skipped, so running it twice creates nothing the second time.
+    password is random (never derived from personal data), expires after INITIAL_PASSWORD_DAYS
+    and must be changed at first sign-in; the account gets the `teacher` role over the person's
+    org. People who gained an account meanwhile are skipped, so running it twice creates nothing
+    the second time.
     """
-    User = get_user_model()
     people = list(people)
     already = set(User.objects.filter(person__in=people).values_list("person_id", flat=True))
     planned = _plan([person for person in people if person.pk not in already])
     if not planned:
-        return 0
+        return Issued(0, None)
+    expires_at = initial_password_expiry()
     with transaction.atomic():
         # Re-check inside the transaction: another run may have linked some of these meanwhile.
         linked = set(
@@ -222,7 +276,11 @@ def provision_teacher_accounts(*, people: Iterable[Person], actor, request=None)
         users = User.objects.bulk_create(
             [
                 User(
-                    username=p.username, password=p.password_hash, person=p.person, must_change_password=True
+                    username=p.username,
+                    password=p.password_hash,
+                    person=p.person,
+                    must_change_password=True,
+                    initial_password_expires_at=expires_at,
                 )
                 for p in fresh
             ]
@@ -245,8 +303,161 @@ def provision_teacher_accounts(*, people: Iterable[Person], actor, request=None)
                 actor=actor,
                 target=user,
                 org_path=p.person.org.path,
-                changes={"username": [None, user.username], "role": [None, GrantRole.TEACHER]},
+                changes={
+                    "username": [None, user.username],
+                    "role": [None, GrantRole.TEACHER],
+                    "valid_until": [None, _iso(user.initial_password_valid_until)],
+                },
                 request=request,
             )
+        batch = _keep_for_slips(
+            actor=actor,
+            issued=[(user, p.person.org, p.password) for user, p in zip(users, fresh, strict=True)],
+        )
     security_log.info("teacher accounts created: actor=%s count=%s", getattr(actor, "pk", None), len(fresh))
-    return len(fresh)
+    return Issued(len(fresh), batch)
+
+
+# --- Activation: the accounts still waiting for their holder, and new initial passwords ----------
+
+
+def reset_initial_passwords(
+    *, actor: User | None, accounts: Iterable[User], request: HttpRequest | None = None
+) -> Issued:
+    """Give each not-yet-activated account a new random initial password (the old one stops
+    working) and keep the slips for `actor` to download. Callers pass accounts from
+    `selectors.inactive_teacher_accounts`; an account activated meanwhile is left alone."""
+    accounts = list(accounts)
+    expires_at = initial_password_expiry()
+    planned = [(account, temporary_password(account)) for account in accounts]
+    # Hashing is the slow part: done before the transaction that writes.
+    hashes = {account.pk: make_password(password) for account, password in planned}
+    with transaction.atomic():
+        issued = []
+        for account, password in planned:
+            before = account.initial_password_valid_until
+            changed = User.objects.filter(pk=account.pk, must_change_password=True, is_active=True).update(
+                password=hashes[account.pk], initial_password_expires_at=expires_at
+            )
+            if not changed or account.person is None:  # callers pass teacher accounts only
+                continue
+            org = account.person.org
+            account.password = hashes[account.pk]
+            account.initial_password_expires_at = expires_at
+            events.record(
+                action="account_password_reset",
+                actor=actor,
+                target=account,
+                org_path=org.path,
+                changes={"valid_until": [_iso(before), _iso(account.initial_password_valid_until)]},
+                request=request,
+            )
+            issued.append((account, org, password))
+        batch = _keep_for_slips(actor=actor, issued=issued)
+    security_log.info("initial passwords reset: actor=%s count=%s", getattr(actor, "pk", None), len(issued))
+    return Issued(len(issued), batch)
+
+
+def _keep_for_slips(*, actor: User | None, issued: list[tuple]) -> PasswordSlipBatch | None:
+    """Keep the passwords just issued, encrypted, for the issuer's one download of each slip file.
+    Without an issuer (a shell or a test) they are dropped: the accounts stay 未激活 until reset."""
+    purge_password_slips()
+    if actor is None or not getattr(actor, "is_authenticated", False) or not issued:
+        return None
+    payload = {
+        str(user.pk): [password, user.initial_password_expires_at.isoformat()]
+        for user, _org, password in issued
+    }
+    schools: dict[int, dict] = {}
+    for _user, org, _password in issued:
+        entry = schools.setdefault(org.pk, {"id": org.pk, "name": org.name, "path": org.path, "count": 0})
+        entry["count"] += 1
+    return PasswordSlipBatch.objects.create(
+        created_by=actor,
+        expires_at=timezone.now() + SLIP_LIFETIME,
+        count=len(issued),
+        sealed=vault().encrypt(json.dumps(payload), purpose=SLIP_PURPOSE),
+        schools=sorted(schools.values(), key=lambda school: school["path"]),
+    )
+
+
+class SlipsGone(AccountError):
+    pass
+
+
+@transaction.atomic
+def take_slips(
+    *, batch: PasswordSlipBatch, org_id: int, kind: str, actor: User, request: HttpRequest | None = None
+) -> tuple[dict, list[Slip]]:
+    """The slips of one school in a batch, for one download in `kind` ("pdf" or "xlsx"). Each file
+    is given once; when every file has been given, the passwords are erased. Accounts activated or
+    given another password since are left out (their slip would not work)."""
+    batch = PasswordSlipBatch.objects.select_for_update().get(pk=batch.pk)
+    school = next((school for school in batch.schools if school["id"] == org_id), None)
+    if school is None or kind not in SLIP_FORMATS:
+        raise SlipsGone("no_such_file", _("There is no such file in these slips."))
+    if not batch.is_open:
+        raise SlipsGone(
+            "slips_gone",
+            _("These slips can no longer be downloaded. Reset the passwords again to get new ones."),
+        )
+    key = f"{org_id}:{kind}"
+    if key in batch.downloaded:
+        raise SlipsGone(
+            "already_downloaded",
+            _("This file has already been downloaded once. If it is lost, reset these passwords again."),
+        )
+    payload = json.loads(vault().decrypt(batch.sealed, purpose=SLIP_PURPOSE))
+    accounts = (
+        User.objects.filter(
+            pk__in=[int(pk) for pk in payload], person__org_id=org_id, must_change_password=True
+        )
+        .select_related("person__org")
+        .order_by("person__name_pinyin", "pk")
+    )
+    login_url = settings.PUBLIC_URL + reverse("accounts:login")
+    slips = []
+    for account in accounts:
+        person, valid_until = account.person, account.initial_password_valid_until
+        if person is None or valid_until is None:  # filtered on both above: never
+            continue
+        password, stamp = payload[str(account.pk)]
+        if account.initial_password_expires_at != datetime.fromisoformat(stamp):
+            continue  # given another password since: this one would not work
+        slips.append(
+            Slip(
+                name=person.name,
+                school=person.org.name,
+                username=account.username,
+                password=password,
+                login_url=login_url,
+                valid_until=valid_until,
+            )
+        )
+    batch.downloaded = [*batch.downloaded, key]
+    every_file = {f"{school['id']}:{kind}" for school in batch.schools for kind in SLIP_FORMATS}
+    if every_file <= set(batch.downloaded):
+        batch.sealed = ""  # every file given: the passwords exist nowhere but in them
+    batch.save(update_fields=["downloaded", "sealed"])
+    events.record(
+        action="password_slips_downloaded",
+        actor=actor,
+        target_repr=school["name"],
+        org_path=school["path"],
+        changes={"format": kind, "accounts": len(slips)},
+        request=request,
+    )
+    security_log.info(
+        "password slips downloaded: actor=%s batch=%s format=%s count=%s",
+        actor.pk,
+        batch.pk,
+        kind,
+        len(slips),
+    )
+    return school, slips
+
+
+def purge_password_slips() -> int:
+    """Delete the slips whose hour has passed; returns how many batches went."""
+    deleted, _by_model = PasswordSlipBatch.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

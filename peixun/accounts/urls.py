@@ -13,4 +13,8 @@ urlpatterns = [
     path("users/<int:pk>/grants/<int:grant_pk>/withdraw/", views.account_withdraw, name="withdraw"),
     path("users/<int:pk>/password-reset/", views.account_reset_password, name="password-reset"),
     path("provision/", views.provision, name="provision"),
+    path("activation/", views.inactive, name="inactive"),
+    path("activation/reset/", views.reset_initial, name="reset-initial"),
+    path("slips/<uuid:pk>/", views.slips_page, name="slips"),
+    path("slips/<uuid:pk>/download/", views.slips_download, name="slips-download"),
 ]

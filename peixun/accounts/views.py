@@ -1,19 +1,24 @@
 """Sign-in, sign-out and password pages, and the management of accounts: the list (with export),
-an account's page with its role grants, granting and withdrawing roles, resetting a password, and
-creating the accounts of teachers who have none.
+an account's page with its role grants, granting and withdrawing roles, resetting a password,
+creating the accounts of teachers who have none, the teacher accounts not yet activated with new
+initial passwords for them, and the one-time slips of those passwords.
 
 Management is for bureau admins over their own subtree (`accounts.manage`); a school coordinator
-may create the accounts of their own school's teachers (`accounts.provision`).
+may create the accounts of their own school's teachers (`accounts.provision`) and hand out new
+initial passwords (`accounts.activate`, which the centre and the bureau hold too).
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -22,20 +27,30 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peixun.accounts import selectors, services
+from peixun.accounts import selectors, services, slips
+from peixun.accounts.access import (
+    access_account,
+    access_grant,
+    access_org,
+    access_slips,
+    has_perm,
+    path_in_scope,
+    require_perm,
+)
 from peixun.accounts.backends import RESIDENT_ID, find_user
 from peixun.accounts.forms import GrantForm, LoginForm, ProvisionForm
+from peixun.accounts.http import SignedInRequest
 from peixun.core.pagination import CappedPaginator
-from peixun.core.templatetags.peixun import zh_datetime
-from peixun.core.views import download
+from peixun.core.views import XLSX_TYPE, download
 from peixun.lib import idnumbers
 from peixun.lib.xlsx import Sheet, write_workbook
-from peixun.orgs.access import access_account, access_grant, access_org, has_perm, path_in_scope, require_perm
 from peixun.orgs.models import GrantRole, Org
 from peixun.orgs.selectors import org_choices
 
-# Up to this many accounts are created while the page waits (~0.1 s each); more go to the queue.
+# Up to this many accounts are created (or given new passwords) while the page waits (~0.1 s
+# each); more go to the queue.
 PROVISION_INLINE_LIMIT = 20
+INACTIVE_PER_PAGE = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -48,6 +63,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("site:home")
+
+    def get_form(self, form_class=None) -> PasswordChangeForm:
+        form = super().get_form(form_class)
+        if getattr(self.request.user, "must_change_password", False):
+            # At the first sign-in the "old" password is the one on the slip.
+            form.fields["old_password"].label = _("Initial password (from your slip)")
+        return form
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         services.change_password(
@@ -81,8 +103,8 @@ def _export(accounts) -> HttpResponse:
         _("Name"),
         _("Organisation"),
         _("Roles"),
-        _("Last sign-in"),
-        _("Must change password"),
+        _("Last sign-in (Beijing time)"),
+        _("Status"),
         pgettext("account", "Active"),
     )
     rows = [
@@ -91,8 +113,11 @@ def _export(accounts) -> HttpResponse:
             account.person.name if account.person_id else "",
             account.person.org.name if account.person_id else "",
             "、".join(f"{grant.get_role_display()}（{grant.org.name}）" for grant in account.grants.all()),
-            zh_datetime(account.last_login) if account.last_login else "",
-            _("Yes") if account.must_change_password else _("No"),
+            # an Excel date-time in local time (peixun.lib.xlsx)
+            account.last_login if account.is_activated else None,
+            pgettext("account", "Activated")
+            if account.is_activated
+            else pgettext("account", "Not activated"),
             _("Yes") if account.is_active else _("No"),
         )
         for account in accounts
@@ -104,7 +129,7 @@ def _export(accounts) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "accounts.manage")
     if request.method == "POST":
         # The search posts so an ID number typed into it never lands in a URL: it opens the account.
@@ -133,7 +158,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account_list.html", context)
 
 
-def _detail_context(request: HttpRequest, account, **extra) -> dict:
+def _detail_context(request: SignedInRequest, account, **extra) -> dict:
     grants = list(account.grants.select_related("org").order_by("org__path"))
     for grant in grants:
         grant.can_withdraw = grant.user_id != request.user.pk and path_in_scope(
@@ -150,7 +175,7 @@ def _detail_context(request: HttpRequest, account, **extra) -> dict:
 
 
 @login_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
     return render(request, "accounts/account_detail.html", _detail_context(request, account))
@@ -158,7 +183,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def account_grant(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
     form = GrantForm(request.POST)
@@ -171,7 +196,7 @@ def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
         org_pk = Org.objects.filter(code=code).values_list("pk", flat=True).first() or 0
     # Out of scope answers 404 like a missing org; a grant can only cover the admin's own subtree,
     # so nobody grants a role above their own node.
-    org = access_org(request.user, org_pk, perm="accounts.manage")
+    org = access_org(request.user, org_pk or 0, perm="accounts.manage")
     services.grant_role(
         actor=request.user, user=account, role=form.cleaned_data["role"], org=org, request=request
     )
@@ -181,7 +206,7 @@ def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_withdraw(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+def account_withdraw(request: SignedInRequest, pk: int, grant_pk: int) -> HttpResponse:
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
     grant = access_grant(request.user, account, grant_pk)
@@ -197,7 +222,7 @@ def account_withdraw(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespon
 @login_required
 @never_cache
 @require_POST
-def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def account_reset_password(request: SignedInRequest, pk: int) -> HttpResponse:
     """Set a temporary password and show it once, on this response only (never stored or redirected)."""
     require_perm(request, "accounts.manage")
     account = access_account(request.user, pk)
@@ -208,8 +233,9 @@ def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def provision(request: HttpRequest) -> HttpResponse:
-    """Create accounts for the teachers of an org who have none (school coordinators: their school)."""
+def provision(request: SignedInRequest) -> HttpResponse:
+    """Create accounts for the teachers of an org who have none (school coordinators: their school),
+    then hand the issuer their slips."""
     require_perm(request, "accounts.provision")
     if request.method == "POST":
         form = ProvisionForm(request.POST)
@@ -220,16 +246,18 @@ def provision(request: HttpRequest) -> HttpResponse:
         if count == 0:
             messages.info(request, _("Every teacher of %(org)s already has an account.") % {"org": org.name})
         elif count <= PROVISION_INLINE_LIMIT:
-            created = services.provision_teacher_accounts(people=people, actor=request.user, request=request)
+            issued = services.provision_teacher_accounts(people=people, actor=request.user, request=request)
             messages.success(
                 request,
                 ngettext(
                     "Created %(count)d account for %(org)s.",
                     "Created %(count)d accounts for %(org)s.",
-                    created,
+                    issued.count,
                 )
-                % {"count": created, "org": org.name},
+                % {"count": issued.count, "org": org.name},
             )
+            if issued.batch is not None:
+                return redirect("accounts:slips", pk=issued.batch.pk)
         else:
             from peixun.accounts.tasks import provision_teacher_accounts_task
 
@@ -237,15 +265,211 @@ def provision(request: HttpRequest) -> HttpResponse:
             messages.info(
                 request,
                 _(
-                    "Creating accounts for %(count)d teachers of %(org)s in the background. "
-                    "They appear in a few minutes; reload this page to see them."
+                    "Creating accounts for %(count)d teachers of %(org)s in the background. In a few "
+                    "minutes their password slips are ready for you here; reload this page to see them."
                 )
                 % {"count": count, "org": org.name},
             )
+            if has_perm(request.user, "accounts.activate"):
+                return redirect("accounts:inactive")
         return redirect("accounts:provision")
 
     context = {
         "orgs": _org_options(org_choices(request.user, perm="accounts.provision")),
         "can_manage": has_perm(request.user, "accounts.manage"),
+        "can_activate": has_perm(request.user, "accounts.activate"),
+        "open_slips": list(selectors.open_slips(request.user)),
+        "initial_password_days": settings.INITIAL_PASSWORD_DAYS,
+        "without_account": selectors.people_without_account_in_scope(request.user).count(),
     }
     return render(request, "accounts/account_provision.html", context)
+
+
+# --- Activation: accounts not yet activated, new initial passwords and their slips ----------------
+
+
+@dataclass
+class _InactiveFilter:
+    """What the list of accounts not yet activated is narrowed to: an org of the user's scope, a
+    search (name, pinyin, initials or username) and one account (from a person's page)."""
+
+    org: Org | None = None
+    q: str = ""
+    account: int | None = None
+
+    def link(self) -> dict[str, object]:
+        values = {"org": self.org.pk if self.org else None, "q": self.q, "only": self.account}
+        return {key: value for key, value in values.items() if value}
+
+
+def _inactive_filter(request: SignedInRequest, data) -> tuple[QuerySet, _InactiveFilter]:
+    accounts = selectors.inactive_teacher_accounts(request.user)
+    chosen = _InactiveFilter(q=(data.get("q") or "").strip()[:50])
+    org_pk = (data.get("org") or "").strip()
+    if org_pk:
+        chosen.org = access_org(
+            request.user, int(org_pk) if org_pk.isdigit() else 0, perm="accounts.activate"
+        )
+        accounts = accounts.filter(person__org__path__startswith=chosen.org.path)
+    if chosen.q:
+        lowered = chosen.q.lower()
+        accounts = accounts.filter(
+            Q(person__name__contains=chosen.q)
+            | Q(person__name_pinyin__startswith=lowered)
+            | Q(person__name_initials__startswith=lowered)
+            | Q(username__contains=chosen.q)
+        )
+    account_pk = (data.get("only") or "").strip()
+    if account_pk.isdigit():
+        chosen.account = int(account_pk)
+        accounts = accounts.filter(pk=chosen.account)
+    return accounts, chosen
+
+
+@login_required
+def inactive(request: SignedInRequest) -> HttpResponse:
+    """The teacher accounts in scope not yet activated, to give them new initial passwords."""
+    require_perm(request, "accounts.activate")
+    accounts, chosen = _inactive_filter(request, request.GET)
+    paginator = CappedPaginator(accounts, INACTIVE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    for account in page.object_list:
+        account.expired = account.initial_password_expired() or not account.has_usable_password()
+    context = {
+        "page": page,
+        "paginator": paginator,
+        "chosen": chosen,
+        "link_query": urlencode(chosen.link()),
+        "org_options": _org_options(org_choices(request.user, perm="accounts.activate", levels=3)),
+        "can_provision": has_perm(request.user, "accounts.provision"),
+        "open_slips": list(selectors.open_slips(request.user)),
+        "initial_password_days": settings.INITIAL_PASSWORD_DAYS,
+    }
+    return render(request, "accounts/account_inactive.html", context)
+
+
+@login_required
+@require_POST
+def reset_initial(request: SignedInRequest) -> HttpResponse:
+    """New initial passwords for the chosen accounts (or every one the filter shows), then the slips.
+    An account outside the user's scope, or already activated, answers 404 and nothing changes."""
+    require_perm(request, "accounts.activate")
+    accounts, chosen = _inactive_filter(request, request.POST)
+    if request.POST.get("all") != "1":
+        try:
+            ticked = {int(pk) for pk in request.POST.getlist("account")}
+        except ValueError:
+            raise Http404 from None
+        if not ticked:
+            messages.error(request, _("Choose the accounts whose initial passwords you want to reset."))
+            return redirect(_inactive_url(chosen))
+        accounts = accounts.filter(pk__in=ticked)
+        if accounts.count() != len(ticked):
+            raise Http404
+    count = accounts.count()
+    if count == 0:
+        messages.info(request, _("No teacher account here is waiting to be activated."))
+        return redirect(_inactive_url(chosen))
+    if count > PROVISION_INLINE_LIMIT:
+        from peixun.accounts.tasks import reset_initial_passwords_task
+
+        reset_initial_passwords_task.enqueue(
+            account_ids=list(accounts.values_list("pk", flat=True)), actor_id=request.user.pk or 0
+        )
+        messages.info(
+            request,
+            _(
+                "Resetting the initial passwords of %(count)d accounts in the background. In a few "
+                "minutes their slips are ready for you on this page; reload it to see them."
+            )
+            % {"count": count},
+        )
+        return redirect(_inactive_url(chosen))
+    issued = services.reset_initial_passwords(actor=request.user, accounts=accounts, request=request)
+    messages.success(
+        request,
+        ngettext(
+            "A new initial password was issued for %(count)d account.",
+            "New initial passwords were issued for %(count)d accounts.",
+            issued.count,
+        )
+        % {"count": issued.count},
+    )
+    if issued.batch is None:
+        return redirect(_inactive_url(chosen))
+    return redirect("accounts:slips", pk=issued.batch.pk)
+
+
+def _inactive_url(chosen: _InactiveFilter) -> str:
+    url = reverse("accounts:inactive")
+    return f"{url}?{urlencode(chosen.link())}" if chosen.link() else url
+
+
+@login_required
+@never_cache
+def slips_page(request: SignedInRequest, pk: str) -> HttpResponse:
+    """The issuer's downloads of one batch of slips: a PDF and a workbook per school, each once."""
+    batch = access_slips(request.user, pk)
+    files = [
+        ("pdf", _("Slips to print (PDF)"), "file-earmark-pdf"),
+        ("xlsx", _("List (Excel)"), "file-earmark-excel"),
+    ]
+    schools = [
+        {
+            **school,
+            "files": [
+                (kind, label, icon, f"{school['id']}:{kind}" in batch.downloaded)
+                for kind, label, icon in files
+            ],
+        }
+        for school in batch.schools
+    ]
+    context = {
+        "batch": batch,
+        "schools": schools,
+        "can_activate": has_perm(request.user, "accounts.activate"),
+    }
+    return render(request, "accounts/account_slips.html", context)
+
+
+@login_required
+@never_cache
+@require_POST
+def slips_download(request: SignedInRequest, pk: str) -> HttpResponse:
+    """One school's slips as a PDF or a workbook, given once (a POST: a prefetch or a crawler
+    cannot use the download up)."""
+    batch = access_slips(request.user, pk)
+    org_pk = request.POST.get("org", "")
+    kind = request.POST.get("format", "")
+    try:
+        school, issued = services.take_slips(
+            batch=batch,
+            org_id=int(org_pk) if org_pk.isdigit() else 0,
+            kind=kind,
+            actor=request.user,
+            request=request,
+        )
+    except services.SlipsGone as error:
+        if error.code == "no_such_file":
+            raise Http404 from None
+        messages.error(request, error.message)
+        return redirect("accounts:slips", pk=batch.pk)
+    if not issued:
+        messages.info(
+            request,
+            _(
+                "Every account of %(school)s on these slips has been activated "
+                "or given another password since."
+            )
+            % {"school": school["name"]},
+        )
+        return redirect("accounts:slips", pk=batch.pk)
+    stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M")
+    title = _("Initial password slips")
+    if kind == "pdf":
+        content = slips.render_pdf(issued, title=f"{title} {school['name']}")
+        content_type = "application/pdf"
+    else:
+        content = slips.render_xlsx(issued, sheet_name=school["name"])
+        content_type = XLSX_TYPE
+    return download(content, f"{title}-{school['name']}-{stamp}.{kind}", content_type)

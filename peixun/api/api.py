@@ -1,22 +1,40 @@
 """The one NinjaAPI of Peixun, served at /api/v1/ with its OpenAPI document at
-/api/v1/openapi.json. Each app mounts its router here. Refusals answer as JSON
-{code, message}: a DomainError with its own status, 404 for anything missing or out of scope."""
+/api/v1/openapi.json. Each app mounts its router here. Every refusal answers in one shape,
+ErrorOut {code, message, reasons}: a DomainError with its own status, 404 for anything missing or
+out of scope, 401 without valid credentials, and 422 when parameters or the body do not validate —
+the message naming each wrong field (peixun.core.apierrors). The OpenAPI document declares the 422
+(and, where credentials are needed, the 401) answer of every operation with that schema."""
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as ParamsInvalid
 
 from peixun.api.auth import ApiKeyAuth, BrowserSession
+from peixun.core import apierrors
 from peixun.delivery.api import router as delivery_router
+from peixun.imports.api import router as imports_router
 from peixun.training.api import router as training_router
 from peixun.training.exceptions import DomainError, NotEligibleError
+from peixun.training.schemas import ErrorOut
 from peixun.training.wording import reason_text
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
 
 
 class PeixunAPI(NinjaAPI):
     """NinjaAPI whose root (/api/v1/) points to the OpenAPI document instead of answering 404
-    (its interactive docs page is off: it would load scripts from a CDN)."""
+    (its interactive docs page is off: it would load scripts from a CDN), and whose OpenAPI
+    document declares the shared error answers of every operation."""
 
     def _get_urls(self):
         urls = [u for u in super()._get_urls() if getattr(u, "name", None) != "api-root"]
@@ -24,6 +42,24 @@ class PeixunAPI(NinjaAPI):
             *urls,
             path("", lambda request, **kwargs: HttpResponseRedirect("openapi.json"), name="api-root"),
         ]
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault(
+                    422,
+                    _error_response(
+                        "The parameters or the body do not validate: code `invalid_request`, a message "
+                        "naming each wrong field, and one reason per field {code, field, message}."
+                    ),
+                )
+                if operation.get("security"):
+                    responses.setdefault(401, _error_response("No valid API key and no signed-in session."))
+        return schema
 
 
 api = PeixunAPI(
@@ -37,14 +73,38 @@ api = PeixunAPI(
 )
 api.add_router("/training/", training_router)
 api.add_router("/delivery/", delivery_router)
+api.add_router("/imports/", imports_router)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
-    body = {"code": error.code, "message": str(error), "reasons": []}
+    body: dict[str, Any] = {"code": error.code, "message": str(error), "reasons": []}
     if isinstance(error, NotEligibleError):
         body["reasons"] = [{"code": r.code, "message": reason_text(r)} for r in error.reasons]
     return api.create_response(request, body, status=error.status)
+
+
+@api.exception_handler(ParamsInvalid)
+def invalid(request, error: ParamsInvalid):
+    return api.create_response(request, apierrors.validation_body(error.errors), status=422)
+
+
+HTTP_ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 429: "throttled"}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error: HttpError):
+    """django-ninja's own refusals (credentials missing, a body that is not JSON …) in our shape."""
+    if isinstance(error, AuthenticationError):
+        message = _("Sign in, or send a valid API key in the X-API-Key header.")
+    elif error.status_code == 400 and str(error) == "Cannot parse request body":
+        message = _("The request body is not valid JSON.")
+    else:
+        message = str(error)
+    code = HTTP_ERROR_CODES.get(error.status_code, "error")
+    return api.create_response(
+        request, {"code": code, "message": message, "reasons": []}, status=error.status_code
+    )
 
 
 @api.exception_handler(Http404)

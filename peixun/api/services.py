@@ -4,8 +4,10 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.api.auth import digest
 from peixun.api.models import ApiKey
 from peixun.audit import events
@@ -13,7 +15,9 @@ from peixun.orgs.models import Org, RoleGrant
 
 
 @transaction.atomic
-def create_api_key(*, org: Org, name: str, role: str, actor, request=None) -> tuple[ApiKey, str]:
+def create_api_key(
+    *, org: Org, name: str, role: str, actor: User, request: HttpRequest | None = None
+) -> tuple[ApiKey, str]:
     """A new key for `org` with `role`. Returns the key and its secret, which is shown only now."""
     prefix = secrets.token_hex(4)
     secret = f"pxk_{prefix}_{secrets.token_urlsafe(32)}"
@@ -36,7 +40,7 @@ def create_api_key(*, org: Org, name: str, role: str, actor, request=None) -> tu
 
 
 @transaction.atomic
-def revoke_api_key(*, key: ApiKey, actor, request=None) -> ApiKey:
+def revoke_api_key(*, key: ApiKey, actor: User, request: HttpRequest | None = None) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])

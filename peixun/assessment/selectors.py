@@ -2,7 +2,9 @@
 whole project in a handful of queries), and the results lists."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -44,7 +46,7 @@ def trainees(project: Project, enrolment_ids=None) -> QuerySet[Enrolment]:
     return queryset
 
 
-def _percent(score: Decimal | None, status: str, late: bool, assignment: dict) -> Decimal | None:
+def _percent(score: Decimal | None, status: str, late: bool, assignment: Mapping[str, Any]) -> Decimal | None:
     if score is None or status != SubmissionStatus.GRADED:
         return None
     value = score * 100 / assignment["max_score"]
@@ -90,11 +92,11 @@ def facts_for(project: Project, enrolments: list[Enrolment]) -> dict[int, R.Fact
         .exclude(kind=file_rules.DOCX)
         .values_list("submission_id", flat=True)
     )
-    submissions: dict[int, dict[int, dict]] = defaultdict(dict)
-    for row in Submission.objects.filter(assignment__project=project, enrolment_id__in=ids).values(
+    submissions: dict[int, dict[int, Mapping[str, Any]]] = defaultdict(dict)
+    for found in Submission.objects.filter(assignment__project=project, enrolment_id__in=ids).values(
         "pk", "assignment_id", "enrolment_id", "status", "score", "late", "char_count"
     ):
-        submissions[row["enrolment_id"]][row["assignment_id"]] = row
+        submissions[found["enrolment_id"]][found["assignment_id"]] = found
     outside = {
         row["enrolment_id"]: row
         for row in OutsideResult.objects.filter(enrolment_id__in=ids).values(
@@ -141,7 +143,7 @@ def facts_for(project: Project, enrolments: list[Enrolment]) -> dict[int, R.Fact
                     open=not over and now <= assignment["due_at"],
                 )
             )
-        extra = outside.get(enrolment.pk, {})
+        extra: Mapping[str, Any] = outside.get(enrolment.pk, {})
         facts[enrolment.pk] = R.Facts(
             marks=lesson_marks,
             work=tuple(work),

@@ -3,15 +3,19 @@ and tutors' scores, ethics vetoes, excellence selection with its public notice, 
 project closes — posting each passing trainee's hours to the ledger in the same transaction
 (RULES A11; docs/decisions/0026-assessment-schemes.md, 0027-excellence-and-notice.md)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Avg, Max
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.assessment import selectors
 from peixun.assessment.exceptions import (
     ExcellenceStateError,
@@ -39,7 +43,7 @@ from peixun.assessment.models import (
 from peixun.assessment.rules import bands as band_rules
 from peixun.assessment.rules import excellence as excellence_rules
 from peixun.assessment.rules import presets, scoring
-from peixun.assessment.rules.scheme import EXAM, MANUAL, SchemeInvalid, parse_scheme, scheme_json
+from peixun.assessment.rules.scheme import EXAM, MANUAL, Scheme, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
 from peixun.ledger import compliance
 from peixun.ledger.services import post_credit, reverse_entry
@@ -50,8 +54,8 @@ from peixun.training.rules import lifecycle
 from peixun.training.services import notify
 
 
-def _actor(actor):
-    return actor if getattr(actor, "pk", None) and actor.is_authenticated else None
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk and actor.is_authenticated else None
 
 
 # --- Schemes -------------------------------------------------------------------------------------
@@ -59,7 +63,13 @@ def _actor(actor):
 
 @transaction.atomic
 def save_version(
-    *, project: Project, text: str, actor, note: str = "", preset: str = "", request=None
+    *,
+    project: Project,
+    text: str,
+    actor: User | None,
+    note: str = "",
+    preset: str = "",
+    request: HttpRequest | None = None,
 ) -> SchemeVersion:
     """A new version of the project's scheme (every result is recomputed with it)."""
     if project.status in lifecycle.ENDED:
@@ -111,10 +121,10 @@ def ensure_version(project: Project) -> SchemeVersion:
 # --- Results -------------------------------------------------------------------------------------
 
 
-def _same(stored, value) -> bool:
+def _same(stored: Any, value: Any) -> bool:
     if isinstance(stored, Decimal) or isinstance(value, Decimal):
         return stored is not None and value is not None and Decimal(stored) == Decimal(value)
-    return stored == value
+    return bool(stored == value)
 
 
 def _result_values(outcome: scoring.Outcome) -> dict:
@@ -136,7 +146,7 @@ def _result_values(outcome: scoring.Outcome) -> dict:
 
 
 @transaction.atomic
-def recompute(*, project: Project, enrolment_ids=None, force: bool = False) -> int:
+def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, force: bool = False) -> int:
     """Recompute the results of the given trainees (everyone when None) and the project's grade
     bands and tutors' scores, in the caller's transaction. Does nothing before the project runs or
     after it closed, unless `force` (closing itself). Returns how many were evaluated; only the
@@ -177,7 +187,7 @@ def recompute(*, project: Project, enrolment_ids=None, force: bool = False) -> i
     return len(enrolments)
 
 
-def _assign_bands(project: Project, scheme) -> None:
+def _assign_bands(project: Project, scheme: Scheme) -> None:
     levels = scheme.bands.levels
     rows = list(
         Result.objects.filter(project=project).values_list(
@@ -197,7 +207,7 @@ def _assign_bands(project: Project, scheme) -> None:
         Result.objects.bulk_update(changed, ["band"], batch_size=500)
 
 
-def _tutor_results(project: Project, scheme, cohort_ids) -> None:
+def _tutor_results(project: Project, scheme: Scheme, cohort_ids: Iterable[int] | None) -> None:
     cohorts = Cohort.objects.filter(project=project, tutor__isnull=False)
     if cohort_ids is not None:
         cohorts = cohorts.filter(pk__in=cohort_ids)
@@ -225,7 +235,7 @@ def _require_live(project: Project) -> None:
 
 @transaction.atomic
 def set_manual_score(
-    *, enrolment: Enrolment, key: str, value: Decimal | None, actor, request=None
+    *, enrolment: Enrolment, key: str, value: Decimal | None, actor: User, request: HttpRequest | None = None
 ) -> Result | None:
     """Enter (or clear, with None) a hand-entered score of one component for one trainee."""
     project = enrolment.project
@@ -259,7 +269,9 @@ def set_manual_score(
 
 
 @transaction.atomic
-def set_tutor_score(*, cohort: Cohort, own_score: Decimal | None, actor, request=None) -> TutorResult:
+def set_tutor_score(
+    *, cohort: Cohort, own_score: Decimal | None, actor: User, request: HttpRequest | None = None
+) -> TutorResult:
     """RULES D5: the tutor's own work; their score adds the class average by the scheme's weight."""
     project = cohort.project
     _require_live(project)
@@ -285,7 +297,9 @@ def set_tutor_score(*, cohort: Cohort, own_score: Decimal | None, actor, request
 
 
 @transaction.atomic
-def record_veto(*, person, year: int, reason: str, actor, request=None) -> EthicsVeto:
+def record_veto(
+    *, person: Person, year: int, reason: str, actor: User, request: HttpRequest | None = None
+) -> EthicsVeto:
     if not reason.strip():
         raise ReasonRequiredError
     veto = EthicsVeto.objects.create(
@@ -303,7 +317,7 @@ def record_veto(*, person, year: int, reason: str, actor, request=None) -> Ethic
 
 
 @transaction.atomic
-def lift_veto(*, veto: EthicsVeto, actor, request=None) -> EthicsVeto:
+def lift_veto(*, veto: EthicsVeto, actor: User, request: HttpRequest | None = None) -> EthicsVeto:
     if veto.lifted_at is None:
         veto.lifted_at = timezone.now()
         veto.lifted_by = _actor(actor)
@@ -371,11 +385,11 @@ def _round_for_update(project: Project) -> ExcellenceRound | None:
 def draft_excellence(
     *,
     project: Project,
-    actor,
+    actor: User | None,
     share: Decimal | None = None,
     cap_per_school: Decimal | None = None,
     ties: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> ExcellenceRound:
     """Draw up (or redraw) the draft list from the current results with the scheme's settings or
     those given. Only before publication."""
@@ -414,7 +428,9 @@ def draft_excellence(
 
 
 @transaction.atomic
-def publish_excellence(*, project: Project, actor, request=None) -> ExcellenceRound:
+def publish_excellence(
+    *, project: Project, actor: User | None, request: HttpRequest | None = None
+) -> ExcellenceRound:
     """Publish the draft for its public notice (公示): the list is fixed as it stands now."""
     found = _round_for_update(project)
     if found is None or found.status != ExcellenceStatus.DRAFT:
@@ -438,7 +454,7 @@ def publish_excellence(*, project: Project, actor, request=None) -> ExcellenceRo
 
 @transaction.atomic
 def raise_objection(
-    *, round: ExcellenceRound, enrolment_id: int, text: str, actor, request=None
+    *, round: ExcellenceRound, enrolment_id: int, text: str, actor: User, request: HttpRequest | None = None
 ) -> Objection:
     now = timezone.now()
     if (
@@ -470,7 +486,9 @@ def raise_objection(
 
 
 @transaction.atomic
-def decide_objection(*, objection: Objection, actor, uphold: bool, response: str, request=None) -> Objection:
+def decide_objection(
+    *, objection: Objection, actor: User, uphold: bool, response: str, request: HttpRequest | None = None
+) -> Objection:
     """Uphold (the trainee leaves the list; nobody moves up, so the list stays the one noticed)
     or dismiss an objection, with the response."""
     if not response.strip():
@@ -502,7 +520,9 @@ def decide_objection(*, objection: Objection, actor, uphold: bool, response: str
 
 
 @transaction.atomic
-def finalise_excellence(*, project: Project, actor, now=None, request=None) -> ExcellenceRound:
+def finalise_excellence(
+    *, project: Project, actor: User | None, now: datetime | None = None, request: HttpRequest | None = None
+) -> ExcellenceRound:
     """After the notice, with every objection decided: the list is final; those on it are excellent
     trainees (anyone vetoed since is left out) and are told so."""
     now = now or timezone.now()
@@ -553,11 +573,11 @@ class PostingSummary:
     people: set[int] = field(default_factory=set)
 
 
-def _part(course_id) -> str:
+def _part(course_id: int | None) -> str:
     return "project" if course_id is None else f"course:{course_id}"
 
 
-def post_hours(*, project: Project, actor, request=None) -> PostingSummary:
+def post_hours(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> PostingSummary:
     """Post each passing trainee's hours, per the results, in the caller's transaction: what is
     already posted and unchanged stays; a changed grant reverses the old entry and posts a new
     revision; a trainee who no longer passes has theirs reversed. Nothing for a fail. Running it

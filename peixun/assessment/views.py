@@ -6,20 +6,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peixun.assessment import exports, selectors, services
+from peixun.accounts.http import SignedInRequest
+from peixun.assessment import access, exports, selectors, services
 from peixun.assessment.exceptions import SchemeInvalidError
 from peixun.assessment.models import (
-    EthicsVeto,
     ExcellenceRound,
     ExcellenceStatus,
-    Objection,
     Result,
     TutorResult,
 )
@@ -27,45 +25,24 @@ from peixun.assessment.rules import presets
 from peixun.assessment.rules.scheme import EXAM, MANUAL
 from peixun.assessment.wording import reasons_text
 from peixun.core.exceptions import DomainError
-from peixun.core.views import XLSX_TYPE, back, download, refuse
-from peixun.delivery import access as delivery_access
+from peixun.core.refusals import refuse
+from peixun.core.views import XLSX_TYPE, back, download
 from peixun.delivery.views.common import project_tabs
-from peixun.orgs.access import access_person, has_perm, path_q, people_in_scope, require_perm, scope_paths
-from peixun.training import access as training_access
-from peixun.training.models import Cohort, Enrolment, ProjectStatus
+from peixun.training.models import Enrolment, ProjectStatus
 from peixun.training.rules import lifecycle
-
-
-def _door(request: HttpRequest) -> None:
-    """Staff, tutors and schools pass; a user with none of these gets 403."""
-    if not any(
-        has_perm(request.user, perm) for perm in ("training.manage", "training.tutor", "assessment.view")
-    ):
-        require_perm(request, "assessment.view")
 
 
 def _results_scope(request: HttpRequest, pk: int):
     """(project, results the user may see): all for staff, their class for a tutor, their
     schools' teachers for a school coordinator; 404 when none of these."""
-    project = training_access.access_project(request.user, pk)
-    results = selectors.results(project)
-    if delivery_access.manages(request.user, project):
-        return project, results
-    query = Q(pk__in=[])
-    cohorts = delivery_access.tutored_cohorts(request.user, project)
-    if cohorts:
-        query |= Q(enrolment__cohort_id__in=cohorts)
-    if has_perm(request.user, "assessment.view"):
-        query |= path_q(scope_paths(request.user, "assessment.view"), "enrolment__school__path")
-    if not cohorts and not has_perm(request.user, "assessment.view"):
-        raise Http404
-    return project, results.filter(query)
+    project = access.access_project(request.user, pk)
+    return project, access.results_visible(request.user, project, selectors.results(project))
 
 
 @login_required
 @require_GET
-def results(request: HttpRequest, pk: int) -> HttpResponse:
-    _door(request)
+def results(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_results_door(request)
     project, found = _results_scope(request, pk)
     rows = list(found)
     version = selectors.current_version(project)
@@ -75,7 +52,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         row.reason_texts = reasons_text(row.reasons)
         row.band_label = labels.get(row.band, "")
     manual_keys = [c for c in scheme.components if c.source in (MANUAL, EXAM)]
-    manual = {}
+    manual: dict[int, dict[str, object]] = {}
     if manual_keys:
         from peixun.assessment.models import ManualScore
 
@@ -87,7 +64,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         row.manual = [
             (component, manual.get(row.enrolment_id, {}).get(component.key)) for component in manual_keys
         ]
-    manages = delivery_access.manages(request.user, project)
+    manages = access.manages(request.user, project)
     context = project_tabs(request, project, "results")
     context.update(
         rows=rows,
@@ -111,17 +88,17 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def results_export(request: HttpRequest, pk: int) -> HttpResponse:
-    _door(request)
+def results_export(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_results_door(request)
     project, found = _results_scope(request, pk)
     return download(exports.results(project, list(found)), f"results-{project.pk}.xlsx", XLSX_TYPE)
 
 
 @login_required
 @require_POST
-def recompute(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "training.manage")
-    project = training_access.access_project(request.user, pk, "training.manage")
+def recompute(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.manage")
     count = services.recompute(project=project)
     messages.success(request, _("%(n)s results were recomputed.") % {"n": count})
     return redirect("assessment:results", project.pk)
@@ -139,19 +116,11 @@ def _decimal(raw: str) -> Decimal | None:
 
 @login_required
 @require_POST
-def manual_score(request: HttpRequest, pk: int) -> HttpResponse:
+def manual_score(request: SignedInRequest, pk: int) -> HttpResponse:
     """Enter a trainee's hand-scored component (staff, or the trainee's tutor)."""
-    _door(request)
-    enrolment = get_object_or_404(Enrolment.objects.select_related("project__organiser", "cohort"), pk=pk)
+    access.require_results_door(request)
+    enrolment = access.access_enrolment_to_score(request.user, pk)
     project = enrolment.project
-    if not (
-        delivery_access.manages(request.user, project)
-        or (
-            enrolment.cohort_id
-            and enrolment.cohort_id in delivery_access.tutored_cohorts(request.user, project)
-        )
-    ):
-        raise Http404
     try:
         value = _decimal(request.POST.get("value", ""))
         services.set_manual_score(
@@ -172,11 +141,9 @@ def manual_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tutor_score(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "training.manage")
-    cohort = get_object_or_404(Cohort.objects.select_related("project__organiser"), pk=pk)
-    if not delivery_access.manages(request.user, cohort.project):
-        raise Http404
+def tutor_score(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_perm(request, "training.manage")
+    cohort = access.access_cohort_to_score(request.user, pk)
     try:
         services.set_tutor_score(
             cohort=cohort,
@@ -193,10 +160,10 @@ def tutor_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scheme(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
     """The scheme: the version in force, its history, and a new version from text or a preset."""
-    require_perm(request, "training.manage")
-    project = training_access.access_project(request.user, pk, "training.manage")
+    access.require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.manage")
     current = selectors.current_version(project)
     preset = request.GET.get("preset", "")
     text = request.POST.get("text") if request.method == "POST" else None
@@ -260,9 +227,9 @@ def _ranking_rows(round_: ExcellenceRound | None, *, public: bool = False) -> li
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def excellence(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "training.manage")
-    project = training_access.access_project(request.user, pk, "training.manage")
+def excellence(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.manage")
     round_ = ExcellenceRound.objects.filter(project=project).first()
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -301,16 +268,16 @@ def excellence(request: HttpRequest, pk: int) -> HttpResponse:
         can_draft=project.status in lifecycle.RANKING
         and (round_ is None or round_.status == ExcellenceStatus.DRAFT),
         now=timezone.now(),
-        can_veto=has_perm(request.user, "assessment.veto"),
+        can_veto=access.has_perm(request.user, "assessment.veto"),
     )
     return render(request, "assessment/excellence.html", context)
 
 
 @login_required
 @require_GET
-def notice(request: HttpRequest, pk: int) -> HttpResponse:
+def notice(request: SignedInRequest, pk: int) -> HttpResponse:
     """The public notice (公示) of the excellent-trainee list, for anyone who can see the project."""
-    project = training_access.access_project(request.user, pk)
+    project = access.access_project(request.user, pk)
     round_ = ExcellenceRound.objects.filter(project=project).exclude(status=ExcellenceStatus.DRAFT).first()
     if round_ is None:
         raise Http404
@@ -327,8 +294,8 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project = training_access.access_project(request.user, pk)
+def objection_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    project = access.access_project(request.user, pk)
     round_ = get_object_or_404(ExcellenceRound, project=project)
     try:
         services.raise_objection(
@@ -349,12 +316,10 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "training.manage")
-    objection = get_object_or_404(Objection.objects.select_related("round__project__organiser"), pk=pk)
+def objection_decide(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_perm(request, "training.manage")
+    objection = access.access_objection(request.user, pk)
     project = objection.round.project
-    if not delivery_access.manages(request.user, project):
-        raise Http404
     try:
         services.decide_objection(
             objection=objection,
@@ -373,14 +338,11 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def vetoes(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "assessment.veto")
-    paths = scope_paths(request.user, "assessment.veto")
+def vetoes(request: SignedInRequest) -> HttpResponse:
+    access.require_perm(request, "assessment.veto")
     if request.method == "POST":
         try:
-            person = access_person(
-                request.user, int(request.POST.get("person", "0") or 0), perm="assessment.veto"
-            )
+            person = access.access_veto_person(request.user, int(request.POST.get("person", "0") or 0))
             year = int(request.POST.get("year", "0") or 0)
         except ValueError:
             raise Http404 from None
@@ -397,14 +359,10 @@ def vetoes(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The veto was recorded."))
         return redirect("assessment:vetoes")
-    found = EthicsVeto.objects.filter(path_q(paths, "person__org__path")).select_related(
-        "person", "person__org", "recorded_by"
-    )[:200]
+    found = access.vetoes_in_scope(request.user).select_related("person", "person__org", "recorded_by")[:200]
     query = request.GET.get("q", "").strip()[:20]
     candidates = (
-        people_in_scope(request.user, "assessment.veto")
-        .filter(name__contains=query)
-        .select_related("org")[:20]
+        access.veto_candidates(request.user).filter(name__contains=query).select_related("org")[:20]
         if query
         else []
     )
@@ -414,14 +372,9 @@ def vetoes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "assessment.veto")
-    veto = get_object_or_404(
-        EthicsVeto.objects.filter(
-            path_q(scope_paths(request.user, "assessment.veto"), "person__org__path")
-        ).select_related("person__org"),
-        pk=pk,
-    )
+def veto_lift(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_perm(request, "assessment.veto")
+    veto = access.access_veto(request.user, pk)
     services.lift_veto(veto=veto, actor=request.user, request=request)
     messages.success(request, _("The veto was lifted."))
     return redirect("assessment:vetoes")

@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from peixun.audit.models import AuditEvent
 from peixun.core.compiled import CompiledInsert
+from peixun.lib import clientaddr
 
 ACTIONS: dict[str, Any] = {
     "login": _("Signed in"),
@@ -17,7 +19,11 @@ ACTIONS: dict[str, Any] = {
     "password_changed": _("Password changed"),
     "password_reset": _("Password reset"),
     "login_locked_out": _("Sign-in locked after failures"),
+    "login_account_locked_out": _("Sign-in to an account paused after failures from several addresses"),
     "account_created": _("Account created"),
+    "account_password_reset": _("Initial password reset"),
+    "initial_password_expired": _("Initial password expired"),
+    "password_slips_downloaded": _("Initial password slips downloaded"),
     "org_created": _("Organisation created"),
     "org_updated": _("Organisation updated"),
     "person_created": _("Person created"),
@@ -28,6 +34,7 @@ ACTIONS: dict[str, Any] = {
     "grant_created": _("Role granted"),
     "grant_deleted": _("Role withdrawn"),
     "import_applied": _("Import applied"),
+    "background_run_restarted": _("Background work run again"),
     "credit_posted": _("Hours granted"),
     "credit_reversed": _("Hours reversed"),
     "policy_saved": _("Policy saved"),
@@ -88,10 +95,20 @@ ACTIONS: dict[str, Any] = {
 APPEND = CompiledInsert(AuditEvent)
 
 
+def request_address(request: HttpRequest) -> str | None:
+    """The client's address: the peer's, or what X-Forwarded-For says when the peer is one of
+    TRUSTED_PROXIES (peixun.lib.clientaddr)."""
+    return clientaddr.client_address(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        clientaddr.trusted_from(tuple(settings.TRUSTED_PROXIES)),
+    )
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    return getattr(request, "axes_ip_address", None) or request_address(request)
 
 
 def record(

@@ -6,23 +6,42 @@
 - The bureau (`certificates.revoke` over the organiser or the holder) revokes.
 - Templates belong to an org: those of the orgs in the user's issue scope are theirs to edit; a
   project may use the templates of its organiser and the orgs above it (the bureau's seal).
+- A personal file (档案) is seen by the person and by those who see their hours (ledger.view).
+
+The certificate pages ask only this module (it re-exports the org-level checks they use).
 """
 
-import logging
-
 from django.db.models import QuerySet
-from django.http import Http404
 
-from peixun.certificates.models import Certificate, CertificateTemplate
-from peixun.orgs.access import path_in_scope, path_q, scope_paths
-from peixun.orgs.models import ancestor_paths
+from peixun.certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from peixun.ledger.access import access_hours_person
+from peixun.orgs.access import out_of_scope, path_in_scope, path_q, scope_paths
+from peixun.orgs.access import require_perm as require_perm
+from peixun.orgs.models import Org, Person, ancestor_paths
+from peixun.training import access as training_access
+from peixun.training.models import Project
 
-security_log = logging.getLogger("peixun.security")
+
+def access_project(user, pk: int) -> Project:
+    """A project whose certificates the user issues (`certificates.issue` over its organiser)."""
+    return training_access.access_project(user, pk, "certificates.issue")
 
 
-def _out_of_scope(user, kind: str, pk) -> Http404:
-    security_log.warning("access denied: user=%s %s=%s out of scope", getattr(user, "pk", None), kind, pk)
-    return Http404()
+def access_batch(user, pk: int) -> CertificateBatch:
+    batch = CertificateBatch.objects.select_related("project__organiser", "template").filter(pk=pk).first()
+    if batch is None or not training_access.can(user, "certificates.issue", batch.project):
+        raise out_of_scope(user, "certificate batch", pk)
+    return batch
+
+
+def template_owners(user) -> QuerySet[Org]:
+    """Orgs whose certificate templates the user may create and edit."""
+    return Org.objects.filter(path__in=scope_paths(user, "certificates.issue"))
+
+
+def access_archive_person(user, pk: int) -> Person:
+    """A person whose personal file the user may see: themself, or one whose hours they see."""
+    return access_hours_person(user, pk)
 
 
 def templates_in_scope(user) -> QuerySet[CertificateTemplate]:
@@ -40,7 +59,7 @@ def access_template(user, pk: int) -> CertificateTemplate:
     try:
         return templates_in_scope(user).select_related("org").get(pk=pk)
     except CertificateTemplate.DoesNotExist:
-        raise _out_of_scope(user, "certificate template", pk) from None
+        raise out_of_scope(user, "certificate template", pk) from None
 
 
 def is_staff_for(user, certificate: Certificate) -> bool:
@@ -62,9 +81,9 @@ def access_certificate(user, pk: int) -> Certificate:
             pk=pk
         )
     except Certificate.DoesNotExist:
-        raise _out_of_scope(user, "certificate", pk) from None
+        raise out_of_scope(user, "certificate", pk) from None
     if user.is_authenticated and user.person_id == certificate.person_id:
         return certificate
     if is_staff_for(user, certificate) or can_revoke(user, certificate):
         return certificate
-    raise _out_of_scope(user, "certificate", pk)
+    raise out_of_scope(user, "certificate", pk)

@@ -6,6 +6,7 @@ font, peixun.lib.pdf) and as a workbook (peixun.lib.xlsx, no live formulas)."""
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from peixun.certificates.models import Certificate, CertificateKind
 from peixun.ledger import selectors as ledger_selectors
@@ -21,8 +22,9 @@ from peixun.lib import pdf
 from peixun.lib.dates import format_date_zh, format_hours
 from peixun.lib.xlsx import Sheet, write_workbook
 from peixun.orgs.models import Person
+from peixun.policies.rules import Result
 
-KIND_ZH = {
+KIND_ZH: dict[str, str] = {
     CertificateKind.PASS: "合格证书",
     CertificateKind.COMPLETION: "结业证书",
     CertificateKind.POST: "上岗证书",
@@ -79,7 +81,7 @@ class Archive:
     person: Person
     cycle: Cycle | None
     policy: str
-    result: object | None
+    result: Result | None
     entries: list
     certificates: list[Certificate]
     generated: date
@@ -179,7 +181,7 @@ def to_pdf(archive: Archive) -> bytes:
     def p(text: str, style=base) -> Paragraph:
         return Paragraph(escape(str(text)), style)
 
-    story = [p("继续教育个人档案", title)]
+    story: list[Flowable] = [p("继续教育个人档案", title)]
     cycle = archive.cycle
     if cycle is not None:
         story.append(
@@ -275,7 +277,7 @@ def to_pdf(archive: Archive) -> bytes:
 
 
 def _grid(header: bool = True) -> TableStyle:
-    commands = [
+    commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa4b2")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),

@@ -1,5 +1,5 @@
 """Forms of the certificate pages: a template (with its seal image), revocation, and the public
-lookup by number and name."""
+lookup by number and check code."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -42,4 +42,9 @@ class LookupForm(StyledForm):
         max_length=40,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 320312-2026-000001")}),
     )
-    name = forms.CharField(label=_("Holder's name"), max_length=50)
+    check = forms.CharField(
+        label=_("Check code"),
+        max_length=20,
+        help_text=_("Printed beside the number on the certificate."),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. ABCD-2345"), "autocomplete": "off"}),
+    )

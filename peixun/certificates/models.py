@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from peixun.certificates.rules import numbers
+from peixun.core.runs import BackgroundRun
 
 
 class CertificateKind(models.TextChoices):
@@ -63,34 +65,22 @@ class CertificateSequence(models.Model):
         return f"{self.region}-{self.year}: {self.last}"
 
 
-class BatchStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Issuing")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class CertificateBatch(models.Model):
+class CertificateBatch(BackgroundRun):
     """A CertificateBatch issues one kind of certificate to everyone in a project who qualifies
-    and has none yet, in the background with its progress shown. Running it again issues only what
-    is still missing."""
+    and has none yet, in the background (a background run, peixun.core.runs) with its progress
+    shown. Running it again issues only what is still missing: one valid certificate per trainee
+    and kind is a database constraint."""
 
     project = models.ForeignKey(
         "training.Project", on_delete=models.CASCADE, related_name="certificate_batches"
     )
     template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, related_name="batches")
     kind = models.CharField(_("kind"), max_length=16, choices=CertificateKind.choices)
-    status = models.CharField(
-        _("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED
-    )
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    message = models.CharField(max_length=300, blank=True)
-    created_by = models.ForeignKey(
+    actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    kept_message = gettext_noop("Certificates issued so far are kept; running it again issues only the rest.")
 
     class Meta:
         verbose_name = _("certificate batch")
@@ -98,17 +88,16 @@ class CertificateBatch(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.kind} {self.status}"
+        return f"{self.project_id} {self.kind} {self.state}"
 
     @property
     def is_running(self) -> bool:
-        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+        return self.is_active
 
-    @property
-    def progress_percent(self) -> int:
-        if not self.is_running:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
+    def run_task(self):
+        from peixun.certificates import tasks
+
+        return tasks.issue_batch
 
 
 class Certificate(models.Model):

@@ -1,8 +1,9 @@
 """A certificate as a one-page PDF (A4 landscape), drawn with reportlab (no Django).
 
-The page shows what the public verification page shows: the kind, number, holder's name and masked
-ID number, the wording with project, dates and hours, the issuing body and date, its seal, and a QR
-code of the verification address. Text is set in the embedded CJK font (peixun.lib.pdf); the QR
+The page shows the kind, the number with its check code, the holder's name and masked ID number
+(the holder's own document; the public verification page shows no part of the ID number), the
+wording with project, dates and hours, the issuing body and date, its seal, and a QR code of the
+verification address. Text is set in the embedded CJK font (peixun.lib.pdf); the QR
 code is drawn as vector squares, so it stays sharp when printed.
 """
 
@@ -44,7 +45,6 @@ DEFAULT_BODIES = {
     "post": "于{start}至{end}参加{organiser}组织的“{project}”，经考核合格，准予上岗。",
     "excellent": "在{organiser}组织的“{project}”（{start}至{end}）中学习认真、成绩优异，被评为优秀学员。",
 }
-PLACEHOLDERS = ("name", "project", "organiser", "start", "end", "hours", "band")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -63,6 +63,7 @@ class CertificateData:
     issuer: str
     issued_on: date
     verify_url: str
+    check_code: str = ""  # ABCD-2345: with the number, finds the certificate's public page
     body_template: str = ""
     band: str = ""
     seal_png: bytes | None = None
@@ -179,7 +180,10 @@ def render(data: CertificateData) -> bytes:
 
     c.setFillColor(MUTED)
     c.setFont(font, 11)
-    c.drawRightString(width - 70, height - 150, f"证书编号：{data.number}")
+    number_line = f"证书编号：{data.number}"
+    if data.check_code:
+        number_line += f"　　核验码：{data.check_code}"
+    c.drawRightString(width - 70, height - 150, number_line)
 
     left, right = 95, width - 95
     y = height - 205

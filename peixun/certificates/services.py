@@ -7,19 +7,21 @@ import logging
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from multiprocessing import get_context
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peixun.accounts.models import User
 from peixun.assessment.models import ExcellenceStatus, Result
 from peixun.audit import events
 from peixun.certificates import render
 from peixun.certificates.models import (
-    BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateKind,
@@ -27,9 +29,11 @@ from peixun.certificates.models import (
     CertificateTemplate,
 )
 from peixun.certificates.rules import numbers
+from peixun.core import runs
 from peixun.core.exceptions import DomainError
 from peixun.delivery.rules import files as file_rules
 from peixun.lib.dates import format_hours
+from peixun.orgs.models import Org
 from peixun.training.models import Enrolment, EnrolmentStatus, Project
 from peixun.training.rules import lifecycle
 
@@ -60,14 +64,19 @@ class AlreadyRevokedError(DomainError):
     message = _("This certificate has already been revoked.")
 
 
+class NotRestartableError(DomainError):
+    code = "not_restartable"
+    message = _("This batch is not stopped: there is nothing to run again.")
+
+
 class ReasonRequiredError(DomainError):
     code = "reason_required"
     message = _("Give a reason.")
     status = 400
 
 
-def _actor(actor):
-    return actor if getattr(actor, "pk", None) and actor.is_authenticated else None
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk and actor.is_authenticated else None
 
 
 # --- Templates -----------------------------------------------------------------------------------
@@ -84,10 +93,10 @@ def clean_seal(data: bytes) -> bytes:
     if sniffed.kind not in file_rules.IMAGES:
         raise TemplateInvalidError(why=_("The seal must be a PNG, JPEG or WebP image."))
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 16_000_000:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > 16_000_000:
                 raise TemplateInvalidError(why=_("The seal image is too large."))
-            image = image.convert("RGBA")
+            image = opened.convert("RGBA")
             image.thumbnail((SEAL_SIZE, SEAL_SIZE))
             output = io.BytesIO()
             image.save(output, "PNG", optimize=True)
@@ -102,12 +111,12 @@ TEMPLATE_FIELDS = ("name", "kind", "title", "body", "issuer", "region", "active"
 @transaction.atomic
 def save_template(
     *,
-    org,
-    actor,
-    fields: dict,
+    org: Org,
+    actor: User | None,
+    fields: dict[str, Any],
     seal: bytes | None = None,
     template: CertificateTemplate | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> CertificateTemplate:
     if not numbers.valid_region(str(fields.get("region", template.region if template else "")).upper()):
         raise TemplateInvalidError(
@@ -138,7 +147,7 @@ def save_template(
 # --- Issuing -------------------------------------------------------------------------------------
 
 
-def qualifying(project: Project, kind: str):
+def qualifying(project: Project, kind: str) -> QuerySet[Result]:
     """Enrolments that qualify for the kind: passed (excellent: on the final list)."""
     results = Result.objects.filter(project=project, enrolment__status=EnrolmentStatus.ENROLLED)
     if kind == CertificateKind.EXCELLENT:
@@ -170,7 +179,9 @@ def missing(project: Project, kind: str) -> list[int]:
     )
 
 
-def start_batch(*, project: Project, template: CertificateTemplate, actor, request=None) -> CertificateBatch:
+def start_batch(
+    *, project: Project, template: CertificateTemplate, actor: User | None, request: HttpRequest | None = None
+) -> CertificateBatch:
     """Queue a batch issuing `template`'s kind to everyone who qualifies and has none yet."""
     if not can_issue(project, template.kind):
         raise NotIssuableError
@@ -180,7 +191,7 @@ def start_batch(*, project: Project, template: CertificateTemplate, actor, reque
             template=template,
             kind=template.kind,
             total=len(missing(project, template.kind)),
-            created_by=_actor(actor),
+            actor=_actor(actor),
         )
         events.record(
             action="certificates_batch_started",
@@ -191,11 +202,7 @@ def start_batch(*, project: Project, template: CertificateTemplate, actor, reque
             request=request,
         )
     # After the commit, so a worker in another process finds the batch; the test backend runs it here.
-    from peixun.certificates import tasks
-
-    tasks.issue_batch.enqueue(batch.pk)
-    batch.refresh_from_db()
-    return batch
+    return runs.enqueue(batch)
 
 
 def allocate(region: str, year: int, count: int) -> int:
@@ -244,6 +251,29 @@ def fields_for(template: CertificateTemplate, result: Result, number: str, issue
     }
 
 
+# What the public verification page shows: what proves the certificate, and no part of the
+# holder's ID number.
+PUBLIC_FIELDS = (
+    "kind",
+    "title",
+    "number",
+    "name",
+    "project",
+    "organiser",
+    "hours",
+    "starts_on",
+    "ends_on",
+    "issuer",
+    "issued_on",
+    "body",
+    "band",
+)
+
+
+def public_fields(fields: dict) -> dict:
+    return {name: fields[name] for name in PUBLIC_FIELDS if name in fields}
+
+
 def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateData:
     def day(text: str) -> date | None:
         return date.fromisoformat(text) if text else None
@@ -253,15 +283,16 @@ def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateD
         title=fields["title"],
         number=fields["number"],
         name=fields["name"],
-        id_masked=fields["id_masked"],
+        id_masked=fields.get("id_masked", ""),
         project=fields["project"],
         organiser=fields["organiser"],
         hours=fields["hours"],
         starts_on=day(fields["starts_on"]),
         ends_on=day(fields["ends_on"]),
         issuer=fields["issuer"],
-        issued_on=day(fields["issued_on"]),
+        issued_on=date.fromisoformat(fields["issued_on"]),
         verify_url=verify_url(code),
+        check_code=numbers.check_code(code),
         body_template=fields.get("body") or "",
         band=fields.get("band") or "",
         seal_png=seal or None,
@@ -334,7 +365,7 @@ def issue_chunk(
             code=code,
             pdf=pdf,
             issued_on=today,
-            issued_by=batch.created_by,
+            issued_by=batch.actor,
         )
         for (result, fields, code), pdf in zip(planned, pdfs, strict=True)
     ]
@@ -355,38 +386,51 @@ def issue_chunk(
 
 
 def run_batch(batch_id: int, *, workers: int | None = None) -> CertificateBatch:
-    """Issue a batch chunk by chunk, writing progress as it goes (the task calls this)."""
+    """Issue a batch chunk by chunk, writing progress as it goes (the task calls this). Each chunk
+    commits on its own: a batch interrupted half-way keeps what it issued, and running it again
+    issues only what is still missing (one valid certificate per trainee and kind)."""
     workers = workers if workers is not None else getattr(settings, "CERTIFICATE_WORKERS", 1)
-    claimed = CertificateBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING
-    )
-    batch = CertificateBatch.objects.select_related("template", "project", "created_by").get(pk=batch_id)
-    if not claimed:
-        return batch
-    renderer = None
-    try:
-        todo = missing(batch.project, batch.kind)
-        CertificateBatch.objects.filter(pk=batch_id).update(total=len(todo), done=0)
-        renderer = Renderer(workers, len(todo))
-        size = CHUNK if renderer.pool is None else CHUNK * workers * 2
-        done = 0
-        for start in range(0, len(todo), size):
-            chunk = todo[start : start + size]
-            issue_chunk(batch, chunk, renderer=renderer)
-            done += len(chunk)
-            CertificateBatch.objects.filter(pk=batch_id).update(done=done)
-    except Exception:
-        logger.exception("certificate batch failed: batch=%s", batch_id)
-        CertificateBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.FAILED, finished_at=timezone.now(), message="failed"
+    with runs.work(CertificateBatch, batch_id) as work:
+        if work is None:
+            return CertificateBatch.objects.get(pk=batch_id)
+        batch = CertificateBatch.objects.select_related("template", "project", "actor").get(pk=batch_id)
+        renderer = None
+        try:
+            todo = missing(batch.project, batch.kind)
+            work.progress(0, len(todo))
+            renderer = Renderer(workers, len(todo))
+            size = CHUNK if renderer.pool is None else CHUNK * workers * 2
+            done = issued = 0
+            for start in range(0, len(todo), size):
+                chunk = todo[start : start + size]
+                issued += issue_chunk(batch, chunk, renderer=renderer)
+                done += len(chunk)
+                work.progress(done, len(todo))
+        finally:
+            if renderer is not None:
+                renderer.close()
+        work.finish(counts={"issued": issued})
+    return CertificateBatch.objects.get(pk=batch_id)
+
+
+def run_again(
+    *, batch: CertificateBatch, actor: User, request: HttpRequest | None = None
+) -> CertificateBatch:
+    """Queue an interrupted or failed batch again: it issues only what is still missing."""
+    was = batch.shown_state
+    with transaction.atomic():
+        try:
+            batch = runs.run_again(run=batch, actor=actor)
+        except runs.NotRestartable:
+            raise NotRestartableError from None
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=batch.project,
+            org_path=batch.project.organiser.path,
+            changes={"batch": batch.pk, "kind": batch.kind, "was": was},
+            request=request,
         )
-    else:
-        CertificateBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.DONE, finished_at=timezone.now()
-        )
-    finally:
-        if renderer is not None:
-            renderer.close()
     batch.refresh_from_db()
     return batch
 
@@ -395,7 +439,9 @@ def run_batch(batch_id: int, *, workers: int | None = None) -> CertificateBatch:
 
 
 @transaction.atomic
-def revoke(*, certificate: Certificate, actor, reason: str, request=None) -> Certificate:
+def revoke(
+    *, certificate: Certificate, actor: User | None, reason: str, request: HttpRequest | None = None
+) -> Certificate:
     if not reason.strip():
         raise ReasonRequiredError
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -416,7 +462,7 @@ def revoke(*, certificate: Certificate, actor, reason: str, request=None) -> Cer
     return certificate
 
 
-def revoke_unqualified(*, project: Project, actor) -> int:
+def revoke_unqualified(*, project: Project, actor: User | None) -> int:
     """When a project closes again after a change, revoke the certificates its results no longer
     support: a pass-type certificate of someone who no longer passes, an excellence certificate of
     someone no longer on the final list."""
@@ -440,6 +486,7 @@ __all__ = [
     "allocate",
     "revoke",
     "revoke_unqualified",
+    "run_again",
     "run_batch",
     "save_template",
     "start_batch",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_certificates, name="project"),
     path("projects/<int:pk>/issue/", views.batch_start, name="batch-start"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("batches/<int:pk>/again/", views.batch_rerun, name="batch-rerun"),
     path("templates/", views.templates, name="templates"),
     path("templates/new/", views.template_create, name="template-create"),
     path("templates/<int:pk>/", views.template_edit, name="template"),

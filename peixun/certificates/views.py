@@ -14,18 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.certificates import access, archive, services, throttle
 from peixun.certificates import render as renderer
+from peixun.certificates.access import require_perm
 from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
 from peixun.certificates.models import Certificate, CertificateBatch, CertificateKind
 from peixun.certificates.rules import numbers
 from peixun.core.exceptions import DomainError
-from peixun.core.views import XLSX_TYPE, download, refuse
+from peixun.core.refusals import refuse
+from peixun.core.views import XLSX_TYPE, download
 from peixun.delivery.views.common import project_tabs
-from peixun.ledger.selectors import access_hours_person
-from peixun.orgs.access import require_perm, scope_paths
-from peixun.orgs.models import Org, Person
-from peixun.training import access as training_access
+from peixun.orgs.models import Person
 
 PDF_TYPE = "application/pdf"
 PAGE_SIZE = 50
@@ -33,9 +33,9 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def project_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+def project_certificates(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
-    project = training_access.access_project(request.user, pk, "certificates.issue")
+    project = access.access_project(request.user, pk)
     issued = (
         Certificate.objects.filter(project=project)
         .select_related("person", "enrolment__school")
@@ -65,9 +65,9 @@ def project_certificates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_start(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
-    project = training_access.access_project(request.user, pk, "certificates.issue")
+    project = access.access_project(request.user, pk)
     try:
         template_pk = int(request.POST.get("template", "0") or 0)
     except ValueError:
@@ -83,21 +83,33 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("certificates:batch", batch.pk)
 
 
+def _access_batch(request: SignedInRequest, pk: int) -> CertificateBatch:
+    require_perm(request, "certificates.issue")
+    return access.access_batch(request.user, pk)
+
+
 @login_required
 @require_GET
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "certificates.issue")
-    try:
-        batch = CertificateBatch.objects.select_related("project__organiser", "template").get(pk=pk)
-    except CertificateBatch.DoesNotExist:
-        raise Http404 from None
-    if not training_access.can(request.user, "certificates.issue", batch.project):
-        raise Http404
+def batch_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    batch = _access_batch(request, pk)
     context = project_tabs(request, batch.project, "certificates")
     context["batch"] = batch
+    context["can_rerun"] = batch.can_run_again
     if request.htmx:
         return render(request, "certificates/batch.html#progress", context)
     return render(request, "certificates/batch.html", context)
+
+
+@login_required
+@require_POST
+def batch_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed batch again (it issues only what is still missing)."""
+    batch = _access_batch(request, pk)
+    try:
+        services.run_again(batch=batch, actor=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("certificates:batch", batch.pk)
 
 
 # --- Templates -------------------------------------------------------------------------------------
@@ -105,17 +117,17 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def templates(request: HttpRequest) -> HttpResponse:
+def templates(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "certificates.issue")
     found = access.templates_in_scope(request.user).select_related("org")
     return render(request, "certificates/templates.html", {"templates": found})
 
 
 def _owners(user):
-    return Org.objects.filter(path__in=scope_paths(user, "certificates.issue")).order_by("path")
+    return access.template_owners(user).order_by("path")
 
 
-def _template_form(request: HttpRequest, template=None) -> HttpResponse:
+def _template_form(request: SignedInRequest, template=None) -> HttpResponse:
     owners = list(_owners(request.user))
     form = TemplateForm(request.POST or None, request.FILES or None, instance=template)
     if request.method == "POST" and form.is_valid():
@@ -146,21 +158,21 @@ def _template_form(request: HttpRequest, template=None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "certificates.issue")
     return _template_form(request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def template_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.issue")
     return _template_form(request, access.access_template(request.user, pk))
 
 
 @login_required
 @require_GET
-def template_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def template_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     """A sample certificate from the template (number and holder made up)."""
     require_perm(request, "certificates.issue")
     template = access.access_template(request.user, pk)
@@ -194,13 +206,14 @@ def template_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     certificate = access.access_certificate(request.user, pk)
     context = {
         "certificate": certificate,
         "fields": certificate.fields,
         "body": services.body_text(certificate.fields),
         "verify_url": services.verify_url(certificate.code),
+        "check_code": numbers.check_code(certificate.code),
         "can_revoke": access.can_revoke(request.user, certificate) and not certificate.revoked,
         "form": RevokeForm(),
         "own": request.user.person_id == certificate.person_id,
@@ -210,7 +223,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     certificate = access.access_certificate(request.user, pk)
     response = HttpResponse(bytes(certificate.pdf), content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
@@ -220,7 +233,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "certificates.revoke")
     certificate = access.access_certificate(request.user, pk)
     if not access.can_revoke(request.user, certificate):
@@ -242,7 +255,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     found = (
         Certificate.objects.filter(person_id=request.user.person_id)
         .select_related("project")
@@ -258,19 +271,19 @@ def mine(request: HttpRequest) -> HttpResponse:
 # --- The personal file -----------------------------------------------------------------------------
 
 
-def _archive_person(request: HttpRequest, pk: int | None) -> Person:
+def _archive_person(request: SignedInRequest, pk: int | None) -> Person:
     if pk is None:
         if not request.user.person_id:
             raise Http404
         return Person.objects.select_related("org").get(pk=request.user.person_id)
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
-    return access_hours_person(request.user, pk)
+    return access.access_archive_person(request.user, pk)
 
 
 @login_required
 @require_GET
-def my_archive(request: HttpRequest) -> HttpResponse:
+def my_archive(request: SignedInRequest) -> HttpResponse:
     if not request.user.person_id:
         return render(request, "certificates/archive.html", {"linked": False})
     person = _archive_person(request, None)
@@ -285,7 +298,7 @@ def my_archive(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/archive.html", context)
 
 
-def _archive_download(request: HttpRequest, pk: int | None, kind: str) -> HttpResponse:
+def _archive_download(request: SignedInRequest, pk: int | None, kind: str) -> HttpResponse:
     person = _archive_person(request, pk)
     built = archive.build(person, request.GET.get("cycle", ""))
     stamp = built.cycle.start.year if built.cycle else date.today().year  # noqa: DTZ011 - a year in a file name
@@ -296,42 +309,44 @@ def _archive_download(request: HttpRequest, pk: int | None, kind: str) -> HttpRe
 
 @login_required
 @require_GET
-def my_archive_pdf(request: HttpRequest) -> HttpResponse:
+def my_archive_pdf(request: SignedInRequest) -> HttpResponse:
     return _archive_download(request, None, "pdf")
 
 
 @login_required
 @require_GET
-def my_archive_xlsx(request: HttpRequest) -> HttpResponse:
+def my_archive_xlsx(request: SignedInRequest) -> HttpResponse:
     return _archive_download(request, None, "xlsx")
 
 
 @login_required
 @require_GET
-def person_archive_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def person_archive_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     return _archive_download(request, pk, "pdf")
 
 
 @login_required
 @require_GET
-def person_archive_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def person_archive_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
     return _archive_download(request, pk, "xlsx")
 
 
 # --- Public verification -----------------------------------------------------------------------------
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "certificates/verify.html", {"throttled": True}, status=429)
-    response["Retry-After"] = "60"
+def _too_many(request: HttpRequest, *, number: bool = False) -> HttpResponse:
+    context = {"throttled": True, "throttled_number": number}
+    response = render(request, "certificates/verify.html", context, status=429)
+    response["Retry-After"] = "3600" if number else "60"
     return response
 
 
 @never_cache
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """The public page of a certificate: the fields it shows and whether it stands or was revoked.
-    Reached only through its unguessable code (the QR code); unknown codes answer 404."""
+    """The public page of a certificate: what proves it (no part of the holder's ID number) and
+    whether it stands or was revoked. Reached through its unguessable code (the QR code); unknown
+    codes answer 404."""
     if not throttle.allowed(request, "verify"):
         return _too_many(request)
     certificate = None
@@ -339,18 +354,16 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         certificate = Certificate.objects.filter(code=code).first()
     if certificate is None:
         return render(request, "certificates/verify.html", {"missing": True}, status=404)
-    context = {
-        "certificate": certificate,
-        "fields": certificate.fields,
-        "body": services.body_text(certificate.fields),
-    }
+    fields = services.public_fields(certificate.fields)
+    context = {"certificate": certificate, "fields": fields, "body": services.body_text(fields)}
     return render(request, "certificates/verify.html", context)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Find a certificate by its number and the holder's name (both must match)."""
+    """Find a certificate by its number and the check code printed beside it (both must match),
+    limited per address and per number; a match goes on to its public page."""
     form = LookupForm(request.POST or None)
     not_found = False
     if request.method == "POST":
@@ -358,9 +371,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
             return _too_many(request)
         if form.is_valid():
             number = numbers.normalise_number(form.cleaned_data["number"])
-            name = "".join(form.cleaned_data["name"].split())
-            found = Certificate.objects.filter(number=number).first()
-            if found is not None and "".join(found.fields.get("name", "").split()) == name:
+            if numbers.is_number(number) and not throttle.number_allowed(number):
+                return _too_many(request, number=True)
+            found = Certificate.objects.filter(number=number).first() if numbers.is_number(number) else None
+            if found is not None and numbers.check_matches(found.code, form.cleaned_data["check"]):
                 return redirect("certificates:verify", found.code)
             not_found = True
     return render(request, "certificates/lookup.html", {"form": form, "not_found": not_found})

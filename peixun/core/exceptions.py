@@ -19,3 +19,7 @@ class DomainError(Exception):
     def __str__(self) -> str:
         text = str(self.message)
         return text % self.params if self.params else text
+
+    def details(self) -> list[str]:
+        """Further sentences for the person after the message, in their language (none here)."""
+        return []

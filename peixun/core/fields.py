@@ -1,12 +1,20 @@
 """Model fields shared by the apps."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
-class CodeListField(models.CharField):
+    # Set as a list of codes (or the stored text), read back as a list.
+    _CodeListBase = models.CharField[Iterable[str] | str | Combinable, list[str]]
+else:
+    _CodeListBase = models.CharField
+
+
+class CodeListField(_CodeListBase):
     """A short list of vocabulary codes stored as ",a,b," in one column.
 
     Works the same on SQLite and PostgreSQL (no ArrayField, no JSON containment on SQLite) and is

@@ -1,6 +1,19 @@
-"""Shared form helpers: Bootstrap classes on every widget, so templates render `{{ field }}`."""
+"""Shared form helpers: Bootstrap classes on every widget, so templates render `{{ field }}`; the
+check every person's name entered in a form passes."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from peixun.lib.names import starts_like_formula
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name never starts with =, +, - or @ (peixun.lib.names)."""
+    if starts_like_formula(value):
+        raise ValidationError(
+            _("A name cannot start with =, +, - or @. Please remove the symbol."), code="formula"
+        )
 
 
 class DateInput(forms.DateInput):

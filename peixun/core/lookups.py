@@ -6,6 +6,8 @@ looks up every row's ID hash at once). Elsewhere it is the usual IN, and the cal
 database's variable limit.
 """
 
+from typing import Any
+
 from django.db.models import CharField, Lookup
 from django.db.models.lookups import In
 
@@ -20,4 +22,5 @@ class AnyOf(Lookup):
             return compiler.compile(In(self.lhs, list(self.rhs)))
         lhs, lhs_params = self.process_lhs(compiler, connection)
         _rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, [str(value) for value in rhs_params[0]])
+        values: Any = rhs_params[0]  # type: ignore[misc]  # the one parameter: the list of values (prepare_rhs off)
+        return f"{lhs} = ANY(%s)", (*lhs_params, [str(value) for value in values])

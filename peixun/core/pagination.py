@@ -33,7 +33,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def _limited_count(self) -> int:
         # No ORDER BY and only the key: the database stops after cap + 1 matching rows.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()  # type: ignore[attr-defined]  # a QuerySet here
 
     @cached_property
     def count(self) -> int:

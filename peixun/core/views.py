@@ -1,19 +1,11 @@
-"""What every app's views share: a refusal shown as a message, the way back to the page a form
-came from, and a file download."""
+"""What every app's views share: the way back to the page a form came from, and a file download.
+(A refused action is shown by peixun.core.refusals.refuse.)"""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
-from peixun.core.exceptions import DomainError
-
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def refuse(request: HttpRequest, error: DomainError, *details: str) -> None:
-    """Show why an action was refused, with any details after the message."""
-    messages.error(request, " ".join([str(error), *details]))
 
 
 def back(request: HttpRequest, fallback: str, *args) -> HttpResponseRedirect:
@@ -27,6 +19,6 @@ def back(request: HttpRequest, fallback: str, *args) -> HttpResponseRedirect:
 def download(content: bytes, filename: str, content_type: str = XLSX_TYPE) -> HttpResponse:
     """The bytes as a file to save, named `filename`."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)  # type: ignore[assignment]  # never None for an attachment
     response["X-Content-Type-Options"] = "nosniff"
     return response

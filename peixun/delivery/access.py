@@ -8,26 +8,20 @@
 - School staff decide leave at the school's steps (`delivery.leave_school`); who decides each step
   of a request's chain is `may_decide`.
 
-`access_*` fetch one object or answer 404 — the same for missing and out of scope.
+`access_*` fetch one object or answer 404 — the same for missing and out of scope. The delivery
+pages and API ask only this module (it re-exports the org-level checks they use).
 """
 
-import logging
-
-from django.http import Http404
+from typing import Literal
 
 from peixun.delivery.models import Assignment, LeaveRequest, Lesson, Submission, SubmissionFile
 from peixun.delivery.rules import leave as rules
-from peixun.orgs.access import has_perm, path_in_scope
+from peixun.orgs.access import has_perm, out_of_scope, path_in_scope
+from peixun.orgs.access import require_perm as require_perm
+from peixun.orgs.access import scope_paths as scope_paths
 from peixun.orgs.models import Person
 from peixun.training import access as training_access
 from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
-
-security_log = logging.getLogger("peixun.security")
-
-
-def _out_of_scope(user, kind: str, pk) -> Http404:
-    security_log.warning("access denied: user=%s %s=%s out of scope", getattr(user, "pk", None), kind, pk)
-    return Http404()
 
 
 def manages(user, project: Project) -> bool:
@@ -75,19 +69,23 @@ def can_mark(user, lesson: Lesson, enrolment: Enrolment) -> bool:
     return enrolment.cohort_id is not None and enrolment.cohort_id in tutored_cohorts(user, lesson.project)
 
 
-def access_project(user, pk: int, need: str = "view") -> Project:
-    """A project for delivery pages: `manage` (its staff), `run` (staff or a class tutor) or `view`
-    (anyone who may see the project)."""
+def access_project(user, pk: int, need: Literal["manage", "run", "import", "view"] = "view") -> Project:
+    """A project for delivery pages: `manage` (its staff), `run` (staff or a class tutor), `import`
+    (those who import its outside results) or `view` (anyone who may see the project)."""
     if need == "manage":
         return training_access.access_project(user, pk, "training.manage")
+    if need == "import":
+        return training_access.access_project(user, pk, "delivery.import")
     project = training_access.access_project(user, pk) if need == "view" else None
     if need == "run":
         try:
             project = Project.objects.select_related("organiser").get(pk=pk)
         except Project.DoesNotExist:
-            raise _out_of_scope(user, "project", pk) from None
+            raise out_of_scope(user, "project", pk) from None
         if not runs(user, project):
-            raise _out_of_scope(user, "project", pk)
+            raise out_of_scope(user, "project", pk)
+    if project is None:  # an unknown need: never reached with the Literal above
+        raise out_of_scope(user, "project", pk)
     return project
 
 
@@ -96,14 +94,14 @@ def access_lesson(user, pk: int, need: str = "view") -> Lesson:
     try:
         lesson = Lesson.objects.select_related("project", "project__organiser", "cohort", "course").get(pk=pk)
     except Lesson.DoesNotExist:
-        raise _out_of_scope(user, "lesson", pk) from None
+        raise out_of_scope(user, "lesson", pk) from None
     if can_run_lesson(user, lesson):
         return lesson
     if need == "view":
         enrolment = own_enrolment(user, lesson.project)
         if enrolment is not None and (lesson.cohort_id is None or lesson.cohort_id == enrolment.cohort_id):
             return lesson
-    raise _out_of_scope(user, "lesson", pk)
+    raise out_of_scope(user, "lesson", pk)
 
 
 def access_assignment(user, pk: int, need: str = "view") -> Assignment:
@@ -111,14 +109,14 @@ def access_assignment(user, pk: int, need: str = "view") -> Assignment:
     try:
         assignment = Assignment.objects.select_related("project", "project__organiser", "course").get(pk=pk)
     except Assignment.DoesNotExist:
-        raise _out_of_scope(user, "assignment", pk) from None
+        raise out_of_scope(user, "assignment", pk) from None
     if need == "manage" and manages(user, assignment.project):
         return assignment
     if need in ("run", "view") and runs(user, assignment.project):
         return assignment
     if need == "view" and own_enrolment(user, assignment.project) is not None:
         return assignment
-    raise _out_of_scope(user, "assignment", pk)
+    raise out_of_scope(user, "assignment", pk)
 
 
 def can_grade(user, submission: Submission) -> bool:
@@ -140,19 +138,19 @@ def access_submission(user, pk: int) -> Submission:
             "enrolment__person",
         ).get(pk=pk)
     except Submission.DoesNotExist:
-        raise _out_of_scope(user, "submission", pk) from None
+        raise out_of_scope(user, "submission", pk) from None
     if user.person_id and submission.enrolment.person_id == user.person_id:
         return submission
     if can_grade(user, submission):
         return submission
-    raise _out_of_scope(user, "submission", pk)
+    raise out_of_scope(user, "submission", pk)
 
 
 def access_file(user, pk: int) -> SubmissionFile:
     try:
         document = SubmissionFile.objects.select_related("submission").get(pk=pk)
     except SubmissionFile.DoesNotExist:
-        raise _out_of_scope(user, "file", pk) from None
+        raise out_of_scope(user, "file", pk) from None
     access_submission(user, document.submission_id)
     return document
 
@@ -165,12 +163,12 @@ def access_leave(user, pk: int) -> LeaveRequest:
             "enrolment__project__organiser",
         ).get(pk=pk)  # fmt: skip
     except LeaveRequest.DoesNotExist:
-        raise _out_of_scope(user, "leave request", pk) from None
+        raise out_of_scope(user, "leave request", pk) from None
     if user.person_id and request.enrolment.person_id == user.person_id:
         return request
     if may_see(user, request):
         return request
-    raise _out_of_scope(user, "leave request", pk)
+    raise out_of_scope(user, "leave request", pk)
 
 
 # --- Leave ------------------------------------------------------------------------------------------
@@ -195,7 +193,7 @@ def may_decide(user, request: LeaveRequest, step: rules.Step | None = None) -> b
     if step.approver == rules.TUTOR:
         return bool(
             user.person_id
-            and enrolment.cohort_id
+            and enrolment.cohort is not None
             and enrolment.cohort.tutor_id == user.person_id
             and has_perm(user, "training.tutor")
         )

@@ -8,11 +8,12 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationError
 
+from peixun.accounts.http import SignedInRequest
+from peixun.core import apierrors
+from peixun.delivery import access
 from peixun.delivery.models import OutsideResult, OutsideSource
 from peixun.delivery.schemas import OutsideResultOut, OutsideResultsIn, OutsideResultsOut
 from peixun.delivery.services import outside
-from peixun.orgs.access import scope_paths
-from peixun.training import access as training_access
 from peixun.training.schemas import ErrorOut
 
 router = Router(tags=["delivery"])
@@ -38,7 +39,7 @@ def _inline_schema(model) -> dict:
 
 
 def _project(request: HttpRequest, project_id: int):
-    return training_access.access_project(request.user, project_id, "delivery.import")
+    return access.access_project(request.user, project_id, "import")
 
 
 @router.post(
@@ -52,7 +53,7 @@ def _project(request: HttpRequest, project_id: int):
         }
     },
 )
-def post_outside_results(request: HttpRequest, project_id: int):
+def post_outside_results(request: SignedInRequest, project_id: int):  # the key's account (ApiKeyAuth)
     """Save online minutes, discussion counts and exam scores by ID number; with `dry_run` only
     check. 400 with every row's errors, and nothing saved, when any row is wrong. The body is read
     only once the caller may write to the project (an outsider learns nothing from a 422)."""
@@ -60,10 +61,7 @@ def post_outside_results(request: HttpRequest, project_id: int):
     try:
         body = OutsideResultsIn.model_validate_json(request.body or b"{}")
     except ValidationError as error:
-        return Status(
-            422,
-            {"code": "invalid_body", "message": str(error.errors(include_url=False))[:2000], "reasons": []},
-        )
+        return Status(422, apierrors.validation_body(error.errors(include_url=False, include_input=False)))
     rows = [
         outside.RowIn(
             row=index,
@@ -77,7 +75,7 @@ def post_outside_results(request: HttpRequest, project_id: int):
         for index, row in enumerate(body.rows, start=1)
     ]
     planned = outside.plan(
-        rows, scope_paths=scope_paths(request.user, "delivery.import"), fixed_project=project
+        rows, scope_paths=access.scope_paths(request.user, "delivery.import"), fixed_project=project
     )
     out = {
         "applied": False,

@@ -102,13 +102,3 @@ class ScoreOutOfRangeError(DomainError):
     code = "score_out_of_range"
     message = _("The score must be between 0 and %(maximum)s.")
     status = 400
-
-
-class OutsideResultsInvalidError(DomainError):
-    code = "outside_results_invalid"
-    message = _("The results were not saved: %(count)s rows have errors.")
-    status = 400
-
-    def __init__(self, errors=(), **params) -> None:
-        self.errors = list(errors)
-        super().__init__(count=len(self.errors), **params)

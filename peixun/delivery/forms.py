@@ -2,6 +2,7 @@
 check-in and leave settings, leave requests, assignments, submissions and grades."""
 
 from datetime import datetime, time
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from peixun.core.forms import DateInput, StyledForm, style_fields
 from peixun.delivery.models import Assignment, AttendanceStatus, LeaveKind
 from peixun.delivery.rules import leave as leave_rules
+from peixun.training.models import Cohort, Course
 
 
 class TimeInput(forms.TimeInput):
@@ -41,10 +43,10 @@ class LessonForm(StyledForm):
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start = forms.TimeField(label=_("Starts"), widget=TimeInput())
     end = forms.TimeField(label=_("Ends"), widget=TimeInput())
-    cohort = forms.ModelChoiceField(
+    cohort: "forms.ModelChoiceField[Cohort]" = forms.ModelChoiceField(
         label=_("Class"), queryset=None, required=False, empty_label=_("Every class")
     )
-    course = forms.ModelChoiceField(
+    course: "forms.ModelChoiceField[Course]" = forms.ModelChoiceField(
         label=_("Course"), queryset=None, required=False, empty_label=_("No one course")
     )
     trainer = forms.CharField(label=_("Trainer"), max_length=100, required=False)
@@ -53,11 +55,11 @@ class LessonForm(StyledForm):
 
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = project.cohorts.all()
-        self.fields["course"].queryset = project.courses.all()
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = project.cohorts.all()
+        cast(forms.ModelChoiceField, self.fields["course"]).queryset = project.courses.all()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("The lesson must end after it starts."))
         if not data.get("place") and not data.get("online_url"):
@@ -148,7 +150,7 @@ class LeaveForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end cannot be before the start."))
         return data
@@ -188,15 +190,16 @@ class AssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = project.courses.all()
-        self.fields["course"].empty_label = _("The whole project")
+        course = cast(forms.ModelChoiceField, self.fields["course"])
+        course.queryset = project.courses.all()
+        course.empty_label = _("The whole project")
         style_fields(self)
 
 
 class SubmitForm(StyledForm):
     text = forms.CharField(label=_("Your text"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
     # The view reads request.FILES.getlist("files"); the service checks each file's bytes.
-    files = forms.Field(
+    files = forms.Field(  # type: ignore[assignment]  # a field named files: the form metaclass moves it to base_fields, BaseForm.files stays the uploads
         label=_("Files (PDF, Word, images; up to 5, 10 MB each)"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg,.webp"}),

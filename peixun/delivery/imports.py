@@ -39,7 +39,7 @@ def _plan(data: bytes, filename: str, scope_orgs: QuerySet[Org] | None, progress
     table, failed = read(data, filename)
     if failed is not None:
         return None, failed
-    positions, header_errors = map_header(table.header, COLUMNS)
+    positions, header_errors = map_header(table.header, COLUMNS)  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return None, ImportSummary(errors=header_errors)
 
@@ -57,7 +57,7 @@ def _plan(data: bytes, filename: str, scope_orgs: QuerySet[Org] | None, progress
             discussions=cell(cells, outside.DISCUSSIONS),
             exam=cell(cells, outside.EXAM),
         )
-        for number, cells in table.rows
+        for number, cells in table.rows  # type: ignore[union-attr]  # as above
     ]
     if progress is not None:
         progress(0, len(rows))

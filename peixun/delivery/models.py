@@ -110,14 +110,6 @@ class Lesson(models.Model):
     def __str__(self) -> str:
         return self.topic
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == LessonStatus.CANCELLED
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == LessonStatus.CLOSED
-
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")

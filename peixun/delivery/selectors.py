@@ -87,12 +87,12 @@ class MatrixRow:
 def attendance_matrix(user, project: Project) -> tuple[list[Lesson], list[MatrixRow]]:
     """Every trainee the user runs × every lesson, with each one's tally and absences left."""
     lessons = list(lessons_for(user, project).exclude(status=LessonStatus.CANCELLED))
-    enrolments = Enrolment.objects.filter(project=project, status=EnrolmentStatus.ENROLLED).select_related(
+    queryset = Enrolment.objects.filter(project=project, status=EnrolmentStatus.ENROLLED).select_related(
         "person", "school", "cohort"
     )
     if not access.manages(user, project):
-        enrolments = enrolments.filter(cohort_id__in=access.tutored_cohorts(user, project))
-    enrolments = list(enrolments.order_by("cohort__number", "person__name_pinyin", "pk"))
+        queryset = queryset.filter(cohort_id__in=access.tutored_cohorts(user, project))
+    enrolments = list(queryset.order_by("cohort__number", "person__name_pinyin", "pk"))
     marks: dict[int, dict[int, str]] = defaultdict(dict)
     for lesson_id, enrolment_id, status in Attendance.objects.filter(
         lesson__project=project, enrolment_id__in=[e.pk for e in enrolments]
@@ -225,12 +225,12 @@ def completeness(user, project: Project) -> list[Completeness]:
     assignments = list(Assignment.objects.filter(project=project))
     now = timezone.now()
     submissions: dict[int, dict[int, Submission]] = defaultdict(dict)
-    for submission in (
+    for handed_in in (
         Submission.objects.filter(assignment__project=project)
         .select_related("assignment")
         .prefetch_related("files")
     ):
-        submissions[submission.enrolment_id][submission.assignment_id] = submission
+        submissions[handed_in.enrolment_id][handed_in.assignment_id] = handed_in
     rows = []
     for enrolment in enrolments.order_by("cohort__number", "person__name_pinyin", "pk"):
         row = Completeness(enrolment)
@@ -241,7 +241,7 @@ def completeness(user, project: Project) -> list[Completeness]:
                 and submission.status != SubmissionStatus.RETURNED
                 and meets_length(submission)
             )
-            if counts:
+            if counts and submission is not None:
                 row.submitted += 1
                 row.graded += submission.status == SubmissionStatus.GRADED
             elif assignment.required:

@@ -366,7 +366,7 @@ def seed_delivery(*, school: Org, centre: Org, seed: int = 2026, today: date | N
             seal=seal,
         )
         batch = certificate_services.start_batch(project=closed, template=template, actor=staff)
-        if batch.status == "queued":  # the database queue: issue now rather than wait for the worker
+        if batch.state == "queued":  # the database queue: issue now rather than wait for the worker
             batch = certificate_services.run_batch(batch.pk, workers=1)
         issued += batch.done
     return issued

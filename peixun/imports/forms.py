@@ -1,5 +1,7 @@
 """The upload form: a file, and for rosters the org the file is for."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +31,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if importer(kind).asks_org:
-            self.fields["org"].choices = org_options(user)
+            cast(forms.ChoiceField, self.fields["org"]).choices = org_options(user)
             self.fields["org"].required = True
             self.fields["org"].help_text = _(
                 "Rows may name this organisation or one under it in 单位代码; blank means this one."

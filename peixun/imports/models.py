@@ -2,7 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from peixun.core.runs import ACTIVE, BackgroundRun, RunState
 
 
 class ImportKind(models.TextChoices):
@@ -13,6 +17,8 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    """Where a job is, as the pages say it: read from its step and its run's state (`status`)."""
+
     PENDING = "pending", _("Waiting to be checked")
     VALIDATING = "validating", _("Checking")
     VALID = "valid", _("Ready to apply")
@@ -20,21 +26,28 @@ class ImportStatus(models.TextChoices):
     APPLYING = "applying", _("Applying")
     APPLIED = "applied", _("Applied")
     FAILED = "failed", _("Failed")
+    INTERRUPTED = "interrupted", _("Interrupted")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
-class ImportJob(models.Model):
+class ImportStep(models.TextChoices):
+    CHECK = "check", _("Check")
+    APPLY = "apply", _("Apply")
+
+
+class ImportJob(BackgroundRun):
     """An ImportJob holds one uploaded file (in the database, so app servers stay stateless, and
     encrypted like ID numbers: peixun.imports.content; dropped once applied), the
     preview computed from it (counts and every error) and, once applied, what changed.
 
-    A job is checked first (VALIDATING → VALID or INVALID); only a VALID job can be applied, and
-    applying re-checks the file inside the one transaction that writes it (all or nothing).
+    Its background run (peixun.core.runs) does one step at a time: the check (no writes), then,
+    when the check found no error and someone applies it, the apply, which re-checks the file
+    inside the one transaction that writes it (all or nothing) and marks the job applied
+    (`applied_at`) in that same transaction: an apply run again after a crash writes it once.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
-    status = models.CharField(
-        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
-    )
+    step = models.CharField(_("step"), max_length=8, choices=ImportStep.choices, default=ImportStep.CHECK)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     org = models.ForeignKey(
         "orgs.Org",
@@ -47,18 +60,14 @@ class ImportJob(models.Model):
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    kept_message = gettext_noop("Nothing was changed: run it again.")
 
     class Meta:
         verbose_name = _("import job")
@@ -68,19 +77,47 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename}"
 
+    @classmethod
+    def waiting_q(cls) -> Q:
+        """Jobs someone still has to wait for or act on: queued, running, or checked and clean."""
+        return Q(state__in=ACTIVE) | Q(step=ImportStep.CHECK, state=RunState.DONE, errors=[])
+
     @property
-    def progress_percent(self) -> int:
-        if self.status in {
-            ImportStatus.VALID,
-            ImportStatus.INVALID,
-            ImportStatus.APPLIED,
-            ImportStatus.FAILED,
-        }:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(self.processed_rows * 100 / self.total_rows))
+    def status(self) -> str:
+        state = self.shown_state
+        if state in {RunState.FAILED, RunState.INTERRUPTED, RunState.CANCELLED}:
+            return ImportStatus(state)
+        if self.step == ImportStep.APPLY:
+            return ImportStatus.APPLIED if state == RunState.DONE else ImportStatus.APPLYING
+        if state == RunState.QUEUED:
+            return ImportStatus.PENDING
+        if state == RunState.RUNNING:
+            return ImportStatus.VALIDATING
+        return ImportStatus.INVALID if self.errors else ImportStatus.VALID
+
+    def get_status_display(self) -> str:
+        return str(ImportStatus(self.status).label)
 
     @property
     def is_running(self) -> bool:
-        return self.status in {ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.APPLYING}
+        return self.is_active
+
+    @property
+    def created_count(self) -> int:
+        return (self.counts or {}).get("created", 0)
+
+    @property
+    def updated_count(self) -> int:
+        return (self.counts or {}).get("updated", 0)
+
+    @property
+    def unchanged_count(self) -> int:
+        return (self.counts or {}).get("unchanged", 0)
+
+    def run_task(self):
+        from peixun.imports import tasks
+
+        return tasks.apply_import if self.step == ImportStep.APPLY else tasks.check_import
+
+    def reset_for_again(self) -> dict:
+        return {"errors": [], "counts": {}} if self.step == ImportStep.CHECK else {}

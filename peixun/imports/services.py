@@ -1,25 +1,29 @@
-"""Writes for import jobs: accept an upload (refusing a bad file at once), queue its check, and
-queue the apply of a checked file.
+"""Writes for import jobs: accept an upload (refusing a bad file at once), queue its check, queue
+the apply of a checked file, and run a stopped job's step again.
 
 The uploaded bytes hold ID numbers, so they are stored encrypted with the ID vault (like
 Person.id_number_encrypted) and dropped once the file is applied.
 """
 
 from django.db import transaction
+from django.http import HttpRequest
 
-from peixun.imports import tasks
+from peixun.accounts.models import User
+from peixun.audit import events
+from peixun.core import runs
+from peixun.core.runs import RunState
 from peixun.imports.content import seal
-from peixun.imports.models import ImportJob, ImportKind, ImportStatus
+from peixun.imports.models import ImportJob, ImportKind, ImportStep
 from peixun.lib import tabular
 from peixun.orgs.imports.common import sha256
 from peixun.orgs.models import Org
 
 
 class ImportNotReady(Exception):
-    """Apply was asked for a job that is not (or no longer) ready to apply."""
+    """Apply (or run again) was asked for a job that is not (or no longer) ready for it."""
 
 
-def start_import(*, kind: str, data: bytes, filename: str, actor, org: Org | None = None) -> ImportJob:
+def start_import(*, kind: str, data: bytes, filename: str, actor: User, org: Org | None = None) -> ImportJob:
     """Store an uploaded file as a new job and queue its check. Raises tabular.TableError (with a
     Chinese message) at once for a file that is too big, not a table, an old .xls or a zip bomb."""
     if kind not in ImportKind.values:
@@ -30,25 +34,55 @@ def start_import(*, kind: str, data: bytes, filename: str, actor, org: Org | Non
         job = ImportJob.objects.create(
             kind=kind,
             created_by=actor,
+            actor=actor,
             org=org,
             filename=filename[:255],
             content=seal(data),
             sha256=sha256(data),
         )
     # After commit, so a worker in another process finds the job; the test backend runs it here.
-    tasks.check_import.enqueue(job.pk)
-    job.refresh_from_db()
-    return job
+    return runs.enqueue(job)
 
 
-def apply_import(*, job: ImportJob, actor) -> ImportJob:
-    """Queue the apply of a checked job. Only a VALID job moves to APPLYING, once: a second click
-    or a concurrent request raises ImportNotReady."""
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(
-        status=ImportStatus.APPLYING, applied_by=actor, processed_rows=0
+def apply_import(*, job: ImportJob, actor: User) -> ImportJob:
+    """Queue the apply of a checked job. Only a clean, checked job moves on to the apply, once: a
+    second click or a concurrent request raises ImportNotReady."""
+    job.refresh_from_db(fields=["errors", "step", "state"])
+    if job.errors:
+        raise ImportNotReady
+    claimed = ImportJob.objects.filter(pk=job.pk, step=ImportStep.CHECK, state=RunState.DONE).update(
+        step=ImportStep.APPLY,
+        state=RunState.QUEUED,
+        applied_by=actor,
+        actor=actor,
+        done=0,
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
+        worker="",
     )
     if not claimed:
         raise ImportNotReady
-    tasks.apply_import.enqueue(job.pk)
+    return runs.enqueue(job)
+
+
+def run_again(*, job: ImportJob, actor: User, request: HttpRequest | None = None) -> ImportJob:
+    """Queue an interrupted or failed job's step again (the check, or the apply: an apply that
+    was interrupted wrote nothing, and one that did write is marked applied and writes nothing
+    again). ImportNotReady for a job that is neither interrupted nor failed."""
+    was = job.shown_state
+    with transaction.atomic():
+        try:
+            job = runs.run_again(run=job, actor=actor)
+        except runs.NotRestartable:
+            raise ImportNotReady from None
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=job,
+            org_path=job.org.path if job.org else "",
+            changes={"step": job.step, "was": was},
+            request=request,
+        )
     job.refresh_from_db()
     return job

@@ -1,20 +1,24 @@
 """Background tasks that check and apply import jobs, writing progress to the job as they go.
 
-Each task only loads the job, calls the import service and records the outcome. Progress is
-written at most every 1,000 rows through a separate UPDATE; during an apply those writes belong to
-the apply's transaction, so other connections see them only at its end (PostgreSQL) — the page
-shows the check's progress live and the apply's outcome when it commits.
+Each task holds the job as a background run (peixun.core.runs: claimed, heartbeat, progress,
+interrupted when its worker dies), calls the import service and records the outcome. Progress and
+the heartbeat are written by the run's own connection, so the page sees them live even while the
+apply sits in its one transaction (PostgreSQL; SQLite has one writer, so there the apply's
+progress shows when it commits).
 """
 
 import logging
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
+from peixun.core import runs
+from peixun.core.runs import RunState
 from peixun.imports.content import unseal
-from peixun.imports.models import ImportJob, ImportStatus
+from peixun.imports.models import ImportJob, ImportStep
 from peixun.imports.registry import importer
 from peixun.orgs import imports
 from peixun.orgs.access import orgs_in_scope
@@ -22,7 +26,7 @@ from peixun.orgs.models import Org
 
 logger = logging.getLogger(__name__)
 
-# Stored untranslated and translated when shown (job_detail.html).
+# Marked for the catalog; stored in Chinese by runs.Work.fail, shown as stored.
 MSG_CHECK_FAILED = gettext_noop("The file could not be checked. Upload it again, or ask an administrator.")
 MSG_APPLY_FAILED = gettext_noop(
     "The file could not be applied and nothing was changed. Check it again, or ask an administrator."
@@ -37,77 +41,96 @@ def job_scope(job: ImportJob, user) -> QuerySet[Org]:
     return scope
 
 
-class _Progress:
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
-        self.total = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        self.total = total
-        ImportJob.objects.filter(pk=self.job_id).update(processed_rows=done, total_rows=total)
-
-
-def _finish(job_id: int, status: str, summary: imports.ImportSummary | None = None, **fields) -> None:
-    if summary is not None:
-        fields.update(
-            created_count=summary.created,
-            updated_count=summary.updated,
-            unchanged_count=summary.unchanged,
-            errors=[error.as_json() for error in summary.errors],
-        )
-    ImportJob.objects.filter(pk=job_id).update(status=status, finished_at=timezone.now(), **fields)
+def _summary_fields(summary: imports.ImportSummary) -> dict:
+    return {
+        "counts": {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged},
+        "errors": [error.as_json() for error in summary.errors],
+    }
 
 
 def _run_kwargs(job: ImportJob) -> dict:
     return {"default_org": job.org} if importer(job.kind).asks_org else {}
 
 
+class _AlreadyApplied(Exception):
+    """Another attempt applied the job first: this one's writes are rolled back."""
+
+
 @task()
 def check_import(job_id: int) -> None:
     """Check the job's file (no writes to people or orgs) and store the preview."""
-    job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
-    ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.VALIDATING, processed_rows=0)
-    progress = _Progress(job_id)
-    check = importer(job.kind).check
-    try:
-        summary = check(
-            unseal(job.content),
-            job.filename,
-            scope_orgs=job_scope(job, job.created_by),
-            progress=progress,
-            **_run_kwargs(job),
-        )
-    except Exception:
-        logger.exception("import check failed: job=%s", job_id)
-        _finish(job_id, ImportStatus.FAILED, message=MSG_CHECK_FAILED)
-        return
-    status = ImportStatus.VALID if summary.ok else ImportStatus.INVALID
-    _finish(job_id, status, summary, total_rows=progress.total, processed_rows=progress.total)
+    with runs.work(ImportJob, job_id) as work:
+        if work is None:
+            return
+        job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
+        check = importer(job.kind).check
+        try:
+            summary = check(
+                unseal(job.content),
+                job.filename,
+                scope_orgs=job_scope(job, job.created_by),
+                progress=work.progress,
+                **_run_kwargs(job),
+            )
+        except (runs.RunCancelled, runs.RunLost):
+            raise
+        except Exception:
+            logger.exception("import check failed: job=%s", job_id)
+            work.fail(MSG_CHECK_FAILED)
+            return
+        work.finish(**_summary_fields(summary), total=work.total, done=work.total)
 
 
 @task()
 def apply_import(job_id: int) -> None:
-    """Apply the job's file all or nothing (it is checked again inside the transaction)."""
-    job = ImportJob.objects.select_related("created_by", "applied_by", "org").get(pk=job_id)
-    actor = job.applied_by or job.created_by
-    progress = _Progress(job_id)
-    apply = importer(job.kind).apply
-    try:
-        summary = apply(
-            unseal(job.content),
-            job.filename,
-            scope_orgs=job_scope(job, actor),
-            actor=actor,
-            progress=progress,
-            **_run_kwargs(job),
-        )
-    except imports.ImportRejected as rejected:
-        # The data changed since the check (or the user's scope did): show the new errors.
-        _finish(job_id, ImportStatus.INVALID, rejected.summary)
-        return
-    except Exception:
-        logger.exception("import apply failed: job=%s", job_id)
-        _finish(job_id, ImportStatus.FAILED, message=MSG_APPLY_FAILED)
-        return
-    # Applied: the file (with its ID numbers) is no longer needed; its sha256 stays.
-    _finish(job_id, ImportStatus.APPLIED, summary, content=b"", processed_rows=progress.total)
+    """Apply the job's file all or nothing (it is checked again inside the transaction), once.
+
+    The transaction that writes the file also marks the job applied (`applied_at`, DONE): a worker
+    killed before the commit leaves nothing written and the job unmarked, so running it again
+    applies it; an attempt that finds the job marked (or loses the race to mark it) writes nothing.
+    """
+    with runs.work(ImportJob, job_id) as work:
+        if work is None:
+            return
+        job = ImportJob.objects.select_related("created_by", "applied_by", "org").get(pk=job_id)
+        if job.applied_at is not None:
+            work.finish()
+            return
+        actor = job.applied_by or job.created_by
+        apply = importer(job.kind).apply
+        try:
+            with transaction.atomic():
+                summary = apply(
+                    unseal(job.content),
+                    job.filename,
+                    scope_orgs=job_scope(job, actor),
+                    actor=actor,
+                    progress=work.progress,
+                    **_run_kwargs(job),
+                )
+                now = timezone.now()
+                # Applied: the file (with its ID numbers) is no longer needed; its sha256 stays.
+                marked = ImportJob.objects.filter(pk=job_id, applied_at__isnull=True).update(
+                    applied_at=now,
+                    state=RunState.DONE,
+                    finished_at=now,
+                    content=b"",
+                    done=work.total,
+                    total=work.total,
+                    **_summary_fields(summary),
+                )
+                if not marked:
+                    raise _AlreadyApplied
+        except _AlreadyApplied:
+            logger.info("import already applied by another attempt: job=%s", job_id)
+            return
+        except imports.ImportRejected as rejected:
+            # The data changed since the check (or the user's scope did): show the new errors.
+            work.finish(step=ImportStep.CHECK, **_summary_fields(rejected.summary))
+            return
+        except (runs.RunCancelled, runs.RunLost):
+            raise
+        except Exception:
+            logger.exception("import apply failed: job=%s", job_id)
+            work.fail(MSG_APPLY_FAILED)
+            return

@@ -16,5 +16,6 @@ urlpatterns = [
     path("template/outside.xlsx", views.template, {"kind": ImportKind.OUTSIDE}, name="template-outside"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/apply/", views.job_apply, name="apply"),
+    path("<int:pk>/again/", views.job_rerun, name="rerun"),
     path("<int:pk>/errors/", views.job_errors, name="errors"),
 ]

@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.views import download
 from peixun.imports import selectors, services
+from peixun.imports.access import access_job, has_perm, require_perm, scope_paths
 from peixun.imports.content import unseal
 from peixun.imports.forms import UploadForm
 from peixun.imports.models import ImportJob, ImportKind, ImportStatus
 from peixun.imports.registry import importer, importers
 from peixun.lib import tabular, xlsx
-from peixun.orgs.access import has_perm, require_perm, scope_paths
 from peixun.orgs.models import Org
 
 # The page lists this many errors; the error workbook has them all.
@@ -37,7 +38,7 @@ def _require_any_import(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInRequest) -> HttpResponse:
     _require_any_import(request)
     allowed = _allowed_importers(request.user)
     context = {
@@ -57,7 +58,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, kind: str) -> HttpResponse:
+def upload(request: SignedInRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
     spec = importer(kind)
@@ -94,14 +95,16 @@ def _scope_org(user, perm: str) -> Org | None:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.access_job(request.user, pk)
+def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    job = access_job(request.user, pk)
+    results_url = importer(job.kind).results_url
     context = {
         "job": job,
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
         "can_apply": job.status == ImportStatus.VALID and has_perm(request.user, importer(job.kind).perm),
-        "results_url": importer(job.kind).results_url(job) if importer(job.kind).results_url else "",
+        "can_rerun": job.can_run_again and has_perm(request.user, importer(job.kind).perm),
+        "results_url": results_url(job) if results_url else "",
     }
     if request.htmx:
         return render(request, "imports/job_detail.html#status", context)
@@ -110,8 +113,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.access_job(request.user, pk)
+def job_apply(request: SignedInRequest, pk: int) -> HttpResponse:
+    job = access_job(request.user, pk)
     require_perm(request, importer(job.kind).perm)
     try:
         services.apply_import(job=job, actor=request.user)
@@ -121,10 +124,23 @@ def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def job_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed job's step again (the check, or the apply)."""
+    job = access_job(request.user, pk)
+    require_perm(request, importer(job.kind).perm)
+    try:
+        services.run_again(job=job, actor=request.user, request=request)
+    except services.ImportNotReady:
+        messages.warning(request, _("This import is not stopped: there is nothing to run again."))
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
 @require_GET
-def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def job_errors(request: SignedInRequest, pk: int) -> HttpResponse:
     """The error workbook: each failing row's cells as uploaded, then row, column and reason."""
-    job = selectors.access_job(request.user, pk)
+    job = access_job(request.user, pk)
     if not job.errors:
         raise Http404
     return download(_error_workbook(job), f"import-{job.pk}-errors.xlsx")
@@ -151,7 +167,7 @@ def _error_workbook(job: ImportJob) -> bytes:
 
 @login_required
 @require_GET
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: SignedInRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
     spec = importer(kind)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -113,7 +114,7 @@ def rebuild_rollups(**person_filter) -> None:
 # --- Facts and hours -----------------------------------------------------------------------------
 
 
-def facts_from_values(row: dict) -> Facts:
+def facts_from_values(row: Mapping[str, Any]) -> Facts:
     roles = row["roles"]
     if isinstance(roles, str):
         roles = [code for code in roles.split(",") if code]
@@ -217,6 +218,7 @@ def result_row(
         shortfall_hours=result.shortfall_hours,
         credits=result.credits,
         short_rules=result.short_rules,
+        shortfalls={line.rule_id: float(line.shortfall) for line in result.lines if not line.ok},
         computed_at=now,
     )
 
@@ -235,6 +237,7 @@ _RESULT_FIELDS = [
     "shortfall_hours",
     "credits",
     "short_rules",
+    "shortfalls",
     "computed_at",
     *ComplianceResult.KIND_FIELDS,
 ]

@@ -1,10 +1,11 @@
 """Workbooks of the ledger: a teacher's transcript (every entry and where they stand) and the
-compliance report's people. Written through peixun.lib.xlsx: no cell is ever a live formula, ID
-numbers masked."""
+compliance report (a summary per unit first, then the people, each with what is still missing on
+every requirement). Written through peixun.lib.xlsx: no cell is ever a live formula, ID numbers
+masked."""
 
 from peixun.ledger import selectors
-from peixun.ledger.models import Category, CreditClass, Level, Mode, Source
-from peixun.lib.dates import format_date_zh
+from peixun.ledger.models import Category, ComplianceResult, CreditClass, Level, Mode, Source
+from peixun.lib.dates import format_date_zh, format_hours
 from peixun.lib.xlsx import Sheet, write_workbook
 from peixun.policies.rules.codes import KNOWN_TAGS
 
@@ -31,11 +32,14 @@ REPORT_HEADER = (
     "应修学时",
     "已获学时",
     "计入学时",
-    "还差学时",
+    "总学时还差",
     "学分",
     "是否达标",
-    "未完成的要求",
+    "尚未完成（各项还差）",
 )
+UNITS_SHEET = "各单位汇总"
+UNITS_HEADER = ("单位", "人数", "达标", "未达标", "免修", "无适用政策", "尚未计算", "达标率（%）")
+PEOPLE_SHEET = "达标情况"
 
 
 def _label(choices, code: str) -> str:
@@ -68,8 +72,8 @@ def transcript(standing: selectors.Standing) -> bytes:
         )
     sheets = [Sheet("学时记录", ENTRY_HEADER, rows)]
     result = standing.result
-    if result is not None:
-        lines = [
+    if result is not None and standing.version is not None:
+        lines: list[tuple[object, ...]] = [
             (
                 line.label,
                 line.required,
@@ -90,7 +94,48 @@ def transcript(standing: selectors.Standing) -> bytes:
     return write_workbook(sheets)
 
 
-def compliance_workbook(filters: selectors.ReportFilter, labels: dict[str, str]) -> bytes:
+def missing_text(result: ComplianceResult, labels: dict[str, str]) -> str:
+    """What is still missing, requirement by requirement: 总学时还差 48.0 学时；师德教育还差 6.0 学时."""
+    return "；".join(
+        label if hours is None else f"{label}还差 {format_hours(hours)} 学时"
+        for label, hours in result.missing(labels)
+    )
+
+
+def _unit_rows(org, units: list[dict]) -> list[tuple]:
+    rows = [
+        (
+            f"{item['org'].name}（本级）" if item["own"] else item["org"].name,
+            item["people"],
+            item["compliant"],
+            item["short"],
+            item["exempt"],
+            item["ungoverned"],
+            item["pending"],
+            item["rate"],
+        )
+        for item in units
+    ]
+    summary = selectors.totals(units)
+    rows.append(
+        (
+            f"合计：{org.name}",
+            summary["people"],
+            summary["compliant"],
+            summary["short"],
+            summary["exempt"],
+            summary["ungoverned"],
+            summary["pending"],
+            summary["rate"],
+        )
+    )
+    return rows
+
+
+def compliance_workbook(filters: selectors.ReportFilter, labels: dict[str, str], units: list[dict]) -> bytes:
+    """The report as a workbook: 各单位汇总 (per child unit: people, compliant, short, exempt, under no
+    policy, not computed yet, rate; then the total, the same figures as the page) and 达标情况 (the
+    people the filters select)."""
     results = selectors.people_results(filters)[:EXPORT_CAP]
     rows = (
         (
@@ -103,8 +148,13 @@ def compliance_workbook(filters: selectors.ReportFilter, labels: dict[str, str])
             result.shortfall_hours,
             result.credits,
             "是" if result.compliant else "否",
-            "、".join(labels.get(rule, rule) for rule in result.short_rules),
+            missing_text(result, labels),
         )
         for result in results.iterator(chunk_size=2000)
     )
-    return write_workbook([Sheet("达标情况", REPORT_HEADER, list(rows))])
+    return write_workbook(
+        [
+            Sheet(UNITS_SHEET, UNITS_HEADER, _unit_rows(filters.org, units)),
+            Sheet(PEOPLE_SHEET, REPORT_HEADER, list(rows)),
+        ]
+    )

@@ -45,7 +45,7 @@ class GrantForm(StyledForm):
         return value
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         hours = data.get("hours")
         if hours is not None and hours < 0 and data.get("source") != Source.ADJUSTMENT:
             self.add_error("hours", _("Only an adjustment may take hours away."))

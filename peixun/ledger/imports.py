@@ -269,7 +269,7 @@ def _plan(
     table, failed = read(data, filename)
     if failed is not None:
         return _Plan(failed, [], set())
-    positions, header_errors = map_header(table.header, COLUMNS)
+    positions, header_errors = map_header(table.header, COLUMNS)  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return _Plan(ImportSummary(errors=header_errors), [], set())
     rows, errors = _parse(table, positions, progress)

@@ -7,14 +7,18 @@ reversing entry with a reason and an author; each posting carries an idempotency
 the database, so a retried or concurrent posting never counts twice.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from peixun.core.choices import Category, CreditClass, Level, Mode
 from peixun.core.fields import CodeListField
+from peixun.core.runs import BackgroundRun
 
 
 class Source(models.TextChoices):
@@ -168,6 +172,9 @@ class ComplianceResult(models.Model):
     shortfall_hours = models.DecimalField(_("shortfall"), max_digits=8, decimal_places=1)
     credits = models.DecimalField(_("credits"), max_digits=8, decimal_places=2)
     short_rules = CodeListField(max_length=500, blank=True, default=list)
+    # The hours still missing on each rule not yet met ({rule id: hours}, the total line as
+    # "total"), so the lists and the workbook say what is missing where, not only in the total.
+    shortfalls = models.JSONField(_("hours missing by requirement"), default=dict, blank=True)
     # Hours earned in the period by category and by level, for the report's charts (a sum over the
     # results of a county instead of over its hundreds of thousands of rollups).
     ethics_literacy_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
@@ -197,30 +204,32 @@ class ComplianceResult(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} {'ok' if self.compliant else 'short'}"
 
+    def missing(self, labels: dict[str, str]) -> list[tuple[str, Decimal | None]]:
+        """(label, hours still missing) for each rule not yet met, the total first; the hours are
+        None on a result stored before they were kept (until the next recompute)."""
+        found = []
+        for rule in sorted(self.short_rules, key=lambda rule: rule != "total"):
+            hours = self.shortfalls.get(rule)
+            found.append((labels.get(rule, rule), None if hours is None else Decimal(str(hours))))
+        return found
 
-class RecomputeRun(models.Model):
+
+class RecomputeRun(BackgroundRun):
     """A RecomputeRun rebuilds the rollups and compliance results of an org subtree (all when
-    `org` is empty), in the background with progress, e.g. after a policy is adopted."""
+    `org` is empty), in the background (a background run, peixun.core.runs) with progress, e.g.
+    after a policy is adopted. A rebuild computes the same results however often it runs."""
 
     org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, default="queued")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    message = models.CharField(max_length=200, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    kept_message = gettext_noop("Results rebuilt so far are kept; running it again rebuilds them all.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"recompute {self.org_id or 'all'} {self.status}"
+        return f"recompute {self.org_id or 'all'} {self.state}"
 
-    @property
-    def progress_percent(self) -> int:
-        if self.status in {"done", "failed"}:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
+    def run_task(self):
+        from peixun.ledger import tasks
+
+        return tasks.recompute

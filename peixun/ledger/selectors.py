@@ -8,34 +8,16 @@ from decimal import Decimal
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
-from django.http import Http404
 from django.utils import timezone
 
 from peixun.core.fields import has_code
 from peixun.ledger.compliance import earned_from_entries, facts_of
 from peixun.ledger.models import ComplianceResult, CreditEntry
-from peixun.orgs.access import access_person, has_perm, path_in_scope
+from peixun.orgs.access import path_q
 from peixun.orgs.models import SEGMENT_LENGTH, Org, Person
 from peixun.policies.models import PolicyVersion
 from peixun.policies.rules import Evaluator, Result, period_containing
 from peixun.policies.selectors import Governance
-
-
-def access_hours_person(user, pk: int, perm: str = "ledger.view") -> Person:
-    """The person whose hours the user may see: in their `perm` subtree, or themselves."""
-    if user.is_authenticated and user.person_id == pk and perm == "ledger.view":
-        return Person.objects.select_related("org").get(pk=pk)
-    if not has_perm(user, perm):
-        raise Http404
-    return access_person(user, pk, perm=perm)
-
-
-def access_entry(user, pk: int) -> CreditEntry:
-    """An entry the user may reverse (ledger.grant over the person's org), else 404."""
-    entry = CreditEntry.objects.select_related("person__org").filter(pk=pk).first()
-    if entry is None or not path_in_scope(user, "ledger.grant", entry.person.org.path):
-        raise Http404
-    return entry
 
 
 @dataclass(frozen=True)
@@ -82,66 +64,110 @@ def results_in(org: Org) -> QuerySet[ComplianceResult]:
     return ComplianceResult.objects.filter(org_path__startswith=org.path)
 
 
-def figures(org: Org) -> tuple[dict, dict]:
-    """The subtree's headline counts and its hours by category and by level, in one aggregate
-    over the stored results (and one count of the people)."""
-    people = Person.objects.filter(org__path__startswith=org.path).count()
-    counts = results_in(org).aggregate(
-        governed=Count("pk"),
-        compliant=Count("pk", filter=Q(compliant=True)),
-        exempt=Count("pk", filter=Q(exempt=True)),
-        shortfall=Sum("shortfall_hours"),
-        **{name: Sum(name) for name in ComplianceResult.KIND_FIELDS},
-    )
-    return _summary(people, counts), _hours(org, counts)
+def _ungoverned_count(org: Org, governance: Governance) -> Count | None:
+    """Counts the people of the subtree no policy in force governs (their org is under no org
+    with an adopted version in force); None when the whole subtree is governed."""
+    paths = {version.policy.org.path for version in governance.versions}
+    if any(org.path.startswith(path) for path in paths):
+        return None
+    inside = [path for path in paths if path.startswith(org.path)]
+    return Count("pk", filter=~path_q(inside, "org__path")) if inside else Count("pk")
 
 
-def _summary(people: int, counts: dict) -> dict:
-    governed = counts["governed"]
-    compliant = counts["compliant"]
+def _unit_row(org: Org, own: bool, people: int, ungoverned: int, results: dict) -> dict:
+    governed, compliant = results.get("governed", 0), results.get("compliant", 0)
     return {
+        "org": org,
+        "own": own,
         "people": people,
         "governed": governed,
-        "ungoverned": people - governed,
         "compliant": compliant,
         "short": governed - compliant,
-        "exempt": counts["exempt"],
-        "shortfall": counts["shortfall"] or 0,
+        "exempt": results.get("exempt", 0),
+        "ungoverned": ungoverned,
+        # Governed people whose result is not stored yet (a refresh still queued).
+        "pending": max(people - governed - ungoverned, 0),
         "rate": round(compliant * 100 / governed, 1) if governed else None,
     }
 
 
-def by_child(org: Org) -> list[dict]:
-    """Per child org (school, town, county): people with a result, compliant, short, rate.
+def units(org: Org) -> list[dict]:
+    """The report's units: each child org (school, town, county) and, when the org itself has
+    people, the org's own people (`own`, last): people, with a result, compliant, short, exempt,
+    under no policy, not computed yet, rate. The headline figures are their sums, so every count
+    the report shows agrees.
 
-    One GROUP BY over the child's path segment, so the cost does not grow with the number of
+    A constant number of GROUP BYs over the child's path segment, whatever the number of
     children; orgs are then named in one query."""
-    start = len(org.path) + 1
-    rows = (
-        results_in(org)
-        .exclude(org_path=org.path)
-        .annotate(child=Cast(Substr("org_path", start, SEGMENT_LENGTH - 1), IntegerField()))
+    start, length = len(org.path) + 1, SEGMENT_LENGTH - 1
+    ungoverned = _ungoverned_count(org, Governance(timezone.localdate()))
+    people = Person.objects.filter(org__path__startswith=org.path)
+    people_counts = {"n": Count("pk")}
+    if ungoverned is not None:
+        people_counts["ungoverned"] = ungoverned
+    by_child_people = {
+        row["child"]: row
+        for row in people.exclude(org__path=org.path)
+        .annotate(child=Cast(Substr("org__path", start, length), IntegerField()))
         .values("child")
-        .annotate(governed=Count("pk"), compliant=Count("pk", filter=Q(compliant=True)))
+        .annotate(**people_counts)
         .order_by()
-    )
-    counts = {row["child"]: row for row in rows}
-    children = Org.objects.filter(parent=org).order_by("name")
+    }
+    own_people = people.filter(org__path=org.path).aggregate(**people_counts)
+    result_counts = {
+        "governed": Count("pk"),
+        "compliant": Count("pk", filter=Q(compliant=True)),
+        "exempt": Count("pk", filter=Q(exempt=True)),
+    }
+    by_child_results = {
+        row["child"]: row
+        for row in results_in(org)
+        .exclude(org_path=org.path)
+        .annotate(child=Cast(Substr("org_path", start, length), IntegerField()))
+        .values("child")
+        .annotate(**result_counts)
+        .order_by()
+    }
+    own_results = ComplianceResult.objects.filter(org_path=org.path).aggregate(**result_counts)
     table = []
-    for child in children:
-        row = counts.get(child.pk, {"governed": 0, "compliant": 0})
-        governed, compliant = row["governed"], row["compliant"]
+    for child in Org.objects.filter(parent=org).order_by("name"):
+        counted = by_child_people.get(child.pk, {})
         table.append(
-            {
-                "org": child,
-                "governed": governed,
-                "compliant": compliant,
-                "short": governed - compliant,
-                "rate": round(compliant * 100 / governed, 1) if governed else None,
-            }
+            _unit_row(
+                child,
+                False,
+                counted.get("n", 0),
+                counted.get("ungoverned", 0),
+                by_child_results.get(child.pk, {}),
+            )
         )
     table.sort(key=lambda item: (item["rate"] if item["rate"] is not None else 101, item["org"].name))
+    if own_people["n"] or own_results["governed"]:
+        table.append(_unit_row(org, True, own_people["n"], own_people.get("ungoverned") or 0, own_results))
     return table
+
+
+def figures(org: Org, rows: list[dict] | None = None) -> tuple[dict, dict]:
+    """The subtree's headline counts (the sums of its units' rows) and its hours by category and by
+    level, in one aggregate over the stored results."""
+    rows = units(org) if rows is None else rows
+    sums = results_in(org).aggregate(
+        shortfall=Sum("shortfall_hours"), **{name: Sum(name) for name in ComplianceResult.KIND_FIELDS}
+    )
+    summary = totals(rows)
+    summary["shortfall"] = sums["shortfall"] or 0
+    return summary, _hours(org, sums)
+
+
+SUMMED = ("people", "governed", "compliant", "short", "exempt", "ungoverned", "pending")
+
+
+def totals(rows: list[dict]) -> dict:
+    """The sums of units' rows, and the share compliant of those with a result."""
+    summary = {name: sum(row[name] for row in rows) for name in SUMMED}
+    governed = summary["governed"]
+    summary["rate"] = round(summary["compliant"] * 100 / governed, 1) if governed else None
+    return summary
 
 
 def by_rule(org: Org) -> list[dict]:

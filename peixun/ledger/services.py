@@ -9,15 +9,19 @@ earlier posting in view. Lock order, for any service posting for several people:
 primary key.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
-from peixun.ledger import compliance, tasks
+from peixun.core import runs
+from peixun.ledger import compliance
 from peixun.ledger.exceptions import (
     FutureDateError,
     InvalidHoursError,
@@ -38,7 +42,7 @@ class Posted:
     created: bool
 
 
-def _hours(value) -> Decimal:
+def _hours(value: object) -> Decimal:
     try:
         hours = Decimal(str(value))
     except InvalidOperation:
@@ -53,12 +57,12 @@ def _hours(value) -> Decimal:
     return hours.quantize(Decimal("0.1"))
 
 
-def _check_code(field: str, value: str, choices) -> None:
+def _check_code(field: str, value: str, choices: type[models.Choices]) -> None:
     if value not in choices.values:
         raise UnknownCodeError(field=field, value=value)
 
 
-def _tags(tags) -> list[str]:
+def _tags(tags: Iterable[object] | None) -> list[str]:
     cleaned = sorted({str(tag).strip() for tag in tags or () if str(tag).strip()})
     for tag in cleaned:
         if len(tag) > TAG_MAX or not tag.replace("_", "").isalnum() or not tag.isascii() or "," in tag:
@@ -74,7 +78,7 @@ def _lock(person: Person) -> None:
 def post_credit(
     *,
     person: Person,
-    hours,
+    hours: Decimal | int | float | str,
     category: str,
     level: str,
     mode: str,
@@ -82,15 +86,15 @@ def post_credit(
     source: str,
     title: str,
     idempotency_key: str,
-    tags=(),
+    tags: Iterable[str] = (),
     credit_class: str = "A",
     source_ref: str = "",
     organiser: str = "",
     reason: str = "",
-    author=None,
+    author: User | None = None,
     refresh: bool = True,
     audit: bool = False,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Posted:
     """Post hours to a person's ledger, once per idempotency key.
 
@@ -154,7 +158,9 @@ def post_credit(
 
 
 @transaction.atomic
-def reverse_entry(*, entry: CreditEntry, author, reason: str, request=None) -> CreditEntry:
+def reverse_entry(
+    *, entry: CreditEntry, author: User | None, reason: str, request: HttpRequest | None = None
+) -> CreditEntry:
     """Post the reversal of an entry: the same attributes, the opposite hours, the reason. An entry
     is reversed at most once and a reversal is not itself reversed (post a new entry instead)."""
     if not reason.strip():
@@ -199,17 +205,59 @@ def reverse_entry(*, entry: CreditEntry, author, reason: str, request=None) -> C
     return reversal
 
 
-def start_recompute(*, org=None, actor=None) -> RecomputeRun:
+def start_recompute(*, org: Org | None = None, actor: User | None = None) -> RecomputeRun:
     """Queue a rebuild of the rollups and results under `org` (everyone for None)."""
-    run = RecomputeRun.objects.create(org=org, started_by=actor if actor and actor.is_authenticated else None)
-    tasks.recompute.enqueue(run.pk)
-    run.refresh_from_db()
-    return run
+    run = RecomputeRun.objects.create(org=org, actor=actor if actor and actor.is_authenticated else None)
+    return runs.enqueue(run)
 
 
-def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor) -> WhatIfRun:
+def run_recompute_again(*, run: RecomputeRun, actor: User, request: HttpRequest | None = None) -> bool:
+    """Queue an interrupted or failed recompute again (a rebuild computes the same results however
+    often it runs); False when it is neither."""
+    was = run.shown_state
+    with transaction.atomic():
+        try:
+            run = runs.run_again(run=run, actor=actor)
+        except runs.NotRestartable:
+            return False
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=run,
+            org_path=run.org.path if run.org else "",
+            changes={"recompute": run.pk, "was": was},
+            request=request,
+        )
+    return True
+
+
+def start_what_if(*, version: PolicyVersion, org: Org, as_of: date, actor: User) -> WhatIfRun:
     """Queue a what-if run of `version` over the people under `org` (peixun.ledger.whatif)."""
-    run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, started_by=actor)
-    tasks.run_what_if.enqueue(run.pk)
-    run.refresh_from_db()
-    return run
+    run = WhatIfRun.objects.create(version=version, org=org, as_of=as_of, actor=actor)
+    return runs.enqueue(run)
+
+
+def run_what_if_again(*, run: WhatIfRun, actor: User, request: HttpRequest | None = None) -> bool:
+    """Queue an interrupted or failed what-if run again (it only reads); False when it is neither."""
+    was = run.shown_state
+    with transaction.atomic():
+        try:
+            run = runs.run_again(run=run, actor=actor)
+        except runs.NotRestartable:
+            return False
+        version = run.version
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=version,
+            org_path=version.policy.org.path,
+            request=request,
+            changes={
+                "policy": version.policy.code,
+                "version": version.number,
+                "what_if": run.pk,
+                "org": run.org.name,
+                "was": was,
+            },
+        )
+    return True

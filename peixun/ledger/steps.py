@@ -2,11 +2,14 @@
 
 - an org subtree moved (peixun.orgs.hooks): the paths copied onto compliance results follow, in the
   move's transaction;
-- people's facts changed by an import: they are re-evaluated once the import has committed (a
+- people an import created or whose facts it changed: they are re-evaluated once the import has committed (a
   background task);
 - a policy version was adopted (peixun.policies.hooks): everyone under the policy's org is
-  recomputed in the background once the adoption has committed.
+  recomputed in the background once the adoption has committed;
+- a what-if run of a policy version is queued: the ledger's task does its work.
 """
+
+import functools
 
 from django.db import transaction
 from django.db.models import Value
@@ -31,7 +34,7 @@ def refresh_changed_people(*, person_ids: list[int]) -> None:
     ids = sorted(set(person_ids))
     for start in range(0, len(ids), REFRESH_CHUNK):
         chunk = ids[start : start + REFRESH_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: tasks.refresh_people.enqueue(chunk))
+        transaction.on_commit(functools.partial(tasks.refresh_people.enqueue, chunk))
 
 
 def recompute_governed(*, version, actor) -> None:
@@ -43,3 +46,4 @@ def register() -> None:
     org_hooks.subtree_moved.add(move_result_paths, order=10, name="ledger.result_paths")
     org_hooks.people_changed.add(refresh_changed_people, order=10, name="ledger.refresh")
     policy_hooks.adopted.add(recompute_governed, order=10, name="ledger.recompute")
+    policy_hooks.what_if_task.add(tasks.run_what_if, order=10, name="ledger.what_if")

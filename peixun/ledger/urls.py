@@ -14,6 +14,8 @@ urlpatterns = [
     path("compliance/export.xlsx", views.compliance_export, name="compliance-export"),
     path("compliance/recompute/", views.recompute, name="recompute"),
     path("compliance/recompute/<int:pk>/", views.recompute_run, name="recompute-run"),
+    path("compliance/recompute/<int:pk>/again/", views.recompute_rerun, name="recompute-rerun"),
     path("what-if/versions/<int:pk>/", views.what_if_start, name="what-if-start"),
     path("what-if/<int:pk>/", views.what_if_run, name="what-if"),
+    path("what-if/<int:pk>/again/", views.what_if_rerun, name="what-if-rerun"),
 ]

@@ -3,8 +3,10 @@ staff with manual grants and reversals, the transcript download, and the complia
 its drill-down, charts and export."""
 
 import uuid
+from typing import cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,15 +16,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
 from peixun.core.pagination import CappedPaginator
 from peixun.core.views import download
 from peixun.ledger import exports, hooks, selectors, services
+from peixun.ledger.access import (
+    access_entry,
+    access_hours_person,
+    access_org,
+    access_run,
+    access_version,
+    has_perm,
+    path_in_scope,
+    require_perm,
+    scope_paths,
+)
 from peixun.ledger.forms import GrantForm, ReportFilterForm, ReverseForm
 from peixun.ledger.models import Category, Level, RecomputeRun
-from peixun.orgs.access import access_org, has_perm, path_in_scope, require_perm, scope_paths
 from peixun.orgs.models import Org, Person
-from peixun.policies.access import access_run, access_version
 from peixun.policies.forms import WhatIfForm
 from peixun.policies.selectors import what_if_orgs
 
@@ -59,7 +71,7 @@ def _hours_page(request: HttpRequest, person: Person, *, own: bool, grant_form=N
 
 @login_required
 @require_GET
-def my_hours(request: HttpRequest) -> HttpResponse:
+def my_hours(request: SignedInRequest) -> HttpResponse:
     if request.user.person_id is None:
         return render(request, "ledger/hours.html", {"unlinked": True, "own": True})
     person = Person.objects.select_related("org").get(pk=request.user.person_id)
@@ -68,16 +80,16 @@ def my_hours(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_hours(request: HttpRequest, pk: int) -> HttpResponse:
+def person_hours(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
-    person = selectors.access_hours_person(request.user, pk)
+    person = access_hours_person(request.user, pk)
     return _hours_page(request, person, own=request.user.person_id == pk)
 
 
 @login_required
 @require_GET
-def my_transcript(request: HttpRequest) -> HttpResponse:
+def my_transcript(request: SignedInRequest) -> HttpResponse:
     if request.user.person_id is None:
         return redirect("ledger:mine")
     person = Person.objects.select_related("org").get(pk=request.user.person_id)
@@ -88,18 +100,18 @@ def my_transcript(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
+def person_transcript(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.user.person_id != pk:
         require_perm(request, "ledger.view")
-    person = selectors.access_hours_person(request.user, pk)
+    person = access_hours_person(request.user, pk)
     return download(exports.transcript(selectors.standing(person)), f"transcript-{person.pk}.xlsx")
 
 
 @login_required
 @require_POST
-def grant(request: HttpRequest, pk: int) -> HttpResponse:
+def grant(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
-    person = selectors.access_hours_person(request.user, pk, perm="ledger.grant")
+    person = access_hours_person(request.user, pk, perm="ledger.grant")
     form = GrantForm(request.POST)
     if not form.is_valid():
         return _hours_page(request, person, own=False, grant_form=form, status=400)
@@ -136,9 +148,9 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def reverse_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "ledger.grant")
-    entry = selectors.access_entry(request.user, pk)
+    entry = access_entry(request.user, pk)
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for an adjustment or a reversal."))
@@ -178,11 +190,18 @@ def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilter, dict]
     return filters, link
 
 
+def unit_name(item: dict) -> str:
+    """A unit's name in the report: the child org's, or "<org> (own staff)" for the org's own people."""
+    if item["own"]:
+        return _("%(name)s (own staff)") % {"name": item["org"].name}
+    return item["org"].name
+
+
 def _chart_data(org: Org, children: list[dict], hours: dict) -> dict:
     category_labels, level_labels = dict(Category.choices), dict(Level.choices)
     return {
         "completion": {
-            "labels": [item["org"].name for item in children if item["governed"]],
+            "labels": [unit_name(item) for item in children if item["governed"]],
             "values": [item["rate"] for item in children if item["governed"]],
             "name": _("Share compliant (%)"),
         },
@@ -199,17 +218,19 @@ def _chart_data(org: Org, children: list[dict], hours: dict) -> dict:
 
 @login_required
 @require_GET
-def compliance_report(request: HttpRequest) -> HttpResponse:
+def compliance_report(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, link = _report_filters(request)
     org = filters.org
-    children = selectors.by_child(org)
-    summary, hours = selectors.figures(org)
+    children = selectors.units(org)
+    for item in children:
+        item["name"] = unit_name(item)
+    summary, hours = selectors.figures(org, children)
     paginator = CappedPaginator(selectors.people_results(filters), PEOPLE_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     labels = selectors.rule_labels(org)
     for item in page.object_list:
-        item.short_labels = [labels.get(rule, rule) for rule in item.short_rules]
+        item.missing_items = item.missing(labels)
     ancestors = [
         ancestor
         for ancestor in org.ancestors()
@@ -227,7 +248,7 @@ def compliance_report(request: HttpRequest) -> HttpResponse:
         "hours": hours,
         "chart_data": _chart_data(org, children, hours),
         "link_query": urlencode(link),
-        "status_choices": ReportFilterForm.base_fields["status"].choices,
+        "status_choices": cast(forms.ChoiceField, ReportFilterForm.base_fields["status"]).choices,
         "can_recompute": has_perm(request.user, "policies.manage"),
         "last_run": RecomputeRun.objects.filter(org=org).first(),
     }
@@ -238,33 +259,56 @@ def compliance_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def compliance_export(request: HttpRequest) -> HttpResponse:
+def compliance_export(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "compliance.view")
     filters, _link = _report_filters(request)
-    content = exports.compliance_workbook(filters, selectors.rule_labels(filters.org))
+    content = exports.compliance_workbook(
+        filters, selectors.rule_labels(filters.org), selectors.units(filters.org)
+    )
     return download(content, f"compliance-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
 @require_POST
-def recompute(request: HttpRequest) -> HttpResponse:
+def recompute(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "policies.manage")
     org = access_org(request.user, int(request.POST.get("org") or 0), perm="policies.manage")
     run = services.start_recompute(org=org, actor=request.user)
     return redirect("ledger:recompute-run", pk=run.pk)
 
 
+def _access_recompute_run(request: SignedInRequest, pk: int, perm: str) -> RecomputeRun:
+    require_perm(request, perm)
+    run = RecomputeRun.objects.select_related("org").filter(pk=pk).first()
+    if run is None or run.org is None or not path_in_scope(request.user, perm, run.org.path):
+        raise Http404
+    return run
+
+
 @login_required
 @require_GET
-def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "compliance.view")
-    run = RecomputeRun.objects.select_related("org").filter(pk=pk).first()
-    if run is None or run.org is None or not path_in_scope(request.user, "compliance.view", run.org.path):
-        raise Http404
-    context = {"run": run, "report_url": f"{reverse('ledger:compliance')}?{urlencode({'org': run.org_id})}"}
+def recompute_run(request: SignedInRequest, pk: int) -> HttpResponse:
+    run = _access_recompute_run(request, pk, "compliance.view")
+    context = {
+        "run": run,
+        "report_url": f"{reverse('ledger:compliance')}?{urlencode({'org': run.org_id})}",
+        "can_rerun": run.can_run_again
+        and run.org is not None
+        and path_in_scope(request.user, "policies.manage", run.org.path),
+    }
     if request.htmx:
         return render(request, "ledger/recompute_run.html#run-status", context)
     return render(request, "ledger/recompute_run.html", context)
+
+
+@login_required
+@require_POST
+def recompute_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed recompute again (who may start one over the org may)."""
+    run = _access_recompute_run(request, pk, "policies.manage")
+    if not services.run_recompute_again(run=run, actor=request.user, request=request):
+        messages.warning(request, _("This run is not stopped: there is nothing to run again."))
+    return redirect("ledger:recompute-run", pk=run.pk)
 
 
 # --- What-if: a policy version tried against the real people in scope ---------------------------
@@ -272,7 +316,7 @@ def recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def what_if_start(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if_start(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     version = access_version(request.user, pk)
     form = WhatIfForm(request.POST, orgs=what_if_orgs(request.user, version))
@@ -288,10 +332,21 @@ def what_if_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def what_if_run(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if_run(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     run = access_run(request.user, pk)
-    context = {"run": run, "version": run.version, "result": run.result}
+    context = {"run": run, "version": run.version, "result": run.result, "can_rerun": run.can_run_again}
     if request.htmx:
         return render(request, "ledger/what_if.html#run", context)
     return render(request, "ledger/what_if.html", context)
+
+
+@login_required
+@require_POST
+def what_if_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed what-if run again (it only reads)."""
+    require_perm(request, "policies.view")
+    run = access_run(request.user, pk)
+    if not services.run_what_if_again(run=run, actor=request.user, request=request):
+        messages.warning(request, _("This run is not stopped: there is nothing to run again."))
+    return redirect("ledger:what-if", pk=run.pk)

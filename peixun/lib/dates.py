@@ -1,6 +1,7 @@
-"""Dates and credit hours as Chinese users write and read them: parsing the date forms found in
-uploaded tables (date objects, Excel serial numbers, 2008-09-01, 2008/9/1, 2008.9.1, 2008年9月1日,
-20080901) and formatting dates (2026年9月1日) and hours (12.0) for display.
+"""Dates, times and credit hours as Chinese users write and read them: parsing the date forms found
+in uploaded tables (date objects, Excel serial numbers, 2008-09-01, 2008/9/1, 2008.9.1, 2008年9月1日,
+20080901), formatting dates (2026年9月1日) and hours (12.0) for display, and turning stored times
+(aware, in UTC) into the local time every page and export shows (LOCAL_ZONE, 北京时间).
 
 Parse errors raise ValueError with a Chinese message; the messages are module-level constants or
 built by `_unreadable_message`, so they are easy to find and wrap for translation.
@@ -10,6 +11,12 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+# The zone every time is shown and exported in; settings.TIME_ZONE is this name. Users call it
+# 北京时间 (China has one time zone).
+LOCAL_ZONE_NAME = "Asia/Shanghai"
+LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
 
 MSG_EMPTY = "日期不能为空"
 ACCEPTED_FORMATS = "2008-09-01、2008/9/1、2008.9.1、2008年9月1日 或 20080901"
@@ -103,3 +110,38 @@ def format_hours(value: object) -> str:
     if rounded == 0:
         rounded = abs(rounded)  # no "-0.0"
     return f"{rounded:f}"
+
+
+def local_datetime(value: datetime) -> datetime:
+    """The wall-clock time in LOCAL_ZONE, without a zone: an aware datetime (as the database returns
+    them, in UTC) is converted; a naive one is taken as local already."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value
+    return value.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def format_datetime_zh(value: datetime) -> str:
+    """2026年9月1日 14:05, in local time."""
+    local = local_datetime(value)
+    return f"{format_date_zh(local.date())} {local:%H:%M}"
+
+
+# A whole value that is an ISO date-time with its offset (2026-09-01T06:00:00+00:00, or
+# str(datetime): 2026-09-01 06:00:00.123456+00:00), or an ISO date.
+_ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def format_stamp(value: object) -> str:
+    """A stored value for display: an ISO date-time with an offset (how records such as the audit
+    log keep times) as local 2026年9月1日 14:05, an ISO date as 2026年9月1日, anything else as its
+    text."""
+    text = str(value)
+    try:
+        if _ISO_STAMP.fullmatch(text):
+            return format_datetime_zh(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        if _ISO_DAY.fullmatch(text):
+            return format_date_zh(date.fromisoformat(text))
+    except ValueError:
+        return text
+    return text

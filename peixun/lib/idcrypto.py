@@ -43,6 +43,10 @@ def _cipher(key: str) -> AESGCM:
     return AESGCM(raw)
 
 
+def _associated_data(purpose: str) -> bytes:
+    return f"peixun:{purpose}:v1".encode() if purpose else ASSOCIATED_DATA
+
+
 class IdVault:
     def __init__(self, encryption_keys: list[str], hash_key: str) -> None:
         if not encryption_keys:
@@ -50,12 +54,14 @@ class IdVault:
         self._ciphers = [_cipher(key) for key in encryption_keys]
         self._hash_key = hash_key.encode()
 
-    def encrypt(self, number: str) -> str:
+    def encrypt(self, number: str, *, purpose: str = "") -> str:
+        """A token of `number` (or of other short-lived secret text, named by its `purpose`: a token
+        made for one purpose opens for that purpose only)."""
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._ciphers[0].encrypt(nonce, number.encode(), ASSOCIATED_DATA)
+        sealed = self._ciphers[0].encrypt(nonce, number.encode(), _associated_data(purpose))
         return base64.urlsafe_b64encode(nonce + sealed).decode()
 
-    def decrypt(self, token: str) -> str:
+    def decrypt(self, token: str, *, purpose: str = "") -> str:
         try:
             raw = base64.urlsafe_b64decode(token.encode())
         except (binascii.Error, ValueError) as error:
@@ -65,7 +71,7 @@ class IdVault:
         nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
         for cipher in self._ciphers:
             try:
-                return cipher.decrypt(nonce, sealed, ASSOCIATED_DATA).decode()
+                return cipher.decrypt(nonce, sealed, _associated_data(purpose)).decode()
             except InvalidTag:
                 continue
         raise InvalidToken

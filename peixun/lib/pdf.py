@@ -11,6 +11,7 @@ same font from Debian's fonts-lxgw-wenkai is used; PDF_FONT_PATH names any other
 import os
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -58,7 +59,7 @@ def font_name(configured: str | None = None) -> str:
 
 @cache
 def _covered() -> frozenset[int]:
-    font = pdfmetrics.getFont(font_name())
+    font = cast(TTFont, pdfmetrics.getFont(font_name()))  # registered as a TrueType font above
     return frozenset(font.face.charToGlyph)
 
 

@@ -15,7 +15,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
@@ -42,7 +42,6 @@ MSG_BAD_CSV = "CSV 文件格式有误，无法读取"
 MSG_NO_SHEET = "工作簿中没有可读取的工作表"
 
 Format = Literal["xlsx", "csv"]
-Cell = str | int | float | bool | date | datetime | time | timedelta
 
 
 def _too_big_message() -> str:

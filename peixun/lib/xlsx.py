@@ -3,7 +3,9 @@
 Every string is written as a string cell, never parsed as a formula, URL or number, so payloads
 such as `=HYPERLINK(...)`, `+1`, `-1` or `@SUM(A1)` stay inert text and long digit strings (ID
 numbers, mobile numbers) keep every digit. Dates are written as ISO text (2008-09-01) so the file
-imports back cleanly. `csv_safe` neutralises formula triggers for CSV exports (OWASP guidance).
+imports back cleanly; times (datetime) as Excel date-times in local time (peixun.lib.dates:
+Asia/Shanghai, 北京时间 — column titles say so), never in UTC. `csv_safe` neutralises formula
+triggers for CSV exports (OWASP guidance).
 
 The few user-facing labels (error report columns and sheet name) are Chinese module-level
 constants.
@@ -18,6 +20,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from peixun.lib.dates import local_datetime
+
 ERROR_SHEET_NAME = "错误明细"
 ERROR_ROW_LABEL = "行号"
 ERROR_COLUMN_LABEL = "列"
@@ -26,6 +30,8 @@ ERROR_MESSAGE_LABEL = "错误说明"
 # Beyond this many rows in a sheet, cells are streamed to a temporary file instead of being
 # held in memory (XlsxWriter's constant_memory mode).
 STREAMING_ROWS = 20_000
+# How times look in a cell (the cell holds an Excel date-time, so it sorts and filters as one).
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # Integers beyond this lose digits as Excel numbers (15 significant digits), so they become text.
 MAX_EXACT_INTEGER = 10**15 - 1
 MAX_SHEET_NAME = 31
@@ -84,7 +90,8 @@ def _is_large(sheets: Sequence[Sheet]) -> bool:
 def write_workbook(sheets: Sequence[Sheet]) -> bytes:
     """The .xlsx bytes of the given sheets. Header row bold and frozen, with an autofilter.
     None → empty cell; bool, int, float, Decimal → number (integers too long for Excel and
-    NaN/inf → text/empty); date → 2008-09-01 and datetime → 2008-09-01 14:05:00 as text;
+    NaN/inf → text/empty); date → 2008-09-01 as text; datetime → an Excel date-time in local time
+    (an aware one converted from its zone, a naive one taken as local), shown 2008-09-01 14:05;
     everything else (including lazy translation strings) → str, written as a text cell."""
     output = io.BytesIO()
     options: dict[str, object] = {
@@ -99,6 +106,7 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
     workbook = xlsxwriter.Workbook(output, options)
     bold = workbook.add_format({"bold": True, "num_format": "@"})
     text = workbook.add_format({"num_format": "@"})
+    stamp = workbook.add_format({"num_format": DATETIME_FORMAT})
     for sheet, name in zip(sheets, _sheet_names(sheets), strict=True):
         worksheet = workbook.add_worksheet(name)
         header = [str(title) for title in sheet.header]
@@ -112,10 +120,11 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
             worksheet.autofilter(0, 0, 0, len(header) - 1)
         # Text cells that hold digits are intended; hide Excel's "number stored as text" flag.
         worksheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
-        write_string, write_number, write_boolean = (
+        write_string, write_number, write_boolean, write_datetime = (
             worksheet.write_string,
             worksheet.write_number,
             worksheet.write_boolean,
+            worksheet.write_datetime,
         )
         for row_index, row in enumerate(sheet.rows, 1):
             for col, value in enumerate(row):
@@ -135,7 +144,7 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
                     if math.isfinite(number):
                         write_number(row_index, col, number)
                 elif isinstance(value, datetime):
-                    write_string(row_index, col, f"{value:%Y-%m-%d %H:%M:%S}", text)
+                    write_datetime(row_index, col, local_datetime(value), stamp)
                 elif isinstance(value, date):
                     write_string(row_index, col, value.isoformat(), text)
                 else:

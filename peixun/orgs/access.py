@@ -37,6 +37,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # accounts of its own teachers.
     "accounts.manage": frozenset({R.BUREAU_ADMIN}),
     "accounts.provision": frozenset({R.BUREAU_ADMIN, R.SCHOOL_COORDINATOR}),
+    # Teacher accounts not yet activated, and new initial passwords for them (printed slips): the
+    # school coordinator hands them out; the centre and the bureau may for the schools they cover.
+    "accounts.activate": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     # Credit ledger and compliance (peixun.ledger): schools see their teachers' hours and
     # standing; the bureau and the centre grant, adjust, reverse and import hours.
     "ledger.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
@@ -166,8 +169,7 @@ def access_org(user, pk: int, perm: str = "orgs.view") -> Org:
     try:
         return orgs_in_scope(user, perm).get(pk=pk)
     except Org.DoesNotExist:
-        _log_out_of_scope(user, "org", pk)
-        raise Http404 from None
+        raise out_of_scope(user, "org", pk) from None
 
 
 def access_person(user, pk: int, perm: str = "people.view") -> Person:
@@ -181,13 +183,14 @@ def access_person(user, pk: int, perm: str = "people.view") -> Person:
         return person
     if perm == "people.view" and user.is_authenticated and user.person_id == person.pk:
         return person
-    _log_out_of_scope(user, "person", pk)
-    raise Http404
+    raise out_of_scope(user, "person", pk)
 
 
-def _log_out_of_scope(user, kind: str, pk) -> None:
-    """An object missing or outside the user's scope (the same 404 either way), logged as denied."""
+def out_of_scope(user, kind: str, pk) -> Http404:
+    """The 404 for an object missing or outside the user's scope (the same answer either way),
+    logged as denied. Every app's access module raises it: `raise out_of_scope(user, "lesson", pk)`."""
     security_log.warning("access denied: user=%s %s=%s out of scope", getattr(user, "pk", None), kind, pk)
+    return Http404()
 
 
 def accounts_in_scope(user, perm: str = "accounts.manage") -> QuerySet:
@@ -212,8 +215,7 @@ def access_account(user, pk: int, perm: str = "accounts.manage"):
     try:
         return accounts_in_scope(user, perm).get(pk=pk)
     except ObjectDoesNotExist:
-        _log_out_of_scope(user, "account", pk)
-        raise Http404 from None
+        raise out_of_scope(user, "account", pk) from None
 
 
 def access_grant(user, account, pk: int, perm: str = "accounts.manage") -> RoleGrant:
@@ -224,5 +226,4 @@ def access_grant(user, account, pk: int, perm: str = "accounts.manage") -> RoleG
             path_q(scope_paths(user, perm), "org__path"), pk=pk, user=account
         )
     except RoleGrant.DoesNotExist:
-        _log_out_of_scope(user, "grant", pk)
-        raise Http404 from None
+        raise out_of_scope(user, "grant", pk) from None

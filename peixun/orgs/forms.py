@@ -36,7 +36,7 @@ class PeopleFilterForm(forms.Form):
         required=False,
         coerce=int,
         choices=[(size, size) for size in PAGE_SIZES],
-        empty_value=PAGE_SIZES[0],
+        empty_value=PAGE_SIZES[0],  # type: ignore[arg-type]  # coerced to int: the default is an int too
     )
 
     FILTER_FIELDS = ("q", "org", "section", "subject", "title", "role", "status", "per_page")

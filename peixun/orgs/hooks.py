@@ -3,7 +3,8 @@ apps register in their `AppConfig.ready()`, orgs never imports them):
 
 - `subtree_moved(old_path=…, new_path=…)`: an org and its subtree moved (their paths were
   rewritten); run inside the transaction that moved them.
-- `people_changed(person_ids=…)`: people's facts changed (org, title, roles, status …) by an import;
+- `people_changed(person_ids=…)`: people were created, or their facts changed (org, title, roles,
+  status …), by an import;
   run inside its transaction.
 """
 

@@ -66,7 +66,7 @@ class Org(models.Model):
         return self.name
 
     def own_path(self) -> str:
-        parent_path = self.parent.path if self.parent_id else ""
+        parent_path = self.parent.path if self.parent is not None else ""
         return parent_path + PATH_SEGMENT.format(self.pk)
 
     def is_within(self, other: "Org") -> bool:

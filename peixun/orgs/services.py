@@ -1,8 +1,10 @@
 """Writes to the org tree and the people registry. Every change is audited."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.http import HttpRequest
 
 from peixun.audit import events
 from peixun.core.vault import vault
@@ -11,7 +13,9 @@ from peixun.orgs.models import Org, Person
 
 
 @transaction.atomic
-def create_org(*, code: str, name: str, kind: str, parent: Org | None = None, actor=None) -> Org:
+def create_org(
+    *, code: str, name: str, kind: str, parent: Org | None = None, actor: AbstractBaseUser | None = None
+) -> Org:
     org = Org.objects.create(code=code, name=name, kind=kind, parent=parent)
     org.path = org.own_path()
     org.depth = org.path.count("/") - 1
@@ -43,7 +47,7 @@ def move_subtree(org: Org, new_parent: Org | None) -> None:
     hooks.subtree_moved.run(old_path=old_path, new_path=new_path)
 
 
-def reveal_id_number(*, person: Person, actor, request=None) -> str:
+def reveal_id_number(*, person: Person, actor: AbstractBaseUser, request: HttpRequest | None = None) -> str:
     """The full ID number, with an audit row saying who saw it. Callers check `people.reveal_id`."""
     number = person.reveal_id_number()
     events.record(action="id_revealed", actor=actor, target=person, org_path=person.org.path, request=request)

@@ -6,9 +6,12 @@ without one redirects to the shareable GET address, and one with it is answered 
 links that leave it out (docs/decisions/0007-people-list-pagination.md).
 """
 
+from typing import cast
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peixun.audit import events
+from peixun.core.http import HtmxRequest
 from peixun.core.pagination import CappedPaginator
 from peixun.core.views import download
 from peixun.lib.dates import format_date_zh
 from peixun.orgs import selectors, services
-from peixun.orgs.access import access_org, access_person, has_perm, require_perm, scope_paths
+from peixun.orgs.access import access_org, access_person, has_perm, path_in_scope, require_perm, scope_paths
 from peixun.orgs.forms import PeopleFilterForm
 from peixun.orgs.models import SEGMENT_LENGTH, Person, PersonRole
 
@@ -30,7 +34,7 @@ from peixun.orgs.models import SEGMENT_LENGTH, Person, PersonRole
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: HtmxRequest) -> HttpResponse:
     require_perm(request, "orgs.view")
     query = request.GET.get("q", "").strip()[:50]
     context = {"query": query, "can_view_people": has_perm(request.user, "people.view")}
@@ -44,7 +48,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+def tree_children(request: HtmxRequest, pk: int) -> HttpResponse:
     require_perm(request, "orgs.view")
     node = access_org(request.user, pk)
     nodes, truncated = selectors.tree_children(node)
@@ -73,7 +77,7 @@ def _people_query(request: HttpRequest, data, perm: str) -> tuple[selectors.Peop
         role=values.get("role") or "",
         status=values.get("status") or "",
     )
-    link_values = {
+    link_values: dict[str, object] = {
         "q": "" if selectors.is_full_id_query(query.q) else query.q,
         "org": org.pk if org else "",
         "section": query.section,
@@ -82,8 +86,9 @@ def _people_query(request: HttpRequest, data, perm: str) -> tuple[selectors.Peop
         "role": query.role,
         "status": query.status,
     }
-    per_page = values.get("per_page") or PeopleFilterForm.base_fields["per_page"].empty_value
-    if per_page != PeopleFilterForm.base_fields["per_page"].empty_value:
+    default_size: int = cast(forms.TypedChoiceField, PeopleFilterForm.base_fields["per_page"]).empty_value  # type: ignore[assignment]  # an int: the field coerces to int
+    per_page: int = values.get("per_page") or default_size
+    if per_page != default_size:
         link_values["per_page"] = per_page
     return query, {key: value for key, value in link_values.items() if value not in ("", None)}, per_page
 
@@ -101,7 +106,7 @@ def _org_options(user, selected) -> list[tuple[int, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: HtmxRequest) -> HttpResponse:
     require_perm(request, "people.view")
     data = request.POST if request.method == "POST" else request.GET
     query, link_values, per_page = _people_query(request, data, "people.view")
@@ -126,6 +131,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "link_items": list(link_values.items()),
         "can_export": has_perm(request.user, "people.export"),
         "can_reveal": has_perm(request.user, "people.reveal_id"),
+        "can_activate": has_perm(request.user, "accounts.activate"),
+        "can_provision": has_perm(request.user, "accounts.provision"),
     }
     if request.htmx:
         response = render(request, "orgs/people_list.html#results", context)
@@ -188,7 +195,7 @@ def _person_rows(person) -> list[tuple[str, str]]:
     """(label, value) for every field of the person page except the ID number, which has its own row."""
 
     def label(name: str) -> str:
-        return capfirst(Person._meta.get_field(name).verbose_name)
+        return str(capfirst(cast(Field, Person._meta.get_field(name)).verbose_name))
 
     def day(value) -> str:
         return format_date_zh(value) if value else "—"
@@ -226,7 +233,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": selectors.person_events(person) if can_audit else None,
         "can_reveal": has_perm(request.user, "people.reveal_id"),
         "can_view_people": has_perm(request.user, "people.view"),
-        "can_view_hours": request.user.person_id == person.pk or has_perm(request.user, "ledger.view"),
+        "can_view_hours": request.user.person_id == person.pk  # type: ignore[union-attr]  # @login_required: never anonymous
+        or has_perm(request.user, "ledger.view"),
+        "can_activate": path_in_scope(request.user, "accounts.activate", person.org.path),
     }
     return render(request, "orgs/person_detail.html", context)
 
@@ -237,5 +246,5 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "people.reveal_id")
     person = access_person(request.user, pk, perm="people.reveal_id")
-    number = services.reveal_id_number(person=person, actor=request.user, request=request)
+    number = services.reveal_id_number(person=person, actor=request.user, request=request)  # type: ignore[arg-type]  # @login_required: never anonymous
     return render(request, "orgs/person_detail.html#id-number", {"person": person, "number": number})

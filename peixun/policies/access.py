@@ -1,10 +1,13 @@
 """Who may see and change which policy: a policy is visible to the holders of policies.view over
 its org or below it (a county sees its city's policy); only holders of policies.manage over the
-policy's own org change it. Everything else answers 404."""
+policy's own org change it. Everything else answers 404. The policy pages ask only this module
+(it re-exports the org-level checks they use)."""
 
-from django.http import Http404
-
-from peixun.orgs.access import path_in_scope
+from peixun.orgs.access import access_org as access_org
+from peixun.orgs.access import orgs_in_scope as orgs_in_scope
+from peixun.orgs.access import out_of_scope, path_in_scope
+from peixun.orgs.access import require_perm as require_perm
+from peixun.orgs.access import scope_paths as scope_paths
 from peixun.policies.models import Policy, PolicyVersion, WhatIfRun
 from peixun.policies.selectors import policies_visible
 
@@ -12,14 +15,14 @@ from peixun.policies.selectors import policies_visible
 def access_policy(user, pk: int) -> Policy:
     policy = policies_visible(user).filter(pk=pk).first()
     if policy is None:
-        raise Http404
+        raise out_of_scope(user, "policy", pk)
     return policy
 
 
 def access_version(user, pk: int) -> PolicyVersion:
     version = PolicyVersion.objects.select_related("policy__org").filter(pk=pk).first()
     if version is None or not policies_visible(user).filter(pk=version.policy_id).exists():
-        raise Http404
+        raise out_of_scope(user, "policy version", pk)
     return version
 
 
@@ -30,12 +33,12 @@ def can_manage(user, policy: Policy) -> bool:
 def access_managed_version(user, pk: int) -> PolicyVersion:
     version = access_version(user, pk)
     if not can_manage(user, version.policy):
-        raise Http404
+        raise out_of_scope(user, "policy version", pk)
     return version
 
 
 def access_run(user, pk: int) -> WhatIfRun:
     run = WhatIfRun.objects.select_related("version__policy__org", "org").filter(pk=pk).first()
     if run is None or not path_in_scope(user, "policies.view", run.org.path):
-        raise Http404
+        raise out_of_scope(user, "what-if run", pk)
     return run

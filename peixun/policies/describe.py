@@ -44,6 +44,8 @@ def _words(values, table: dict) -> str:
 def period(policy: Policy) -> str:
     spec = policy.period
     if spec.kind == "cycle":
+        if spec.anchor is None:  # the document requires it for cycles
+            raise ValueError("a cycle needs an anchor")
         return f"每 {spec.years} 年一个周期，自 {format_date_zh(spec.anchor)} 起算"
     if spec.kind == "school_year":
         return f"每学年（{spec.start_month} 月 1 日起）"
@@ -106,10 +108,10 @@ def required(policy: Policy) -> str:
     parts = [f"{format_hours(spec.hours)} 学时"]
     for value, hours in spec.by_title.items():
         parts.append(f"职称{TITLE_WORDS.get(value, value)} {format_hours(hours)} 学时")
-    for value, hours in spec.by_role.items():
-        parts.append(f"{ROLE_WORDS.get(value, value)} {format_hours(hours)} 学时")
-    for value, hours in spec.by_section.items():
-        parts.append(f"{SECTION_WORDS.get(value, value)} {format_hours(hours)} 学时")
+    for role, hours in spec.by_role.items():
+        parts.append(f"{ROLE_WORDS.get(role, role)} {format_hours(hours)} 学时")
+    for section, hours in spec.by_section.items():
+        parts.append(f"{SECTION_WORDS.get(section, section)} {format_hours(hours)} 学时")
     return "；".join(parts)
 
 
@@ -117,6 +119,18 @@ def credits(policy: Policy) -> str:
     rounding = "向下取" if policy.credits.rounding == "down" else "四舍五入到"
     ratio = format_hours(policy.credits.hours_per_credit)
     return f"{ratio} 学时折合 1 学分，{rounding} {policy.credits.places} 位小数"
+
+
+def adjustments(policy: Policy) -> str:
+    """How hours an adjustment takes away count (docs/policies.md, "Adjustments")."""
+    capped = any(rule.has_maximum for rule in policy.rules)
+    text = (
+        f"来源为“{codes.SOURCES['adjustment']}”的负学时（调减）从总学时中扣除，"
+        "也从其类别、标签、层级、形式相符的各项要求中扣除"
+    )
+    if capped:
+        text += "，先扣除再计上限"
+    return text + "；均不低于零。"
 
 
 def exemption(item) -> str:

@@ -1,5 +1,7 @@
 """Forms of the policy pages: a policy document (typed, pasted or uploaded) and a what-if run."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,7 @@ class DocumentForm(StyledForm):
         if orgs is None:
             del self.fields["org"]
         else:
-            self.fields["org"].choices = orgs
+            cast(forms.ChoiceField, self.fields["org"]).choices = orgs
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -44,7 +46,7 @@ class DocumentForm(StyledForm):
             raise forms.ValidationError(_("The file is not UTF-8 text (save it as YAML or JSON).")) from None
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         text = data.get("upload") or data.get("text") or ""
         if not text.strip() and not self.errors:
             raise forms.ValidationError(_("Type the policy document, or upload it."))
@@ -60,4 +62,4 @@ class WhatIfForm(StyledForm):
     def __init__(self, *args, orgs: list[tuple[int, str]], **kwargs) -> None:
         kwargs.setdefault("initial", {"as_of": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = orgs
+        cast(forms.ChoiceField, self.fields["org"]).choices = orgs

@@ -3,8 +3,11 @@
 
 - `adopted(version=…, actor=…)`: a version was put in force; run inside the adoption's transaction
   (the ledger queues the recompute of everyone the policy governs, once committed).
+- `what_if_task`: the task that does a what-if run's work (the ledger's: it evaluates the version
+  against the people's hours); `WhatIfRun.run_task` answers with the first one registered.
 """
 
-from peixun.core.hooks import Hook
+from peixun.core.hooks import Hook, Registry
 
 adopted = Hook("policies: a version adopted")
+what_if_task: Registry = Registry("policies: the task that runs a what-if")

@@ -9,7 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from peixun.core.runs import BackgroundRun
+from peixun.policies import hooks
 from peixun.policies.rules import Policy as RulesPolicy
 
 
@@ -89,29 +92,19 @@ class PolicyVersion(models.Model):
         return self.status == VersionStatus.DRAFT
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class WhatIfRun(models.Model):
+class WhatIfRun(BackgroundRun):
     """A WhatIfRun evaluates a version (usually a draft) against the real people of an org subtree,
-    without storing anything for them: how many would be short, and on which rule."""
+    without storing anything for them: how many would be short, and on which rule. A background
+    run (peixun.core.runs): it only reads, so running it again is always safe."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="what_if_runs")
     org = models.ForeignKey(
         "orgs.Org", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     as_of = models.DateField(_("as of"))
-    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    kept_message = gettext_noop("Nothing is stored by a what-if run: run it again.")
 
     class Meta:
         verbose_name = _("what-if run")
@@ -122,11 +115,9 @@ class WhatIfRun(models.Model):
         return f"{self.version} @ {self.org} {self.as_of}"
 
     @property
-    def progress_percent(self) -> int:
-        if self.status in {RunStatus.DONE, RunStatus.FAILED}:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
-
-    @property
     def is_running(self) -> bool:
-        return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
+        return self.is_active
+
+    def run_task(self):
+        """The ledger's task (it reads the hours): registered on `hooks.what_if_task`."""
+        return hooks.what_if_task.entries()[0]

@@ -3,11 +3,14 @@ who act on an adoption — the ledger recomputes everyone it governs — registe
 peixun.policies.hooks). Every change is audited."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.orgs.models import Org
 from peixun.policies import hooks
@@ -26,7 +29,13 @@ def resolve(text: str) -> dict:
 
 @transaction.atomic
 def create_policy(
-    *, org: Org, text: str, effective_from: date, actor, note: str = "", request=None
+    *,
+    org: Org,
+    text: str,
+    effective_from: date,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> PolicyVersion:
     """A new policy bound to `org`, from a document, as draft version 1. The document's `code`
     and `name` name the policy; a second policy with the same code on the same org is refused."""
@@ -50,7 +59,13 @@ def create_policy(
 
 @transaction.atomic
 def save_draft(
-    *, version: PolicyVersion, text: str, effective_from: date, actor, note: str = "", request=None
+    *,
+    version: PolicyVersion,
+    text: str,
+    effective_from: date,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> PolicyVersion:
     """Change a draft's document or start date; an adopted version is frozen."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
@@ -73,7 +88,7 @@ def save_draft(
 
 
 @transaction.atomic
-def new_draft(*, policy: Policy, actor, request=None) -> PolicyVersion:
+def new_draft(*, policy: Policy, actor: User, request: HttpRequest | None = None) -> PolicyVersion:
     """A new draft starting from the policy's latest version text (to change an adopted policy)."""
     latest = policy.versions.order_by("-number").first()
     text = latest.text if latest else ""
@@ -82,7 +97,7 @@ def new_draft(*, policy: Policy, actor, request=None) -> PolicyVersion:
 
 
 @transaction.atomic
-def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
+def adopt(*, version: PolicyVersion, actor: User, request: HttpRequest | None = None) -> PolicyVersion:
     """Put a draft in force from its start date. The policy's version in force until then ends the
     day before; a version starting on or after that day is refused (versions never overlap).
     Queues the recompute of the people under the policy's org once committed."""
@@ -108,7 +123,9 @@ def adopt(*, version: PolicyVersion, actor, request=None) -> PolicyVersion:
     return version
 
 
-def _audit(action: str, actor, version: PolicyVersion, request, changes: dict) -> None:
+def _audit(
+    action: str, actor: User, version: PolicyVersion, request: HttpRequest | None, changes: dict[str, Any]
+) -> None:
     events.record(
         action=action,
         actor=actor,

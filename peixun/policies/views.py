@@ -4,21 +4,24 @@ The what-if run against the real people in scope is the ledger's (peixun.ledger.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
-from peixun.orgs.access import access_org, orgs_in_scope, require_perm
 from peixun.orgs.models import OrgKind
 from peixun.policies import describe, services
 from peixun.policies.access import (
     access_managed_version,
+    access_org,
     access_policy,
     access_version,
     can_manage,
+    orgs_in_scope,
+    require_perm,
 )
 from peixun.policies.exceptions import InvalidDocumentError
 from peixun.policies.forms import DocumentForm, WhatIfForm
@@ -36,7 +39,7 @@ def _manage_orgs(user) -> list[tuple[int, str]]:
 
 @login_required
 @require_GET
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "policies.view")
     policies = list(policies_visible(request.user).prefetch_related("versions"))
     governance = Governance(timezone.localdate())
@@ -51,7 +54,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def preset_detail(request: HttpRequest, code: str) -> HttpResponse:
+def preset_detail(request: SignedInRequest, code: str) -> HttpResponse:
     require_perm(request, "policies.view")
     if code not in preset_codes():
         raise Http404
@@ -65,6 +68,7 @@ def _described(policy) -> dict:
         "period_text": describe.period(policy),
         "required_text": describe.required(policy),
         "credits_text": describe.credits(policy),
+        "adjustments_text": describe.adjustments(policy),
         "rules": describe.rules(policy),
         "exemptions": [{"label": item.label, "text": describe.exemption(item)} for item in policy.exemptions],
         "prorates": policy.new_teachers.prorate,
@@ -73,7 +77,7 @@ def _described(policy) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policy_create(request: HttpRequest) -> HttpResponse:
+def policy_create(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "policies.manage")
     orgs = _manage_orgs(request.user)
     code = request.GET.get("preset", "")
@@ -107,7 +111,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     policy = access_policy(request.user, pk)
     context = {
@@ -120,7 +124,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def version_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.view")
     version = access_version(request.user, pk)
     rules_policy = version.rules
@@ -139,7 +143,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def version_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.manage")
     version = access_managed_version(request.user, pk)
     if not version.is_draft:
@@ -173,7 +177,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+def version_adopt(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.manage")
     version = access_managed_version(request.user, pk)
     try:
@@ -189,7 +193,7 @@ def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def new_draft(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "policies.manage")
     policy = access_policy(request.user, pk)
     if not can_manage(request.user, policy):

@@ -1,5 +1,7 @@
 """The audit log's filter form. Like every list filter, it never fails: bad values are dropped."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +21,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
             ("", _("All")),
             *sorted(ACTIONS.items(), key=lambda item: str(item[1])),
         ]
-        self.fields["object_type"].choices = [("", _("All")), *object_types()]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [("", _("All")), *object_types()]
 
     def cleaned(self) -> dict:
         self.is_valid()

@@ -18,16 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peixun.audit.models import AuditEvent
-from peixun.imports.models import ImportJob, ImportStatus
+from peixun.imports.models import ImportJob
 from peixun.orgs.access import grants_of, path_q, scope_paths
 from peixun.orgs.models import GrantRole, Org, OrgKind, Person, PersonStatus, RoleGrant, Section, Title
-
-WAITING_IMPORT_STATUSES = (
-    ImportStatus.PENDING,
-    ImportStatus.VALIDATING,
-    ImportStatus.VALID,
-    ImportStatus.APPLYING,
-)
 
 
 def _paths_for(user, roles: set[str]) -> list[str]:
@@ -80,7 +73,7 @@ def admin_summary(user) -> AdminSummary | None:
     schools = Org.objects.filter(path_q(paths, "path"), kind=OrgKind.SCHOOL).count()
     people = Person.objects.filter(path_q(paths, "org__path"))
     imports_waiting = ImportJob.objects.filter(
-        Q(created_by=user) | path_q(paths, "org__path"), status__in=WAITING_IMPORT_STATUSES
+        Q(created_by=user) | path_q(paths, "org__path"), ImportJob.waiting_q()
     ).count()
     return AdminSummary(
         schools=schools,
@@ -95,21 +88,23 @@ class CoordinatorSummary:
     by_section: Breakdown
     by_title: Breakdown
     active: int
-    never_signed_in: int
+    not_activated: int
 
 
 def coordinator_summary(user) -> CoordinatorSummary | None:
     """School coordinators: their school's active teachers by section and title, and the linked
-    accounts that have never signed in (imported accounts still waiting for their first login)."""
+    accounts not yet activated (still holding the initial password they were given)."""
     paths = _paths_for(user, {GrantRole.SCHOOL_COORDINATOR})
     if not paths:
         return None
     schools = list(Org.objects.filter(path__in=paths).order_by("name"))
     people = Person.objects.filter(path_q(paths, "org__path"))
     active = people.filter(status=PersonStatus.ACTIVE)
-    never_signed_in = (
+    # Teacher accounts only, as on the list this number links to (staff passwords are the bureau's).
+    not_activated = (
         get_user_model()
-        .objects.filter(path_q(paths, "person__org__path"), last_login__isnull=True, is_active=True)
+        .objects.filter(path_q(paths, "person__org__path"), must_change_password=True, is_active=True)
+        .exclude(pk__in=RoleGrant.objects.exclude(role=GrantRole.TEACHER).values("user_id"))
         .count()
     )
     by_section = _breakdown(_grouped(active, "section"), [*Section.choices, ("", _("Not set"))])
@@ -119,7 +114,7 @@ def coordinator_summary(user) -> CoordinatorSummary | None:
         by_section=by_section,
         by_title=_breakdown(_grouped(active, "title"), Title.choices),
         active=active.count(),
-        never_signed_in=never_signed_in,
+        not_activated=not_activated,
     )
 
 

@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from peixun.audit.events import ACTIONS
+from peixun.core.http import HtmxRequest
 from peixun.core.pagination import CappedPaginator
-from peixun.core.templatetags.peixun import changes_summary, zh_datetime
+from peixun.core.templatetags.peixun import changes_summary
 from peixun.core.views import XLSX_TYPE, download
 from peixun.ledger.selectors import standing
 from peixun.lib.xlsx import Sheet, write_workbook
-from peixun.orgs.access import has_perm, require_perm, roles_of
 from peixun.orgs.models import GrantRole
 from peixun.site import selectors
+from peixun.site.access import has_perm, require_perm, roles_of
 from peixun.site.forms import AuditFilterForm
 
 AUDIT_PAGE_SIZE = 50
@@ -69,7 +70,7 @@ def _audit_query(request: HttpRequest) -> tuple[AuditFilterForm, selectors.Audit
 
 @login_required
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HtmxRequest) -> HttpResponse:
     require_perm(request, "audit.view")
     form, query, links = _audit_query(request)
     paginator = CappedPaginator(selectors.audit_events(request.user, query), AUDIT_PAGE_SIZE)
@@ -87,13 +88,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> HttpResponse:
     require_perm(request, "audit.view")
     _form, query, _links = _audit_query(request)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for event in selectors.audit_events(request.user, query).iterator(chunk_size=2000):
         if len(rows) >= AUDIT_EXPORT_LIMIT:
             break
         rows.append(
             (
-                zh_datetime(event.created_at),
+                event.created_at,  # an Excel date-time in local time (peixun.lib.xlsx)
                 event.actor_name,
                 str(ACTIONS.get(event.action, event.action)),
                 event.target_type,
@@ -102,7 +103,15 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 event.ip_address or "",
             )
         )
-    header = (_("Time"), _("User"), _("Action"), _("Object type"), _("Object"), _("Changes"), _("IP address"))
+    header = (
+        _("Time (Beijing time)"),
+        _("User"),
+        _("Action"),
+        _("Object type"),
+        _("Object"),
+        _("Changes"),
+        _("IP address"),
+    )
     content = write_workbook(
         [Sheet(_("Audit log"), header, rows, column_widths=[20, 16, 16, 16, 30, 60, 16])]
     )

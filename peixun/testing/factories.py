@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -107,7 +108,7 @@ def give_hours(person: Person, hours=10, key: str | None = None, **fields):
 
     from peixun.ledger.services import post_credit
 
-    values = {
+    values: dict[str, Any] = {
         "category": "knowledge_skills",
         "level": "county",
         "mode": "concentrated",

@@ -3,6 +3,7 @@ unrelated city for the outsider. Every role has one account here."""
 
 from dataclasses import dataclass
 
+from peixun.accounts.models import User
 from peixun.orgs.models import GrantRole, Org, Person
 from peixun.testing.factories import make_org, make_person, make_user
 
@@ -24,14 +25,14 @@ class World:
     teacher_b1: Person
     teacher_b2: Person
     other_teacher: Person
-    city_admin: object
-    county_admin: object
-    centre_staff: object
-    coordinator_a1: object
-    tutor_a1: object
-    teacher_user: object
-    outsider: object
-    no_role: object
+    city_admin: User
+    county_admin: User
+    centre_staff: User
+    coordinator_a1: User
+    tutor_a1: User
+    teacher_user: User
+    outsider: User
+    no_role: User
 
 
 def build_world() -> World:

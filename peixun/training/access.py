@@ -9,22 +9,20 @@ defined in peixun.orgs.access (PERMISSIONS); this module applies them to trainin
   (`training.nominate` over the teacher's school), by the county (`training.county_approve`) and by
   the teacher themself.
 
-`access_*` fetch one object or answer 404 — the same for missing and out of scope.
+`access_*` fetch one object or answer 404 — the same for missing and out of scope. The training
+pages and API ask only this module (it re-exports the org-level checks they use).
 """
-
-import logging
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from peixun.core.compiled import CompiledLookup
-from peixun.orgs.access import grants_of, has_perm, path_q, scope_paths
+from peixun.orgs.access import grants_of, has_perm, out_of_scope, path_q, scope_paths
+from peixun.orgs.access import orgs_in_scope as orgs_in_scope
+from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, Person, ancestor_paths
 from peixun.training.models import Cohort, Enrolment, LearningCode, Project
 from peixun.training.rules import lifecycle
-
-security_log = logging.getLogger("peixun.security")
 
 # Every enrolment attempt opens its project first (compiled once: core/compiled.py).
 PROJECT_WITH_ORGANISER = CompiledLookup(lambda pk: Project.objects.select_related("organiser").filter(pk=pk))
@@ -68,11 +66,6 @@ def _audience_q(user) -> Q:
     return query
 
 
-def projects_in_scope(user, perm: str = "training.view") -> QuerySet[Project]:
-    """Projects organised inside the user's subtrees for `perm` (drafts included)."""
-    return Project.objects.filter(path_q(scope_paths(user, perm), "organiser__path"))
-
-
 def projects_visible(user) -> QuerySet[Project]:
     """Every project the user may open: organised in their scope, published to an audience they
     belong to, or one they are enrolled in."""
@@ -83,11 +76,6 @@ def projects_visible(user) -> QuerySet[Project]:
     if user.person_id:
         query |= Q(Exists(Enrolment.objects.filter(project_id=OuterRef("pk"), person_id=user.person_id)))
     return Project.objects.filter(query)
-
-
-def _out_of_scope(user, kind: str, pk) -> Http404:
-    security_log.warning("access denied: user=%s %s=%s out of scope", getattr(user, "pk", None), kind, pk)
-    return Http404()
 
 
 def project_paths(project: Project) -> tuple[list[str], list[str]]:
@@ -107,7 +95,7 @@ def project_paths(project: Project) -> tuple[list[str], list[str]]:
             sorted(path for kind, path in rows if kind == "a"),
             sorted(path for kind, path in rows if kind == "x"),
         )
-        project._paths = cached
+        project._paths = cached  # type: ignore[attr-defined]  # a per-instance cache, not a field
     return cached
 
 
@@ -134,9 +122,8 @@ def can_see(user, project: Project) -> bool:
 def access_project(user, pk: int, perm: str | None = None) -> Project:
     """The project `pk` if the user may see it (perm None) or holds `perm` over its organiser."""
     project = PROJECT_WITH_ORGANISER.one(pk)
-    allowed = project is not None and (can_see(user, project) if perm is None else can(user, perm, project))
-    if not allowed:
-        raise _out_of_scope(user, "project", pk)
+    if project is None or not (can_see(user, project) if perm is None else can(user, perm, project)):
+        raise out_of_scope(user, "project", pk)
     return project
 
 
@@ -174,7 +161,7 @@ def access_enrolment(user, pk: int, perm: str | None = None) -> Enrolment:
     try:
         return queryset.get(pk=pk)
     except Enrolment.DoesNotExist:
-        raise _out_of_scope(user, "enrolment", pk) from None
+        raise out_of_scope(user, "enrolment", pk) from None
 
 
 def access_cohort(user, pk: int, perm: str = "training.manage") -> Cohort:
@@ -186,7 +173,7 @@ def access_cohort(user, pk: int, perm: str = "training.manage") -> Cohort:
     try:
         return queryset.filter(query).get(pk=pk)
     except Cohort.DoesNotExist:
-        raise _out_of_scope(user, "cohort", pk) from None
+        raise out_of_scope(user, "cohort", pk) from None
 
 
 def access_code(user, pk: int) -> LearningCode:
@@ -195,7 +182,7 @@ def access_code(user, pk: int) -> LearningCode:
     try:
         return queryset.filter(path_q(scope_paths(user, "training.nominate"), "school__path")).get(pk=pk)
     except LearningCode.DoesNotExist:
-        raise _out_of_scope(user, "learning code", pk) from None
+        raise out_of_scope(user, "learning code", pk) from None
 
 
 def schools_in_scope(user, perm: str = "training.nominate") -> QuerySet[Org]:

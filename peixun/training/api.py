@@ -8,8 +8,8 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from peixun.orgs.access import has_perm
 from peixun.training import access, selectors
+from peixun.training.access import has_perm
 from peixun.training.exceptions import NoPersonError
 from peixun.training.models import Enrolment, Project
 from peixun.training.schemas import (

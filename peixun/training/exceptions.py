@@ -4,6 +4,7 @@ and the tests) and a message for the person (translated when shown)."""
 from django.utils.translation import gettext_lazy as _
 
 from peixun.core.exceptions import DomainError
+from peixun.training.wording import reasons_text
 
 
 class TransitionNotAllowedError(DomainError):
@@ -57,6 +58,10 @@ class NotEligibleError(DomainError):
     def __init__(self, reasons=(), **params) -> None:
         self.reasons = tuple(reasons)
         super().__init__(**params)
+
+    def details(self) -> list[str]:
+        """Each reason in words."""
+        return reasons_text(self.reasons)
 
 
 class AlreadyEnrolledError(DomainError):

@@ -36,9 +36,9 @@ def _person_header() -> list[str]:
 
 
 def enrolments_workbook(project: Project, enrolments: list[Enrolment]) -> bytes:
-    header = [*_person_header(), _("Status"), _("Class"), _("Enrolled at")]
+    header = [*_person_header(), _("Status"), _("Class"), _("Enrolled at (Beijing time)")]
     rows = [
-        [*_person_cells(e), e.get_status_display(), e.cohort.name if e.cohort_id else "", e.created_at]
+        [*_person_cells(e), e.get_status_display(), e.cohort.name if e.cohort else "", e.created_at]
         for e in enrolments
     ]
     return xlsx.write_workbook([xlsx.Sheet(name=project.title[:31], header=header, rows=rows)])
@@ -48,7 +48,7 @@ def roster_workbook(cohort: Cohort, enrolments: list[Enrolment]) -> bytes:
     header = [_("No."), *_person_header(), _("Signature")]
     rows = [[index, *_person_cells(e), ""] for index, e in enumerate(enrolments, 1)]
     title = f"{cohort.project.title} {cohort.name}"
-    tutor = cohort.tutor.name if cohort.tutor_id else "—"
+    tutor = cohort.tutor.name if cohort.tutor is not None else "—"
     info = xlsx.Sheet(
         name=_("Class"),
         header=[_("Project"), _("Class"), _("Tutor"), _("Trainees")],

@@ -4,13 +4,14 @@ the browser until the form is saved, so nothing is lost on a closed tab either).
 
 import re
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from peixun.core.forms import DateInput
-from peixun.orgs.models import Gender, PersonRole, Section, Title
+from peixun.core.forms import DateInput, validate_person_name
+from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
 from peixun.training.models import (
     ApprovalChain,
     BudgetKind,
@@ -52,10 +53,14 @@ def _blank(choices, label=ANY) -> list:
 class ProjectForm(forms.ModelForm):
     """The project with its target rules. `organiser` is chosen only when creating."""
 
-    organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None, required=True)
+    organiser: "forms.ModelChoiceField[Org]" = forms.ModelChoiceField(
+        label=_("Organiser"), queryset=None, required=True
+    )
     tags_text = forms.CharField(label=_("Tags"), required=False, max_length=200, help_text=_("e.g. ethics"))
-    audience = forms.ModelMultipleChoiceField(label=_("Audience"), queryset=None, required=True)
-    excluded_orgs = forms.ModelMultipleChoiceField(
+    audience: "forms.ModelMultipleChoiceField[Org]" = forms.ModelMultipleChoiceField(
+        label=_("Audience"), queryset=None, required=True
+    )
+    excluded_orgs: "forms.ModelMultipleChoiceField[Org]" = forms.ModelMultipleChoiceField(
         label=_("Excluded organisations"), queryset=None, required=False
     )
     # Target rules
@@ -141,13 +146,17 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, organisers=None, orgs=None, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].queryset = organisers
-        self.fields["audience"].queryset = orgs
-        self.fields["excluded_orgs"].queryset = orgs
+        cast(forms.ModelChoiceField, self.fields["organiser"]).queryset = organisers
+        cast(forms.ModelMultipleChoiceField, self.fields["audience"]).queryset = orgs
+        cast(forms.ModelMultipleChoiceField, self.fields["excluded_orgs"]).queryset = orgs
         if not creating:
             del self.fields["organiser"]
         for name in ("enrol_opens_at", "enrol_closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+            cast(forms.DateTimeField, self.fields[name]).input_formats = [
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M",
+                "%Y-%m-%d %H:%M:%S",
+            ]
         project = self.instance
         if project.pk:
             self.fields["audience"].initial = list(project.audience.all())
@@ -172,7 +181,7 @@ class ProjectForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-control")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("enrol_opens_at"), data.get("enrol_closes_at")
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if opens and closes and closes <= opens:
@@ -241,14 +250,14 @@ class BudgetForm(forms.Form):
 
 
 class TrainerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=50, validators=[validate_person_name])
     role = forms.ChoiceField(label=_("Role"), choices=TrainerRole.choices)
     affiliation = forms.CharField(label=_("Affiliation"), max_length=100, required=False)
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
 
 
 def _styled(form_class):
-    class Styled(form_class):
+    class Styled(form_class):  # type: ignore[valid-type,misc]  # a subclass of the form class given
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for field in self.fields.values():
@@ -314,15 +323,6 @@ class ProjectFilterForm(forms.Form):
         return {name: data.get(name) or "" for name in self.fields if name not in self.errors}
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-    )
-
-
 class ExemptionForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),
@@ -338,7 +338,7 @@ class ExemptionForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    org = forms.ModelChoiceField(
+    org: "forms.ModelChoiceField[Org]" = forms.ModelChoiceField(
         label=_("Organisation"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
     )
     year = forms.IntegerField(
@@ -353,7 +353,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = orgs
 
 
 class PlanItemForm(forms.Form):

@@ -66,10 +66,6 @@ class EligibilityOut(Schema):
     enrolment_status: str | None
 
 
-class EnrolIn(Schema):
-    subject: str = ""
-
-
 class EnrolmentOut(Schema):
     id: int
     project_id: int

@@ -30,6 +30,7 @@ from peixun.training.models import (
     ExemptionStatus,
     LearningCode,
     Notice,
+    PlanItem,
     Prize,
     Project,
     ProjectStatus,
@@ -177,6 +178,8 @@ def teacher_projects(user, query: ProjectFilter) -> list[TeacherRow]:
     """Published projects for the teacher: the ones they are enrolled in, then those they may enrol
     in (open first), then the others with the reasons they may not."""
     person = access.person_of(user)
+    if person is None:  # callers ask for teachers only
+        return []
     projects = list(project_list(user, query).filter(status__in=lifecycle.PUBLIC)[:200])
     enrolments = {
         e.project_id: e for e in Enrolment.objects.filter(person=person, project__in=[p.pk for p in projects])
@@ -186,7 +189,7 @@ def teacher_projects(user, query: ProjectFilter) -> list[TeacherRow]:
     paths = _paths_for_projects(projects)
     rows = []
     for project in projects:
-        project._paths = paths.get(project.pk, ([], []))
+        project._paths = paths.get(project.pk, ([], []))  # type: ignore[attr-defined]  # project_paths' cache
         rules = rules_for(project)
         decision = eligibility.evaluate(
             rules, facts_cache, today=timezone.localdate(), project_year=project.year
@@ -352,10 +355,6 @@ def inbox(user) -> Inbox:
     return Inbox(projects, school_stage, county_stage, exemptions_school, exemptions_county, to_confirm)
 
 
-def unread_notices(user) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def notices(user, *, limit: int = 50) -> list[Notice]:
     return list(Notice.objects.filter(user=user).select_related("project")[:limit])
 
@@ -373,7 +372,7 @@ def plans(user) -> QuerySet[AnnualPlan]:
 
 @dataclass
 class PlanRow:
-    item: object
+    item: PlanItem
     project: Project | None
     actual_trainees: int
     actual_hours: Decimal
@@ -488,7 +487,7 @@ def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
     """Open projects the teacher is eligible for and not enrolled in whose hours would count toward
     a requirement they have not met yet (those serving named requirements first)."""
     result = standing.result
-    if result is None or result.compliant:
+    if result is None or result.compliant or standing.version is None:
         return []
     short = set(result.short_rules)
     failing = [rule for rule in standing.version.rules.rules if rule.id in short]

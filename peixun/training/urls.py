@@ -23,6 +23,7 @@ urlpatterns = [
     path("classes/<int:pk>/roster.xlsx", cohorts.cohort_roster, name="cohort-roster"),
     path("codes/<int:pk>/issue/", codes.code_issue, name="code-issue"),
     path("code-imports/<int:pk>/", codes.code_import, name="code-import"),
+    path("code-imports/<int:pk>/again/", codes.code_import_rerun, name="code-import-rerun"),
     path("enrolments/<int:pk>/withdraw/", enrolment.enrolment_withdraw, name="enrolment-withdraw"),
     path("enrolments/<int:pk>/confirm/", enrolment.enrolment_confirm, name="enrolment-confirm"),
     path("enrolments/<int:pk>/decide/", enrolment.enrolment_decide, name="enrolment-decide"),

@@ -1,5 +1,7 @@
 """Eligibility reasons in words, in the reader's language (the pure rules give codes and values)."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from peixun.core.templatetags.peixun import zh_date
@@ -14,7 +16,7 @@ def _labels(codes, choices) -> str:
 
 
 def reason_text(reason: Reason) -> str:
-    p = dict(reason.params)
+    p: dict[str, Any] = dict(reason.params)
     code = reason.code
     if code == "status":
         return _("Only staff in post take part (your status: %(status)s).") % {

@@ -75,6 +75,7 @@ def production_environment() -> dict[str, str]:
         ID_HASH_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="peixun.example.cn",
         PUBLIC_URL="https://peixun.example.cn",
+        TRUSTED_PROXIES="unix",
         DATABASE_URL="sqlite:////tmp/x.sqlite3",
     )
     return env
@@ -109,6 +110,24 @@ def test_collectstatic_builds_the_hashed_compressed_files_on_production_settings
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.bundle.min.js" in manifest
     assert list(tmp_path.glob("vendor/htmx/htmx.min.*.js.gz"))
+
+
+def test_check_deploy_warns_when_no_trusted_proxy_is_named():
+    env = production_environment()
+    del env["TRUSTED_PROXIES"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "accounts.W001" in result.stdout + result.stderr
+
+
+def test_settings_refuse_a_bad_trusted_proxy_and_the_replaced_proxy_count():
+    env = production_environment()
+    env["TRUSTED_PROXIES"] = "unix,10.0.0.300"
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "10.0.0.300" in result.stderr
+    env = production_environment()
+    env["PROXY_COUNT"] = "1"
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():

@@ -75,11 +75,12 @@ def test_provisioning_creates_teacher_accounts_for_people_without_one(world):
     created = services.provision_teacher_accounts(
         people=services.people_without_account(world.school_b1), actor=world.city_admin
     )
-    assert created == 3  # 赵刚 of the world, 钱多多, 孙小美; not the one who left
+    assert created.count == 3  # 赵刚 of the world, 钱多多, 孙小美; not the one who left
     by_phone = User.objects.get(person=with_phone)
     assert by_phone.username == "13700001111"
-    assert by_phone.check_password("01086X")
+    assert not by_phone.check_password("01086X")  # no longer the ID number's last six characters
     assert by_phone.must_change_password is True
+    assert by_phone.initial_password_expires_at is not None
     assert list(by_phone.grants.values_list("role", "org")) == [("teacher", world.school_b1.pk)]
     assert User.objects.get(person=without_phone).username == f"t{without_phone.pk}"
     assert not User.objects.filter(person=left).exists()
@@ -92,7 +93,7 @@ def test_provisioning_twice_creates_nothing_the_second_time(world):
     second = services.provision_teacher_accounts(
         people=services.people_without_account(world.county_b), actor=None
     )
-    assert (first, second) == (2, 0)
+    assert (first.count, second.count) == (2, 0)
 
 
 def test_provisioning_skips_a_phone_already_used_as_a_username(world):
@@ -105,7 +106,7 @@ def test_provisioning_skips_a_phone_already_used_as_a_username(world):
 def test_provisioning_skips_people_linked_meanwhile(world):
     people = list(services.people_without_account(world.school_b2))
     make_user("linked_by_hand", person=people[0])
-    assert services.provision_teacher_accounts(people=people, actor=world.city_admin) == 0
+    assert services.provision_teacher_accounts(people=people, actor=world.city_admin).count == 0
 
 
 def test_change_password_clears_the_flag_and_audits(world):

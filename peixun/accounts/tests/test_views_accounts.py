@@ -123,14 +123,14 @@ def test_export_is_an_xlsx_of_the_scoped_accounts(client, world):
     assert usernames == ["centre_staff", "coordinator_a1", "county_admin", "teacher_a1", "tutor_a1"]
 
 
-def test_detail_shows_grants_person_and_flag(client, world):
+def test_detail_shows_grants_person_and_whether_the_account_is_activated(client, world):
     client.force_login(world.county_admin)
     response = client.get(reverse("accounts:detail", args=[world.teacher_user.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "李晓明" in page
     assert world.school_a1.name in page
-    assert 'data-testid="must-change"' in page
+    assert 'data-testid="activation">已激活<' in page
 
 
 def test_account_outside_the_scope_is_404(client, world):
@@ -270,3 +270,19 @@ def test_navigation_shows_accounts_to_bureau_admins_only(client, world):
     assert reverse("accounts:list") in client.get(reverse("site:home")).content.decode()
     client.force_login(world.coordinator_a1)
     assert reverse("accounts:list") not in client.get(reverse("site:home")).content.decode()
+
+
+def test_the_export_gives_the_last_sign_in_in_beijing_time_as_an_excel_date_time(client, world):
+    import io
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    near_midnight = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 2026年3月2日 01:30 in Beijing
+    get_user_model().objects.filter(pk=world.teacher_user.pk).update(last_login=near_midnight)
+    client.force_login(world.county_admin)
+    response = client.get(reverse("accounts:list"), {"format": "xlsx"})
+    header, *rows = load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    column = header.index("最近登录（北京时间）")
+    teacher = next(row for row in rows if row[0] == world.teacher_user.username)
+    assert teacher[column] == datetime(2026, 3, 2, 1, 30)  # noqa: DTZ001 - openpyxl reads naive values

@@ -213,13 +213,6 @@ class Scheme(_Strict):
     def component(self, key: str) -> Component | None:
         return next((component for component in self.components if component.key == key), None)
 
-    def band_scale(self) -> Decimal:
-        """The scale band minimums are written on: 100 for the total, else the component's max."""
-        if self.bands.basis == "total":
-            return Decimal(100)
-        component = self.component(self.bands.basis)
-        return component.max if component is not None else Decimal(100)
-
 
 class SchemeInvalid(ValueError):
     """A document that is not a valid scheme; `problems` lists (place, Chinese message)."""
@@ -229,7 +222,7 @@ class SchemeInvalid(ValueError):
         self.problems = problems
 
 
-def load_document(text: str) -> dict:
+def load_document(text: str) -> dict[str, Any]:
     if len(text) > MAX_DOCUMENT_CHARS:
         raise SchemeInvalid([("", f"文档太长（超过 {MAX_DOCUMENT_CHARS} 个字符）")])
     try:
@@ -265,7 +258,7 @@ def parse_scheme(source: str | Mapping[str, Any]) -> Scheme:
         raise SchemeInvalid(problems) from None
 
 
-def _place(loc: tuple) -> str:
+def _place(loc: tuple[int | str, ...]) -> str:
     """("components", 0, "source") → components[0].source, as policy problems are named."""
     place = ""
     for part in loc:
@@ -276,6 +269,7 @@ def _place(loc: tuple) -> str:
     return place
 
 
-def scheme_json(scheme: Scheme) -> dict:
+def scheme_json(scheme: Scheme) -> dict[str, Any]:
     """The scheme as plain JSON data (stable), to store beside its text."""
-    return json.loads(scheme.model_dump_json())
+    data: dict[str, Any] = json.loads(scheme.model_dump_json())
+    return data

@@ -211,7 +211,9 @@ def _round_down_half(hours: Decimal) -> Decimal:
     return (hours * 2).to_integral_value(ROUND_DOWN) / 2
 
 
-def grant(scheme: S.Scheme, facts: Facts, passed: bool, courses: Mapping[int, bool], rate: Decimal):
+def grant(
+    scheme: S.Scheme, facts: Facts, passed: bool, courses: Mapping[int, bool], rate: Decimal
+) -> tuple[tuple[int | None, Decimal], ...]:
     """The hours passing grants: nothing on a fail (RULES A11), else the project's hours or each
     passed course's, prorated by attendance if the scheme says so."""
     if not passed:
@@ -220,7 +222,7 @@ def grant(scheme: S.Scheme, facts: Facts, passed: bool, courses: Mapping[int, bo
     if scheme.hours.mode == "project":
         hours = _round_down_half(facts.project_hours * factor)
         return ((None, hours),) if hours > 0 else ()
-    granted = []
+    granted: list[tuple[int | None, Decimal]] = []
     for course in facts.courses:
         if courses.get(course.id):
             hours = _round_down_half(course.hours * factor)

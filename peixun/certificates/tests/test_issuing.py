@@ -24,7 +24,7 @@ def test_a_batch_issues_a_pass_certificate_to_each_passing_trainee_once(world):
     template = template_for(world)
     batch = services.start_batch(project=running.project, template=template, actor=world.county_admin)
     batch.refresh_from_db()
-    assert (batch.status, batch.total, batch.done) == ("done", 2, 2)
+    assert (batch.state, batch.total, batch.done) == ("done", 2, 2)
     issued = Certificate.objects.filter(project=running.project).order_by("number")
     year = timezone.localdate().year
     assert [c.number for c in issued] == [f"320705-{year}-000001", f"320705-{year}-000002"]
@@ -46,6 +46,7 @@ def test_the_pdf_embeds_its_font_and_reads_back_in_chinese(world, tmp_path: Path
     assert "合 格 证 书" in text or "合格证书" in text
     assert running.teachers[0].name in text
     assert certificate.number in text
+    assert f"核验码：{numbers.check_code(certificate.code)}" in text  # the check code beside the number
     assert "3207" in text and "*" in text  # the masked ID number
     assert running.project.title in text.replace("\n", "")
     fonts = reader.pages[0]["/Resources"]["/Font"]
@@ -122,3 +123,33 @@ def test_a_seal_that_is_not_an_image_is_refused(world):
             fields={"name": "x", "kind": "pass", "issuer": "x", "region": "320705"},
             seal=b"MZ\x90\x00 not an image",
         )
+
+
+def test_a_batch_interrupted_half_way_issues_only_the_rest_when_run_again(world):
+    from datetime import timedelta
+
+    from peixun.audit.models import AuditEvent
+
+    running = closed_project(world, size=3)
+    template = template_for(world)
+    batch = CertificateBatch.objects.create(
+        project=running.project, template=template, kind=template.kind, actor=world.county_admin
+    )
+    # Its worker issued the first chunk (one trainee), then was killed.
+    assert services.issue_chunk(batch, services.missing(running.project, template.kind)[:1]) == 1
+    old = timezone.now() - timedelta(hours=1)
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        state="running", done=1, total=3, attempts=1, heartbeat_at=old, worker="gone:1"
+    )
+    batch.refresh_from_db()
+    assert batch.shown_state == "interrupted" and "已发放的证书继续有效" in batch.shown_error
+
+    services.run_again(batch=batch, actor=world.county_admin)
+    batch.refresh_from_db()
+    assert (batch.state, batch.total, batch.done, batch.counts) == ("done", 2, 2, {"issued": 2})
+    issued = Certificate.objects.filter(project=running.project, revoked_at__isnull=True)
+    assert issued.count() == 3
+    assert sorted(issued.values_list("enrolment_id", flat=True)) == sorted(e.pk for e in running.enrolments)
+    assert AuditEvent.objects.filter(action="background_run_restarted").count() == 1
+    with pytest.raises(services.NotRestartableError):
+        services.run_again(batch=batch, actor=world.county_admin)

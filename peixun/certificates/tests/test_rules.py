@@ -48,6 +48,7 @@ def test_a_rendered_certificate_carries_every_field_as_text():
         hours="30.0", starts_on=date(2026, 9, 1),
         ends_on=date(2026, 9, 3), issuer="东湖区教育局", issued_on=date(2026, 9, 30),
         verify_url="https://peixun.example.cn/certificates/verify/abcdefghijklmnopqrstuvwxyz234567/",
+        check_code="ABCD-EFGH",
     )  # fmt: skip
     text = PdfReader(io.BytesIO(render.render(data))).pages[0].extract_text().replace("\n", "")
     for part in (
@@ -57,5 +58,17 @@ def test_a_rendered_certificate_carries_every_field_as_text():
         "2026年9月30日",
         "东湖区教育局",
         "2026年班主任专题培训",
+        "核验码：ABCD-EFGH",
     ):
         assert part in text, part
+
+
+def test_the_check_code_is_the_codes_head_and_is_read_forgivingly():
+    code = "abcd2345efgh67ijklmnopqrstuvwxyz"
+    assert numbers.check_code(code) == "ABCD-2345"
+    for typed in ("ABCD-2345", "abcd2345", " ab cd－２３４５ ", "ABCD—2345"):
+        assert numbers.check_matches(code, typed), typed
+    # 0, 1 and 8 never occur in base32: they are read as the letters they look like.
+    assert numbers.check_matches("boiiabcd" + "a" * 24, "8011ABCD")
+    for typed in ("ABCD-2346", "ABCD234", "ABCD-23456", "", "abcd2345efgh67ijklmnopqrstuvwxyz"):
+        assert not numbers.check_matches(code, typed), typed

@@ -41,9 +41,7 @@ def zh_datetime(value: datetime | None) -> str:
     """2026年9月1日 14:05 in the server's time zone (Asia/Shanghai)."""
     if value is None or value == "":
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{dates.format_date_zh(value.date())} {value:%H:%M}"
+    return dates.format_datetime_zh(value)
 
 
 @register.filter
@@ -65,7 +63,8 @@ def hours(value) -> str:
 
 @register.filter
 def changes_summary(changes) -> str:
-    """An audit row's changes ({field: [before, after]} or plain values) on one line."""
+    """An audit row's changes ({field: [before, after]} or plain values) on one line; times stored
+    with their offset (UTC) are shown in local time, dates as 2026年9月1日."""
     if not changes:
         return ""
     if not isinstance(changes, dict):
@@ -73,10 +72,10 @@ def changes_summary(changes) -> str:
     parts = []
     for key, value in changes.items():
         if isinstance(value, list | tuple) and len(value) == 2:  # a [before, after] pair
-            before, after = ("—" if item in (None, "") else item for item in value)
+            before, after = ("—" if item in (None, "") else dates.format_stamp(item) for item in value)
             parts.append(f"{key}: {before} → {after}")
         else:
-            parts.append(f"{key}: {value}")
+            parts.append(f"{key}: {dates.format_stamp(value)}")
     return "; ".join(parts)
 
 

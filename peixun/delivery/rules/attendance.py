@@ -6,6 +6,7 @@ assessment scheme says so (the default), because the trainee missed the lesson a
 A lesson not yet marked counts as nothing until it closes, when it becomes absent.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -18,7 +19,6 @@ LEAVE_SICK = "leave_sick"
 LEAVE_OFFICIAL = "leave_official"
 STATUSES = (PRESENT, LATE, ABSENT, LEAVE_PERSONAL, LEAVE_SICK, LEAVE_OFFICIAL)
 LEAVE = (LEAVE_PERSONAL, LEAVE_SICK, LEAVE_OFFICIAL)
-ATTENDED = frozenset({PRESENT, LATE, LEAVE_OFFICIAL})
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Tally:
     leave_official: int = 0
 
     @classmethod
-    def of(cls, statuses, planned: int) -> "Tally":
+    def of(cls, statuses: Iterable[str], planned: int) -> "Tally":
         counts = dict.fromkeys(STATUSES, 0)
         for status in statuses:
             if status in counts:

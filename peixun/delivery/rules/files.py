@@ -10,8 +10,10 @@ assignment's minimum length.
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from xml.etree.ElementTree import XMLPullParser
+from typing import cast
+from xml.etree.ElementTree import Element, XMLPullParser
 
 PDF = "pdf"
 DOCX = "docx"
@@ -90,7 +92,8 @@ def docx_text(data: bytes) -> str:
         with archive.open(info) as stream:
             while chunk := stream.read(64 * 1024):
                 parser.feed(chunk)
-                for _event, element in parser.read_events():
+                for _event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
+                    # only "end" events were asked for: each comes with its element
                     if element.tag == _W_TEXT and element.text:
                         parts.append(element.text)
                     element.clear()

@@ -13,7 +13,9 @@ Each step may carry its own label ("年级主任"). A rejection at any step ends
 approval at the last step approves it.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 TUTOR = "tutor"
 SCHOOL = "school"
@@ -33,7 +35,7 @@ class Step:
     approver: str
     label: str = ""
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str]:
         return {"approver": self.approver, "label": self.label}
 
 
@@ -46,7 +48,7 @@ class ChainInvalid(ValueError):
     pass
 
 
-def parse_chain(raw) -> tuple[Step, ...]:
+def parse_chain(raw: Any) -> tuple[Step, ...]:
     """A chain from its stored form ([{"approver": …, "label": …}, …]); ChainInvalid if wrong."""
     if not isinstance(raw, list | tuple) or not 1 <= len(raw) <= MAX_STEPS:
         raise ChainInvalid("a chain has one to three steps")
@@ -60,7 +62,7 @@ def parse_chain(raw) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def chain_json(steps) -> list[dict]:
+def chain_json(steps: Iterable[Step]) -> list[dict[str, str]]:
     return [step.as_json() for step in steps]
 
 

@@ -4,12 +4,16 @@ hand, by `manage.py delivery_tick`, or for every lesson when the project moves t
 the warning to a trainee one absence away from failing (docs/decisions/0025-check-in-codes.md)."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
+from fractions import Fraction
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.delivery import hooks
 from peixun.delivery.exceptions import (
@@ -59,7 +63,7 @@ def check_in(
     proof: str,
     by_qr: bool,
     device: str,
-    actor,
+    actor: User,
     ip: str | None = None,
     now: datetime | None = None,
 ) -> Attendance:
@@ -107,7 +111,13 @@ def check_in(
 
 @transaction.atomic
 def mark(
-    *, lesson: Lesson, enrolment: Enrolment, status: str, actor, note: str = "", request=None
+    *,
+    lesson: Lesson,
+    enrolment: Enrolment,
+    status: str,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Attendance:
     """The tutor's register: set a trainee's mark for a lesson (also after it closed, while the
     project runs or is assessed). Every change is audited with before → after."""
@@ -157,13 +167,14 @@ def tally(enrolment: Enrolment) -> rules.Tally:
     return rules.Tally.of(statuses, len(lessons))
 
 
-def absence_rule(project: Project):
+def absence_rule(project: Project) -> tuple[Fraction, bool] | None:
     """(max share, whether leave counts) for the project (delivery.hooks.absence_limit: the scheme
     in force); None without a limit."""
-    return hooks.absence_limit.first(project=project)
+    rule: tuple[Fraction, bool] | None = hooks.absence_limit.first(project=project)
+    return rule
 
 
-def warn_near_limit(project: Project, enrolment_ids) -> int:
+def warn_near_limit(project: Project, enrolment_ids: Iterable[int]) -> int:
     """Tell each trainee one absence short of failing (once per project). Returns how many."""
     rule = absence_rule(project)
     if rule is None:
@@ -190,7 +201,13 @@ def warn_near_limit(project: Project, enrolment_ids) -> int:
 
 
 @transaction.atomic
-def close_lesson(*, lesson: Lesson, actor=None, now: datetime | None = None, request=None) -> int:
+def close_lesson(
+    *,
+    lesson: Lesson,
+    actor: User | None = None,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> int:
     """Close a lesson: everyone not marked becomes absent. Returns how many were marked so.
     Closing twice does nothing more."""
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
@@ -241,7 +258,7 @@ def close_due_lessons(now: datetime | None = None) -> int:
     return closed
 
 
-def close_all_lessons(project: Project, actor=None) -> int:
+def close_all_lessons(project: Project, actor: User | None = None) -> int:
     """Close every scheduled lesson of a project (when it moves to assessment)."""
     count = 0
     for lesson in Lesson.objects.filter(project=project, status=LessonStatus.SCHEDULED).order_by(

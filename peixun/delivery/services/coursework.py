@@ -7,9 +7,11 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.delivery.exceptions import (
     AlreadyGradedError,
@@ -60,7 +62,12 @@ ASSIGNMENT_FIELDS = (
 
 @transaction.atomic
 def save_assignment(
-    *, project: Project, actor, fields: dict, assignment: Assignment | None = None, request=None
+    *,
+    project: Project,
+    actor: User,
+    fields: dict,
+    assignment: Assignment | None = None,
+    request: HttpRequest | None = None,
 ) -> Assignment:
     require_status(project, lifecycle.SCHEDULING)
     creating = assignment is None
@@ -107,7 +114,7 @@ def check_file(upload: Upload) -> tuple[str, int]:
     if not upload.data:
         raise FileRejectedError(name=upload.name, why=_("the file is empty"))
     sniffed = file_rules.sniff(upload.data)
-    if not sniffed.ok:
+    if not sniffed.ok or sniffed.kind is None:
         why = {
             "macros": _("Word files with macros are not accepted"),
             "too_large_unpacked": _("the document unpacks to more than 200 MB"),
@@ -136,9 +143,9 @@ def submit(
     text: str = "",
     uploads: list[Upload] | None = None,
     keep_files: bool = True,
-    actor,
+    actor: User,
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Submission:
     """Hand in (or hand in again) a trainee's work. The length counted is the text's characters
     plus those read from Word files; PDFs and images are not counted (the tutor reads them).
@@ -235,9 +242,9 @@ def grade(
     submission: Submission,
     score: Decimal | None,
     comment: str,
-    actor,
+    actor: User,
     returned: bool = False,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Submission:
     """Grade a submission (score and comment), or return it for revision with a comment."""
     submission = (

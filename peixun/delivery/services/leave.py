@@ -6,9 +6,11 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core.fields import has_code
 from peixun.delivery import access
@@ -45,7 +47,7 @@ def deciders(request: LeaveRequest) -> list[int]:
     if step.approver == rules.TUTOR:
         return (
             notify.accounts_of([enrolment.cohort.tutor_id])
-            if enrolment.cohort_id and enrolment.cohort.tutor_id
+            if enrolment.cohort is not None and enrolment.cohort.tutor_id
             else []
         )
     if step.approver == rules.ORGANISER:
@@ -66,7 +68,14 @@ def _url(request: LeaveRequest) -> str:
 
 @transaction.atomic
 def request_leave(
-    *, enrolment: Enrolment, kind: str, reason: str, starts_on: date, ends_on: date, actor, request=None
+    *,
+    enrolment: Enrolment,
+    kind: str,
+    reason: str,
+    starts_on: date,
+    ends_on: date,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> LeaveRequest:
     project = enrolment.project
     if (
@@ -128,7 +137,9 @@ def _apply(leave: LeaveRequest) -> list[int]:
 
 
 @transaction.atomic
-def decide_leave(*, leave: LeaveRequest, actor, approve: bool, note: str = "", request=None) -> LeaveRequest:
+def decide_leave(
+    *, leave: LeaveRequest, actor: User, approve: bool, note: str = "", request: HttpRequest | None = None
+) -> LeaveRequest:
     leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
     leave = LeaveRequest.objects.select_related(
         "enrolment__project__organiser", "enrolment__person", "enrolment__school", "enrolment__cohort"
@@ -175,7 +186,7 @@ def decide_leave(*, leave: LeaveRequest, actor, approve: bool, note: str = "", r
 
 
 @transaction.atomic
-def withdraw_leave(*, leave: LeaveRequest, actor, request=None) -> LeaveRequest:
+def withdraw_leave(*, leave: LeaveRequest, actor: User, request: HttpRequest | None = None) -> LeaveRequest:
     leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
     if leave.status != LeaveStatus.PENDING:
         raise LeaveClosedError
@@ -193,7 +204,7 @@ def withdraw_leave(*, leave: LeaveRequest, actor, request=None) -> LeaveRequest:
     return leave
 
 
-def waiting_for(user, limit: int = 50) -> list[LeaveRequest]:
+def waiting_for(user: User, limit: int = 50) -> list[LeaveRequest]:
     """Pending requests whose current step the user decides (the approver's inbox)."""
     if not user.is_authenticated:
         return []

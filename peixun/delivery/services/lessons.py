@@ -2,12 +2,15 @@
 (closing one marks attendance: peixun.delivery.services.attendance). Every change that touches a
 trainee's marks is announced on delivery.hooks.marks_changed, in its transaction."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.delivery import hooks
 from peixun.delivery.exceptions import ChainInvalidError, LessonClosedError, ProjectLockedError
@@ -26,7 +29,7 @@ def settings_for(project: Project) -> DeliverySettings:
     found = getattr(project, "_delivery_settings", None)
     if found is None:
         found = DeliverySettings.objects.filter(project=project).first() or DeliverySettings(project=project)
-        project._delivery_settings = found
+        project._delivery_settings = found  # type: ignore[attr-defined]  # a per-instance cache, not a field
     return found
 
 
@@ -39,12 +42,12 @@ def require_status(project: Project, allowed: frozenset) -> None:
 def save_settings(
     *,
     project: Project,
-    actor,
+    actor: User,
     code_period: int,
     opens_before: int,
     late_after: int,
     chain: list[dict],
-    request=None,
+    request: HttpRequest | None = None,
 ) -> DeliverySettings:
     try:
         steps = leave_rules.parse_chain(chain)
@@ -59,7 +62,7 @@ def save_settings(
             "leave_chain": leave_rules.chain_json(steps),
         },
     )
-    project._delivery_settings = found
+    project._delivery_settings = found  # type: ignore[attr-defined]  # the per-instance cache of settings_for
     events.record(
         action="delivery_settings_saved",
         actor=actor,
@@ -100,7 +103,9 @@ def _apply(lesson: Lesson, data: LessonData) -> None:
 
 
 @transaction.atomic
-def create_lesson(*, project: Project, data: LessonData, actor, request=None) -> Lesson:
+def create_lesson(
+    *, project: Project, data: LessonData, actor: User, request: HttpRequest | None = None
+) -> Lesson:
     require_status(project, lifecycle.SCHEDULING)
     lesson = Lesson(project=project, created_by=actor if getattr(actor, "pk", None) else None)
     _apply(lesson, data)
@@ -119,7 +124,9 @@ def create_lesson(*, project: Project, data: LessonData, actor, request=None) ->
 
 
 @transaction.atomic
-def update_lesson(*, lesson: Lesson, data: LessonData, actor, request=None) -> Lesson:
+def update_lesson(
+    *, lesson: Lesson, data: LessonData, actor: User, request: HttpRequest | None = None
+) -> Lesson:
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
     require_status(lesson.project, lifecycle.SCHEDULING)
     if lesson.status != LessonStatus.SCHEDULED:
@@ -150,7 +157,9 @@ def update_lesson(*, lesson: Lesson, data: LessonData, actor, request=None) -> L
 
 
 @transaction.atomic
-def cancel_lesson(*, lesson: Lesson, actor, reason: str = "", request=None) -> Lesson:
+def cancel_lesson(
+    *, lesson: Lesson, actor: User, reason: str = "", request: HttpRequest | None = None
+) -> Lesson:
     """A cancelled lesson counts for nobody; marks already taken are kept but no longer count."""
     lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
     require_status(lesson.project, lifecycle.SCHEDULING)
@@ -187,6 +196,6 @@ def lessons_of(enrolment: Enrolment) -> QuerySet[Lesson]:
     )
 
 
-def _inputs_changed(project: Project, enrolment_ids=None) -> None:
+def _inputs_changed(project: Project, enrolment_ids: Iterable[int] | None = None) -> None:
     """Announce that the marks of these trainees (everyone when None) changed: assessment recomputes."""
     hooks.marks_changed.run(project=project, enrolment_ids=enrolment_ids)

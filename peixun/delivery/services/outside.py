@@ -6,9 +6,11 @@ Writing the same values again changes nothing. Messages are Chinese, like the fi
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core.vault import vault
 from peixun.delivery import hooks
@@ -106,6 +108,7 @@ def plan(rows: list[RowIn], *, scope_paths: list[str] | None, fixed_project: Pro
     project_ids: set[int] = set()
     for item in rows:
         row_errors: list[RowError] = []
+        project_id: int | None
         if fixed_project is not None:
             project_id = fixed_project.pk
         else:
@@ -126,10 +129,10 @@ def plan(rows: list[RowIn], *, scope_paths: list[str] | None, fixed_project: Pro
                 row_errors.append(RowError(item.row, column, message))
         if not row_errors and minutes is None and discussions is None and exam is None:
             row_errors.append(RowError(item.row, MINUTES, MSG_NO_VALUE))
-        if row_errors:
+        if row_errors or project_id is None:  # no project id: its error is among row_errors
             errors.extend(row_errors)
             continue
-        values = {}
+        values: dict[str, Any] = {}
         if minutes is not None:
             values["online_minutes"] = minutes
         if discussions is not None:
@@ -190,7 +193,7 @@ def plan(rows: list[RowIn], *, scope_paths: list[str] | None, fixed_project: Pro
 
 
 @transaction.atomic
-def apply(planned: Plan, *, actor, source: str, reference: str = "") -> int:
+def apply(planned: Plan, *, actor: User, source: str, reference: str = "") -> int:
     """Write a checked plan with no errors (all rows in this one transaction) and recompute the
     results of everyone it changed. Returns how many rows changed."""
     if planned.errors:

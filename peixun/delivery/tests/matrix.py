@@ -196,6 +196,7 @@ DELIVERY_VIEWS: dict[str, dict] = {
         "data": lambda side: {"template": side["run_template"]["pk"]},
     },
     "certificates:batch": {"perm": "certificates.issue", "obj": "run_batch"},
+    "certificates:batch-rerun": {"perm": "certificates.issue", "method": "post", "obj": "run_batch"},
     "certificates:templates": {"perm": "certificates.issue"},
     "certificates:template-create": {"perm": "certificates.issue"},
     "certificates:template": {"perm": "certificates.issue", "obj": "run_template"},
@@ -286,7 +287,7 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
         org=organiser, name="合格证书", kind="pass", title="合格证书", issuer="教育局", region="320705"
     )
     batch = CertificateBatch.objects.create(
-        project=project, template=template, kind="pass", status="done", created_by=admin
+        project=project, template=template, kind="pass", state="done", actor=admin
     )
     certificate = Certificate.objects.create(
         number=f"320705-{today.year}-{teacher.pk:06d}",

@@ -3,13 +3,15 @@ has left) and its workbook; leave requests: ask, decide along the chain, withdra
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
-from peixun.core.views import XLSX_TYPE, back, download, refuse
+from peixun.core.refusals import refuse
+from peixun.core.views import XLSX_TYPE, back, download
 from peixun.delivery import access, exports, selectors
 from peixun.delivery.forms import DecideForm, LeaveForm
 from peixun.delivery.models import LeaveRequest
@@ -19,7 +21,7 @@ from peixun.delivery.views.common import project_tabs, require_runner
 
 @login_required
 @require_GET
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     project = access.access_project(request.user, pk, "run")
     lessons, rows = selectors.attendance_matrix(request.user, project)
@@ -37,7 +39,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attendance_export(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_export(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     project = access.access_project(request.user, pk, "run")
     lessons, rows = selectors.attendance_matrix(request.user, project)
@@ -46,7 +48,7 @@ def attendance_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave_create(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_create(request: SignedInRequest, pk: int) -> HttpResponse:
     project = access.access_project(request.user, pk)
     enrolment = access.own_enrolment(request.user, project)
     if enrolment is None:
@@ -68,7 +70,7 @@ def leave_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     leave = access.access_leave(request.user, pk)
     context = {
         "leave": leave,
@@ -84,7 +86,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     leave = access.access_leave(request.user, pk)
     form = DecideForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -105,7 +107,7 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     leave = access.access_leave(request.user, pk)
     if leave.enrolment.person_id != request.user.person_id:
         raise Http404

@@ -4,7 +4,7 @@ for staff and tutors. What every app's views share is peixun.core.views."""
 from django.http import HttpRequest
 
 from peixun.delivery import access
-from peixun.orgs.access import has_perm, require_perm
+from peixun.delivery.access import has_perm, require_perm
 
 
 def project_tabs(request: HttpRequest, project, tab: str) -> dict:

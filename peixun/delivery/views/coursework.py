@@ -4,26 +4,28 @@ files, and the outside platforms' results."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
-from peixun.core.views import XLSX_TYPE, download, refuse
+from peixun.core.refusals import refuse
+from peixun.core.views import XLSX_TYPE, download
 from peixun.delivery import access, exports, selectors
+from peixun.delivery.access import require_perm
 from peixun.delivery.forms import AssignmentForm, GradeForm, SubmitForm
 from peixun.delivery.models import OutsideResult, Submission, SubmissionStatus
 from peixun.delivery.rules import files as file_rules
 from peixun.delivery.services import coursework as coursework_services
 from peixun.delivery.views.common import project_tabs, require_runner
-from peixun.orgs.access import require_perm
 from peixun.training.rules import lifecycle
 
 
 @login_required
 @require_GET
-def assignments(request: HttpRequest, pk: int) -> HttpResponse:
+def assignments(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     project = access.access_project(request.user, pk, "run")
     context = project_tabs(request, project, "coursework")
@@ -31,9 +33,9 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     counts = selectors.submission_counts(project)
     found = list(project.assignments.select_related("course"))
     for assignment in found:
-        count = counts.get(assignment.pk, {})
-        assignment.handed_in = count.get("submitted", 0) + count.get("graded", 0)
-        assignment.graded = count.get("graded", 0)
+        count: dict[str, int] = counts.get(assignment.pk, {})
+        assignment.handed_in = count.get("submitted", 0) + count.get("graded", 0)  # type: ignore[attr-defined]  # for the template
+        assignment.graded = count.get("graded", 0)  # type: ignore[attr-defined]  # for the template
     context.update(
         assignments=found,
         rows=rows,
@@ -45,14 +47,14 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def completeness_export(request: HttpRequest, pk: int) -> HttpResponse:
+def completeness_export(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     project = access.access_project(request.user, pk, "run")
     rows = selectors.completeness(request.user, project)
     return download(exports.completeness(project, rows), f"coursework-{project.pk}.xlsx", XLSX_TYPE)
 
 
-def _assignment_form(request: HttpRequest, project, assignment=None) -> HttpResponse:
+def _assignment_form(request: SignedInRequest, project, assignment=None) -> HttpResponse:
     form = AssignmentForm(request.POST or None, project=project, instance=assignment)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -76,7 +78,7 @@ def _assignment_form(request: HttpRequest, project, assignment=None) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_create(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "manage")
     return _assignment_form(request, project)
@@ -84,7 +86,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     assignment = access.access_assignment(request.user, pk, "manage")
     return _assignment_form(request, assignment.project, assignment)
@@ -92,7 +94,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     assignment = access.access_assignment(request.user, pk, "run")
     context = project_tabs(request, assignment.project, "coursework")
@@ -102,7 +104,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: SignedInRequest, pk: int) -> HttpResponse:
     """A trainee hands in (or again) their work for an assignment."""
     assignment = access.access_assignment(request.user, pk, "view")
     enrolment = access.own_enrolment(request.user, assignment.project)
@@ -121,7 +123,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         uploads = [
-            coursework_services.Upload(name=f.name, data=f.read(coursework_services.MAX_FILE_BYTES + 1))
+            coursework_services.Upload(name=f.name or "", data=f.read(coursework_services.MAX_FILE_BYTES + 1))
             for f in request.FILES.getlist("files")
         ]
         try:
@@ -152,7 +154,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     submission = access.access_submission(request.user, pk)
     can_grade = access.can_grade(request.user, submission)
     context = {
@@ -170,7 +172,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grade(request: HttpRequest, pk: int) -> HttpResponse:
+def grade(request: SignedInRequest, pk: int) -> HttpResponse:
     submission = access.access_submission(request.user, pk)
     if not access.can_grade(request.user, submission):
         raise Http404
@@ -196,7 +198,7 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_file(request: SignedInRequest, pk: int) -> HttpResponse:
     document = access.access_file(request.user, pk)
     return download(
         bytes(document.content),
@@ -207,7 +209,7 @@ def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def outside_results(request: HttpRequest, pk: int) -> HttpResponse:
+def outside_results(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "delivery.import")
     project = access.access_project(request.user, pk, "manage")
     context = project_tabs(request, project, "results")

@@ -15,23 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.core.exceptions import DomainError
-from peixun.core.views import refuse
+from peixun.core.refusals import refuse
 from peixun.delivery import access, selectors
+from peixun.delivery.access import require_perm
 from peixun.delivery.forms import MARK_CHOICES, LessonForm, SettingsForm
 from peixun.delivery.models import LessonStatus
 from peixun.delivery.rules import calendar, checkin
 from peixun.delivery.services import attendance as attendance_services
 from peixun.delivery.services import lessons as lesson_services
 from peixun.delivery.views.common import project_tabs, require_runner
-from peixun.orgs.access import require_perm
 from peixun.training.models import Enrolment
 from peixun.training.rules import lifecycle
 
 
 @login_required
 @require_GET
-def lessons(request: HttpRequest, pk: int) -> HttpResponse:
+def lessons(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     project = access.access_project(request.user, pk, "run")
     found = list(selectors.lessons_for(request.user, project))
@@ -67,7 +68,7 @@ def _month(request: HttpRequest, project) -> tuple[int, int]:
 
 @login_required
 @require_GET
-def lesson_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_calendar(request: SignedInRequest, pk: int) -> HttpResponse:
     """The month's lessons the user may see — staff and tutors theirs, a trainee their own — with
     China's public holidays and adjusted workdays marked."""
     project = access.access_project(request.user, pk)
@@ -121,7 +122,7 @@ def _holiday_warning(request: HttpRequest, form: LessonForm) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_create(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "manage")
     form = LessonForm(request.POST or None, project=project, initial={"day": project.starts_on})
@@ -145,7 +146,7 @@ def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     lesson = access.access_lesson(request.user, pk, "run")
     if not access.manages(request.user, lesson.project):
@@ -170,7 +171,7 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lesson_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     lesson = access.access_lesson(request.user, pk, "run")
     if not access.manages(request.user, lesson.project):
@@ -188,7 +189,7 @@ def lesson_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delivery_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def delivery_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "manage")
     found = lesson_services.settings_for(project)
@@ -238,7 +239,7 @@ def _register_context(request: HttpRequest, lesson) -> dict:
 
 @login_required
 @require_GET
-def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     lesson = access.access_lesson(request.user, pk, "run")
     context = _register_context(request, lesson)
@@ -249,7 +250,7 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lesson_mark(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+def lesson_mark(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     require_runner(request)
     lesson = access.access_lesson(request.user, pk, "run")
     enrolment = get_object_or_404(
@@ -282,7 +283,7 @@ def lesson_mark(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def lesson_close(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_close(request: SignedInRequest, pk: int) -> HttpResponse:
     require_runner(request)
     lesson = access.access_lesson(request.user, pk, "run")
     if lesson.project.status not in lifecycle.MARKING:
@@ -314,7 +315,7 @@ def _qr_svg(url: str) -> str:
 
 @login_required
 @require_GET
-def lesson_code(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_code(request: SignedInRequest, pk: int) -> HttpResponse:
     """The tutor's screen: the code and QR code of this moment, refreshed by HTMX before they
     change; the count of those checked in."""
     require_runner(request)

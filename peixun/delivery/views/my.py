@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
 from peixun.audit.events import client_ip
 from peixun.core.exceptions import DomainError
 from peixun.delivery import access, hooks, selectors
@@ -53,7 +54,7 @@ def _with_device(response: HttpResponse, token: str, new: bool, request: HttpReq
 
 @login_required
 @require_GET
-def my(request: HttpRequest) -> HttpResponse:
+def my(request: SignedInRequest) -> HttpResponse:
     """Today's lessons (check in here), the next ones, and every project under way."""
     token, new = _device(request)
     lessons = selectors.my_lessons(request.user)
@@ -75,7 +76,7 @@ def _enrolment_for(request: HttpRequest, lesson: Lesson):
 
 @login_required
 @require_POST
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: SignedInRequest) -> HttpResponse:
     """Check in with the typed code, for the lesson chosen (or the only one open)."""
     token, new = _device(request)
     try:
@@ -109,7 +110,7 @@ def _checked_message(lesson: Lesson, attendance) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin_qr(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def checkin_qr(request: SignedInRequest, pk: int, token: str) -> HttpResponse:
     """Where the QR code leads: a confirm button (a GET never changes anything), then check-in."""
     device, new = _device(request)
     lesson = access.access_lesson(request.user, pk, "view")
@@ -136,7 +137,7 @@ def checkin_qr(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_project(request: HttpRequest, pk: int) -> HttpResponse:
+def my_project(request: SignedInRequest, pk: int) -> HttpResponse:
     """One project as the trainee sees it: schedule and marks, coursework, leave, and the result
     with the reasons for a fail."""
     project = access.access_project(request.user, pk)
@@ -168,7 +169,7 @@ def my_project(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def tutoring(request: HttpRequest) -> HttpResponse:
+def tutoring(request: SignedInRequest) -> HttpResponse:
     """A tutor's classes, with today's and the next lessons of each."""
     cohorts = []
     if request.user.person_id:
@@ -182,14 +183,14 @@ def tutoring(request: HttpRequest) -> HttpResponse:
         )
     now = timezone.now()
     for cohort in cohorts:
-        cohort.next_lessons = list(
+        cohort.next_lessons = list(  # type: ignore[attr-defined]  # for the template
             Lesson.objects.filter(
                 Q(cohort__isnull=True, project=cohort.project) | Q(cohort=cohort), ends_at__gte=now
             )
             .exclude(status=LessonStatus.CANCELLED)
             .order_by("starts_at")[:3]
         )
-        cohort.size = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+        cohort.size = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()  # type: ignore[attr-defined]  # for the template
     return render(
         request, "delivery/tutoring.html", {"cohorts": cohorts, "results_url": reverse("delivery:my")}
     )

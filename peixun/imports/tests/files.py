@@ -56,3 +56,16 @@ def roster(*rows: dict, header=None) -> bytes:
 def csv_file(header, rows, encoding: str = "utf-8") -> bytes:
     lines = [",".join(header)] + [",".join(str(row.get(title, "")) for title in header) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def big_roster(count: int, org_code: str = "S0001") -> bytes:
+    """A CSV roster of `count` new people with distinct valid ID numbers (批量0001 …)."""
+    header = PEOPLE_HEADER
+    rows = []
+    for index in range(count):
+        birth = date(1970 + index // 900 % 30, 1 + index // 27000 % 12, 1 + index % 900 // 36 + 1)
+        female = index % 2 == 1
+        number = valid_id(birth, "female" if female else "male", index % 36 + 1)
+        fields = {"姓名": f"批量{index:05d}", "性别": "女" if female else "男", "证件号码": number}
+        rows.append(person_row(**fields, 单位代码=org_code))
+    return csv_file(header, rows)

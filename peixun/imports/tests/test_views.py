@@ -186,9 +186,9 @@ def test_the_progress_partial_polls_while_the_job_runs(client, world):
         created_by=world.coordinator_a1,
         org=world.school_a1,
         filename="big.xlsx",
-        status=ImportStatus.VALIDATING,
-        total_rows=50000,
-        processed_rows=20000,
+        state="running",
+        total=50000,
+        done=20000,
     )
     client.force_login(world.coordinator_a1)
     response = client.get(reverse("imports:detail", args=[job.pk]), HTTP_HX_REQUEST="true", **EN)
@@ -196,8 +196,8 @@ def test_the_progress_partial_polls_while_the_job_runs(client, world):
     assert "<html" not in page
     assert 'hx-trigger="every 1s"' in page
     assert 'value="40"' in page
-    assert "20,000 of 50,000 rows" in page
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALID)
+    assert "20,000 of 50,000" in page
+    ImportJob.objects.filter(pk=job.pk).update(state="done")
     page = client.get(reverse("imports:detail", args=[job.pk]), HTTP_HX_REQUEST="true", **EN).content.decode()
     assert "hx-trigger" not in page  # finished: polling stops
 

@@ -50,6 +50,7 @@ LEDGER_VIEWS: dict[str, dict] = {
         "data": lambda side: {"org": side["org"]["pk"]},
     },
     "ledger:recompute-run": {"perm": "compliance.view", "obj": "recompute_run"},
+    "ledger:recompute-rerun": {"perm": "policies.manage", "method": "post", "obj": "recompute_run"},
     "policies:list": {"perm": "policies.view"},
     "policies:create": {"perm": "policies.manage"},
     "policies:preset": {"perm": "policies.view", "obj": "preset", "scoped": False},
@@ -65,6 +66,7 @@ LEDGER_VIEWS: dict[str, dict] = {
         "data": lambda side: {"org": side["county"]["pk"], "as_of": "2026-06-01"},
     },
     "ledger:what-if": {"perm": "policies.view", "obj": "what_if_run"},
+    "ledger:what-if-rerun": {"perm": "policies.view", "method": "post", "obj": "what_if_run"},
     "imports:upload-credits": {"perm": "ledger.import"},
     "imports:template-credits": {"perm": "ledger.import"},
 }
@@ -88,8 +90,8 @@ def _side(world, *, county, school, person, author) -> dict:
     draft = policy_services.create_policy(
         org=county, text=preset_text("annual-60"), effective_from=date(2027, 1, 1), actor=author
     )
-    run = WhatIfRun.objects.create(version=version, org=county, as_of=date(2026, 6, 1), started_by=author)
-    recompute = RecomputeRun.objects.create(org=school, status="done")
+    run = WhatIfRun.objects.create(version=version, org=county, as_of=date(2026, 6, 1), actor=author)
+    recompute = RecomputeRun.objects.create(org=school, state="done")
     return {
         "entry": {"pk": entry.pk},
         "county": {"pk": county.pk},

@@ -3,6 +3,7 @@ recompute_compliance (rebuild, and --check the rollups against the entries)."""
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +15,7 @@ from peixun.lib import idnumbers
 from peixun.lib.xlsx import Sheet, write_workbook
 from peixun.testing.factories import adopt_preset, give_hours
 
-DATA = {
+DATA: dict[str, Any] = {
     "people": [
         {
             "id": "t1",

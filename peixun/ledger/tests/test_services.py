@@ -266,3 +266,74 @@ def test_people_whose_title_an_import_changed_are_re_evaluated(world, django_cap
             data, "r.xlsx", scope_orgs=None, actor=world.city_admin, default_org=world.school_a1
         )
     assert ComplianceResult.objects.get(person=world.teacher_a1).required_hours == 540
+
+
+# --- Adjustments that take hours away; people an import creates (issue 13) -------------------------
+
+
+def _balanced_360(person):
+    """360 hours meeting every five-year-360 requirement (categories, ethics, level shares)."""
+    post(person, "b1", 60, category="ethics_literacy", tags=["ethics"], level="city")
+    post(person, "b2", 60, category="ethics_literacy", level="county")
+    post(person, "b3", 60, category="knowledge_skills", level="county")
+    post(person, "b4", 80, category="knowledge_skills", level="school", mode="school_based")
+    post(person, "b5", 100, category="practice", level="school", mode="school_based")
+
+
+def test_a_negative_adjustment_takes_its_hours_off_the_stored_compliance_and_the_standing(world):
+    from peixun.ledger import selectors
+
+    adopt_preset(world.city)
+    _balanced_360(world.teacher_a1)
+    assert ComplianceResult.objects.get(person=world.teacher_a1).compliant
+    post(
+        world.teacher_a1,
+        "adj",
+        -20,
+        source="adjustment",
+        reason="核查发现重复登记",
+        author=world.city_admin,
+        audit=True,
+    )
+    result = ComplianceResult.objects.get(person=world.teacher_a1)
+    assert (result.earned_hours, result.counted_hours, result.compliant) == (340, 340, False)
+    assert result.shortfalls == {"total": 20.0, "knowledge_skills": 20.0, "level_county": 8.0}
+    assert sorted(result.short_rules) == ["knowledge_skills", "level_county", "total"]
+    messages = selectors.standing(world.teacher_a1).missing
+    assert "总学时还差 20.0 学时（已按调减 20.0 学时核算）" in messages
+    assert "知识与技能还差 20.0 学时（已按调减 20.0 学时核算）" in messages
+    compliance.rebuild()  # from the raw entries: the same figures
+    rebuilt = ComplianceResult.objects.get(person=world.teacher_a1)
+    assert (rebuilt.counted_hours, rebuilt.compliant, rebuilt.shortfalls) == (340, False, result.shortfalls)
+
+
+def test_reversing_a_negative_adjustment_gives_the_hours_back(world):
+    adopt_preset(world.city)
+    _balanced_360(world.teacher_a1)
+    adjustment = post(world.teacher_a1, "adj", -20, source="adjustment", reason="误扣").entry
+    reverse_entry(entry=adjustment, author=world.city_admin, reason="扣错了")
+    result = ComplianceResult.objects.get(person=world.teacher_a1)
+    assert (result.counted_hours, result.compliant, result.shortfalls) == (360, True, {})
+
+
+def test_people_a_roster_import_creates_are_evaluated_and_not_counted_as_without_a_policy(
+    world, django_capture_on_commit_callbacks
+):
+    from peixun.imports.tests.files import person_row, roster, valid_id
+    from peixun.ledger import selectors
+    from peixun.orgs.imports import apply_people_file
+    from peixun.orgs.models import Person
+
+    adopt_preset(world.city)
+    data = roster(
+        person_row(姓名="新教师甲", 证件号码=valid_id(sequence=11), 手机号="13900000011"),
+        person_row(姓名="新教师乙", 证件号码=valid_id(sequence=12), 手机号="13900000012"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_people_file(
+            data, "r.xlsx", scope_orgs=None, actor=world.city_admin, default_org=world.school_a1
+        )
+    created = Person.objects.filter(name__in=["新教师甲", "新教师乙"])
+    assert ComplianceResult.objects.filter(person__in=created).count() == 2
+    summary, _hours = selectors.figures(world.county_a)
+    assert (summary["people"], summary["governed"], summary["ungoverned"], summary["pending"]) == (4, 4, 0, 0)

@@ -1,11 +1,20 @@
 """Date parsing (table cells and form fields) and Chinese date and hour formatting."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from peixun.lib.dates import MSG_EMPTY, format_date_zh, format_hours, parse_date
+from peixun.lib.dates import (
+    LOCAL_ZONE_NAME,
+    MSG_EMPTY,
+    format_date_zh,
+    format_datetime_zh,
+    format_hours,
+    format_stamp,
+    local_datetime,
+    parse_date,
+)
 
 SEPT_1 = date(2008, 9, 1)
 
@@ -158,3 +167,47 @@ def test_format_hours(value: object, expected: str) -> None:
 def test_format_hours_rejects(value: object) -> None:
     with pytest.raises(ValueError, match="学时"):
         format_hours(value)
+
+
+# --- Local time (issue 13: no UTC anywhere a user looks) ---------------------------------------------
+
+
+def test_the_local_zone_is_the_settings_time_zone(settings) -> None:
+    assert settings.TIME_ZONE == LOCAL_ZONE_NAME == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2026, 3, 1, 17, 30, tzinfo=UTC), datetime(2026, 3, 2, 1, 30)),  # noqa: DTZ001
+        (datetime(2026, 12, 31, 16, 0, tzinfo=UTC), datetime(2027, 1, 1, 0, 0)),  # noqa: DTZ001
+        (datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=8))), datetime(2026, 3, 1, 9, 0)),  # noqa: DTZ001
+        (datetime(2026, 3, 1, 9, 0), datetime(2026, 3, 1, 9, 0)),  # noqa: DTZ001 - naive: already local
+    ],
+)
+def test_stored_times_become_local_wall_clock_times(value, expected) -> None:
+    assert local_datetime(value) == expected
+    assert local_datetime(value).tzinfo is None
+
+
+def test_a_time_near_midnight_utc_is_shown_on_the_next_local_day() -> None:
+    assert format_datetime_zh(datetime(2026, 3, 1, 17, 30, tzinfo=UTC)) == "2026年3月2日 01:30"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03-01T17:30:00+00:00", "2026年3月2日 01:30"),  # isoformat() of a stored time
+        ("2026-03-01 17:30:00+00:00", "2026年3月2日 01:30"),  # str() of one
+        ("2026-03-01 17:30:00.123456+00:00", "2026年3月2日 01:30"),
+        ("2026-03-01T17:30:00Z", "2026年3月2日 01:30"),
+        ("2026-03-02T01:30:00+08:00", "2026年3月2日 01:30"),
+        ("2026-09-01", "2026年9月1日"),
+        ("2026-13-45", "2026-13-45"),  # not a date: as it is
+        ("东湖实验小学", "东湖实验小学"),
+        ("见 2026-03-01T17:30:00+00:00", "见 2026-03-01T17:30:00+00:00"),  # only whole values
+        (3, "3"),
+    ],
+)
+def test_stored_values_show_times_in_local_time_and_dates_in_chinese(value, expected) -> None:
+    assert format_stamp(value) == expected

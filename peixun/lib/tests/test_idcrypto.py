@@ -46,3 +46,13 @@ def test_the_lookup_hash_depends_on_the_key_and_the_document_type():
     )
     assert box.lookup_hash("resident_id", NUMBER) != other.lookup_hash("resident_id", NUMBER)
     assert box.lookup_hash("resident_id", NUMBER) != box.lookup_hash("passport", NUMBER)
+
+
+def test_a_token_made_for_one_purpose_opens_for_that_purpose_only():
+    box = IdVault([new_key()], "hash-key")
+    token = box.encrypt('{"7": "Kp4mWx9aRt"}', purpose="password-slips")
+    assert box.decrypt(token, purpose="password-slips") == '{"7": "Kp4mWx9aRt"}'
+    with pytest.raises(InvalidToken):
+        box.decrypt(token)  # not an ID number
+    with pytest.raises(InvalidToken):
+        box.decrypt(box.encrypt(NUMBER), purpose="password-slips")

@@ -13,6 +13,8 @@ MODULES = [
     "peixun.lib.dates",
     "peixun.lib.tabular",
     "peixun.lib.xlsx",
+    "peixun.lib.clientaddr",
+    "peixun.lib.names",
     "peixun.policies.rules.codes",
     "peixun.policies.rules.document",
     "peixun.policies.rules.periods",

@@ -3,8 +3,10 @@
 import io
 import time
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from datetime import time as clock
+from typing import Any
 
 import openpyxl
 import pytest
@@ -37,7 +39,7 @@ ID = "11010519491231002X"
 def openpyxl_bytes(rows: dict[str, object], *, hidden_first: bool = False) -> bytes:
     """An .xlsx built by openpyxl with the given cells (A1-style keys)."""
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet: Any = workbook.active
     if hidden_first:
         sheet.title = "说明"
         sheet["A1"] = "这张表是隐藏的"
@@ -50,7 +52,7 @@ def openpyxl_bytes(rows: dict[str, object], *, hidden_first: bool = False) -> by
     return buffer.getvalue()
 
 
-def xlsxwriter_bytes(rows: list[list[object]]) -> bytes:
+def xlsxwriter_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     sheet = workbook.add_worksheet()

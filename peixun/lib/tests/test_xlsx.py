@@ -1,7 +1,7 @@
 """Writing workbooks: formula payloads stay text, values round-trip, header bold and frozen."""
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -117,10 +117,20 @@ def test_value_types(streaming: bool) -> None:
     assert got[4] == (True, "b")
     assert got[5][0] is None
     assert got[6] == ("2008-09-01", "s")
-    assert got[7] == ("2026-09-01 14:05:00", "s")
+    assert got[7] == (datetime(2026, 9, 1, 14, 5), "d")  # noqa: DTZ001 - a naive local time
     assert got[8] == ("320705199001011234", "s")
     assert len(cells) < 10 or cells[9].value is None
     assert all(cell.data_type != "f" for cell in cells)
+
+
+def test_times_are_excel_date_times_in_beijing_time_never_utc(streaming: bool) -> None:
+    # 17:30 UTC on 1 March is 01:30 on 2 March in Beijing: the local date differs.
+    near_midnight = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)
+    content = write_workbook([Sheet("s", ["时间（北京时间）"], [[near_midnight]] * 6)])
+    cell = load(content).active["A2"]
+    assert cell.value == datetime(2026, 3, 2, 1, 30)  # noqa: DTZ001 - openpyxl reads naive values
+    assert cell.is_date
+    assert cell.number_format == xlsx.DATETIME_FORMAT
 
 
 def test_dates_reimport_cleanly() -> None:

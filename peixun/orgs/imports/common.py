@@ -131,13 +131,13 @@ def map_header(
     positions: dict[str, int] = {}
     errors: list[RowError] = []
     for index, title in enumerate(header):
-        column = by_key.get(header_key(title))
-        if column is None:
+        found = by_key.get(header_key(title))
+        if found is None:
             continue
-        if column.title in positions:
-            errors.append(RowError(1, column.title, _duplicate_column_message(column.title)))
+        if found.title in positions:
+            errors.append(RowError(1, found.title, _duplicate_column_message(found.title)))
             continue
-        positions[column.title] = index
+        positions[found.title] = index
     needed = [column.title for column in columns if column.required] + list(required)
     errors.extend(
         RowError(1, title, _missing_column_message(title)) for title in needed if title not in positions
@@ -172,7 +172,3 @@ def common_path(paths: Iterable[str]) -> str:
         if not common:
             return ""
     return "".join(segment + "/" for segment in common or [])
-
-
-def sort_errors(errors: list[RowError]) -> list[RowError]:
-    return sorted(errors, key=lambda error: error.row)

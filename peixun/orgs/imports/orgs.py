@@ -12,6 +12,7 @@ orgs need a parent inside it; an org may keep a parent outside the scope it alre
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -51,9 +52,10 @@ COLUMNS = (
     Column(PARENT, ("上级单位代码", "上级"), required=True),
 )
 
-MAX_CODE = Org._meta.get_field("code").max_length
-MAX_NAME = Org._meta.get_field("name").max_length
-MAX_DEPTH = Org._meta.get_field("path").max_length // len(PATH_SEGMENT.format(0))
+# CharFields: their max_length is always set.
+MAX_CODE = cast(int, Org._meta.get_field("code").max_length)
+MAX_NAME = cast(int, Org._meta.get_field("name").max_length)
+MAX_DEPTH = cast(int, Org._meta.get_field("path").max_length) // len(PATH_SEGMENT.format(0))
 
 # The template's example row; left in an upload by mistake it is refused, not imported.
 EXAMPLE_CODE = "示例0001"
@@ -176,8 +178,8 @@ def _load_existing(codes: set[str]) -> tuple[dict[str, _Existing], dict[int, str
     ancestor_ids = {int(segment) for org in found.values() for segment in org.path.split("/") if segment}
     codes_by_id = {org.pk: org.code for org in found.values()}
     missing = sorted(ancestor_ids - codes_by_id.keys())
-    for chunk in chunked(missing):
-        codes_by_id.update(Org.objects.filter(pk__in=chunk).values_list("pk", "code"))
+    for ids in chunked(missing):
+        codes_by_id.update(Org.objects.filter(pk__in=ids).values_list("pk", "code"))
     return found, codes_by_id
 
 
@@ -187,7 +189,7 @@ def _plan(
     table, failed = read(data, filename)
     if failed is not None:
         return _Plan(summary=failed)
-    positions, header_errors = map_header(table.header, COLUMNS)
+    positions, header_errors = map_header(table.header, COLUMNS)  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return _Plan(summary=ImportSummary(errors=header_errors))
     rows, errors = _parse_rows(table, positions, progress)
@@ -354,7 +356,7 @@ def _update(plan: _Plan, actor) -> list[str]:
         org = Org.objects.get(code=row.code)
         new_parent = Org.objects.get(code=row.parent_code) if row.parent_code else None
         move_subtree(org, new_parent)
-    paths = {}
+    paths: dict[int, str] = {}
     for chunk in chunked([current.pk for current, _row, _changes in plan.renames]):
         paths.update(Org.objects.filter(pk__in=chunk).values_list("pk", "path"))
     actor = actor if actor is not None and actor.is_authenticated else None

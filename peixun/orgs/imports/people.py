@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -29,6 +30,7 @@ from peixun.core.fields import join_codes
 from peixun.core.vault import vault
 from peixun.lib import idnumbers
 from peixun.lib.dates import parse_date
+from peixun.lib.names import starts_like_formula
 from peixun.lib.pinyin import pinyin_keys
 from peixun.lib.tabular import cell_text
 from peixun.orgs import hooks
@@ -97,15 +99,16 @@ COLUMNS = (
     Column(BIRTH_DATE),
 )
 
-MAX_NAME = Person._meta.get_field("name").max_length
-MAX_LIST = Person._meta.get_field("subjects").max_length
-MAX_OTHER_ID = 30
+# CharFields: their max_length is always set.
+MAX_NAME = cast(int, Person._meta.get_field("name").max_length)
+MAX_LIST = cast(int, Person._meta.get_field("subjects").max_length)
 
 # The template's example row; left in an upload by mistake it is refused, not imported.
 EXAMPLE_ID = idnumbers.make_valid_id("999999", date(1990, 1, 1), 0, "female")
 MSG_EXAMPLE_ROW = "这是导入模板中的示例行，请删除后再上传"
 
 MSG_NAME_EMPTY = "姓名不能为空"
+MSG_NAME_FORMULA = "姓名不能以 =、+、- 或 @ 开头，请删去这个符号"
 MSG_ID_EMPTY = "证件号码不能为空"
 MSG_OTHER_ID_FORMAT = "证件号码只能包含字母、数字、括号和短横线，且不超过 30 位"
 MSG_GENDER_NEEDED = "请填写性别（此类证件的号码不含性别）"
@@ -270,6 +273,8 @@ def _parse_rows(table, positions: dict[str, int], default_org: Org | None, progr
             fail(NAME, MSG_NAME_EMPTY)
         elif len(name) > MAX_NAME:
             fail(NAME, _name_too_long_message())
+        elif starts_like_formula(name):
+            fail(NAME, MSG_NAME_FORMULA)
 
         id_type = resident
         if i_type is not None and cell_text(cells[i_type]):
@@ -299,12 +304,12 @@ def _parse_rows(table, positions: dict[str, int], default_org: Org | None, progr
         if id_number == EXAMPLE_ID:
             fail(ID_NUMBER, MSG_EXAMPLE_ROW)
         elif id_number:
-            key = (id_type, id_number)
-            first = seen.get(key)
+            seen_key = (id_type, id_number)
+            first = seen.get(seen_key)
             if first is not None:
                 fail(ID_NUMBER, _duplicate_message(first, number))
             else:
-                seen[key] = number
+                seen[seen_key] = number
 
         if i_gender is not None and cell_text(cells[i_gender]):
             try:
@@ -461,7 +466,7 @@ def _plan(
     table, failed = read(data, filename)
     if failed is not None:
         return _Plan(summary=failed)
-    positions, header_errors = map_header(table.header, COLUMNS, required=() if default_org else (ORG_CODE,))
+    positions, header_errors = map_header(table.header, COLUMNS, required=() if default_org else (ORG_CODE,))  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return _Plan(summary=ImportSummary(errors=header_errors))
     rows, errors, org_codes = _parse_rows(table, positions, default_org, progress)
@@ -527,7 +532,7 @@ def _plan(
             after[name] = new
             if old != new:
                 if name == "org_id":
-                    changes["org"] = [org_codes_by_id.get(old), record.org_code]  # type: ignore[call-overload]
+                    changes["org"] = [org_codes_by_id.get(old), record.org_code]
                 else:
                     changes[name] = [_audit_value(old), _audit_value(new)]
                 plan.update_fields.add(name)
@@ -658,6 +663,15 @@ def _insert(records: Sequence[_Row]) -> None:
                 cursor.execute("PRAGMA cache_size = -2000")
 
 
+def _created_ids(records: Sequence[_Row]) -> list[int]:
+    """The primary keys of the people just inserted (the insert does not return them), by their
+    ID-number hashes."""
+    found: list[int] = []
+    for chunk in chunked([record.id_hash for record in records], _lookup_chunk()):
+        found += Person.objects.filter(id_hash__any_of=chunk).values_list("pk", flat=True)
+    return found
+
+
 def _update(plan: _Plan, actor) -> None:
     people = [person for person, _changes in plan.updates]
     Person.objects.bulk_update(people, sorted({*plan.update_fields, "updated_at"}), batch_size=500)
@@ -701,11 +715,16 @@ def apply_people_file(
         plan = _plan(data, filename, scope_orgs=scope_orgs, default_org=default_org, progress=progress)
         if plan.summary.errors:
             raise ImportRejected(plan.summary)
+        changed: list[int] = []
         if plan.creates:
             _insert(plan.creates)
+            changed += _created_ids(plan.creates)
         if plan.updates:
             _update(plan, actor)
-            hooks.people_changed.run(person_ids=[person.pk for person, _changes in plan.updates])
+            changed += [person.pk for person, _changes in plan.updates]
+        if changed:
+            # New people too: until evaluated they have no compliance result at all.
+            hooks.people_changed.run(person_ids=changed)
         summary = plan.summary
         events.record(
             action="import_applied",

@@ -75,6 +75,27 @@ def test_each_rule_names_the_row_the_column_and_the_reason(world, case, changes,
     assert summary.created == 1  # the good row is still counted in the preview
 
 
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x.example","张三")', "+张三", "-1+1", "@SUM(A1)", "＝张三", " =张三"]
+)
+def test_a_name_starting_like_a_formula_is_refused_naming_the_row_and_column(world, name):
+    summary = check(roster(person_row(证件号码=valid_id(sequence=2), 姓名="李四"), person_row(姓名=name)))
+    assert [(error.row, error.column) for error in summary.errors] == [(3, "姓名")]
+    assert "不能以 =、+、- 或 @ 开头" in summary.errors[0].message
+    with pytest.raises(ImportRejected):
+        apply(roster(person_row(姓名=name)))
+    assert not Person.objects.filter(name__contains="张三").exists()
+
+
+def test_a_name_with_a_hyphen_or_dot_inside_is_accepted(world):
+    summary = check(
+        roster(
+            person_row(姓名="Anne-Marie Li"), person_row(证件号码=valid_id(sequence=2), 姓名="阿依·买买提")
+        )
+    )
+    assert summary.errors == []
+
+
 def test_an_org_outside_the_importers_scope_is_refused_like_an_unknown_one(world):
     summary = check(roster(person_row(单位代码="S0003")), scope=world.school_a1.subtree())
     assert [(error.row, error.column) for error in summary.errors] == [(2, "单位代码")]

@@ -9,7 +9,6 @@ pro-rating and the exemptions. `parse_policy(text_or_mapping)` returns a frozen 
 "取值“town”无效，可选：national、provincial、city、county、school").
 """
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -18,8 +17,6 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-
-from peixun.policies.rules import codes
 
 Category = Literal["ethics_literacy", "knowledge_skills", "practice"]
 Level = Literal["national", "provincial", "city", "county", "school"]
@@ -203,7 +200,7 @@ class Exemption(_Strict):
     statuses: tuple[Status, ...] = ()
     retiring_within_years: int | None = Field(default=None, ge=0, le=10)
     retiring_by_period_end: bool = False
-    retirement_age: dict[Gender, int] = Field(default_factory=lambda: {"male": 60, "female": 55})
+    retirement_age: dict[Gender, int] = Field(default_factory=lambda: {"male": 60, "female": 55})  # type: ignore[arg-type]  # the dict literal is dict[Gender, int]; mypy infers the lambda as dict[str, int]
     rules: tuple[RuleId, ...] = ()
     reduce_total: bool = False
 
@@ -269,7 +266,7 @@ class PolicyInvalid(ValueError):
 MAX_DOCUMENT_CHARS = 200_000
 
 
-def load_document(text: str) -> dict:
+def load_document(text: str) -> dict[str, Any]:
     """YAML or JSON text (JSON is YAML) to a mapping; PolicyInvalid for anything else."""
     if len(text) > MAX_DOCUMENT_CHARS:
         raise PolicyInvalid([("", f"文档太长（超过 {MAX_DOCUMENT_CHARS} 个字符）")])
@@ -321,12 +318,7 @@ def parse_policy(
         raise PolicyInvalid([problem_of(item) for item in error.errors()]) from None
 
 
-def policy_json(policy: Policy) -> str:
-    """The resolved policy as JSON (stable key order), e.g. to pin it on a stored version."""
-    return json.dumps(policy.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-
-
-def _place(loc: tuple) -> str:
+def _place(loc: tuple[int | str, ...]) -> str:
     place = ""
     for part in loc:
         if isinstance(part, int):
@@ -388,18 +380,3 @@ def problem_of(error: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "decimal_max_places":
         return _place(error["loc"]), "学时最多一位小数"
     return _place(error["loc"]), _MESSAGES.get(kind, str(error.get("msg", "")))
-
-
-def describe_codes() -> dict[str, list[str]]:
-    """The allowed codes per field, for docs/policies.md and the policy form's help."""
-    return {
-        "categories": list(codes.CATEGORIES),
-        "levels": list(codes.LEVELS),
-        "modes": list(codes.MODES),
-        "credit_classes": list(codes.CREDIT_CLASSES),
-        "sources": list(codes.SOURCES),
-        "sections": list(codes.SECTIONS),
-        "titles": list(codes.TITLES),
-        "roles": list(codes.PERSON_ROLES),
-        "statuses": list(codes.STATUSES),
-    }

@@ -4,8 +4,11 @@ meets the policy in the period containing `as_of`, and, rule by rule, what is st
 How hours count (docs/policies.md explains it with examples):
 - Only hours earned in the period and on or before `as_of` count; hours are summed per cell
   (date, category, tags, level, mode, credit class, source), so the order of entries does not
-  matter and a reversal (the same cell, negative hours) exactly undoes its entry. A cell whose sum
-  is negative counts as zero.
+  matter and a reversal (the same cell, negative hours) exactly undoes its entry.
+- A cell whose sum is negative is hours taken away (an adjustment, RULES "Readings"): they come
+  off the total and off every rule whose selection matches the kind of hours the adjustment
+  names, before the caps; no figure goes below zero. Each line says how many hours adjustments
+  took from it (`deducted`).
 - Minimums count every hour earned in their selection. Maxima limit what counts toward the total:
   caps apply one after another — yearly caps first, then the more specific selection before the
   more general, then in document order — and the hours above a cap are taken from the latest
@@ -23,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from peixun.lib.dates import format_hours
 from peixun.policies.rules import codes
@@ -64,8 +68,9 @@ class Facts:
 class Line:
     """One rule's outcome. `kind` is total, minimum or maximum; `required` is the minimum (or,
     for a maximum-only rule, the cap) and `maximum` the cap, if any (per year for a yearly cap);
-    `earned` counts every selected hour, `counted` those that count toward the total after the
-    caps; `excess` = earned − counted."""
+    `earned` counts every selected hour (net of adjustments, never below zero), `counted` those
+    that count toward the total after the caps; `excess` = earned − counted; `deducted` is the
+    hours negative adjustments took away from the selection."""
 
     rule_id: str
     label: str
@@ -79,6 +84,7 @@ class Line:
     ok: bool
     exempt: bool
     message: str
+    deducted: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -95,12 +101,14 @@ class Result:
     shortfall_hours: Decimal
     credits: Decimal
     lines: tuple[Line, ...] = field(default=())
+    # Hours taken away by negative adjustments in the period (already off earned and counted).
+    deducted_hours: Decimal = Decimal(0)
 
     @property
     def short_rules(self) -> list[str]:
         return [line.rule_id for line in self.lines if not line.ok]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready (numbers as floats, dates as ISO text)."""
 
         def number(value: Decimal | None) -> float | None:
@@ -119,12 +127,21 @@ class Result:
             "counted_hours": number(self.counted_hours),
             "shortfall_hours": number(self.shortfall_hours),
             "credits": number(self.credits),
+            "deducted_hours": number(self.deducted_hours),
             "rules": [
                 {
                     **asdict(line),
                     **{
                         key: number(getattr(line, key))
-                        for key in ("required", "maximum", "earned", "counted", "shortfall", "excess")
+                        for key in (
+                            "required",
+                            "maximum",
+                            "earned",
+                            "counted",
+                            "shortfall",
+                            "excess",
+                            "deducted",
+                        )
                     },
                 }
                 for line in self.lines
@@ -160,7 +177,7 @@ def _select_predicate(select: Select) -> Callable[[_CellKey], bool]:
     categories = frozenset(select.categories)
     tags = frozenset(select.tags)
     not_tags = frozenset(select.not_tags)
-    levels = frozenset(select.levels)
+    levels: frozenset[str] = frozenset(select.levels)
     if select.level_at_least:
         at_least = frozenset(codes.levels_at_or_above(select.level_at_least))
         levels = (levels & at_least) if levels else at_least
@@ -244,6 +261,11 @@ def _hours(value: Decimal) -> str:
     return format_hours(value)
 
 
+def _deducted_note(deducted: Decimal) -> str:
+    """The words a message adds when adjustments took hours away (Chinese, like the messages)."""
+    return f"（已按调减 {_hours(deducted)} 学时核算）" if deducted > 0 else ""
+
+
 class Evaluator:
     """A policy prepared for evaluating many people (predicates built once)."""
 
@@ -252,7 +274,7 @@ class Evaluator:
         self._predicates = {rule.id: _select_predicate(rule.select) for rule in policy.rules}
         # Which rules select a kind of hour (the cell key without its date), computed once per kind:
         # the same few kinds recur in everyone's record.
-        self._kind_rules: dict[tuple, frozenset[str]] = {}
+        self._kind_rules: dict[tuple[object, ...], frozenset[str]] = {}
         indexed = list(enumerate(policy.rules))
         # Yearly caps first, then the more specific selection, then document order.
         self._cap_order = [
@@ -291,13 +313,10 @@ class Evaluator:
 
     @staticmethod
     def _in_period(cells: Mapping[CellKey, Decimal], period: Period, as_of: date) -> dict[CellKey, Decimal]:
-        """The cells of the period up to `as_of`, oldest first, a negative sum counting as zero."""
+        """The non-empty cells of the period up to `as_of`, oldest first; a negative cell is hours
+        an adjustment takes away."""
         first, last = period.start, min(as_of, period.end)
-        return {
-            key: (total if total > 0 else ZERO)
-            for key, total in sorted(cells.items())
-            if total and first <= key[0] <= last
-        }
+        return {key: total for key, total in sorted(cells.items()) if total and first <= key[0] <= last}
 
     def _rules_of(self, key: _CellKey) -> frozenset[str]:
         kind = key[1:]
@@ -308,11 +327,21 @@ class Evaluator:
         return found
 
     @staticmethod
-    def _sums(cells: dict[_CellKey, Decimal], selected: dict[_CellKey, frozenset[str]]) -> dict[str, Decimal]:
+    def _sums(
+        cells: dict[_CellKey, Decimal], selected: dict[_CellKey, frozenset[str]], *, negative: bool = False
+    ) -> dict[str, Decimal]:
+        """Per rule: the hours of its cells, never below zero; with `negative`, the hours its
+        negative cells take away (as a positive number)."""
         sums: dict[str, Decimal] = defaultdict(Decimal)
         for key, hours in cells.items():
+            if negative and hours >= 0:
+                continue
             for rule_id in selected[key]:
-                sums[rule_id] += hours
+                sums[rule_id] += -hours if negative else hours
+        if not negative:
+            for rule_id, total in sums.items():
+                if total < 0:
+                    sums[rule_id] = ZERO
         return sums
 
     # -- the evaluation --
@@ -328,13 +357,14 @@ class Evaluator:
         policy = self.policy
         period = period_containing(policy.period, as_of)
         earned = self._in_period(cells, period, as_of)
-        earned_total = sum(earned.values(), ZERO)
+        earned_total = max(sum(earned.values(), ZERO), ZERO)
+        deducted_total = -sum((hours for hours in earned.values() if hours < 0), ZERO)
 
         excused: dict[str, Exemption] = {}
         for exemption in policy.exemptions:
             if exemption_applies(exemption, facts, as_of, period):
                 if not exemption.rules:
-                    return self._exempt(exemption, period, as_of, earned_total)
+                    return self._exempt(exemption, period, as_of, earned_total, deducted_total)
                 for rule_id in exemption.rules:
                     excused.setdefault(rule_id, exemption)
 
@@ -359,8 +389,9 @@ class Evaluator:
         for rule in self._cap_order:
             if rule.id in applicable:
                 self._apply_cap(rule, counted, selected, period, factor, base_required)
-        counted_total = sum(counted.values(), ZERO)
+        counted_total = max(sum(counted.values(), ZERO), ZERO)
         earned_by_rule, counted_by_rule = self._sums(earned, selected), self._sums(counted, selected)
+        deducted_by_rule = self._sums(earned, selected, negative=True) if deducted_total else {}
 
         total_short = max(required_total - counted_total, ZERO)
         lines = [
@@ -379,10 +410,12 @@ class Evaluator:
                 message=(
                     ""
                     if not explain
-                    else f"总学时还差 {_hours(total_short)} 学时"
+                    else f"总学时还差 {_hours(total_short)} 学时{_deducted_note(deducted_total)}"
                     if total_short
-                    else f"总学时已达到要求（{_hours(counted_total)}/{_hours(required_total)} 学时）"
+                    else f"总学时已达到要求（{_hours(counted_total)}/{_hours(required_total)} 学时"
+                    f"{f'，已按调减 {_hours(deducted_total)} 学时核算' if deducted_total else ''}）"
                 ),
+                deducted=deducted_total,
             )
         ]
         for rule in rules:
@@ -396,6 +429,7 @@ class Evaluator:
                     base_required,
                     excused_by,
                     explain,
+                    deducted_by_rule.get(rule.id, ZERO),
                 )
             )
         compliant = all(line.ok for line in lines)
@@ -412,9 +446,17 @@ class Evaluator:
             shortfall_hours=total_short,
             credits=self._credits(counted_total),
             lines=tuple(lines),
+            deducted_hours=deducted_total,
         )
 
-    def _exempt(self, exemption: Exemption, period: Period, as_of: date, earned_total: Decimal) -> Result:
+    def _exempt(
+        self,
+        exemption: Exemption,
+        period: Period,
+        as_of: date,
+        earned_total: Decimal,
+        deducted_total: Decimal,
+    ) -> Result:
         line = Line(
             rule_id="total",
             label="总学时",
@@ -428,6 +470,7 @@ class Evaluator:
             ok=True,
             exempt=True,
             message=f"{exemption.label}，本周期免于学时要求",
+            deducted=deducted_total,
         )
         return Result(
             policy=self.policy.code,
@@ -442,9 +485,12 @@ class Evaluator:
             shortfall_hours=ZERO,
             credits=self._credits(earned_total),
             lines=(line,),
+            deducted_hours=deducted_total,
         )
 
-    def _bound(self, hours: Decimal | None, share: Decimal | None, factor: Decimal, required: Decimal, rule):
+    def _bound(
+        self, hours: Decimal | None, share: Decimal | None, factor: Decimal, required: Decimal, rule: Rule
+    ) -> Decimal | None:
         if hours is not None:
             return _tenth(hours * factor) if rule.per == "period" and rule.prorate else hours
         if share is not None:
@@ -461,15 +507,21 @@ class Evaluator:
         required: Decimal,
     ) -> None:
         cap = self._bound(rule.max_hours, rule.max_share, factor, required, rule)
+        if cap is None:  # never: only rules with a maximum are in _cap_order
+            return
         groups: dict[int, list[_CellKey]] = defaultdict(list)
         for key in counted:  # keys are sorted: oldest first
             if rule.id in selected[key]:
                 groups[period.year_index(key[0]) if rule.per == "year" else 0].append(key)
         for keys in groups.values():
+            # Negative adjustments in the selection lower its sum first: the cap applies to what is
+            # left after them.
             excess = sum((counted[key] for key in keys), ZERO) - cap
             for key in reversed(keys):  # the latest hours are the ones that do not count
                 if excess <= 0:
                     break
+                if counted[key] <= 0:
+                    continue
                 taken = min(counted[key], excess)
                 counted[key] -= taken
                 excess -= taken
@@ -483,17 +535,19 @@ class Evaluator:
         required_total: Decimal,
         excused_by: str | None,
         explain: bool = True,
+        deducted: Decimal = ZERO,
     ) -> Line:
         excess = rule_earned - rule_counted
         minimum = self._bound(rule.min_hours, rule.min_share, factor, required_total, rule)
         maximum = self._bound(rule.max_hours, rule.max_share, factor, required_total, rule)
-        common = {
+        common: dict[str, Any] = {
             "rule_id": rule.id,
             "label": rule.label,
             "maximum": maximum,
             "earned": rule_earned,
             "counted": rule_counted,
             "excess": excess,
+            "deducted": deducted,
         }
         if excused_by is not None:
             return Line(
@@ -512,6 +566,8 @@ class Evaluator:
                 message = f"{rule.label}超出上限 {_hours(excess)} 学时，超出部分不计入总学时"
             else:
                 message = f"{rule.label}未超出上限"
+            if explain:
+                message += _deducted_note(deducted)
             return Line(
                 **common,
                 kind="maximum",
@@ -525,6 +581,7 @@ class Evaluator:
         message = ""
         if explain:
             message = f"{rule.label}还差 {_hours(shortfall)} 学时" if shortfall else f"{rule.label}已完成"
+            message += _deducted_note(deducted)
             if maximum is not None and excess > 0:
                 message += f"；超出上限的 {_hours(excess)} 学时不计入总学时"
         return Line(

@@ -9,6 +9,7 @@ annual-60                A15     calendar years, 60 h
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -30,8 +31,9 @@ def preset_text(code: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def preset_document(code: str) -> dict:
-    return yaml.safe_load(preset_text(code))
+def preset_document(code: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(preset_text(code))
+    return document
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from peixun.policies.rules import Earned, Facts
 
@@ -29,7 +30,7 @@ def hours(
 
 
 def teacher(**facts) -> Facts:
-    defaults = {
+    defaults: dict[str, Any] = {
         "gender": "female",
         "birth_date": date(1985, 3, 14),
         "title": "first",

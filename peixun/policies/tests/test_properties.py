@@ -3,7 +3,8 @@
 - adding a positive entry never turns compliant into non-compliant;
 - the order of entries does not matter;
 - a reversal (the same entry with negative hours) exactly undoes its entry;
-- counted ≤ earned, in total and for every rule;
+- an adjustment taking hours away never raises the counted hours nor makes anyone compliant;
+- counted ≤ earned, in total and for every rule, and neither below zero (adjustments included);
 - no cap is exceeded (per period, and per year for yearly caps).
 """
 
@@ -66,12 +67,16 @@ def earned_strategy(start: date = date(2025, 6, 1), end: date = AS_OF):
 
 
 records = st.lists(earned_strategy(), max_size=25)
+adjustments_taking_away = earned_strategy().map(
+    lambda item: replace(item, hours=-item.hours, source="adjustment")
+)
+records_with_adjustments = st.lists(st.one_of(earned_strategy(), adjustments_taking_away), max_size=25)
 policies = st.sampled_from(POLICIES)
 days = st.dates(date(2026, 1, 1), AS_OF)
 
 
 @settings(max_examples=300, deadline=None)
-@given(policies, facts_strategy, records, earned_strategy(), days)
+@given(policies, facts_strategy, records_with_adjustments, earned_strategy(), days)
 def test_adding_a_positive_entry_never_turns_compliant_into_non_compliant(
     policy, facts, record, extra, as_of
 ):
@@ -102,7 +107,18 @@ def test_a_reversal_exactly_undoes_its_entry(policy, facts, record, entry, as_of
 
 
 @settings(max_examples=300, deadline=None)
-@given(policies, facts_strategy, records, days)
+@given(policies, facts_strategy, records_with_adjustments, adjustments_taking_away, days)
+def test_an_adjustment_taking_hours_away_never_helps(policy, facts, record, adjustment, as_of):
+    evaluator = Evaluator(policy)
+    before = evaluator.evaluate(facts, record, as_of)
+    after = evaluator.evaluate(facts, [*record, adjustment], as_of)
+    assert after.counted_hours <= before.counted_hours
+    assert after.earned_hours <= before.earned_hours
+    assert not (after.compliant and not before.compliant)
+
+
+@settings(max_examples=300, deadline=None)
+@given(policies, facts_strategy, records_with_adjustments, days)
 def test_counted_never_exceeds_earned_and_no_cap_is_exceeded(policy, facts, record, as_of):
     result = Evaluator(policy).evaluate(facts, record, as_of)
     assert 0 <= result.counted_hours <= result.earned_hours

@@ -122,7 +122,7 @@ def test_a_what_if_run_counts_who_would_be_short_on_which_rule(client, world):
     )
     run = WhatIfRun.objects.get()
     assert response["Location"] == reverse("ledger:what-if", args=[run.pk])
-    assert run.status == "done"
+    assert run.state == "done"
     assert (run.result["people"], run.result["short"], run.result["short_today"]) == (2, 2, 1)
     rules = {item["rule"]: item["short"] for item in run.result["rules"]}
     assert rules["total"] == 2 and rules["level_school"] == 2
@@ -134,3 +134,17 @@ def test_a_what_if_run_counts_who_would_be_short_on_which_rule(client, world):
         {"org": world.other_city.pk, "as_of": timezone.localdate().isoformat()},
     )
     assert WhatIfRun.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "cap_words"),
+    [("five-year-360", True), ("annual-60", False)],
+)
+def test_a_policys_page_says_how_adjustments_taking_hours_away_count(client, world, code, cap_words):
+    client.force_login(world.centre_staff)
+    page = client.get(reverse("policies:preset", args=[code])).content.decode()
+    assert (
+        "来源为“调整”的负学时（调减）从总学时中扣除，也从其类别、标签、层级、形式相符的各项要求中扣除" in page
+    )
+    assert ("先扣除再计上限" in page) is cap_words
+    assert "均不低于零" in page

@@ -12,12 +12,18 @@ objects to 临江第二中学 in another city (inside only the outsider's scope)
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.urls.resolvers import RegexPattern
+from django.utils import timezone
 
+from peixun.accounts.models import PasswordSlipBatch
+from peixun.core.runs import RunState
+from peixun.core.vault import vault
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
-from peixun.imports.models import ImportJob, ImportKind, ImportStatus
+from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
@@ -56,6 +62,8 @@ class View:
     scoped: bool = True
 
 
+SLIP_ISSUERS = frozenset({"coordinator_a1", "outsider"})
+
 VIEWS: dict[str, View] = {
     "site:home": View(SIGNED_IN),
     "set_language": View(PUBLIC, method="post", data=lambda side: {"language": "en"}),
@@ -73,6 +81,20 @@ VIEWS: dict[str, View] = {
     "accounts:withdraw": View("accounts.manage", method="post", obj="grant"),
     "accounts:password-reset": View("accounts.manage", method="post", obj="account"),
     "accounts:provision": View("accounts.provision"),
+    "accounts:inactive": View("accounts.activate"),
+    "accounts:reset-initial": View(
+        "accounts.activate", method="post", data=lambda side: {"all": "1", "org": side["org"]["pk"]}
+    ),
+    # Slips are their issuer's alone (coordinator_a1 near, the outsider far): 404 for everyone else.
+    "accounts:slips": View("accounts.activate", obj="slips", personas=SLIP_ISSUERS, denied=(404,)),
+    "accounts:slips-download": View(
+        "accounts.activate",
+        method="post",
+        obj="slips",
+        personas=SLIP_ISSUERS,
+        denied=(404,),
+        data=lambda side: {"org": side["org"]["pk"], "format": "pdf"},
+    ),
     "orgs:tree": View("orgs.view"),
     "orgs:tree-children": View("orgs.view", obj="org"),
     "orgs:people": View("people.view"),
@@ -87,6 +109,8 @@ VIEWS: dict[str, View] = {
     "imports:detail": View("people.import", obj="job", denied=(404,)),
     "imports:apply": View("people.import", method="post", obj="job", denied=(404,)),
     "imports:errors": View("people.import", obj="job", denied=(404,)),
+    "imports:rerun": View("people.import", method="post", obj="job", denied=(404,)),
+    "api:import-job": View("people.import", obj="api_job", denied=(404,), api=True),
     "site:audit-log": View("audit.view"),
     "site:audit-export": View("audit.view"),
 }
@@ -123,6 +147,28 @@ def test_every_url_has_an_expectation():
     assert sorted(set(VIEWS) - names) == [], "these VIEWS entries name no URL"
 
 
+def _unnamed(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            found.extend(_unnamed(entry, prefix + str(entry.pattern)))
+        elif isinstance(entry, URLPattern) and not entry.name:
+            found.append(prefix + str(entry.pattern))
+    return found
+
+
+def test_every_url_has_a_name_so_the_matrix_sees_it():
+    assert _unnamed(get_resolver()) == [], "name these URLs (and add them to VIEWS)"
+
+
+def test_a_url_added_anywhere_is_picked_up_without_being_listed():
+    """The URLconf is walked, included apps and namespaces too: a new view has no way around VIEWS."""
+    thing = path("thing/<int:pk>/", lambda request, pk: None, name="thing")
+    app = URLResolver(RegexPattern(r"^new/"), [thing], app_name="newapp", namespace="newapp")
+    site = URLResolver(RegexPattern(r"^/"), [*get_resolver().url_patterns, app])
+    assert sorted(set(_url_names(site)) - set(VIEWS)) == ["newapp:thing"]
+
+
 @dataclass
 class Objects:
     """For each object kind: URL kwargs for the near and the far object."""
@@ -142,7 +188,7 @@ def _objects(world: World) -> Objects:
     def job(org) -> ImportJob:
         return ImportJob.objects.create(
             kind=ImportKind.PEOPLE,
-            status=ImportStatus.INVALID,
+            state=RunState.DONE,
             created_by=uploader,
             org=org,
             filename="roster.csv",
@@ -151,6 +197,20 @@ def _objects(world: World) -> Objects:
         )
 
     near_job, far_job = job(world.school_a1), job(world.other_school)
+
+    def slips(issuer, school) -> PasswordSlipBatch:
+        return PasswordSlipBatch.objects.create(
+            created_by=issuer,
+            expires_at=timezone.now() + timedelta(hours=1),
+            count=0,
+            sealed=vault().encrypt("{}", purpose="password-slips"),
+            schools=[{"id": school.pk, "name": school.name, "path": school.path, "count": 0}],
+        )
+
+    near_slips, far_slips = (
+        slips(world.coordinator_a1, world.school_a1),
+        slips(world.outsider, world.other_school),
+    )
     near_training, far_training = training_objects(world)
     near_ledger, far_ledger = ledger_objects(world)
     near_delivery, far_delivery = delivery_objects(world)
@@ -162,6 +222,8 @@ def _objects(world: World) -> Objects:
             "account": {"pk": world.teacher_user.pk},
             "grant": {"pk": world.teacher_user.pk, "grant_pk": near_grant.pk},
             "job": {"pk": near_job.pk},
+            "api_job": {"job_id": near_job.pk},
+            "slips": {"pk": near_slips.pk},
             **near_training,
             **near_ledger,
             **near_delivery,
@@ -173,6 +235,8 @@ def _objects(world: World) -> Objects:
             "account": {"pk": far_account.pk},
             "grant": {"pk": far_account.pk, "grant_pk": far_grant.pk},
             "job": {"pk": far_job.pk},
+            "api_job": {"job_id": far_job.pk},
+            "slips": {"pk": far_slips.pk},
             **far_training,
             **far_ledger,
             **far_delivery,

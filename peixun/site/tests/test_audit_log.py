@@ -1,7 +1,8 @@
 """The audit log page: bureau admins only, scoped by org path, filterable, exportable, read-only."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -136,3 +137,42 @@ def test_there_is_no_way_to_change_an_event_through_the_site(client, world):
     assert client.post(reverse("site:audit-export")).status_code == 405
     event.refresh_from_db()
     assert (event.action, event.changes) == before
+
+
+# --- Times in Beijing time, never UTC (issue 13) ----------------------------------------------------
+
+NEAR_MIDNIGHT_UTC = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 2026年3月2日 01:30 in Beijing
+
+
+def _event_near_midnight_utc(world):
+    with mock.patch("django.utils.timezone.now", return_value=NEAR_MIDNIGHT_UTC):
+        return events.record(
+            action="lesson_changed",
+            target=world.school_a1,
+            org_path=world.school_a1.path,
+            target_repr="时差测试",
+            changes={"starts_at": NEAR_MIDNIGHT_UTC.isoformat(), "ends_at": [None, str(NEAR_MIDNIGHT_UTC)]},
+        )
+
+
+def test_the_log_shows_times_and_times_in_changes_in_beijing_time(client, world):
+    event = _event_near_midnight_utc(world)
+    assert event.created_at == NEAR_MIDNIGHT_UTC
+    page = audit_page(client, world.county_admin, action="lesson_changed").content.decode()
+    assert "2026年3月2日 01:30" in page
+    assert "starts_at: 2026年3月2日 01:30" in page
+    assert "ends_at: — → 2026年3月2日 01:30" in page
+    assert "+00:00" not in page and "17:30" not in page
+
+
+def test_the_export_writes_times_as_excel_date_times_in_beijing_time_and_says_so(client, world):
+    from openpyxl import load_workbook
+
+    _event_near_midnight_utc(world)
+    client.force_login(world.county_admin)
+    response = client.get(reverse("site:audit-export"), {"action": "lesson_changed"})
+    header, row = load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)
+    assert header[0] == "时间（北京时间）"
+    assert row[0] == datetime(2026, 3, 2, 1, 30)  # noqa: DTZ001 - openpyxl reads naive values
+    assert "starts_at: 2026年3月2日 01:30" in row[5]
+    assert "+00:00" not in row[5]

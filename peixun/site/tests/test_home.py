@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from peixun.imports.models import ImportJob, ImportKind, ImportStatus
+from peixun.imports.models import ImportJob, ImportKind
+from peixun.orgs.models import GrantRole
 from peixun.testing.factories import give_hours, make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +45,15 @@ def test_people_are_counted_by_status(client, world):
 
 
 def test_imports_waiting_count_only_unapplied_jobs_in_scope(client, world):
-    for status, org in [
-        (ImportStatus.VALID, world.school_a1),
-        (ImportStatus.APPLIED, world.school_a1),
-        (ImportStatus.PENDING, world.other_school),
+    for (step, state), org in [
+        (("check", "done"), world.school_a1),  # checked, no errors: ready to apply
+        (("apply", "done"), world.school_a1),  # applied
+        (("check", "queued"), world.other_school),  # out of scope
     ]:
         ImportJob.objects.create(
             kind=ImportKind.PEOPLE,
-            status=status,
+            step=step,
+            state=state,
             created_by=world.outsider,
             org=org,
             filename="x.xlsx",
@@ -74,13 +76,18 @@ def test_coordinator_sees_their_school_by_section_and_title(client, world):
     assert titles["first"] == 2
 
 
-def test_coordinator_sees_how_many_accounts_never_signed_in(client, world):
+def test_coordinator_sees_how_many_accounts_are_not_yet_activated_and_reaches_the_list(client, world):
     person = make_person(world.school_a1, "周新")
     make_user("new_teacher", person=person, must_change_password=True)
-    # teacher_a1's account has never signed in either; an account elsewhere does not count.
-    make_user("elsewhere", person=make_person(world.school_b1, "吴远"))
-    summary = home(client, world.coordinator_a1).context["coordinator"]
-    assert summary.never_signed_in == 2
+    # teacher_a1 has chosen their own password; an account elsewhere does not count.
+    make_user("elsewhere", person=make_person(world.school_b1, "吴远"), must_change_password=True)
+    # Nor a staff account: its password is the bureau's business, and the list leaves it out too.
+    staff = make_person(world.school_a1, "郑师")
+    make_user("new_tutor", (GrantRole.TUTOR, world.school_a1), person=staff, must_change_password=True)
+    response = home(client, world.coordinator_a1)
+    assert response.context["coordinator"].not_activated == 1
+    assert reverse("accounts:inactive") in response.content.decode()
+    assert "从未登录" not in response.content.decode()
 
 
 def test_teacher_sees_their_own_record_and_the_hours_placeholder(client, world):

@@ -26,6 +26,7 @@ from peixun.training.models.choices import (
 from peixun.training.models.enrolment import (
     CodeImport,
     CodeImportStatus,
+    CodeImportStep,
     Cohort,
     Enrolment,
     ExemptionRequest,
@@ -56,6 +57,7 @@ __all__ = [
     "Category",
     "CodeImport",
     "CodeImportStatus",
+    "CodeImportStep",
     "Cohort",
     "Course",
     "CreditClass",

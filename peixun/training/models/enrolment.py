@@ -5,7 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from peixun.core.runs import ACTIVE, BackgroundRun, RunState
 from peixun.training.models.choices import (
     HOLDING,
     ApprovalStage,
@@ -219,36 +221,42 @@ class LearningCode(models.Model):
 
 
 class CodeImportStatus(models.TextChoices):
+    """Where a registration list is, as its page says it: read from its step and run state."""
+
     CHECKING = "checking", _("Checking")
     VALID = "valid", _("Ready to apply")
     INVALID = "invalid", _("Has errors")
     APPLIED = "applied", _("Applied")
     FAILED = "failed", _("Failed")
+    INTERRUPTED = "interrupted", _("Interrupted")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
-class CodeImport(models.Model):
+class CodeImportStep(models.TextChoices):
+    CHECK = "check", _("Check")
+    APPLY = "apply", _("Apply")
+
+
+class CodeImport(BackgroundRun):
     """A CodeImport is one registration list from an outside platform, on its way from upload to
-    applied: checked in the background (progress shown), previewed, then applied all at once."""
+    applied: checked in the background (a background run, peixun.core.runs: progress shown,
+    interrupted when its worker dies, run again), previewed, then applied all at once (in the
+    request: marking a code registered twice changes nothing)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="code_imports")
-    status = models.CharField(
-        _("status"), max_length=16, choices=CodeImportStatus.choices, default=CodeImportStatus.CHECKING
+    step = models.CharField(
+        _("step"), max_length=8, choices=CodeImportStep.choices, default=CodeImportStep.CHECK
     )
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    matched = models.PositiveIntegerField(default=0)
-    already = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    kept_message = gettext_noop("Nothing was changed: run the check again.")
 
     class Meta:
         verbose_name = _("registration list import")
@@ -259,16 +267,38 @@ class CodeImport(models.Model):
         return self.filename
 
     @property
-    def is_running(self) -> bool:
-        return self.status == CodeImportStatus.CHECKING
+    def status(self) -> str:
+        state = self.shown_state
+        if state in {RunState.FAILED, RunState.INTERRUPTED, RunState.CANCELLED}:
+            return CodeImportStatus(state)
+        if self.step == CodeImportStep.APPLY:
+            return CodeImportStatus.APPLIED
+        if state in ACTIVE:
+            return CodeImportStatus.CHECKING
+        return CodeImportStatus.INVALID if self.errors else CodeImportStatus.VALID
+
+    def get_status_display(self) -> str:
+        return str(CodeImportStatus(self.status).label)
 
     @property
-    def progress_percent(self) -> int:
-        if not self.is_running:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(self.processed_rows * 100 / self.total_rows))
+    def is_running(self) -> bool:
+        return self.is_active
+
+    @property
+    def matched(self) -> int:
+        return (self.counts or {}).get("matched", 0)
+
+    @property
+    def already(self) -> int:
+        return (self.counts or {}).get("already", 0)
+
+    def run_task(self):
+        from peixun.training import tasks
+
+        return tasks.check_code_import
+
+    def reset_for_again(self) -> dict:
+        return {"errors": [], "counts": {}, "total": 0}
 
 
 class Notice(models.Model):

@@ -3,6 +3,7 @@ attachments and school quotas."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -28,8 +29,16 @@ from peixun.training.models.choices import (
 )
 from peixun.training.rules import eligibility, lifecycle
 
-HOURS = {"max_digits": 6, "decimal_places": 1, "validators": [MinValueValidator(Decimal("0"))]}
-MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+HOURS: dict[str, Any] = {
+    "max_digits": 6,
+    "decimal_places": 1,
+    "validators": [MinValueValidator(Decimal("0"))],
+}
+MONEY: dict[str, Any] = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(Decimal("0"))],
+}
 
 
 class AnnualPlan(models.Model):
@@ -221,7 +230,7 @@ class Project(models.Model):
 
         def number(name: str) -> int | None:
             value = t.get(name)
-            return int(value) if value not in (None, "") else None
+            return int(value) if value is not None and value != "" else None
 
         reference = t.get("age_reference")
         return eligibility.TargetRules(

@@ -85,6 +85,9 @@ NOT_DRAWN = "not_drawn"
 HOLDING = frozenset({PENDING, NOMINATED, OFFERED, ENROLLED})
 # Statuses of a live enrolment: the person cannot enrol again while one of these stands.
 LIVE = HOLDING | {APPLIED, WAITLISTED, EXEMPTED}
+# A teacher may withdraw (or decline) from these, and managers withdraw them: every live status but
+# an exemption.
+WITHDRAWABLE = HOLDING | {APPLIED, WAITLISTED}
 # A place offered or a nomination made, waiting for the teacher to confirm it.
 TO_CONFIRM = frozenset({NOMINATED, OFFERED})
 

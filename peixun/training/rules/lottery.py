@@ -16,7 +16,7 @@ against the applicant list it was drawn from.
 import hashlib
 import math
 import secrets
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 ALGORITHM = "sha256-es-v1"
@@ -26,7 +26,7 @@ _SCALE = 2**256
 @dataclass(frozen=True)
 class Applicant:
     key: int  # the person's id
-    group: Hashable  # the school the quota is counted against
+    group: int  # the school (its id) the quota is counted against
     weight: float = 1.0
 
 
@@ -64,7 +64,7 @@ def draw(
     *,
     seed: str,
     places: int,
-    quotas: Mapping[Hashable, int] | None = None,
+    quotas: Mapping[int, int] | None = None,
 ) -> Draw:
     """Order the applicants by priority and give out `places`, within `quotas` when given (a group
     missing from `quotas` has none)."""
@@ -74,7 +74,7 @@ def draw(
     ranked = sorted(people, key=lambda a: (-priority(seed, a), a.key))
     winners: list[int] = []
     waitlist: list[int] = []
-    taken: dict[Hashable, int] = {}
+    taken: dict[int, int] = {}
     for applicant in ranked:
         fits = len(winners) < places
         if fits and quotas is not None:

@@ -2,11 +2,17 @@
 projects, enrolment, cohorts, codes, plans, clock; `move_project` is the one entry point for
 lifecycle moves from pages and the API."""
 
+from django.http import HttpRequest
+
+from peixun.accounts.models import User
+from peixun.training.models import Project
 from peixun.training.services.clock import open_enrolment
 from peixun.training.services.projects import transition_project
 
 
-def move_project(*, project, action: str, actor, reason: str = "", request=None):
+def move_project(
+    *, project: Project, action: str, actor: User, reason: str = "", request: HttpRequest | None = None
+) -> Project:
     """Make the lifecycle move `action` (peixun.training.rules.lifecycle) as `actor`."""
     if action == "open_enrolment":
         from peixun.training import access

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.training.models import EnrolmentStatus, Project, ProjectStatus, QuotaMode
 from peixun.training.services import enrolment
 from peixun.training.services.projects import transition_project
@@ -24,7 +25,7 @@ class TickReport:
     started: list[int] = field(default_factory=list)
 
 
-def open_enrolment(project: Project, *, actor=None, check_perm: bool = False) -> Project:
+def open_enrolment(project: Project, *, actor: User | None = None, check_perm: bool = False) -> Project:
     """Open the window; proportional quotas are computed then, from the eligible headcounts."""
     project = transition_project(project=project, action="open_enrolment", actor=actor, check_perm=check_perm)
     if project.quota_mode == QuotaMode.PROPORTIONAL and not project.quotas.exists():

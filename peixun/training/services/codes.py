@@ -4,17 +4,31 @@ previewed, then applied all at once — to mark who registered."""
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
+from peixun.core import runs
+from peixun.core.runs import RunState
 from peixun.imports.content import seal, unseal
 from peixun.lib import tabular
 from peixun.orgs.models import Org, Person
 from peixun.training.exceptions import CodeNotAvailableError
-from peixun.training.models import HOLDING, CodeImport, CodeImportStatus, Enrolment, LearningCode, Project
+from peixun.training.models import (
+    HOLDING,
+    CodeImport,
+    CodeImportStatus,
+    CodeImportStep,
+    Enrolment,
+    LearningCode,
+    Project,
+)
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -37,7 +51,9 @@ def _fresh_codes(count: int) -> list[str]:
 
 
 @transaction.atomic
-def generate_codes(*, project: Project, actor, extra: int = 0, request=None) -> int:
+def generate_codes(
+    *, project: Project, actor: User | None, extra: int = 0, request: HttpRequest | None = None
+) -> int:
     """Give every school as many codes as it has trainees holding a place (plus `extra` spares),
     minus the codes it already has. Returns how many were made."""
     need = dict(
@@ -73,7 +89,9 @@ def generate_codes(*, project: Project, actor, extra: int = 0, request=None) -> 
 
 
 @transaction.atomic
-def issue_code(*, code: LearningCode, person: Person, actor, request=None) -> LearningCode:
+def issue_code(
+    *, code: LearningCode, person: Person, actor: User, request: HttpRequest | None = None
+) -> LearningCode:
     """Record that the school gave `code` to `person` (a trainee of the project at that school)."""
     code = LearningCode.objects.select_for_update().select_related("project", "school").get(pk=code.pk)
     holds = Enrolment.objects.filter(
@@ -96,7 +114,7 @@ def issue_code(*, code: LearningCode, person: Person, actor, request=None) -> Le
     return code
 
 
-def issue_all(*, project: Project, school: Org, actor, request=None) -> int:
+def issue_all(*, project: Project, school: Org, actor: User, request: HttpRequest | None = None) -> int:
     """Give each trainee of the school without a code one of the school's unused codes."""
     given = 0
     with transaction.atomic():
@@ -126,7 +144,6 @@ def issue_all(*, project: Project, school: Org, actor, request=None) -> int:
 # --- The registration list -----------------------------------------------------------------------------
 
 CODE_COLUMNS = ("学习码", "激活码", "learning code", "code")
-TIME_COLUMNS = ("注册时间", "激活时间", "registered at")
 MSG_NO_CODE_COLUMN = "找不到“学习码”列，第一行应为列标题，其中一列为“学习码”"
 MSG_EMPTY_CODE = "学习码为空"
 
@@ -144,8 +161,8 @@ def _column(header: tuple[str, ...], names: tuple[str, ...]) -> int | None:
 
 
 def check_registrations(
-    data: bytes, filename: str, *, project: Project, progress=None
-) -> tuple[list[str], list[dict], int]:
+    data: bytes, filename: str, *, project: Project, progress: Callable[[int, int], object] | None = None
+) -> tuple[list[str], list[dict[str, Any]], int]:
     """Read a registration list: (codes found, errors [{row, column, message}], rows). Writes nothing."""
     table = tabular.read_table(data, filename)
     column = _column(table.header, CODE_COLUMNS)
@@ -167,11 +184,9 @@ def check_registrations(
     return found, errors, len(table.rows)
 
 
-def start_import(*, project: Project, data: bytes, filename: str, actor) -> CodeImport:
+def start_import(*, project: Project, data: bytes, filename: str, actor: User) -> CodeImport:
     """Store an uploaded registration list and queue its check (tabular.TableError at once for an
     unreadable file)."""
-    from peixun.training import tasks
-
     if tabular.sniff_format(data, filename) == "xlsx":
         tabular.check_zip(data)
     with transaction.atomic():
@@ -181,14 +196,34 @@ def start_import(*, project: Project, data: bytes, filename: str, actor) -> Code
             content=seal(data),
             sha256=hashlib.sha256(data).hexdigest(),
             created_by=actor,
+            actor=actor,
         )
-    tasks.check_code_import.enqueue(job.pk)
+    return runs.enqueue(job)
+
+
+def run_check_again(*, job: CodeImport, actor: User, request: HttpRequest | None = None) -> CodeImport:
+    """Queue the check of an interrupted or failed registration list again (CodeNotAvailableError
+    when it is neither)."""
+    was = job.shown_state
+    with transaction.atomic():
+        try:
+            job = runs.run_again(run=job, actor=actor)
+        except runs.NotRestartable:
+            raise CodeNotAvailableError from None
+        events.record(
+            action="background_run_restarted",
+            actor=actor,
+            target=job,
+            org_path=job.project.organiser.path,
+            changes={"step": job.step, "was": was},
+            request=request,
+        )
     job.refresh_from_db()
     return job
 
 
 @transaction.atomic
-def apply_import(*, job: CodeImport, actor, request=None) -> CodeImport:
+def apply_import(*, job: CodeImport, actor: User, request: HttpRequest | None = None) -> CodeImport:
     """Mark every listed code registered, all at once (the file is checked again first). A code
     already marked keeps its first time, so importing the same list twice changes nothing."""
     job = CodeImport.objects.select_for_update().select_related("project").get(pk=job.pk)
@@ -196,16 +231,16 @@ def apply_import(*, job: CodeImport, actor, request=None) -> CodeImport:
         raise CodeNotAvailableError
     found, errors, _rows = check_registrations(unseal(job.content), job.filename, project=job.project)
     if errors:
-        job.status, job.errors = CodeImportStatus.INVALID, errors
-        job.save(update_fields=["status", "errors"])
+        job.errors = errors
+        job.save(update_fields=["errors"])
         return job
     now = timezone.now()
     codes = LearningCode.objects.filter(project=job.project, code__in=set(found))
     already = codes.filter(registered_at__isnull=False).count()
     marked = codes.filter(registered_at__isnull=True).update(registered_at=now)
-    job.status, job.applied_by, job.finished_at = CodeImportStatus.APPLIED, actor, now
-    job.matched, job.already, job.content = marked, already, b""
-    job.save(update_fields=["status", "applied_by", "finished_at", "matched", "already", "content"])
+    job.step, job.state, job.applied_by, job.finished_at = CodeImportStep.APPLY, RunState.DONE, actor, now
+    job.counts, job.content = {"matched": marked, "already": already}, b""
+    job.save(update_fields=["step", "state", "applied_by", "finished_at", "counts", "content"])
     events.record(
         action="registrations_imported",
         actor=actor,

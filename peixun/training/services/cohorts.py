@@ -3,8 +3,10 @@ subject leaders and backbone teachers first (C2), and manual moves."""
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core.fields import has_code
 from peixun.orgs.access import path_q
@@ -37,7 +39,7 @@ def _class_name(number: int, group: grouping.Group) -> str:
 
 
 @transaction.atomic
-def form_cohorts(*, project: Project, actor, request=None) -> list[Cohort]:
+def form_cohorts(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> list[Cohort]:
     """Group every trainee holding a place into classes of at most `project.class_size`, replacing
     the classes there were (tutors are assigned again by `assign_tutors`)."""
     enrolments = list(project.enrolments.filter(status__in=HOLDING).select_related("person", "school"))
@@ -84,7 +86,7 @@ def tutor_candidates(project: Project) -> list[Person]:
 
 
 @transaction.atomic
-def assign_tutors(*, project: Project, actor, request=None) -> int:
+def assign_tutors(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> int:
     """One tutor for each class without one. Returns how many classes got a tutor."""
     cohorts = [c for c in selectors.cohorts(project) if c.tutor_id is None]
     if not cohorts:
@@ -126,8 +128,10 @@ def assign_tutors(*, project: Project, actor, request=None) -> int:
 
 
 @transaction.atomic
-def set_tutor(*, cohort: Cohort, person: Person | None, actor, request=None) -> Cohort:
-    before = cohort.tutor.name if cohort.tutor_id else None
+def set_tutor(
+    *, cohort: Cohort, person: Person | None, actor: User, request: HttpRequest | None = None
+) -> Cohort:
+    before = cohort.tutor.name if cohort.tutor is not None else None
     cohort.tutor = person
     cohort.save(update_fields=["tutor"])
     events.record(
@@ -142,13 +146,15 @@ def set_tutor(*, cohort: Cohort, person: Person | None, actor, request=None) -> 
 
 
 @transaction.atomic
-def move_enrolment(*, enrolment: Enrolment, cohort: Cohort | None, actor, request=None) -> Enrolment:
+def move_enrolment(
+    *, enrolment: Enrolment, cohort: Cohort | None, actor: User, request: HttpRequest | None = None
+) -> Enrolment:
     """Move a trainee into another class of the same project (or out of any)."""
     if cohort is not None and cohort.project_id != enrolment.project_id:
         raise InvalidEnrolmentStateError
     if enrolment.status not in HOLDING:
         raise InvalidEnrolmentStateError
-    before = enrolment.cohort.name if enrolment.cohort_id else None
+    before = enrolment.cohort.name if enrolment.cohort is not None else None
     enrolment.cohort = cohort
     enrolment.save(update_fields=["cohort", "updated_at"])
     events.record(

@@ -2,11 +2,12 @@
 exactly when the change it reports does)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 
+from peixun.accounts.models import User
 from peixun.orgs.access import PERMISSIONS
 from peixun.orgs.models import Person, RoleGrant, ancestor_paths
 from peixun.training.models import Notice, Project
@@ -35,7 +36,7 @@ def project_url(project: Project) -> str:
 
 
 def send(
-    user_ids: Iterable[int], kind: str, *, project: Project | None = None, url: str = "", **params
+    user_ids: Iterable[int], kind: str, *, project: Project | None = None, url: str = "", **params: Any
 ) -> int:
     """One notice per account (duplicates dropped)."""
     ids = list(dict.fromkeys(user_ids))
@@ -59,14 +60,10 @@ def creator_and_managers(project: Project) -> list[int]:
     return ids
 
 
-def exclude(ids: Iterable[int], actor) -> list[int]:
+def exclude(ids: Iterable[int], actor: User | None) -> list[int]:
     """Nobody is told about what they did themselves."""
     actor_id = getattr(actor, "pk", None)
     return [user_id for user_id in ids if user_id != actor_id]
-
-
-def q_unread(user) -> Q:
-    return Q(user=user, read_at__isnull=True)
 
 
 def role_holders(role: str, over_path: str) -> list[int]:

@@ -1,7 +1,11 @@
 """Writes for annual plans and their planned projects."""
 
-from django.db import transaction
+from typing import Any
 
+from django.db import transaction
+from django.http import HttpRequest
+
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.orgs.models import Org
 from peixun.training.models import AnnualPlan, PlanItem, Project
@@ -9,7 +13,9 @@ from peixun.training.services.projects import create_project
 
 
 @transaction.atomic
-def create_plan(*, org: Org, year: int, title: str, notes: str = "", actor, request=None) -> AnnualPlan:
+def create_plan(
+    *, org: Org, year: int, title: str, notes: str = "", actor: User, request: HttpRequest | None = None
+) -> AnnualPlan:
     plan = AnnualPlan.objects.create(org=org, year=year, title=title, notes=notes, created_by=actor)
     events.record(
         action="plan_created",
@@ -23,7 +29,7 @@ def create_plan(*, org: Org, year: int, title: str, notes: str = "", actor, requ
 
 
 @transaction.atomic
-def add_item(*, plan: AnnualPlan, actor, request=None, **fields) -> PlanItem:
+def add_item(*, plan: AnnualPlan, actor: User, request: HttpRequest | None = None, **fields: Any) -> PlanItem:
     order = plan.items.count()
     item = PlanItem(plan=plan, order=order, **fields)
     item.full_clean(exclude=["plan"])
@@ -40,21 +46,9 @@ def add_item(*, plan: AnnualPlan, actor, request=None, **fields) -> PlanItem:
 
 
 @transaction.atomic
-def remove_item(*, item: PlanItem, actor, request=None) -> None:
-    plan = item.plan
-    events.record(
-        action="plan_updated",
-        actor=actor,
-        target=plan,
-        org_path=plan.org.path,
-        changes={"item": [item.title, None]},
-        request=request,
-    )
-    item.delete()
-
-
-@transaction.atomic
-def project_from_item(*, item: PlanItem, organiser: Org, actor, request=None) -> Project:
+def project_from_item(
+    *, item: PlanItem, organiser: Org, actor: User, request: HttpRequest | None = None
+) -> Project:
     """A draft project carrying the planned item's title, type, level, mode and trainee count."""
     if hasattr(item, "project") and item.project is not None:
         return item.project

@@ -7,9 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.orgs.models import Org
 from peixun.training import access
@@ -103,7 +105,7 @@ class TrainerData:
 
 def default_audience(organiser: Org) -> Org:
     """A training centre serves the area it sits in; any other organiser its own subtree."""
-    if organiser.kind == "institution" and organiser.parent_id:
+    if organiser.kind == "institution" and organiser.parent is not None:
         return organiser.parent
     return organiser
 
@@ -118,7 +120,12 @@ def _snapshot(project: Project) -> dict:
     return values
 
 
-def _replace_parts(project, courses, budget, trainers) -> None:
+def _replace_parts(
+    project: Project,
+    courses: list[CourseData] | None,
+    budget: list[BudgetData] | None,
+    trainers: list[TrainerData] | None,
+) -> None:
     if courses is not None:
         project.courses.all().delete()
         Course.objects.bulk_create(
@@ -167,7 +174,7 @@ def _replace_parts(project, courses, budget, trainers) -> None:
 def create_project(
     *,
     organiser: Org,
-    actor,
+    actor: User,
     fields: dict,
     audience: list[Org] | None = None,
     excluded: list[Org] | None = None,
@@ -175,7 +182,7 @@ def create_project(
     budget: list[BudgetData] | None = None,
     trainers: list[TrainerData] | None = None,
     plan_item: PlanItem | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Project:
     """A new draft project. The audience defaults to the organiser's area."""
     project = Project(
@@ -205,14 +212,14 @@ def create_project(
 def update_project(
     *,
     project: Project,
-    actor,
+    actor: User,
     fields: dict,
     audience: list[Org] | None = None,
     excluded: list[Org] | None = None,
     courses: list[CourseData] | None = None,
     budget: list[BudgetData] | None = None,
     trainers: list[TrainerData] | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Project:
     """Edit a draft or rejected project (its parts are replaced by the lists given)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -241,7 +248,15 @@ def update_project(
 
 
 @transaction.atomic
-def add_attachment(*, project: Project, actor, filename: str, content_type: str, data: bytes, request=None):
+def add_attachment(
+    *,
+    project: Project,
+    actor: User,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    request: HttpRequest | None = None,
+) -> ProjectAttachment:
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ValueError("attachment too large")
     attachment = ProjectAttachment.objects.create(
@@ -279,7 +294,9 @@ def missing_for_submission(project: Project) -> list[str]:
     return missing
 
 
-def _notify_transition(project: Project, action: str, actor, reason: str, people: list[int]) -> None:
+def _notify_transition(
+    project: Project, action: str, actor: User | None, reason: str, people: list[int]
+) -> None:
     if action == "submit":
         notify.send(
             notify.exclude(notify.holders("training.approve", project.organiser.path), actor),
@@ -298,7 +315,13 @@ def _notify_transition(project: Project, action: str, actor, reason: str, people
 
 @transaction.atomic
 def transition_project(
-    *, project: Project, action: str, actor, reason: str = "", request=None, check_perm: bool = True
+    *,
+    project: Project,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    check_perm: bool = True,
 ) -> Project:
     """Move the project by `action` if the table allows it from its state and the actor holds the
     transition's permission over the organiser (skipped for the clock: `check_perm=False`, actor

@@ -52,6 +52,7 @@ TRAINING_VIEWS: dict[str, dict] = {
     "training:cohort-roster": {"perm": "training.manage", "obj": "cohort", "denied": (403, 404)},
     "training:code-issue": {"perm": "training.nominate", "method": "post", "obj": "code"},
     "training:code-import": {"perm": "training.manage", "obj": "code_import"},
+    "training:code-import-rerun": {"perm": "training.manage", "method": "post", "obj": "code_import"},
     "training:enrolment-withdraw": {
         "perm": SIGNED_IN,
         "method": "post",
@@ -147,7 +148,7 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
     enrolment.save(update_fields=["cohort"])
     code = LearningCode.objects.create(project=project, school=school, code=f"CODE{school.pk:06d}")
     job = CodeImport.objects.create(
-        project=project, filename="list.csv", content=b"", sha256="0" * 64, created_by=admin, status="invalid"
+        project=project, filename="list.csv", content=b"", sha256="0" * 64, created_by=admin, state="done"
     )
     exemption = ExemptionRequest.objects.create(enrolment=enrolment, reason="health")
     attachment = ProjectAttachment.objects.create(

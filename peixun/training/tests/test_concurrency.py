@@ -94,3 +94,68 @@ def test_withdrawals_and_enrolments_racing_keep_the_counter_equal_to_the_places_
     assert project.places_taken == 10
     assert places_consistent(project)
     assert Enrolment.objects.filter(project=project, status__in=HOLDING).count() == 10
+
+
+def test_concurrent_nominations_hold_each_school_quota_and_the_capacity():
+    world = build_world()
+    a = [make_person(world.school_a1, f"提名甲{i}") for i in range(10)]
+    b = [make_person(world.school_a2, f"提名乙{i}") for i in range(10)]
+    project = make_project(world.county_a, capacity=6, enrolment_mode="nomination", quota_mode="manual")
+    svc.set_quotas(
+        project=project, quotas_by_school={world.school_a1.pk: 4, world.school_a2.pk: 2}, actor=None
+    )
+    jobs = [lambda p=p: svc.nominate(project=project, person=p, actor=world.coordinator_a1) for p in a + b]
+    jobs += [lambda p=p: svc.nominate(project=project, person=p, actor=world.coordinator_a1) for p in a]
+    results = run_together(jobs)
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)]
+    quotas = {q.org_id: q.used for q in SchoolQuota.objects.filter(project=project)}
+    assert quotas == {world.school_a1.pk: 4, world.school_a2.pk: 2}
+    project.refresh_from_db()
+    assert project.places_taken == 6 and places_consistent(project)
+    assert Enrolment.objects.filter(project=project, status="nominated").count() == 6
+
+
+def test_freed_places_go_to_the_waitlist_before_self_enrolments_racing_for_them():
+    """A withdrawal gives its place back and promotes the next waitlisted in one transaction, so a
+    self-enrolment racing it finds the project full again."""
+    world = build_world()
+    first = [make_person(world.school_a1, f"在册{i}") for i in range(5)]
+    waiting = [make_person(world.school_a1, f"候补{i}") for i in range(5)]
+    later = [make_person(world.school_a1, f"新来{i}") for i in range(15)]
+    project = make_project(world.county_a, capacity=5)
+    enrolments = [svc.enrol(project=project, person=p, actor=None) for p in first]
+    assert {svc.enrol(project=project, person=p, actor=None).status for p in waiting} == {"waitlisted"}
+    jobs = [lambda e=e: svc.withdraw_enrolment(enrolment=e, actor=None) for e in enrolments]
+    jobs += [lambda p=p: svc.enrol(project=project, person=p, actor=None) for p in later]
+    results = run_together(jobs)
+    assert not [r for r in results if isinstance(r, Exception)]
+    project = Project.objects.get(pk=project.pk)
+    assert project.places_taken == 5 and places_consistent(project)
+    holders = set(
+        Enrolment.objects.filter(project=project, status__in=HOLDING).values_list("person_id", flat=True)
+    )
+    assert holders == {p.pk for p in waiting}
+    assert Enrolment.objects.filter(project=project, person__in=later, status="waitlisted").count() == 15
+
+
+def test_mandatory_enrolment_racing_self_enrolments_never_oversells_nor_half_enrols():
+    """The mandatory run takes all its places in one UPDATE and the self-enrolments one each, on the
+    same project row: together they fill the capacity exactly. A run that meets a teacher's own
+    enrolment made in the same instant is refused whole (UNIQUE(project, person)) and changes nothing."""
+    world = build_world()
+    people = [make_person(world.school_a1, f"必修{i}") for i in range(10)]
+    audience = len(people) + 2  # with teacher_a1 and teacher_a2 of the county
+    project = make_project(world.county_a, capacity=audience, enrolment_mode="mandatory", waitlist=False)
+    jobs = [lambda: svc.enrol_mandatory(project=project, actor=None)]
+    jobs += [lambda p=p: svc.enrol(project=project, person=p, actor=None) for p in people]
+    results = run_together(jobs)
+    project = Project.objects.get(pk=project.pk)
+    assert places_consistent(project)
+    mandatory = Enrolment.objects.filter(project=project, source="mandatory").count()
+    own = Enrolment.objects.filter(project=project, source="self").count()
+    if isinstance(results[0], int):
+        assert project.places_taken == audience == mandatory + own
+        assert results[0] == mandatory
+    else:
+        assert mandatory == 0 and project.places_taken == own
+    assert not [r for r in results[1:] if isinstance(r, Exception) and not isinstance(r, DomainError)]

@@ -1,6 +1,7 @@
 """The target rules, as tables: who may enrol, who must, and the reasons for the rest (no database)."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ OTHER = "00000009/00000010/"
 
 
 def person(**fields) -> PersonFacts:
-    base = {
+    base: dict[str, Any] = {
         "person_id": 1,
         "org_path": SCHOOL,
         "gender": "female",

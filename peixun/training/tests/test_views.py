@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -138,6 +139,14 @@ def test_creating_a_project_with_courses_budget_trainers_rules_and_a_document(cl
     assert "attachment" in download["Content-Disposition"]
 
 
+def test_a_trainer_name_starting_like_a_formula_is_refused_in_the_form(client, world):
+    client.force_login(world.centre_staff)
+    data = form_data(world, **{"trainers-0-name": '=HYPERLINK("http://x.example")'})
+    response = client.post(reverse("training:project-create"), data)
+    assert response.status_code == 200 and not Project.objects.exists()
+    assert "姓名不能以 =、+、- 或 @ 开头" in response.content.decode()
+
+
 def test_a_form_with_errors_keeps_everything_typed(client, world):
     client.force_login(world.centre_staff)
     data = form_data(world, hours_credited="30.3", **{"courses-1-hours": "abc"})
@@ -195,6 +204,14 @@ def test_a_teacher_who_is_not_eligible_sees_why_on_the_project(client, world):
     client.force_login(world.teacher_user)
     body = page(client.get(reverse("training:project-detail", args=[project.pk]), **EN))
     assert 'data-testid="why-not"' in body and "For the titles Senior only." in body
+
+
+def test_a_refused_enrolment_says_why_with_each_eligibility_reason(client, world):
+    project = make_project(world.county_a, targets={"titles": ["senior"]})
+    client.force_login(world.teacher_user)
+    response = client.post(reverse("training:enrol", args=[project.pk]), **EN)
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == "You are not eligible for this project. For the titles Senior only."
 
 
 def test_a_teacher_cannot_leave_a_mandatory_project_but_may_ask_for_an_exemption(client, world):
@@ -402,3 +419,37 @@ def test_api_keys_are_shown_once_and_can_be_revoked(client, world):
     key = ApiKey.objects.get()
     client.post(reverse("apikeys:revoke", args=[key.pk]), **EN)
     assert api.get("/api/v1/training/projects", HTTP_X_API_KEY=secret).status_code == 401
+
+
+def test_the_enrolments_export_gives_enrolment_times_in_beijing_time(client, world):
+    from datetime import UTC, datetime
+
+    project = make_project(world.county_a)
+    enrolment = svc.enrol(project=project, person=world.teacher_a1, actor=None)
+    near_midnight = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 2026年3月2日 01:30 in Beijing
+    Enrolment.objects.filter(pk=enrolment.pk).update(created_at=near_midnight)
+    client.force_login(world.coordinator_a1)
+    export = client.get(reverse("training:enrolments-export", args=[project.pk]))
+    header, row = load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+    assert header[-1] == "报名时间（北京时间）"
+    assert row[-1] == datetime(2026, 3, 2, 1, 30)  # noqa: DTZ001 - openpyxl reads naive values
+
+
+def test_the_projects_history_shows_changed_times_in_beijing_time(client, world):
+    from datetime import UTC, datetime
+
+    from peixun.audit import events
+
+    project = make_project(world.county_a)
+    closes = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 2026年3月2日 01:30 in Beijing
+    events.record(
+        action="project_updated",
+        target=project,
+        org_path=world.county_a.path,
+        changes={"enrol_closes_at": [None, str(closes)]},
+    )
+    client.force_login(world.county_admin)
+    body = page(client.get(reverse("training:project-detail", args=[project.pk])))
+    history = body[body.index('data-testid="history"') :]
+    assert "2026年3月2日 01:30" in history
+    assert "+00:00" not in history

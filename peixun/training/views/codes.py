@@ -1,26 +1,30 @@
 """Learning codes (学习码): the codes of each school, handing them out, and importing the outside
 platform's registration list to find who never registered."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
+from peixun.core.refusals import refuse
 from peixun.lib import tabular
-from peixun.orgs.access import require_perm
 from peixun.orgs.models import Person
 from peixun.training import access, selectors
+from peixun.training.access import require_perm
 from peixun.training.exceptions import DomainError
 from peixun.training.models import HOLDING, CodeImport
 from peixun.training.services import codes as code_services
-from peixun.training.views.common import refuse
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def codes(request: HttpRequest, pk: int) -> HttpResponse:
+def codes(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.nominate")
     project = access.access_project(request.user, pk)
     manages = access.can(request.user, "training.manage", project)
@@ -38,12 +42,12 @@ def codes(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("%(count)s codes given out.") % {"count": given})
         elif action == "upload" and manages and request.FILES.get("file"):
-            upload = request.FILES["file"]
+            upload = cast(UploadedFile, request.FILES["file"])  # one file, present (checked above)
             try:
                 job = code_services.start_import(
                     project=project,
                     data=upload.read(tabular.MAX_UPLOAD_BYTES + 1),
-                    filename=upload.name,
+                    filename=upload.name or "",
                     actor=request.user,
                 )
             except tabular.TableError as error:
@@ -71,7 +75,7 @@ def codes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def code_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.nominate")
     code = access.access_code(request.user, pk)
     person_id = request.POST.get("person", "")
@@ -110,20 +114,37 @@ def code_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:codes", code.project_id)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def code_import(request: HttpRequest, pk: int) -> HttpResponse:
+def _access_code_import(request: SignedInRequest, pk: int) -> CodeImport:
     require_perm(request, "training.manage")
     job = CodeImport.objects.select_related("project", "project__organiser").filter(pk=pk).first()
     if job is None or not access.can(request.user, "training.manage", job.project):
         raise Http404
+    return job
+
+
+@login_required
+@require_POST
+def code_import_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Run an interrupted or failed registration list's check again."""
+    job = _access_code_import(request, pk)
+    try:
+        code_services.run_check_again(job=job, actor=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("training:code-import", job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_import(request: SignedInRequest, pk: int) -> HttpResponse:
+    job = _access_code_import(request, pk)
     if request.method == "POST":
         try:
             code_services.apply_import(job=job, actor=request.user, request=request)
         except DomainError as error:
             refuse(request, error)
         return redirect("training:code-import", job.pk)
-    context = {"job": job, "project": job.project, "errors": job.errors[:500]}
+    context = {"job": job, "project": job.project, "errors": job.errors[:500], "can_rerun": job.can_run_again}
     if request.htmx:
         return render(request, "training/code_import.html#status", context)
     return render(request, "training/code_import.html", context)

@@ -8,19 +8,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
+from peixun.core.refusals import refuse
 from peixun.core.views import back, download
-from peixun.orgs.access import has_perm, require_perm
 from peixun.orgs.models import Person
 from peixun.training import access, exports, selectors
+from peixun.training.access import has_perm, require_perm
 from peixun.training.exceptions import DomainError
 from peixun.training.models import Cohort
 from peixun.training.services import cohorts as cohort_services
-from peixun.training.views.common import refuse
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohorts(request: HttpRequest, pk: int) -> HttpResponse:
+def cohorts(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     if request.method == "POST":
@@ -48,7 +49,7 @@ def _cohort(request: HttpRequest, pk: int) -> Cohort:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     manages = access.can(request.user, "training.manage", cohort.project)
     if request.method == "POST":
@@ -77,7 +78,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def cohort_roster(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_roster(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     content = exports.roster_workbook(cohort, list(selectors.roster(cohort)))
     return download(content, f"class-{cohort.project_id}-{cohort.number}-roster.xlsx")
@@ -85,7 +86,7 @@ def cohort_roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_move(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_move(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     enrolment = access.access_enrolment(request.user, pk, "training.manage")
     target = request.POST.get("cohort", "")

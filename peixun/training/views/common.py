@@ -1,19 +1,9 @@
-"""What the training views share: a refused action as a message with the eligibility reasons, and
-fetching an enrolment through whichever of several permissions the user holds. What every app's
-views share is peixun.core.views."""
+"""What the training views share: fetching an enrolment through whichever of several permissions
+the user holds. What every app's views share is peixun.core.views (and a refusal, peixun.core.refusals)."""
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from peixun.core import views
 from peixun.training import access
-from peixun.training.exceptions import DomainError, NotEligibleError
-from peixun.training.wording import reasons_text
-
-
-def refuse(request: HttpRequest, error: DomainError) -> None:
-    """Show why an action was refused (with the eligibility reasons, if any)."""
-    reasons = error.reasons if isinstance(error, NotEligibleError) else []
-    views.refuse(request, error, *reasons_text(reasons or []))
 
 
 def enrolment_and_perm(user, pk: int, perms: tuple[str, ...]):

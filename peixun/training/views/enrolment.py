@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
+from peixun.core.refusals import refuse
 from peixun.core.views import back, download
-from peixun.orgs.access import has_perm, path_q, require_perm, scope_paths
 from peixun.orgs.models import Org, Person
 from peixun.training import access, exports, selectors
+from peixun.training.access import has_perm, path_q, require_perm, scope_paths
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import ExemptionForm
 from peixun.training.models import (
@@ -29,7 +31,7 @@ from peixun.training.models import (
 )
 from peixun.training.rules import lottery as lottery_rules
 from peixun.training.services import enrolment as enrolment_services
-from peixun.training.views.common import enrolment_and_perm, enrolment_for, refuse
+from peixun.training.views.common import enrolment_and_perm, enrolment_for
 from peixun.training.views.projects import enrol_box
 
 PAGE_SIZE = 50
@@ -38,16 +40,17 @@ PAGE_SIZE = 50
 
 @login_required
 @require_POST
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def enrol(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.enrol")
     project = access.access_project(request.user, pk)
-    if not request.user.person_id:
+    person = access.person_of(request.user)
+    if person is None:
         messages.error(request, _("This account is not linked to a teacher's record."))
         return redirect("training:project-detail", project.pk)
     try:
         enrolment = enrolment_services.enrol(
             project=project,
-            person=access.person_of(request.user),
+            person=person,
             actor=request.user,
             subject=request.POST.get("subject", ""),
             request=request,
@@ -64,7 +67,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment, perm = enrolment_and_perm(request.user, pk, ("training.manage", "training.nominate", "own"))
     try:
         enrolment_services.withdraw_enrolment(
@@ -79,7 +82,7 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk, ("own", "training.nominate"))
     try:
         enrolment_services.confirm_enrolment(enrolment=enrolment, actor=request.user, request=request)
@@ -92,7 +95,7 @@ def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def exemption_request(request: HttpRequest, pk: int) -> HttpResponse:
+def exemption_request(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk, ("own", "training.nominate"))
     form = ExemptionForm(request.POST)
     if not form.is_valid():
@@ -118,7 +121,7 @@ def exemption_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_for(request.user, pk, ("training.nominate", "training.county_approve"))
     stage_perm = "training.county_approve" if enrolment.stage == "county" else "training.nominate"
     enrolment = enrolment_for(request.user, pk, (stage_perm,))
@@ -138,7 +141,7 @@ def enrolment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def exemption_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def exemption_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     if not (has_perm(request.user, "training.nominate") or has_perm(request.user, "training.county_approve")):
         require_perm(request, "training.nominate")
     exemption = get_object_or_404(ExemptionRequest.objects.select_related("enrolment"), pk=pk)
@@ -174,7 +177,7 @@ def _staff_project(request: HttpRequest, pk: int, perm: str):
 
 @login_required
 @require_GET
-def project_enrolments(request: HttpRequest, pk: int) -> HttpResponse:
+def project_enrolments(request: SignedInRequest, pk: int) -> HttpResponse:
     project = _staff_project(request, pk, "training.nominate")
     status = request.GET.get("status", "")
     status = status if status in EnrolmentStatus.values else ""
@@ -207,7 +210,7 @@ def project_enrolments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def enrolments_export(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolments_export(request: SignedInRequest, pk: int) -> HttpResponse:
     project = _staff_project(request, pk, "training.nominate")
     rows = selectors.project_enrolments(request.user, project)
     return download(exports.enrolments_workbook(project, list(rows)), f"project-{project.pk}-enrolments.xlsx")
@@ -215,7 +218,7 @@ def enrolments_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nominate(request: HttpRequest, pk: int) -> HttpResponse:
+def nominate(request: SignedInRequest, pk: int) -> HttpResponse:
     project = _staff_project(request, pk, "training.nominate")
     paths = scope_paths(request.user, "training.nominate")
     if request.method == "POST":
@@ -256,7 +259,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mandatory(request: HttpRequest, pk: int) -> HttpResponse:
+def mandatory(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     try:
@@ -270,7 +273,7 @@ def mandatory(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quotas(request: HttpRequest, pk: int) -> HttpResponse:
+def quotas(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     if request.method == "POST":
@@ -283,17 +286,17 @@ def quotas(request: HttpRequest, pk: int) -> HttpResponse:
                 enrolment_services.release_quotas(project=project, actor=request.user, request=request)
             else:
                 values = {}
-                for key, value in request.POST.items():
+                for key, value in request.POST.dict().items():
                     if key.startswith("quota-") and key[6:].isdigit() and value.strip().isdigit():
                         values[int(key[6:])] = int(value)
-                schools = set(
+                in_scope = set(
                     access.schools_in_scope(request.user, "training.manage")
                     .filter(pk__in=values)
                     .values_list("pk", flat=True)
                 )
                 enrolment_services.set_quotas(
                     project=project,
-                    quotas_by_school={k: v for k, v in values.items() if k in schools},
+                    quotas_by_school={k: v for k, v in values.items() if k in in_scope},
                     actor=request.user,
                     request=request,
                 )
@@ -326,7 +329,7 @@ def _entries(draw) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lottery(request: HttpRequest, pk: int) -> HttpResponse:
+def lottery(request: SignedInRequest, pk: int) -> HttpResponse:
     project = access.access_project(request.user, pk)
     if request.method == "POST":
         require_perm(request, "training.manage")

@@ -2,11 +2,12 @@
 waits for them and their notices."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peixun.accounts.http import SignedInRequest
 from peixun.training import hooks, selectors
 from peixun.training import notices as notice_texts
 from peixun.training.forms import ExemptionForm
@@ -15,19 +16,21 @@ from peixun.training.models import Notice
 
 @login_required
 @require_GET
-def my_enrolments(request: HttpRequest) -> HttpResponse:
+def my_enrolments(request: SignedInRequest) -> HttpResponse:
     person = request.user.person if request.user.person_id else None
     enrolments = list(selectors.my_enrolments(person)) if person else []
     for enrolment in enrolments:
-        enrolment.position = selectors.waitlist_position(enrolment)
-        enrolment.open_exemption = next((x for x in enrolment.exemptions.all() if x.is_open), None)
+        enrolment.position = selectors.waitlist_position(enrolment)  # type: ignore[attr-defined]  # for the template
+        enrolment.open_exemption = next(  # type: ignore[attr-defined]  # for the template
+            (x for x in enrolment.exemptions.all() if x.is_open), None
+        )
     context = {"person": person, "enrolments": enrolments, "exemption_form": ExemptionForm()}
     return render(request, "training/my_enrolments.html", context)
 
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     # Sections other apps add (the leave requests to decide): training.hooks.inbox_panels.
     panels = [html for html in hooks.inbox_panels.run(request=request) if html]
     return render(request, "training/inbox.html", {"inbox": selectors.inbox(request.user), "panels": panels})
@@ -35,11 +38,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notices(request: HttpRequest) -> HttpResponse:
+def notices(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("training:notices")
     items = selectors.notices(request.user)
     for item in items:
-        item.text = notice_texts.render(item.kind, item.params)
+        item.text = notice_texts.render(item.kind, item.params)  # type: ignore[attr-defined]  # for the template
     return render(request, "training/notices.html", {"notices": items})

@@ -4,14 +4,15 @@ project made from a planned one."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peixun.orgs.access import orgs_in_scope, path_q, require_perm, scope_paths
+from peixun.accounts.http import SignedInRequest
 from peixun.training import selectors
+from peixun.training.access import orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.training.forms import PlanForm, PlanItemForm
 from peixun.training.models import AnnualPlan, PlanItem
 from peixun.training.services import plans as plan_services
@@ -30,7 +31,7 @@ def _access_plan(user, pk: int) -> AnnualPlan:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "training.plan")
     orgs = orgs_in_scope(request.user, "training.plan").exclude(kind="school").order_by("path")
     form = PlanForm(
@@ -48,7 +49,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.plan")
     plan = _access_plan(request.user, pk)
     form = PlanItemForm(request.POST or None)
@@ -62,7 +63,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_item_project(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_item_project(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     item = PlanItem.objects.select_related("plan", "plan__org").filter(pk=pk).first()
     if item is None:

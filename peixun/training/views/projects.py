@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peixun.accounts.http import SignedInRequest
+from peixun.core.refusals import refuse
 from peixun.core.views import download
-from peixun.orgs.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
 from peixun.training import access, selectors, services
+from peixun.training.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import (
     BudgetFormSet,
@@ -39,7 +41,6 @@ from peixun.training.models import (
 )
 from peixun.training.rules import lifecycle
 from peixun.training.services import projects as project_services
-from peixun.training.views.common import refuse
 from peixun.training.wording import reasons_text
 
 PAGE_SIZE = 20
@@ -48,7 +49,7 @@ AUDIENCE_OPTIONS_LIMIT = 500
 
 @login_required
 @require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: SignedInRequest) -> HttpResponse:
     values = ProjectFilterForm(request.GET).cleaned()
     query = selectors.ProjectFilter(
         q=values["q"][:50], status=values["status"], level=values["level"], mode=values["mode"]
@@ -61,7 +62,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if request.user.person_id and not staff:
         rows = selectors.teacher_projects(request.user, query)
         for row in rows:
-            row.reason_texts = reasons_text(row.decision.reasons)
+            row.reason_texts = reasons_text(row.decision.reasons)  # type: ignore[attr-defined]  # for the template
         context["rows"] = rows
     else:
         page = Paginator(selectors.project_list(request.user, query), PAGE_SIZE).get_page(
@@ -141,7 +142,7 @@ def _save_attachment(request, form, project) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: SignedInRequest) -> HttpResponse:
     require_perm(request, "training.manage")
     organisers = _org_options(request.user)
     form = ProjectForm(
@@ -182,7 +183,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     if not project.is_editable:
@@ -223,7 +224,7 @@ def _actions(user, project) -> list:
 
 @login_required
 @require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(access.access_project(request.user, pk))
     user = request.user
     manages = access.can(user, "training.manage", project)
@@ -298,12 +299,12 @@ def target_lines(project) -> list[str]:
     return lines
 
 
-def enrol_box(request: HttpRequest, project) -> dict:
+def enrol_box(request: SignedInRequest, project) -> dict:
     """The teacher's box on a project: their enrolment, or whether they may enrol and why not."""
     user = request.user
-    if not user.person_id:
-        return {"box": None}
     person = access.person_of(user)
+    if person is None:
+        return {"box": None}
     enrolment = project.enrolments.filter(person=person).select_related("cohort", "cohort__tutor").first()
     decision = selectors.decision_for(project, person)
     open_now = project.enrolment_open(timezone.now())
@@ -324,7 +325,7 @@ def enrol_box(request: HttpRequest, project) -> dict:
 
 @login_required
 @require_POST
-def project_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def project_move(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     if not (has_perm(request.user, "training.manage") or has_perm(request.user, "training.approve")):
         require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.view")
@@ -350,7 +351,7 @@ def project_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment(request: SignedInRequest, pk: int, attachment_pk: int) -> HttpResponse:
     project = access.access_project(request.user, pk)
     document = get_object_or_404(ProjectAttachment, pk=attachment_pk, project=project)
     return download(

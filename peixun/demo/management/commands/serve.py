@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from peixun.core import runs
 from peixun.demo.region import demo_logins, format_logins
 
 WORKER_STOP_SECONDS = 10
@@ -44,6 +45,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.flush()
 
+        if not no_worker:
+            # Runs left RUNNING by a worker that is gone (killed, machine restarted) show as
+            # interrupted, ready to run again; the new worker only takes queued tasks.
+            runs.sweep()
         worker = None if no_worker else self.start_worker()
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
