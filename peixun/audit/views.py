@@ -60,7 +60,7 @@ def event_export(request: HttpRequest) -> HttpResponse:
 
     require_perm(request, "audit.view")
     _form, query, _links = _audit_query(request)
-    rows: list[tuple[str, ...]] = []
+    rows: list[tuple[object, ...]] = []
     for event in selectors.events(request.user, query).iterator(chunk_size=2000):
         if len(rows) >= EXPORT_LIMIT:
             break
