@@ -39,10 +39,9 @@ cursor plumbing) is in `compiled_private`; this module speaks only public API.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet, signals
 
 # Django's private API is touched only in compiled_private (ADR 0030 lists each part).
@@ -50,6 +49,7 @@ from peixun.core import compiled_private as internals
 
 _Row = TypeVar("_Row")
 _M = TypeVar("_M", bound=Model)
+_Parts = TypeVar("_Parts", internals.SelectParts, None)
 
 # Stand-ins for the value while compiling: unlikely to appear in a query for any other reason.
 MARKS: dict[type, Any] = {int: -7_318_064_529_117, str: "\x1ecompiled-lookup\x1e"}
@@ -58,14 +58,14 @@ ID_RANGE = range(-(2**63), 2**63)
 
 
 @dataclass(frozen=True)
-class _Plan:
+class _Plan(Generic[_Parts]):
     sql: str
     params: tuple[Any, ...]
     position: int
-    parts: internals.SelectParts | None  # how rows become objects; None for an UPDATE
+    parts: _Parts  # how rows become objects; None for an UPDATE
 
 
-class _Compiled(Generic[_Row]):
+class _Compiled(Generic[_Row, _Parts]):
     """What lookups and updates share: one value bound into a plan compiled per alias and vendor."""
 
     def __init__(self, build: Callable[[Any], QuerySet[Any, _Row]], key_type: type = int):
@@ -73,9 +73,11 @@ class _Compiled(Generic[_Row]):
             raise TypeError(f"compiled statements take int or str keys, not {key_type.__name__}")
         self._build = build
         self._key_type = key_type
-        self._plans: dict[tuple[str, str], _Plan] = {}
+        self._plans: dict[tuple[str, str], _Plan[_Parts]] = {}
 
-    def _bind(self, value: object, using: str) -> tuple[BaseDatabaseWrapper, _Plan, list[Any]] | None:
+    def _bind(
+        self, value: object, using: str
+    ) -> tuple[internals.Connection, _Plan[_Parts], list[Any]] | None:
         """(connection, plan, parameters) for `value`, or None when no row can match it."""
         if value is None:
             raise ValueError("a compiled statement needs a value, not None")
@@ -90,11 +92,11 @@ class _Compiled(Generic[_Row]):
         params[plan.position] = value
         return connection, plan, params
 
-    def _compile(self, using: str) -> _Plan:
+    def _compile(self, using: str) -> _Plan[_Parts]:
         raise NotImplementedError
 
 
-class CompiledLookup(_Compiled[_Row]):
+class CompiledLookup(_Compiled[_Row, internals.SelectParts]):
     def one(self, value: object, using: str = DEFAULT_DB_ALIAS) -> _Row | None:
         """The first object (or row) for `value`, or None."""
         found = self.all(value, using)
@@ -113,23 +115,23 @@ class CompiledLookup(_Compiled[_Row]):
         if parts.converters:
             rows = [internals.convert(row, parts.converters, connection) for row in rows]
         if parts.model is None:
-            return [tuple(row) for row in rows]
+            return [cast(_Row, tuple(row)) for row in rows]  # a values_list() shape's rows
         start, end = parts.model_columns
-        objects = []
+        objects: list[_Row] = []
         for row in rows:
             obj = parts.model.from_db(using, parts.init_list, row[start:end])
             if parts.populators:
                 internals.populate_related(row, obj, parts.populators)
-            objects.append(obj)
+            objects.append(cast(_Row, obj))  # the queryset's model
         return objects
 
-    def _compile(self, using: str) -> _Plan:
+    def _compile(self, using: str) -> _Plan[internals.SelectParts]:
         mark = MARKS[self._key_type]
         parts = internals.compile_select(self._build(mark), using)
         return _Plan(parts.sql, parts.params, _position_of(mark, parts.params), parts)
 
 
-class CompiledUpdate(_Compiled[Any]):
+class CompiledUpdate(_Compiled[Any, None]):
     def __init__(self, build: Callable[[Any], QuerySet[Any, Any]], key_type: type = int, **values: Any):
         super().__init__(build, key_type)
         self._values = values
@@ -145,7 +147,7 @@ class CompiledUpdate(_Compiled[Any]):
             rowcount: int = cursor.rowcount
             return rowcount
 
-    def _compile(self, using: str) -> _Plan:
+    def _compile(self, using: str) -> _Plan[None]:
         mark = MARKS[self._key_type]
         sql, params = internals.compile_update(self._build(mark), self._values, using)
         return _Plan(sql, params, _position_of(mark, params), None)
@@ -158,8 +160,8 @@ def _position_of(mark: object, params: Sequence[object]) -> int:
     return positions[0]
 
 
-class CompiledInsert:
-    def __init__(self, model: type[Model]):
+class CompiledInsert(Generic[_M]):
+    def __init__(self, model: type[_M]):
         internals.check_insertable(model)
         self.model = model
         self._plans: dict[tuple[str, str], internals.InsertParts] = {}

@@ -15,15 +15,30 @@ docs/decisions/0030-compiled-lookups.md lists each private part and what to do w
 """
 
 import functools
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeAlias, cast
 
 import django
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.db.models import sql as orm_sql
-from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.expressions import Expression
+from django.db.models.query import (  # type: ignore[attr-defined]  # get_related_populators: private, not in the stubs
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+from django.db.models.sql.compiler import SQLCompiler
+
+if TYPE_CHECKING:
+    import psycopg
+    from django.db.backends.utils import _ExecuteParameters, _ExecuteQuery  # the stubs' own aliases
+    from psycopg.abc import Params, QueryNoTemplate
+    from psycopg.rows import TupleRow
 
 # Django (major, minor) versions this module was read against and its tests passed on.
 VERIFIED_ON = frozenset({(5, 2)})
@@ -33,10 +48,14 @@ def verified() -> bool:
     return tuple(django.VERSION[:2]) in VERIFIED_ON
 
 
+# The database wrapper a compiled statement runs on (`connections[alias]`).
+Connection: TypeAlias = BaseDatabaseWrapper
+
+
 # --- Cursors ------------------------------------------------------------------------------------------
 
 
-def statement_cursor(connection):
+def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
     """A cursor for a compiled statement: on PostgreSQL one that binds on the server and prepares
     what it runs, wrapped as Django wraps its own (error translation; query logging under DEBUG
     and in tests); elsewhere the connection's usual cursor.
@@ -50,15 +69,25 @@ def statement_cursor(connection):
     connection.ensure_connection()
     connection.validate_thread_sharing()
     cursor = _prepared_cursor_class()(connection.connection)
-    return _LoggedCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)  # type: ignore[arg-type]  # the stubs take Django's wrapper; it wraps the driver's cursor
 
 
 @functools.cache
-def _prepared_cursor_class():
+def _prepared_cursor_class() -> "type[psycopg.Cursor[TupleRow]]":
     import psycopg  # only on PostgreSQL, where the backend has imported it already
+    from psycopg.rows import TupleRow
 
-    class PreparedCursor(psycopg.Cursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
+    class PreparedCursor(psycopg.Cursor[TupleRow]):
+        def execute(  # type: ignore[override]  # Django sends SQL strings, never a t-string (Template)
+            self,
+            query: "QueryNoTemplate",
+            params: "Params | None" = None,
+            *,
+            prepare: bool | None = None,
+            binary: bool | None = None,
+        ) -> Self:
             return super().execute(query, params, prepare=True, binary=binary)
 
     return PreparedCursor
@@ -69,15 +98,27 @@ class _LoggedCursor(CursorDebugWrapper):
     own server-bound statements). Private: CursorDebugWrapper.debug_sql, CursorWrapper.execute,
     `self.db`, and the PostgreSQL DatabaseOperations.compose_sql."""
 
-    def execute(self, sql, params=None):
+    def execute(self, sql: "_ExecuteQuery", params: "_ExecuteParameters | None" = None) -> Any:
         with self.debug_sql(self.db.ops.compose_sql(sql, params)):
             return CursorWrapper.execute(self, sql, params)
 
 
-def rollback_on_error(using: str):
+def rollback_on_error(using: str) -> AbstractContextManager[None]:
     """A block whose database error marks the enclosing atomic block for rollback, as the ORM's
     own writes do. Private: transaction.mark_for_rollback_on_error."""
     return transaction.mark_for_rollback_on_error(using=using)
+
+
+# A result column's converters: (column, functions `f(value, expression, connection)`, expression).
+Converter: TypeAlias = tuple[
+    int, tuple[Callable[[Any, Expression, BaseDatabaseWrapper], Any], ...], Expression
+]
+
+
+class Populator(Protocol):
+    """Django's RelatedPopulator (private, not in the stubs): fills one select_related object."""
+
+    def populate(self, row: Sequence[Any], from_obj: Model) -> None: ...
 
 
 # --- Compiling ------------------------------------------------------------------------------------------
@@ -88,20 +129,20 @@ class SelectParts:
     """A SELECT compiled by the ORM, with what turns its rows into the ORM's objects."""
 
     sql: str
-    params: tuple
-    converters: tuple  # (column, converter functions, expression)
+    params: tuple[Any, ...]
+    converters: tuple[Converter, ...]
     model: type[Model] | None  # None for values_list rows
     model_columns: tuple[int, int]
     init_list: tuple[str, ...]
-    populators: tuple
+    populators: tuple[Populator, ...]
 
 
-def compile_select(queryset: QuerySet, using: str) -> SelectParts:
+def compile_select(queryset: QuerySet[Any, Any], using: str) -> SelectParts:
     """The SQL of `queryset` and how the ORM reads its rows. Private: QuerySet._iterable_class /
     _known_related_objects, Query.annotation_select / extra_select / get_compiler, the compiler's
     as_sql / select / klass_info / get_converters, get_related_populators."""
     query = queryset.query
-    if query.annotation_select or query.extra_select or queryset._known_related_objects:
+    if query.annotation_select or query.extra_select or queryset._known_related_objects:  # type: ignore[attr-defined]  # private, not in the stubs
         raise ValueError("compiled lookups take plain querysets (no annotations or extra)")
     if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
         raise ValueError("compiled lookups give objects or values_list() rows (not flat or named)")
@@ -109,7 +150,10 @@ def compile_select(queryset: QuerySet, using: str) -> SelectParts:
     sql, params = compiler.as_sql()
     select = compiler.select
     converters = _converters(compiler, [expression for expression, _sql, _alias in select])
-    model, columns, init_list, populators = None, (0, 0), (), ()
+    model: type[Model] | None = None
+    columns: tuple[int, int] = (0, 0)
+    init_list: tuple[str, ...] = ()
+    populators: tuple[Populator, ...] = ()
     if queryset._iterable_class is ModelIterable:
         klass_info = compiler.klass_info
         fields = klass_info["select_fields"]
@@ -120,12 +164,14 @@ def compile_select(queryset: QuerySet, using: str) -> SelectParts:
     return SelectParts(sql, tuple(params), converters, model, columns, init_list, populators)
 
 
-def compile_update(queryset: QuerySet, values: dict[str, Any], using: str) -> tuple[str, tuple]:
+def compile_update(
+    queryset: QuerySet[Any, Any], values: dict[str, Any], using: str
+) -> tuple[str, tuple[Any, ...]]:
     """The SQL of `queryset.update(**values)`. Private: Query.is_sliced / combinator / chain,
     UpdateQuery.add_update_values / clear_select_clause / related_updates, the compiler's as_sql."""
     if queryset.query.is_sliced or queryset.query.combinator:
         raise ValueError("compiled updates take a plain filtered queryset")
-    query = queryset.query.chain(orm_sql.UpdateQuery)
+    query = cast(orm_sql.UpdateQuery, queryset.query.chain(orm_sql.UpdateQuery))  # the stubs answer Query
     query.add_update_values(values)
     query.clear_select_clause()
     if query.related_updates:
@@ -145,10 +191,10 @@ def check_insertable(model: type[Model]) -> None:
 @dataclass(frozen=True)
 class InsertParts:
     sql: str
-    fields: tuple  # the fields whose values the INSERT takes, in order
-    returning_fields: tuple
-    returning_params: tuple
-    converters: tuple
+    fields: tuple[Field[Any, Any], ...]  # the fields whose values the INSERT takes, in order
+    returning_fields: tuple[Field[Any, Any], ...]
+    returning_params: tuple[Any, ...]
+    converters: tuple[Converter, ...]
 
 
 def compile_insert(obj: Model, using: str) -> InsertParts:
@@ -170,7 +216,7 @@ def compile_insert(obj: Model, using: str) -> InsertParts:
     return InsertParts(sql, fields, returning_fields, tuple(compiler.returning_params or ()), converters)
 
 
-def _converters(compiler, expressions) -> tuple:
+def _converters(compiler: SQLCompiler, expressions: list[Expression]) -> tuple[Converter, ...]:
     """The ORM's converters for these result columns: (column, functions, expression)."""
     return tuple(
         (column, tuple(functions), expression)
@@ -181,19 +227,21 @@ def _converters(compiler, expressions) -> tuple:
 # --- Running --------------------------------------------------------------------------------------------
 
 
-def convert(row, converters: tuple, connection) -> list:
+def convert(
+    row: Sequence[Any], converters: tuple[Converter, ...], connection: BaseDatabaseWrapper
+) -> list[Any]:
     """Apply the ORM's converters to one row. Private: the converter protocol
     `function(value, expression, connection)` (SQLCompiler.apply_converters)."""
-    row = list(row)
+    values = list(row)
     for column, functions, expression in converters:
-        value = row[column]
+        value = values[column]
         for function in functions:
             value = function(value, expression, connection)
-        row[column] = value
-    return row
+        values[column] = value
+    return values
 
 
-def populate_related(row, obj: Model, populators: tuple) -> None:
+def populate_related(row: Sequence[Any], obj: Model, populators: tuple[Populator, ...]) -> None:
     """Fill `obj`'s select_related objects from the row. Private: RelatedPopulator.populate."""
     for populator in populators:
         populator.populate(row, obj)
@@ -202,10 +250,15 @@ def populate_related(row, obj: Model, populators: tuple) -> None:
 def prepare_for_insert(obj: Model) -> None:
     """What `save()` checks of related objects before writing (an unsaved related object is
     refused). Private: Model._prepare_related_fields_for_save."""
-    obj._prepare_related_fields_for_save(operation_name="save")
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # private, not in the stubs
 
 
-def returned_columns(connection, cursor, model: type[Model], returning_params: tuple) -> list:
+def returned_columns(
+    connection: BaseDatabaseWrapper,
+    cursor: CursorWrapper,
+    model: type[Model],
+    returning_params: tuple[Any, ...],
+) -> list[Any]:
     """The columns the database returned for the INSERT just run (or the new id where it returns
     none). Private: DatabaseFeatures.can_return_columns_from_insert, DatabaseOperations
     .fetch_returned_insert_columns / last_insert_id."""

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from peixun.accounts.http import SignedInRequest
 from peixun.training import access, selectors
 from peixun.training.access import has_perm
 from peixun.training.exceptions import NoPersonError
@@ -111,7 +112,7 @@ def eligibility(request: HttpRequest, project_id: int):
 
 
 @router.post("/projects/{project_id}/enrol", response={201: EnrolmentOut, **ERRORS}, url_name="enrol")
-def enrol(request: HttpRequest, project_id: int, subject: str = ""):
+def enrol(request: SignedInRequest, project_id: int, subject: str = ""):  # signed in (the API's auth)
     """Enrol the signed-in teacher (or put them on the waitlist, or register them for the lottery)."""
     if not has_perm(request.user, "training.enrol"):
         raise Http404
@@ -123,7 +124,7 @@ def enrol(request: HttpRequest, project_id: int, subject: str = ""):
 
 
 @router.post("/projects/{project_id}/withdraw", response={200: EnrolmentOut, **ERRORS}, url_name="withdraw")
-def withdraw(request: HttpRequest, project_id: int):
+def withdraw(request: SignedInRequest, project_id: int):  # signed in (the API's auth)
     """Withdraw the signed-in teacher's enrolment; a freed place goes to the waitlist."""
     project = access.access_project(request.user, project_id)
     enrolment = get_object_or_404(

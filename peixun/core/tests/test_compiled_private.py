@@ -19,7 +19,12 @@ from django.db.models import Model
 from django.db.models import query as query_module
 from django.db.models import sql as orm_sql
 from django.db.models.fields import Field
-from django.db.models.query import ModelIterable, RelatedPopulator, ValuesListIterable, get_related_populators
+from django.db.models.query import (  # type: ignore[attr-defined]  # RelatedPopulator, get_related_populators: private, not in the stubs
+    ModelIterable,
+    RelatedPopulator,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 from django.db.models.sql.query import Query
 

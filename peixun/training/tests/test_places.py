@@ -4,7 +4,7 @@ waitlist promotion, mandatory enrolment, the lottery draw) goes through
 same way, and no other code raises the counters."""
 
 import ast
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,7 +83,8 @@ def quota_used(project: Project, school) -> tuple[int, int]:
     return row.quota, row.used
 
 
-def after_window(project: Project):
+def after_window(project: Project) -> datetime:
+    assert project.enrol_closes_at is not None
     return project.enrol_closes_at + timedelta(minutes=1)
 
 

@@ -5,8 +5,10 @@ back to the waitlist."""
 from datetime import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.training.exceptions import InvalidEnrolmentStateError
 from peixun.training.models import ApprovalChain, ApprovalStage, Enrolment
 from peixun.training.services import notify
@@ -16,7 +18,9 @@ from peixun.training.services.enrolment.waitlist import promote_waitlist
 
 
 @transaction.atomic
-def confirm_enrolment(*, enrolment: Enrolment, actor, request=None, now: datetime | None = None) -> Enrolment:
+def confirm_enrolment(
+    *, enrolment: Enrolment, actor: User, request: HttpRequest | None = None, now: datetime | None = None
+) -> Enrolment:
     """Confirm a nomination (teacher or school) or an offered place (before it expires)."""
     now = now or timezone.now()
     project = enrolment.project
@@ -49,7 +53,9 @@ def confirm_enrolment(*, enrolment: Enrolment, actor, request=None, now: datetim
 
 
 @transaction.atomic
-def decide_enrolment(*, enrolment: Enrolment, approve: bool, actor, request=None) -> Enrolment:
+def decide_enrolment(
+    *, enrolment: Enrolment, approve: bool, actor: User, request: HttpRequest | None = None
+) -> Enrolment:
     """Approve or reject an enrolment at its current stage (school, then county when the chain
     has both). A rejection frees the place for the waitlist."""
     if enrolment.status != S.PENDING:

@@ -3,8 +3,12 @@ peixun.training.rules.lifecycle), the enrolment row written
 once a place is settled (the compiled `NEW_ENROLMENT`, ADR 0030), audited status moves, and the
 notices of an approval stage."""
 
+from collections.abc import Iterable
+
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core.compiled import CompiledInsert
 from peixun.orgs.models import GrantRole, Person
@@ -24,7 +28,9 @@ S = EnrolmentStatus
 NEW_ENROLMENT = CompiledInsert(Enrolment)
 
 
-def write_enrolment(*, project: Project, person: Person, existing: Enrolment | None, **fields) -> Enrolment:
+def write_enrolment(
+    *, project: Project, person: Person, existing: Enrolment | None, **fields: object
+) -> Enrolment:
     """Take up the person's earlier (ended, locked) row with `fields`, or insert a new one —
     which UNIQUE(project, person) refuses with IntegrityError when a concurrent attempt won."""
     if existing is not None:
@@ -38,7 +44,13 @@ def write_enrolment(*, project: Project, person: Person, existing: Enrolment | N
     return enrolment
 
 
-def record(enrolment: Enrolment, action: str, actor, request=None, **changes) -> None:
+def record(
+    enrolment: Enrolment,
+    action: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    **changes: object,
+) -> None:
     events.record(
         action=action,
         actor=actor,
@@ -50,7 +62,15 @@ def record(enrolment: Enrolment, action: str, actor, request=None, **changes) ->
     )
 
 
-def move(enrolment: Enrolment, to: str, *, frm, actor, request=None, **fields) -> bool:
+def move(
+    enrolment: Enrolment,
+    to: EnrolmentStatus,
+    *,
+    frm: Iterable[str],  # statuses, e.g. one of the lifecycle's sets
+    actor: User | None,
+    request: HttpRequest | None = None,
+    **fields: object,
+) -> bool:
     """Change the status only if it is still one of `frm` (a conditional UPDATE, so two clicks or
     two clerks cannot both act); audited."""
     before = enrolment.status
@@ -98,7 +118,7 @@ def subject_for(decision: eligibility.Decision, subject: str) -> str:
     raise SubjectRequiredError
 
 
-def admitted_status(project: Project) -> tuple[str, str]:
+def admitted_status(project: Project) -> tuple[EnrolmentStatus, str]:
     """(status, stage) of someone who got a place: waiting for the school when the project has an
     approval chain, else enrolled."""
     if project.approval_chain != ApprovalChain.NONE:

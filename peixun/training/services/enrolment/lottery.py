@@ -7,9 +7,11 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.training import selectors
 from peixun.training.exceptions import EnrolmentClosedError, LotteryAlreadyDrawnError, WrongEnrolmentModeError
@@ -38,7 +40,12 @@ def lottery_applicants(project: Project) -> list[lottery.Applicant]:
 
 @transaction.atomic
 def draw_lottery(
-    *, project: Project, actor, seed: str = "", now: datetime | None = None, request=None
+    *,
+    project: Project,
+    actor: User | None,
+    seed: str = "",
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> LotteryDraw:
     """Draw the places of a lottery project once its window has closed. The seed (fresh unless
     given), the options, the applicant list's digest and the full order are recorded."""
@@ -116,7 +123,10 @@ def draw_lottery(
             notify.send([user_id], "lottery_won", project=project)
         elif project.waitlist:
             notify.send(
-                [user_id], "lottery_waitlisted", project=project, rank=enrolment.lottery_rank - len(winners)
+                [user_id],
+                "lottery_waitlisted",
+                project=project,
+                rank=rank[enrolment.person_id] - len(winners),
             )
         else:
             notify.send([user_id], "lottery_not_drawn", project=project)

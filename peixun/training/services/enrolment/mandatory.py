@@ -5,8 +5,10 @@ school then the county, gives the place back."""
 from collections import Counter
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.orgs.models import GrantRole
 from peixun.training import selectors
@@ -34,7 +36,7 @@ from peixun.training.services.enrolment.places import give_back_place, take_plac
 
 
 @transaction.atomic
-def enrol_mandatory(*, project: Project, actor, request=None) -> int:
+def enrol_mandatory(*, project: Project, actor: User, request: HttpRequest | None = None) -> int:
     """Enrol everyone in the audience for whom the project is mandatory (B1), except those already
     enrolled or exempted. Refused whole when the free places do not suffice."""
     if project.enrolment_mode != EnrolmentMode.MANDATORY:
@@ -87,7 +89,7 @@ def enrol_mandatory(*, project: Project, actor, request=None) -> int:
 
 @transaction.atomic
 def request_exemption(
-    *, enrolment: Enrolment, reason: str, note: str, actor, request=None
+    *, enrolment: Enrolment, reason: str, note: str, actor: User, request: HttpRequest | None = None
 ) -> ExemptionRequest:
     """Ask to be excused from a mandatory enrolment (B4); the school decides, then the county."""
     if enrolment.source != EnrolmentSource.MANDATORY or enrolment.status != S.ENROLLED:
@@ -115,7 +117,12 @@ def request_exemption(
 
 @transaction.atomic
 def decide_exemption(
-    *, exemption: ExemptionRequest, approve: bool, actor, note: str = "", request=None
+    *,
+    exemption: ExemptionRequest,
+    approve: bool,
+    actor: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> ExemptionRequest:
     """The school's decision moves an approved request on to the county; the county's is final.
     A final approval exempts the enrolment and frees its place."""

@@ -2,8 +2,10 @@
 teacher (or the school on their behalf) then confirms (approval.confirm_enrolment)."""
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.orgs.models import Person
 from peixun.training import selectors
 from peixun.training.exceptions import (
@@ -19,7 +21,9 @@ from peixun.training.services.enrolment.places import take_places
 
 
 @transaction.atomic
-def nominate(*, project: Project, person: Person, actor, subject: str = "", request=None) -> Enrolment:
+def nominate(
+    *, project: Project, person: Person, actor: User, subject: str = "", request: HttpRequest | None = None
+) -> Enrolment:
     """The school coordinator nominates a teacher of their school within its quota; the teacher
     (or the school on their behalf) confirms."""
     if project.enrolment_mode != EnrolmentMode.NOMINATION:

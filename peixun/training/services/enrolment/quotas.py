@@ -7,8 +7,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.training import selectors
 from peixun.training.exceptions import QuotaError
@@ -20,7 +22,11 @@ from peixun.training.services.enrolment.waitlist import promote_waitlist
 
 @transaction.atomic
 def set_quotas(
-    *, project: Project, quotas_by_school: dict[int, int], actor, request=None
+    *,
+    project: Project,
+    quotas_by_school: dict[int, int],
+    actor: User | None,
+    request: HttpRequest | None = None,
 ) -> list[SchoolQuota]:
     """Set school quotas by hand. They may not add up to more than the capacity, nor fall below
     what a school already holds."""
@@ -61,7 +67,9 @@ def proportional_quotas(project: Project) -> dict[int, tuple[int, int]]:
 
 
 @transaction.atomic
-def set_proportional_quotas(*, project: Project, actor, request=None) -> list[SchoolQuota]:
+def set_proportional_quotas(
+    *, project: Project, actor: User | None, request: HttpRequest | None = None
+) -> list[SchoolQuota]:
     computed = proportional_quotas(project)
     rows = set_quotas(
         project=project, quotas_by_school={k: v[0] for k, v in computed.items()}, actor=actor, request=request
@@ -74,7 +82,13 @@ def set_proportional_quotas(*, project: Project, actor, request=None) -> list[Sc
 
 
 @transaction.atomic
-def release_quotas(*, project: Project, actor=None, now: datetime | None = None, request=None) -> int:
+def release_quotas(
+    *,
+    project: Project,
+    actor: User | None = None,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> int:
     """Return unused quota to the common pool (each quota becomes what its school holds) and fill
     the freed places from the waitlist. Returns the number of places released."""
     project = Project.objects.select_for_update().get(pk=project.pk)

@@ -5,8 +5,10 @@ The hot path of deadline day: one place UPDATE, one INSERT, one audit row (ADR 0
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.orgs.models import Person
 from peixun.training import selectors
 from peixun.training.exceptions import (
@@ -44,7 +46,13 @@ def check_can_enrol(project: Project, person: Person, *, now: datetime | None = 
 
 
 def enrol(
-    *, project: Project, person: Person, actor, subject: str = "", request=None, now: datetime | None = None
+    *,
+    project: Project,
+    person: Person,
+    actor: User | None,
+    subject: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> Enrolment:
     """A teacher enrols themself: first come within capacity and the school's quota (waitlisted
     when full, if the project keeps a waitlist), or registers for a lottery project's draw. Raises
@@ -82,7 +90,14 @@ def enrol(
 
 
 def _take(
-    project: Project, person: Person, actor, *, source: str, subject: str, request=None, new: bool = False
+    project: Project,
+    person: Person,
+    actor: User | None,
+    *,
+    source: str,
+    subject: str,
+    request: HttpRequest | None = None,
+    new: bool = False,
 ) -> Enrolment:
     """Take a place (or the waitlist, or the draw) and write the enrolment. `new`: insert without
     looking for an earlier row first (the caller falls back when the insert is refused)."""

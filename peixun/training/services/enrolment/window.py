@@ -7,12 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from peixun.accounts.models import User
 from peixun.training.models import EnrolmentMode, LotteryDraw, Project, ProjectStatus
 from peixun.training.services.enrolment.lottery import draw_lottery
 from peixun.training.services.projects import transition_project
 
 
-def close_window(*, project: Project, now: datetime | None = None, actor=None) -> Project:
+def close_window(*, project: Project, now: datetime | None = None, actor: User | None = None) -> Project:
     """When the window closes: draw the lottery (if any), then cancel the project if fewer than its
     minimum size hold places, telling everyone concerned. Done once per project."""
     now = now or timezone.now()

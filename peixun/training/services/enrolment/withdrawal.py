@@ -4,9 +4,11 @@ offer) and lapsed offers. A freed place goes back and on to the waitlist at once
 from datetime import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from peixun.accounts.models import User
 from peixun.training.exceptions import InvalidEnrolmentStateError
 from peixun.training.models import Enrolment, EnrolmentSource, Project
 from peixun.training.rules import lifecycle
@@ -21,7 +23,9 @@ from peixun.training.services.enrolment.waitlist import promote_waitlist
 
 
 @transaction.atomic
-def withdraw_enrolment(*, enrolment: Enrolment, actor, request=None, as_teacher: bool = False) -> Enrolment:
+def withdraw_enrolment(
+    *, enrolment: Enrolment, actor: User, request: HttpRequest | None = None, as_teacher: bool = False
+) -> Enrolment:
     """Withdraw (or decline a nomination or offer). A freed place goes to the waitlist at once.
     A teacher acting for themself may not leave a mandatory project (they ask for an exemption)
     nor one that has started (their school withdraws them)."""
