@@ -25,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from peixun.audit.models import AuditEvent
 from peixun.core import runs
 from peixun.imports import services
-from peixun.imports.models import ImportJob, ImportStatus
+from peixun.imports.models import ImportStatus
 from peixun.imports.tests.files import big_roster
 from peixun.orgs.models import Person
 
@@ -94,12 +94,19 @@ def wait_until(check, what: str) -> None:
 
 
 def apply_in_progress(db: WorkerDatabase, job_id: int):
-    """True once the worker is inside the apply's transaction: on PostgreSQL its heartbeat has
-    written progress; on SQLite it holds the one write lock (a write from here is refused)."""
+    """True once the worker is inside the apply's transaction: on PostgreSQL it waits there on the
+    lock `new_people_held` keeps; on SQLite it holds the one write lock (a write from here is
+    refused)."""
     if not db.sqlite:
 
         def check() -> bool:
-            return ImportJob.objects.filter(pk=job_id, step="apply", state="running", done__gt=0).exists()
+            # The worker waits on the lock `new_people_held` keeps: it is inside the apply.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                return cursor.fetchone()[0] > 0
 
         return check
 
@@ -121,6 +128,25 @@ def apply_in_progress(db: WorkerDatabase, job_id: int):
             probe.close()
 
     return check_sqlite
+
+
+@contextmanager
+def new_people_held(db: WorkerDatabase):
+    """PostgreSQL: keep new people out (a SHARE lock on their table, from another connection) so
+    the worker's apply waits inside its transaction however fast the machine is — without it a
+    quick apply could commit before the test sees it under way. SQLite: nothing to hold."""
+    if db.sqlite:
+        yield
+        return
+    import psycopg
+
+    hold = psycopg.connect(db.url)
+    try:
+        hold.execute(f"LOCK TABLE {Person._meta.db_table} IN SHARE MODE")
+        yield
+    finally:
+        hold.rollback()
+        hold.close()
 
 
 @contextmanager
@@ -150,12 +176,13 @@ def test_an_apply_killed_half_way_is_interrupted_and_running_it_again_applies_it
         assert job.status == ImportStatus.APPLYING and job.task_id
 
         db.push()
-        child = worker(db)
-        try:
-            wait_until(apply_in_progress(db, job.pk), "the worker inside the apply")
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
+        with new_people_held(db):
+            child = worker(db)
+            try:
+                wait_until(apply_in_progress(db, job.pk), "the worker inside the apply")
+            finally:
+                child.send_signal(signal.SIGKILL)
+                child.wait()
         db.pull()
 
         # Nothing was written, and the job no longer claims to be applying.
