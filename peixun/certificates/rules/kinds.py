@@ -6,7 +6,7 @@ default: it goes only to the final excellent-trainee list, chosen on purpose. Th
 pre-service training from the 班主任专题培训 of serving head teachers, whose passing is a 合格证书.
 """
 
-PASS = "pass"
+PASS = "pass"  # noqa: S105 - a certificate kind, not a password
 COMPLETION = "completion"
 POST = "post"
 EXCELLENT = "excellent"
