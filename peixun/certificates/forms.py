@@ -4,7 +4,7 @@ lookup by number and check code."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from peixun.certificates.models import CertificateTemplate
+from peixun.certificates.models import CertificateKind, CertificateTemplate
 from peixun.core.forms import StyledForm, style_fields
 
 
@@ -27,6 +27,9 @@ class TemplateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
+        if self.instance.pk is None:
+            # A new template is a 合格证书 unless chosen otherwise (RULES E2), never 优秀学员.
+            self.fields["kind"].initial = CertificateKind.PASS
         style_fields(self)
 
 

@@ -4,7 +4,8 @@ The page shows the kind, the number with its check code, the holder's name and m
 (the holder's own document; the public verification page shows no part of the ID number), the
 wording with project, dates and hours, the issuing body and date, its seal, and a QR code of the
 verification address. Text is set in the embedded CJK font (peixun.lib.pdf); the QR
-code is drawn as vector squares, so it stays sharp when printed.
+code is drawn as vector squares, so it stays sharp when printed. A revoked certificate is drawn
+with a large diagonal 作废 across the page and the date it was revoked (`revoked_on`).
 """
 
 import io
@@ -31,6 +32,8 @@ GOLD = HexColor("#B8923A")
 INK = HexColor("#222222")
 MUTED = HexColor("#555555")
 PAPER = Color(1, 0.988, 0.965)
+VOID = Color(0.80, 0.05, 0.05, alpha=0.38)  # red, see-through: the certificate stays legible
+VOID_EDGE = Color(0.45, 0.45, 0.45, alpha=0.55)
 
 # The wording of each kind when a template leaves its own empty (RULES E2).
 DEFAULT_TITLES = {
@@ -67,6 +70,7 @@ class CertificateData:
     body_template: str = ""
     band: str = ""
     seal_png: bytes | None = None
+    revoked_on: date | None = None  # set: the page carries the 作废 watermark with this date
 
     def values(self) -> dict[str, str]:
         return {
@@ -162,6 +166,29 @@ def _title(c: canvas.Canvas, title: str, font: str) -> None:
     c.restoreState()
 
 
+def _void(c: canvas.Canvas, revoked_on: date, font: str) -> None:
+    """作废 in large red letters across the page's diagonal, outlined in grey, with the date."""
+    width, height = PAGE
+    c.saveState()
+    c.translate(width / 2, height / 2)
+    c.rotate(30)
+    size = 220
+    text = c.beginText()
+    text.setTextRenderMode(2)  # fill and stroke: heavy letters from the one regular weight
+    c.setFillColor(VOID)
+    c.setStrokeColor(VOID_EDGE)
+    c.setLineWidth(2)
+    text.setFont(font, size)
+    word = "作废"
+    text.setTextOrigin(-pdf.text_width(word, size) / 2, -size * 0.3)
+    text.textOut(word)
+    c.drawText(text)
+    line = f"已于{format_date_zh(revoked_on)}作废"
+    c.setFont(font, 26)
+    c.drawCentredString(0, -size * 0.3 - 52, line)
+    c.restoreState()
+
+
 def fonts_ready() -> None:
     """Register the font now, before worker processes are forked, so each inherits it."""
     pdf.font_name()
@@ -172,7 +199,7 @@ def render(data: CertificateData) -> bytes:
     buffer = io.BytesIO()
     width, height = PAGE
     c = canvas.Canvas(buffer, pagesize=PAGE, pageCompression=1)
-    c.setTitle(f"{data.title} {data.number}")
+    c.setTitle(f"{data.title} {data.number}" + ("（作废）" if data.revoked_on else ""))
     c.setAuthor(data.issuer)
     c.setSubject(data.project)
     _frame(c)
@@ -223,6 +250,8 @@ def render(data: CertificateData) -> bytes:
     url_lines = pdf.wrap(data.verify_url, 7.5, 230)
     for index, line in enumerate(url_lines[:3]):
         c.drawString(left + qr_size + 12, 116 - index * 10, line)
+    if data.revoked_on is not None:
+        _void(c, data.revoked_on, font)
     c.showPage()
     c.save()
     return buffer.getvalue()

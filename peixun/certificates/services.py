@@ -5,6 +5,7 @@ a changed result no longer supports."""
 import io
 import logging
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from multiprocessing import get_context
 from typing import Any
@@ -299,6 +300,20 @@ def data_for(fields: dict, code: str, seal: bytes | None) -> render.CertificateD
     )
 
 
+def pdf_of(certificate: Certificate) -> bytes:
+    """The PDF to hand out: the stored original while the certificate stands; once revoked, the
+    same certificate drawn again from its stored fields with the 作废 watermark and the date of
+    revocation (the stored original is kept as it was issued)."""
+    if certificate.revoked_at is None:
+        return bytes(certificate.pdf)
+    seal = bytes(certificate.template.seal) if certificate.template.seal else None
+    data = replace(
+        data_for(certificate.fields, certificate.code, seal),
+        revoked_on=timezone.localdate(certificate.revoked_at),
+    )
+    return render.render(data)
+
+
 def body_text(fields: dict) -> str:
     """The certificate's wording as printed."""
     return data_for(fields, "x" * 32, None).body
@@ -484,6 +499,7 @@ def revoke_unqualified(*, project: Project, actor: User | None) -> int:
 __all__ = [
     "Enrolment",
     "allocate",
+    "pdf_of",
     "revoke",
     "revoke_unqualified",
     "run_again",

@@ -20,6 +20,7 @@ from peixun.certificates import render as renderer
 from peixun.certificates.access import require_perm
 from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
 from peixun.certificates.models import Certificate, CertificateBatch, CertificateKind
+from peixun.certificates.rules import kinds as kind_rules
 from peixun.certificates.rules import numbers
 from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
@@ -42,7 +43,11 @@ def project_certificates(request: SignedInRequest, pk: int) -> HttpResponse:
         .order_by("number")
     )
     page = Paginator(issued, PAGE_SIZE).get_page(request.GET.get("page"))
-    templates = list(access.templates_for(project))
+    # The project's default kind first (RULES E2), so the preselected option is a 合格证书 for a
+    # normal project and never the excellent-trainee one.
+    found = list(access.templates_for(project))
+    order = kind_rules.in_default_order([template.kind for template in found], project.project_type)
+    templates = [found[index] for index in order]
     kinds = [
         {
             "kind": kind,
@@ -225,7 +230,7 @@ def certificate_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_GET
 def certificate_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     certificate = access.access_certificate(request.user, pk)
-    response = HttpResponse(bytes(certificate.pdf), content_type=PDF_TYPE)
+    response = HttpResponse(services.pdf_of(certificate), content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
