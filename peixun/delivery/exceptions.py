@@ -102,3 +102,11 @@ class ScoreOutOfRangeError(DomainError):
     code = "score_out_of_range"
     message = _("The score must be between 0 and %(maximum)s.")
     status = 400
+
+
+class LessonsAheadError(DomainError):
+    code = "lessons_ahead"
+    message = _(
+        "%(count)s lessons have not been held yet. Cancel them (they then count for nobody) "
+        "or wait until they are held before moving the project to assessment."
+    )

@@ -81,7 +81,8 @@ class MatrixRow:
 
     @property
     def warn(self) -> bool:
-        return self.left is not None and self.left <= 0
+        """Past the limit, or one absence from it while a lesson where it could happen is ahead."""
+        return self.left is not None and (self.left < 0 or (self.left == 0 and self.tally.ahead > 0))
 
 
 def attendance_matrix(user, project: Project) -> tuple[list[Lesson], list[MatrixRow]]:
@@ -112,7 +113,12 @@ def attendance_matrix(user, project: Project) -> tuple[list[Lesson], list[Matrix
             else "-"
             for lesson in lessons
         ]
-        tally = rules.Tally.of((marks[enrolment.pk].get(lesson.pk, "") for lesson in own), len(own))
+        ahead = sum(
+            1
+            for lesson in own
+            if lesson.status == LessonStatus.SCHEDULED and lesson.pk not in marks[enrolment.pk]
+        )
+        tally = rules.Tally.of((marks[enrolment.pk].get(lesson.pk, "") for lesson in own), len(own), ahead)
         left = rules.absences_left(tally, rule[0], rule[1]) if rule else None
         rows.append(MatrixRow(enrolment, cells, tally, left))
     return lessons, rows
@@ -135,12 +141,40 @@ def my_enrolments(user) -> list[Enrolment]:
     )
 
 
+def phase(lesson: Lesson, now: datetime | None = None) -> str:
+    """Where the lesson stands by the clock: upcoming, running, ended or cancelled."""
+    return rules.lesson_phase(lesson.status, lesson.starts_at, lesson.ends_at, now or timezone.now())
+
+
 @dataclass
 class TodayLesson:
     lesson: Lesson
     enrolment: Enrolment
     open: bool
     mark: str
+    phase: str = rules.UPCOMING
+
+
+@dataclass
+class NotStarted:
+    """A project the teacher is enrolled in whose training has not started: check-in opens then."""
+
+    enrolment: Enrolment
+    first_lesson: Lesson | None
+    opens_before: int  # minutes before each lesson
+
+
+def my_not_started(user) -> list[NotStarted]:
+    """The teacher's projects still before 开始培训, with their first lesson if scheduled."""
+    found = []
+    for enrolment in my_enrolments(user):
+        if enrolment.project.status not in lifecycle.OPEN_FOR_ENROLMENT:
+            continue
+        first = (
+            lessons_of(enrolment).filter(status=LessonStatus.SCHEDULED).order_by("starts_at", "pk").first()
+        )
+        found.append(NotStarted(enrolment, first, settings_for(enrolment.project).opens_before))
+    return found
 
 
 def my_lessons(user, *, days: int = 14, now: datetime | None = None) -> list[TodayLesson]:
@@ -165,7 +199,9 @@ def my_lessons(user, *, days: int = 14, now: datetime | None = None) -> list[Tod
             is_open = lesson.status == LessonStatus.SCHEDULED and checkin.in_window(
                 now, lesson.starts_at, lesson.ends_at, opens_before
             )
-            found.append(TodayLesson(lesson, enrolment, is_open, marks.get(lesson.pk, "")))
+            found.append(
+                TodayLesson(lesson, enrolment, is_open, marks.get(lesson.pk, ""), phase(lesson, now))
+            )
     found.sort(key=lambda item: (not item.open, item.lesson.starts_at))
     return found
 
@@ -185,10 +221,12 @@ def my_work(enrolment: Enrolment) -> list[WorkItem]:
     ]
 
 
-def my_marks(enrolment: Enrolment) -> list[tuple[Lesson, str]]:
+def my_marks(enrolment: Enrolment, now: datetime | None = None) -> list[tuple[Lesson, str, str]]:
+    """The trainee's lessons with their mark and where each stands by the clock."""
+    now = now or timezone.now()
     marks = dict(Attendance.objects.filter(enrolment=enrolment).values_list("lesson_id", "status"))
     return [
-        (lesson, marks.get(lesson.pk, ""))
+        (lesson, marks.get(lesson.pk, ""), phase(lesson, now))
         for lesson in lessons_of(enrolment).select_related("course").order_by("starts_at")
     ]
 

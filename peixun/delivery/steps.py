@@ -1,7 +1,8 @@
 """What delivery does at the moments of the apps below it, registered in `DeliveryConfig.ready()`:
 
-- a project moves to assessment (peixun.training.lifecycle, "assess" 10): its remaining lessons are
-  closed, everyone unmarked absent;
+- a project moves to assessment (peixun.training.lifecycle, "assess" 10): its lessons held are
+  closed, everyone unmarked absent; while a lesson is still ahead the move is refused, and the
+  project's page asks first (training.hooks.move_confirmation): cancel those lessons, or wait;
 - the inbox (peixun.training.hooks): the leave requests waiting for the user's decision;
 - the import pages (peixun.imports.registry): the outside platform's results, as a file.
 """
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from peixun.delivery.imports import apply_outside_file, check_outside_file, outside_template
 from peixun.delivery.services.attendance import close_all_lessons
 from peixun.delivery.services.leave import waiting_for
+from peixun.delivery.services.lessons import lessons_ahead
 from peixun.imports import registry as imports
 from peixun.imports.models import ImportKind
 from peixun.training import hooks as training_hooks
@@ -21,6 +23,13 @@ from peixun.training import lifecycle
 
 def close_lessons(*, project, actor, request=None) -> None:
     close_all_lessons(project, actor=actor)
+
+
+def confirm_assessment(*, project, action) -> str | None:
+    """The confirmation page of a move to assessment while lessons are still ahead; else None."""
+    if action != "assess" or not lessons_ahead(project).exists():
+        return None
+    return reverse("delivery:assess", args=[project.pk])
 
 
 def leave_to_decide(*, request) -> str:
@@ -39,6 +48,7 @@ def register() -> None:
         does=_("closing the remaining lessons"),
         fix_at=_("the project's Lessons tab"),
     )
+    training_hooks.move_confirmation.add(confirm_assessment, order=10, name="delivery.confirm_assessment")
     training_hooks.inbox_panels.add(leave_to_decide, order=10, name="delivery.leave_to_decide")
     imports.register(
         imports.Importer(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:pk>/lessons/", lessons.lessons, name="lessons"),
     path("projects/<int:pk>/calendar/", lessons.lesson_calendar, name="calendar"),
     path("projects/<int:pk>/lessons/new/", lessons.lesson_create, name="lesson-create"),
+    path("projects/<int:pk>/assess/", lessons.assess, name="assess"),
     path("projects/<int:pk>/settings/", lessons.delivery_settings, name="settings"),
     path("projects/<int:pk>/attendance/", attendance.attendance, name="attendance"),
     path("projects/<int:pk>/attendance.xlsx", attendance.attendance_export, name="attendance-export"),

@@ -4,8 +4,12 @@ lifecycle's hook, peixun.training.lifecycle.
 
 - `inbox_panels(request=…)`: sections of the inbox, each as HTML (or None to show nothing), in
   order — the leave requests waiting for the user's decision.
+- `move_confirmation(project=…, action=…)` (first answer): the address of a page where the user
+  must confirm a move before it is made, or None to make it at once — delivery: moving to
+  assessment while lessons are still ahead.
 """
 
 from peixun.core.hooks import Hook
 
 inbox_panels = Hook("training: the inbox")
+move_confirmation = Hook("training: a move to confirm first")

@@ -8,6 +8,7 @@ A lesson not yet marked counts as nothing until it closes, when it becomes absen
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -32,14 +33,15 @@ class Tally:
     leave_personal: int = 0
     leave_sick: int = 0
     leave_official: int = 0
+    ahead: int = 0  # lessons not yet held and not yet marked: where an absence can still happen
 
     @classmethod
-    def of(cls, statuses: Iterable[str], planned: int) -> "Tally":
+    def of(cls, statuses: Iterable[str], planned: int, ahead: int = 0) -> "Tally":
         counts = dict.fromkeys(STATUSES, 0)
         for status in statuses:
             if status in counts:
                 counts[status] += 1
-        return cls(planned=planned, **counts)
+        return cls(planned=planned, ahead=ahead, **counts)
 
     @property
     def marked(self) -> int:
@@ -85,5 +87,25 @@ def absences_left(tally: Tally, max_share: Fraction, leave_counts: bool = True) 
 
 
 def needs_warning(tally: Tally, max_share: Fraction, leave_counts: bool = True) -> bool:
-    """True when one more absence would cross the limit (the teacher is told before it happens)."""
-    return tally.planned > 0 and absences_left(tally, max_share, leave_counts) == 0
+    """True when one more absence would cross the limit and a lesson where it could happen is still
+    ahead (the teacher is told before it happens, and only while it can)."""
+    return tally.planned > 0 and tally.ahead > 0 and absences_left(tally, max_share, leave_counts) == 0
+
+
+UPCOMING = "upcoming"
+RUNNING = "running"
+ENDED = "ended"
+CANCELLED = "cancelled"
+
+
+def lesson_phase(status: str, starts_at: datetime, ends_at: datetime, now: datetime) -> str:
+    """Where a lesson stands by the clock: cancelled, ended (closed, or past its end), running
+    (between its start and end) or upcoming. `status` is the stored one (scheduled, closed,
+    cancelled)."""
+    if status == CANCELLED:
+        return CANCELLED
+    if status == "closed" or now >= ends_at:
+        return ENDED
+    if now >= starts_at:
+        return RUNNING
+    return UPCOMING

@@ -21,6 +21,7 @@ from peixun.delivery.exceptions import (
     InvalidStatusError,
     LessonClosedError,
     LessonNotOpenError,
+    LessonsAheadError,
     NotInLessonError,
     WrongCodeError,
 )
@@ -29,6 +30,7 @@ from peixun.delivery.rules import attendance as rules
 from peixun.delivery.rules import checkin
 from peixun.delivery.services.lessons import (
     _inputs_changed,
+    lessons_ahead,
     lessons_of,
     require_status,
     settings_for,
@@ -159,12 +161,16 @@ def mark(
 
 
 def tally(enrolment: Enrolment) -> rules.Tally:
-    """The trainee's marks over their lessons so far, out of all their lessons."""
-    lessons = list(lessons_of(enrolment).values_list("pk", flat=True))
-    statuses = Attendance.objects.filter(enrolment=enrolment, lesson_id__in=lessons).values_list(
-        "status", flat=True
+    """The trainee's marks over their lessons so far, out of all their lessons, and how many of
+    them are still ahead (scheduled and not marked: where an absence can still happen)."""
+    lessons = dict(lessons_of(enrolment).values_list("pk", "status"))
+    marks = dict(
+        Attendance.objects.filter(enrolment=enrolment, lesson_id__in=list(lessons)).values_list(
+            "lesson_id", "status"
+        )
     )
-    return rules.Tally.of(statuses, len(lessons))
+    ahead = sum(1 for pk, status in lessons.items() if status == LessonStatus.SCHEDULED and pk not in marks)
+    return rules.Tally.of(marks.values(), len(lessons), ahead)
 
 
 def absence_rule(project: Project) -> tuple[Fraction, bool] | None:
@@ -258,12 +264,18 @@ def close_due_lessons(now: datetime | None = None) -> int:
     return closed
 
 
-def close_all_lessons(project: Project, actor: User | None = None) -> int:
-    """Close every scheduled lesson of a project (when it moves to assessment)."""
+def close_all_lessons(project: Project, actor: User | None = None, now: datetime | None = None) -> int:
+    """Close every lesson of a project that has been held (when it moves to assessment): everyone
+    unmarked becomes absent. A lesson not yet held never counts as an absence, so while one is
+    still ahead the move is refused (LessonsAheadError): the organiser cancels it or waits."""
+    now = now or timezone.now()
+    ahead = lessons_ahead(project, now=now).count()
+    if ahead:
+        raise LessonsAheadError(count=ahead)
     count = 0
     for lesson in Lesson.objects.filter(project=project, status=LessonStatus.SCHEDULED).order_by(
         "starts_at", "pk"
     ):
-        close_lesson(lesson=lesson, actor=actor)
+        close_lesson(lesson=lesson, actor=actor, now=now)
         count += 1
     return count

@@ -9,6 +9,8 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peixun.accounts.models import User
 from peixun.audit import events
@@ -177,6 +179,34 @@ def cancel_lesson(
     )
     _inputs_changed(lesson.project)
     return lesson
+
+
+def lessons_ahead(project: Project, *, now: datetime | None = None) -> QuerySet[Lesson]:
+    """The project's lessons not yet held: scheduled and not yet begun."""
+    now = now or timezone.now()
+    return Lesson.objects.filter(project=project, status=LessonStatus.SCHEDULED, starts_at__gt=now).order_by(
+        "starts_at", "pk"
+    )
+
+
+@transaction.atomic
+def cancel_lessons_ahead(
+    *,
+    project: Project,
+    lesson_ids: Iterable[int],
+    actor: User,
+    request: HttpRequest | None = None,
+) -> int:
+    """Cancel the lessons the organiser was shown as not yet held (only those, only if still
+    scheduled), before moving the project to assessment; each cancellation is audited. How many."""
+    wanted = {int(pk) for pk in lesson_ids}
+    cancelled = 0
+    for lesson in Lesson.objects.filter(project=project, pk__in=wanted, status=LessonStatus.SCHEDULED):
+        cancel_lesson(
+            lesson=lesson, actor=actor, reason=str(_("not held before assessment")), request=request
+        )
+        cancelled += 1
+    return cancelled
 
 
 def trainees(lesson: Lesson) -> QuerySet[Enrolment]:

@@ -124,6 +124,7 @@ DELIVERY_VIEWS: dict[str, dict] = {
     "delivery:assignment": {**RUNNERS, "obj": "run_assignment"},
     "delivery:lesson-create": {"perm": "training.manage", "obj": "run_project"},
     "delivery:settings": {"perm": "training.manage", "obj": "run_project"},
+    "delivery:assess": {"perm": "training.manage", "obj": "run_project"},
     "delivery:lesson-edit": {"perm": "training.manage", "obj": "run_lesson"},
     "delivery:lesson-cancel": {"perm": "training.manage", "method": "post", "obj": "run_lesson"},
     "delivery:assignment-create": {"perm": "training.manage", "obj": "run_project"},

@@ -111,9 +111,32 @@ def test_official_leave_counts_as_present_and_personal_leave_as_absence():
 def test_absent_from_more_than_a_third_fails(planned, absences, over, left):
     share = Fraction(1, 3)
     assert A.over_limit(absences, planned, share) is over
-    tally = A.Tally.of(["absent"] * absences, planned)
+    tally = A.Tally.of(["absent"] * absences, planned, ahead=planned - absences)
     assert A.absences_left(tally, share) == left
     assert A.needs_warning(tally, share) is (left == 0)
+
+
+def test_no_warning_that_one_more_absence_fails_when_no_lesson_is_left_to_miss():
+    share = Fraction(1, 3)
+    assert A.needs_warning(A.Tally.of(["absent", "present", "present"], 3, ahead=0), share) is False
+    assert A.needs_warning(A.Tally.of(["absent", "present"], 3, ahead=1), share) is True
+
+
+@pytest.mark.parametrize(
+    ("status", "offset", "phase"),
+    [
+        ("scheduled", -10, "upcoming"),
+        ("scheduled", 10, "running"),
+        ("scheduled", 100, "ended"),
+        ("closed", 10, "ended"),
+        ("cancelled", -10, "cancelled"),
+        ("cancelled", 10, "cancelled"),
+    ],
+)
+def test_a_lessons_phase_follows_the_clock(status, offset, phase):
+    starts = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+    now = starts + timedelta(minutes=offset)
+    assert A.lesson_phase(status, starts, starts + timedelta(minutes=90), now) == phase
 
 
 @pytest.mark.parametrize(

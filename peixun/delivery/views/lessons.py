@@ -23,6 +23,7 @@ from peixun.delivery.access import require_perm
 from peixun.delivery.forms import MARK_CHOICES, LessonForm, SettingsForm
 from peixun.delivery.models import LessonStatus
 from peixun.delivery.rules import calendar, checkin
+from peixun.delivery.services import assessing
 from peixun.delivery.services import attendance as attendance_services
 from peixun.delivery.services import lessons as lesson_services
 from peixun.delivery.views.common import project_tabs, require_runner
@@ -37,6 +38,8 @@ def lessons(request: SignedInRequest, pk: int) -> HttpResponse:
     project = access.access_project(request.user, pk, "run")
     found = list(selectors.lessons_for(request.user, project))
     now = timezone.now()
+    for lesson in found:
+        lesson.phase = selectors.phase(lesson, now)  # type: ignore[attr-defined]  # for the template
     context = project_tabs(request, project, "lessons")
     context.update(
         upcoming=[
@@ -339,3 +342,35 @@ def lesson_code(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "delivery/lesson_code.html#code", context)
     return render(request, "delivery/lesson_code.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Move the project to assessment, asking first when lessons are still ahead: cancel them (they
+    then count for nobody) and move, or wait (nothing changes)."""
+    require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "manage")
+    if project.status != lifecycle.RUNNING:
+        return redirect("training:project-detail", project.pk)
+    ahead = list(lesson_services.lessons_ahead(project).select_related("cohort"))
+    if request.method == "POST":
+        cancel = request.POST.get("choice") == "cancel"
+        try:
+            assessing.move_to_assessment(
+                project=project,
+                actor=request.user,
+                cancel_lesson_ids=[int(v) for v in request.POST.getlist("lesson") if v.isdigit()]
+                if cancel
+                else [],
+                request=request,
+            )
+        except DomainError as error:
+            refuse(request, error)
+            return redirect("delivery:assess", project.pk)
+        project.refresh_from_db()
+        messages.success(
+            request, _("The project is now: %(status)s.") % {"status": project.get_status_display()}
+        )
+        return redirect("training:project-detail", project.pk)
+    return render(request, "delivery/assess_confirm.html", {"project": project, "ahead": ahead})

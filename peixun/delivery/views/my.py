@@ -62,6 +62,7 @@ def my(request: SignedInRequest) -> HttpResponse:
         "open_lessons": [item for item in lessons if item.open],
         "upcoming": [item for item in lessons if not item.open][:8],
         "enrolments": selectors.my_enrolments(request.user),
+        "not_started": selectors.my_not_started(request.user),
         "linked": bool(request.user.person_id),
     }
     return _with_device(render(request, "delivery/my.html", context), token, new, request)

@@ -17,7 +17,7 @@ from peixun.accounts.http import SignedInRequest
 from peixun.core.refusals import refuse
 from peixun.core.views import download
 from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
-from peixun.training import access, selectors, services
+from peixun.training import access, hooks, selectors, services
 from peixun.training.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.training.exceptions import DomainError
 from peixun.training.forms import (
@@ -218,8 +218,13 @@ def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _actions(user, project) -> list:
-    """The lifecycle moves the user may make now (the clock's own moves are offered too)."""
-    return [t for t in lifecycle.available(project.status) if access.can(user, t.perm, project)]
+    """The lifecycle moves the user may make now (the clock's own moves are offered too), each with
+    the page where it must be confirmed first, if a higher app asks for one (hooks.move_confirmation)."""
+    return [
+        (t, hooks.move_confirmation.first(project=project, action=t.action))
+        for t in lifecycle.available(project.status)
+        if access.can(user, t.perm, project)
+    ]
 
 
 @login_required
