@@ -15,7 +15,7 @@ from peixun.audit.selectors import events_about
 from peixun.ledger.selectors import Standing
 from peixun.orgs.access import path_q, scope_paths
 from peixun.orgs.models import Org, Person, PersonStatus
-from peixun.policies.rules import Earned
+from peixun.policies.rules import Earned, codes
 from peixun.policies.rules.engine import selects
 from peixun.training import access
 from peixun.training.models import (
@@ -502,7 +502,7 @@ def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
             category=project.category,
             level=project.level,
             mode=project.mode,
-            tags=frozenset(project.tags),
+            tags=frozenset(codes.canonical_tags(project.tags)),
             credit_class=project.credit_class,
             source="project",
         )
