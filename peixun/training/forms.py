@@ -239,6 +239,16 @@ class ProjectForm(forms.ModelForm):
         return fields
 
 
+class TagRepairForm(forms.Form):
+    """The tags a project gets in place of tags off the list (the 标签修复 page)."""
+
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"),
+        choices=list(codes.TAGS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class CourseForm(forms.Form):
     name = forms.CharField(label=_("Course"), max_length=200)
     hours = forms.DecimalField(label=_("Hours"), min_value=0, max_digits=6, decimal_places=1)

@@ -311,6 +311,33 @@ def add_attachment(
     return attachment
 
 
+@transaction.atomic
+def repair_tags(
+    *, project: Project, actor: User, tags: list[str], request: HttpRequest | None = None
+) -> Project:
+    """Give a project, in whatever state, the tags picked from the list in place of tags off it
+    (issue 13): its courses' tags off the list are dropped, so they are credited under the
+    project's. Audited."""
+    project = Project.objects.select_for_update().select_related("organiser").get(pk=project.pk)
+    before = list(project.tags)
+    project.tags = clean_tags(tags)
+    project.save(update_fields=["tags", "updated_at"])
+    for course in project.courses.all():
+        kept = [tag for tag in course.tags if tag not in codes.unknown_tags(course.tags)]
+        if kept != list(course.tags):
+            course.tags = kept
+            course.save(update_fields=["tags"])
+    events.record(
+        action="project_tags_repaired",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"tags": [before, project.tags]},
+        request=request,
+    )
+    return project
+
+
 def missing_for_submission(project: Project) -> list[str]:
     """What a project lacks before it can be submitted, in words."""
     missing = []
@@ -435,6 +462,7 @@ __all__ = [
     "missing_for_submission",
     "places_consistent",
     "project_unknown_tags",
+    "repair_tags",
     "transition_project",
     "update_project",
 ]
