@@ -46,6 +46,7 @@ ACTIONS: dict[str, Any] = {
     "project_updated": _("Project updated"),
     "project_transition": _("Project status changed"),
     "project_attachment_added": _("Project document added"),
+    "project_tags_repaired": _("Project tags repaired"),
     "enrolment_created": _("Enrolment created"),
     "enrolment_changed": _("Enrolment changed"),
     "enrolments_mandatory": _("Everyone eligible enrolled"),

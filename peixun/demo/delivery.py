@@ -254,7 +254,7 @@ def seed_delivery(*, school: Org, centre: Org, seed: int = 2026, today: date | N
         title=f"{ended.year}年班主任专题培训",
         project_type="head_teacher",
         category="knowledge_skills",
-        tags=["head_teacher"],
+        tags=["head_teacher_topic"],
         mode="concentrated",
         description=(
             "班主任专题培训30学时（RULES A5、A17），出勤20%、作业30%、教育与组织工作50%（RULES D1、D2）。"

@@ -26,7 +26,7 @@ from django.utils import timezone
 from peixun.ledger.models import ComplianceResult, CreditEntry, CreditRollup
 from peixun.orgs.models import Person
 from peixun.policies.models import PolicyVersion
-from peixun.policies.rules import Earned, Evaluator, Facts, Result
+from peixun.policies.rules import Earned, Evaluator, Facts, Result, codes
 from peixun.policies.rules.engine import CellKey
 from peixun.policies.selectors import Governance
 
@@ -151,7 +151,7 @@ def cells_by_person(person_ids: Sequence[int]) -> dict[int, dict[CellKey, Decima
     for person_id, month, category, tags, level, mode, credit_class, source, hours in rows:
         tag_tuple = tag_tuples.get(tags)
         if tag_tuple is None:
-            tag_tuple = tag_tuples[tags] = tuple(sorted(code for code in tags.split(",") if code))
+            tag_tuple = tag_tuples[tags] = codes.canonical_tags(tags.split(","))
         cells[person_id][(month, category, tag_tuple, level, mode, credit_class, source)] = hours
     return cells
 
@@ -165,7 +165,7 @@ def earned_from_entries(entries: Iterable[CreditEntry]) -> list[Earned]:
             category=entry.category,
             level=entry.level,
             mode=entry.mode,
-            tags=frozenset(entry.tags),
+            tags=frozenset(codes.canonical_tags(entry.tags)),
             credit_class=entry.credit_class,
             source=entry.source,
         )

@@ -28,6 +28,7 @@ from peixun.lib import idnumbers, tabular
 from peixun.lib.dates import parse_date
 from peixun.lib.tabular import cell_text
 from peixun.orgs import vocabulary as vocab
+from peixun.policies.rules import codes
 from peixun.policies.rules.document import (
     Category,
     CreditClass,
@@ -112,7 +113,7 @@ def _people(people: list[PersonIn], entries: list[EntryIn]) -> list[Person]:
                 category=entry.category,
                 level=entry.level,
                 mode=entry.mode,
-                tags=frozenset(entry.tags),
+                tags=frozenset(codes.canonical_tags(entry.tags)),
                 credit_class=entry.credit_class,
                 source=entry.source,
             )

@@ -9,7 +9,6 @@ already in the ledger counts as unchanged. Every error names the row, the column
 """
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -92,7 +91,6 @@ COLUMNS = (
 
 MAX_TITLE = 200
 MAX_RECORD = 80
-_TAG_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 MSG_TITLE_EMPTY = "培训名称不能为空"
 MSG_HOURS = "学时应为大于 0 的数字，以 0.5 为单位（如 3、4.5）"
@@ -136,14 +134,7 @@ class _Row:
 
 
 def _tags(raw: object) -> list[str]:
-    tags = []
-    for item in split_list(cell_text(raw)):
-        try:
-            tags.append(words.TAG.code_for(item))
-        except UnknownWord:
-            if not _TAG_CODE.fullmatch(item):
-                raise
-            tags.append(item)
+    tags = [words.TAG.code_for(item) for item in split_list(cell_text(raw))]
     return sorted(set(tags))
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peixun.accounts.models import User
 from peixun.audit import events
@@ -32,6 +33,7 @@ from peixun.ledger.exceptions import (
 from peixun.ledger.models import Category, CreditClass, CreditEntry, Level, Mode, RecomputeRun, Source
 from peixun.orgs.models import Org, Person
 from peixun.policies.models import PolicyVersion, WhatIfRun
+from peixun.policies.rules import codes
 
 TAG_MAX = 40
 
@@ -57,16 +59,28 @@ def _hours(value: object) -> Decimal:
     return hours.quantize(Decimal("0.1"))
 
 
+# The field names a refusal shows (the codes' own names never reach a user).
+FIELD_LABELS = {
+    "category": _("category"),
+    "level": _("level"),
+    "mode": _("mode"),
+    "credit_class": _("credit class"),
+    "source": _("source"),
+    "tag": _("tag"),
+}
+
+
 def _check_code(field: str, value: str, choices: type[models.Choices]) -> None:
     if value not in choices.values:
-        raise UnknownCodeError(field=field, value=value)
+        raise UnknownCodeError(field=FIELD_LABELS[field], value=value)
 
 
 def _tags(tags: Iterable[object] | None) -> list[str]:
-    cleaned = sorted({str(tag).strip() for tag in tags or () if str(tag).strip()})
+    """The tags of the closed list (codes.TAGS), an old code read as the tag it stands for."""
+    cleaned = sorted({codes.canonical_tag(str(tag)) for tag in tags or () if str(tag).strip()})
     for tag in cleaned:
-        if len(tag) > TAG_MAX or not tag.replace("_", "").isalnum() or not tag.isascii() or "," in tag:
-            raise UnknownCodeError(field="tag", value=tag)
+        if tag not in codes.TAGS:
+            raise UnknownCodeError(field=FIELD_LABELS["tag"], value=tag[:TAG_MAX])
     return cleaned
 
 

@@ -1,6 +1,6 @@
 """The Chinese words people write for kinds of hours in training-record files, and their codes
 (the same Vocabulary mechanism as the roster: canonical word per code, accepted aliases, the code
-itself). Tags are free codes; the known ones also have Chinese words."""
+itself). Tags are a closed list too (codes.TAGS)."""
 
 from peixun.orgs.vocabulary import Vocabulary
 from peixun.policies.rules import codes
@@ -55,4 +55,11 @@ SOURCE = Vocabulary(
     {"项目": "project", "培训": "project", "校本": "school_based", "认定": "recognition", "登记": "direct"},
 )
 
-TAG = Vocabulary("标签", dict(codes.KNOWN_TAGS), {"师德": "ethics", "班主任": "head_teacher_topic"})
+TAG = Vocabulary(
+    "标签",
+    dict(codes.TAGS),
+    {
+        **{word: code for word, code in codes.TAG_WORDS.items() if word not in codes.TAGS.values()},
+        **codes.TAG_ALIASES,
+    },
+)

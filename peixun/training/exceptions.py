@@ -35,6 +35,24 @@ class ProjectIncompleteError(DomainError):
     status = 400
 
 
+class UnknownTagError(DomainError):
+    code = "unknown_tag"
+    message = _("Tags: “%(tags)s” is not on the list of tags. Pick tags from the list: %(allowed)s.")
+    status = 400
+
+
+class ProjectTagsUnknownError(DomainError):
+    """A project is not submitted while its hours could not be credited under its tags."""
+
+    code = "project_tags_unknown"
+    message = _(
+        "The project cannot be submitted: the tags “%(tags)s” are not on the list the credit policies "
+        "read, so its hours could not be credited at closing. Pick the right tags under Tags on the "
+        "project's Edit page (or on the Tag repair page) and submit again."
+    )
+    status = 400
+
+
 class ProjectNotEditableError(DomainError):
     code = "project_not_editable"
     message = _("Only a draft or a rejected project can be edited.")

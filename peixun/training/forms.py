@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.core.forms import DateInput, validate_person_name
 from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
+from peixun.policies.rules import codes
 from peixun.training.models import (
     ApprovalChain,
     BudgetKind,
@@ -56,7 +57,12 @@ class ProjectForm(forms.ModelForm):
     organiser: "forms.ModelChoiceField[Org]" = forms.ModelChoiceField(
         label=_("Organiser"), queryset=None, required=True
     )
-    tags_text = forms.CharField(label=_("Tags"), required=False, max_length=200, help_text=_("e.g. ethics"))
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"),
+        choices=list(codes.TAGS.items()),
+        required=False,
+        help_text=_("Pick from the list; hold Ctrl (or Cmd) to pick several."),
+    )
     audience: "forms.ModelMultipleChoiceField[Org]" = forms.ModelMultipleChoiceField(
         label=_("Audience"), queryset=None, required=True
     )
@@ -133,7 +139,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        # What the services accept, but tags and target rules: the form edits those as text.
+        # What the services accept, but tags (picked from the closed list) and target rules.
         fields = [name for name in PROJECT_FIELDS if name not in ("tags", "targets")]
         widgets = {
             "enrol_opens_at": DateTimeInput(),
@@ -161,7 +167,14 @@ class ProjectForm(forms.ModelForm):
         if project.pk:
             self.fields["audience"].initial = list(project.audience.all())
             self.fields["excluded_orgs"].initial = list(project.excluded_orgs.all())
-            self.fields["tags_text"].initial = "、".join(project.tags)
+            self.fields["tags"].initial = [
+                tag for tag in codes.canonical_tags(project.tags) if tag in codes.TAGS
+            ]
+            unknown = codes.unknown_tags(project.tags)
+            if unknown:
+                self.fields["tags"].help_text = _(
+                    "“%(tags)s” is not on the list and will be dropped: pick the tags it meant."
+                ) % {"tags": "、".join(unknown)}
             for name in self.TARGET_FIELDS:
                 value = (project.targets or {}).get(name)
                 if name == "subjects" and value:
@@ -212,7 +225,7 @@ class ProjectForm(forms.ModelForm):
     def project_fields(self) -> dict:
         data = self.cleaned_data
         fields = {name: data[name] for name in self.Meta.fields if name in data}
-        fields["tags"] = split_words(data.get("tags_text", ""))
+        fields["tags"] = list(data.get("tags") or [])
         targets = {}
         for name in self.TARGET_FIELDS:
             value = data.get(f"t_{name}")
@@ -224,6 +237,16 @@ class ProjectForm(forms.ModelForm):
                 targets[name] = list(value) if isinstance(value, list | tuple) else value
         fields["targets"] = targets
         return fields
+
+
+class TagRepairForm(forms.Form):
+    """The tags a project gets in place of tags off the list (the 标签修复 page)."""
+
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"),
+        choices=list(codes.TAGS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class CourseForm(forms.Form):

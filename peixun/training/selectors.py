@@ -15,7 +15,7 @@ from peixun.audit.selectors import events_about
 from peixun.ledger.selectors import Standing
 from peixun.orgs.access import path_q, scope_paths
 from peixun.orgs.models import Org, Person, PersonStatus
-from peixun.policies.rules import Earned
+from peixun.policies.rules import Earned, codes
 from peixun.policies.rules.engine import selects
 from peixun.training import access
 from peixun.training.models import (
@@ -502,7 +502,7 @@ def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
             category=project.category,
             level=project.level,
             mode=project.mode,
-            tags=frozenset(project.tags),
+            tags=frozenset(codes.canonical_tags(project.tags)),
             credit_class=project.credit_class,
             source="project",
         )
@@ -511,3 +511,31 @@ def suggestions(user, standing: Standing, limit: int = 5) -> list[Suggestion]:
             found.append(Suggestion(project, labels))
     found.sort(key=lambda item: -len(item.counts_toward))
     return found[:limit]
+
+
+@dataclass(frozen=True)
+class TagRepair:
+    project: Project
+    unknown: list[str]
+    known: list[str]
+
+
+def projects_with_unknown_tags(user) -> list[TagRepair]:
+    """The projects the user manages whose tags (or their courses' tags) are off the closed list, so
+    their hours could not be credited: the 标签修复 page."""
+    projects = (
+        Project.objects.filter(path_q(scope_paths(user, "training.manage"), "organiser__path"))
+        .filter(Q(tags__gt="") | Q(courses__tags__gt=""))
+        .select_related("organiser")
+        .prefetch_related("courses")
+        .distinct()
+        .order_by("-starts_on", "pk")
+    )
+    found = []
+    for project in projects:
+        tags = list(project.tags) + [tag for course in project.courses.all() for tag in course.tags]
+        unknown = list(dict.fromkeys(codes.unknown_tags(tags)))
+        if unknown:
+            known = [tag for tag in codes.canonical_tags(project.tags) if tag in codes.TAGS]
+            found.append(TagRepair(project, unknown, known))
+    return found

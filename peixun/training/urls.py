@@ -6,6 +6,7 @@ app_name = "training"
 urlpatterns = [
     path("", projects.project_list, name="project-list"),
     path("new/", projects.project_create, name="project-create"),
+    path("tags/", projects.tag_repair, name="tag-repair"),
     path("<int:pk>/", projects.project_detail, name="project-detail"),
     path("<int:pk>/edit/", projects.project_edit, name="project-edit"),
     path("<int:pk>/move/<slug:action>/", projects.project_move, name="project-move"),

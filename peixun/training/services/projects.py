@@ -2,6 +2,7 @@
 its documents, and move it through the lifecycle — every move through the one transition table
 (peixun.training.rules.lifecycle), audited, and told to the people concerned."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,12 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.orgs.models import Org
+from peixun.policies.rules import codes
 from peixun.training import access
 from peixun.training.exceptions import (
     ProjectIncompleteError,
     ProjectNotEditableError,
+    ProjectTagsUnknownError,
     ReasonRequiredError,
     TransitionNotAllowedError,
+    UnknownTagError,
 )
 from peixun.training.lifecycle import run_steps
 from peixun.training.models import (
@@ -103,6 +107,24 @@ class TrainerData:
     person_id: int | None = None
 
 
+def clean_tags(tags: Iterable[object] | None) -> list[str]:
+    """The tags as codes of the closed list (an old code read as its tag); UnknownTagError names the
+    others."""
+    given = [str(tag).strip() for tag in tags or () if str(tag).strip()]
+    unknown = codes.unknown_tags(given)
+    if unknown:
+        raise UnknownTagError(tags="、".join(unknown), allowed="、".join(codes.TAGS.values()))
+    return list(codes.canonical_tags(given))
+
+
+def project_unknown_tags(project: Project) -> list[str]:
+    """The tags of the project and of its courses that are not on the closed list."""
+    tags = list(project.tags)
+    for course_tags in project.courses.values_list("tags", flat=True):
+        tags.extend(course_tags)
+    return list(dict.fromkeys(codes.unknown_tags(tags)))
+
+
 def default_audience(organiser: Org) -> Org:
     """A training centre serves the area it sits in; any other organiser its own subtree."""
     if organiser.kind == "institution" and organiser.parent is not None:
@@ -118,6 +140,15 @@ def _snapshot(project: Project) -> dict:
             value = str(value)
         values[name] = value
     return values
+
+
+def _checked(fields: dict, courses: list[CourseData] | None) -> dict:
+    """The fields with their tags checked against the closed list (the courses' tags too)."""
+    for course in courses or []:
+        clean_tags(course.tags)
+    if "tags" in fields:
+        fields = {**fields, "tags": clean_tags(fields["tags"])}
+    return fields
 
 
 def _replace_parts(
@@ -138,7 +169,7 @@ def _replace_parts(
                     required=c.required,
                     assessed=c.assessed,
                     mode=c.mode,
-                    tags=list(c.tags),
+                    tags=clean_tags(c.tags),
                     order=index,
                 )
                 for index, c in enumerate(courses)
@@ -185,6 +216,7 @@ def create_project(
     request: HttpRequest | None = None,
 ) -> Project:
     """A new draft project. The audience defaults to the organiser's area."""
+    fields = _checked(fields, courses)
     project = Project(
         organiser=organiser, created_by=actor if getattr(actor, "pk", None) else None, plan_item=plan_item
     )
@@ -225,6 +257,7 @@ def update_project(
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.is_editable:
         raise ProjectNotEditableError
+    fields = _checked(fields, courses)
     before = _snapshot(project)
     for name, value in fields.items():
         if name in PROJECT_FIELDS:
@@ -276,6 +309,33 @@ def add_attachment(
         request=request,
     )
     return attachment
+
+
+@transaction.atomic
+def repair_tags(
+    *, project: Project, actor: User, tags: list[str], request: HttpRequest | None = None
+) -> Project:
+    """Give a project, in whatever state, the tags picked from the list in place of tags off it
+    (issue 13): its courses' tags off the list are dropped, so they are credited under the
+    project's. Audited."""
+    project = Project.objects.select_for_update().select_related("organiser").get(pk=project.pk)
+    before = list(project.tags)
+    project.tags = clean_tags(tags)
+    project.save(update_fields=["tags", "updated_at"])
+    for course in project.courses.all():
+        kept = [tag for tag in course.tags if tag not in codes.unknown_tags(course.tags)]
+        if kept != list(course.tags):
+            course.tags = kept
+            course.save(update_fields=["tags"])
+    events.record(
+        action="project_tags_repaired",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"tags": [before, project.tags]},
+        request=request,
+    )
+    return project
 
 
 def missing_for_submission(project: Project) -> list[str]:
@@ -340,6 +400,9 @@ def transition_project(
         missing = missing_for_submission(project)
         if missing:
             raise ProjectIncompleteError(missing="; ".join(missing))
+        unknown = project_unknown_tags(project)
+        if unknown:
+            raise ProjectTagsUnknownError(tags="、".join(unknown))
     before = project.status
     project.status = transition.target
     project.status_changed_at = timezone.now()
@@ -393,10 +456,13 @@ __all__ = [
     "ProjectStatus",
     "TrainerData",
     "add_attachment",
+    "clean_tags",
     "create_project",
     "default_audience",
     "missing_for_submission",
     "places_consistent",
+    "project_unknown_tags",
+    "repair_tags",
     "transition_project",
     "update_project",
 ]

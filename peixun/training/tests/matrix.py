@@ -34,6 +34,7 @@ DECIDERS = frozenset({"city_admin", "county_admin", "centre_staff", "coordinator
 TRAINING_VIEWS: dict[str, dict] = {
     "training:project-list": {"perm": SIGNED_IN},
     "training:project-create": {"perm": "training.manage"},
+    "training:tag-repair": {"perm": "training.manage"},
     "training:project-detail": {"perm": SIGNED_IN, "obj": "project", "personas": VISIBLE, "denied": (404,)},
     "training:project-edit": {"perm": "training.manage", "obj": "project"},
     "training:project-move": {"perm": "training.manage", "method": "post", "obj": "project_move"},

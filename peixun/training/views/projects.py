@@ -25,6 +25,7 @@ from peixun.training.forms import (
     CourseFormSet,
     ProjectFilterForm,
     ProjectForm,
+    TagRepairForm,
     TrainerFormSet,
     budget_from,
     courses_from,
@@ -246,6 +247,7 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_nominate": has_perm(user, "training.nominate"),
         "targets": project.targets or {},
         "target_lines": target_lines(project),
+        "unknown_tags": project_services.project_unknown_tags(project) if manages else [],
     }
     context.update(enrol_box(request, project))
     return render(request, "training/project_detail.html", context)
@@ -365,3 +367,29 @@ def attachment(request: SignedInRequest, pk: int, attachment_pk: int) -> HttpRes
 
 
 __all__ = ["ProjectStatus"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_repair(request: SignedInRequest) -> HttpResponse:
+    """标签修复: the projects whose tags are off the list, each given the right tags from the list."""
+    require_perm(request, "training.manage")
+    if request.method == "POST":
+        try:
+            pk = int(request.POST.get("project", ""))
+        except ValueError:
+            raise Http404 from None
+        project = access.access_project(request.user, pk, "training.manage")
+        form = TagRepairForm(request.POST)
+        if form.is_valid():
+            project_services.repair_tags(
+                project=project, actor=request.user, tags=form.cleaned_data["tags"], request=request
+            )
+            messages.success(request, _("The tags of “%(title)s” were saved.") % {"title": project.title})
+            return redirect("training:tag-repair")
+        messages.error(request, _("Pick at least one tag from the list."))
+    rows = [
+        (row, TagRepairForm(initial={"tags": row.known}))
+        for row in selectors.projects_with_unknown_tags(request.user)
+    ]
+    return render(request, "training/tag_repair.html", {"rows": rows})
