@@ -258,6 +258,9 @@ class CourseForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Mode"), choices=_blank(Mode.choices, _("As the project")), required=False
     )
+    # A course's own tags, from the closed list; shown (and sent back) so that saving the project
+    # keeps them (issue 13: an edit used to drop them).
+    tags = forms.MultipleChoiceField(label=_("Tags"), choices=list(codes.TAGS.items()), required=False)
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
@@ -317,6 +320,7 @@ def courses_from(formset) -> list[CourseData]:
             d.get("required", False),
             d.get("assessed", False),
             d.get("mode") or "",
+            tuple(d.get("tags") or ()),
         )
         for d in kept(formset)
     ]

@@ -17,6 +17,7 @@ from peixun.accounts.http import SignedInRequest
 from peixun.core.refusals import refuse
 from peixun.core.views import download
 from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
+from peixun.policies.rules import codes
 from peixun.training import access, hooks, selectors, services
 from peixun.training.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
 from peixun.training.exceptions import DomainError
@@ -111,6 +112,7 @@ def _formsets(request: HttpRequest, project=None):
                 "required": c.required,
                 "assessed": c.assessed,
                 "mode": c.mode,
+                "tags": [tag for tag in codes.canonical_tags(c.tags) if tag in codes.TAGS],
             }
             for c in project.courses.all()
         ]
