@@ -4,14 +4,18 @@
   closed, everyone unmarked absent; while a lesson is still ahead the move is refused, and the
   project's page asks first (training.hooks.move_confirmation): cancel those lessons, or wait;
 - the inbox (peixun.training.hooks): the leave requests waiting for the user's decision;
+- a change request removing a class (peixun.training.hooks.class_in_use): not while the class has
+  lessons, which would go with it;
 - the import pages (peixun.imports.registry): the outside platform's results, as a file.
 """
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from peixun.delivery.imports import apply_outside_file, check_outside_file, outside_template
+from peixun.delivery.models import Lesson, LessonStatus
 from peixun.delivery.services.attendance import close_all_lessons
 from peixun.delivery.services.leave import waiting_for
 from peixun.delivery.services.lessons import lessons_ahead
@@ -32,6 +36,21 @@ def confirm_assessment(*, project, action) -> str | None:
     return reverse("delivery:assess", args=[project.pk])
 
 
+def class_lessons(*, cohort) -> str | None:
+    """Why a class with lessons may not be removed: its lessons (and their register) would go."""
+    lessons = Lesson.objects.filter(cohort=cohort)
+    scheduled = lessons.filter(status=LessonStatus.SCHEDULED).count()
+    if scheduled:
+        return ngettext(
+            "it has %(count)s lesson scheduled: move it to another class on the Lessons tab first",
+            "it has %(count)s lessons scheduled: move them to another class on the Lessons tab first",
+            scheduled,
+        ) % {"count": scheduled}
+    if lessons.exists():
+        return str(_("it has lessons on record (held or cancelled), so it is kept: rename it instead"))
+    return None
+
+
 def leave_to_decide(*, request) -> str:
     waiting = waiting_for(request.user)
     if not waiting:
@@ -50,6 +69,7 @@ def register() -> None:
     )
     training_hooks.move_confirmation.add(confirm_assessment, order=10, name="delivery.confirm_assessment")
     training_hooks.inbox_panels.add(leave_to_decide, order=10, name="delivery.leave_to_decide")
+    training_hooks.class_in_use.add(class_lessons, order=10, name="delivery.class_lessons")
     imports.register(
         imports.Importer(
             kind=ImportKind.OUTSIDE,

@@ -63,7 +63,9 @@ class _FormParser(HTMLParser):
 
     def _end_option(self) -> None:
         if self._option_text is not None:
-            value = self._option_value if self._option_value is not None else "".join(self._option_text).strip()
+            value = (
+                self._option_value if self._option_value is not None else "".join(self._option_text).strip()
+            )
             self._options.append((value, self._option_selected))
             self._option_text = None
 
@@ -98,5 +100,6 @@ def form_data(html: str, form_id: str) -> dict[str, str | list[str]]:
     several as lists); AssertionError when the page has no such form."""
     parser = _FormParser(form_id)
     parser.feed(html)
-    assert parser.found, f"no form with id {form_id!r}"
+    if not parser.found:
+        raise AssertionError(f"no form with id {form_id!r}")
     return {name: values[0] if len(values) == 1 else values for name, values in parser.data.items()}

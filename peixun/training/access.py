@@ -5,6 +5,8 @@ defined in peixun.orgs.access (PERMISSIONS); this module applies them to trainin
   `training.approve` over the organiser's org.
 - From publication on, a project is also visible to everyone in its audience (an org subtree the
   user's grants or own school lie in, or one inside the user's subtree).
+- Change requests (变更申请) belong to their project: the organiser's staff (`training.manage`) ask
+  and edit, whoever may approve the project (`training.approve`) decides; both may read them.
 - Enrolments are seen and acted on by the organiser's staff, by the school's coordinator
   (`training.nominate` over the teacher's school), by the county (`training.county_approve`) and by
   the teacher themself.
@@ -21,7 +23,7 @@ from peixun.orgs.access import grants_of, has_perm, out_of_scope, path_q, scope_
 from peixun.orgs.access import orgs_in_scope as orgs_in_scope
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, Person, ancestor_paths
-from peixun.training.models import Cohort, Enrolment, LearningCode, Project
+from peixun.training.models import ChangeRequest, Cohort, Enrolment, LearningCode, Project
 from peixun.training.rules import lifecycle
 
 # Every enrolment attempt opens its project first (compiled once: core/compiled.py).
@@ -187,3 +189,25 @@ def access_code(user, pk: int) -> LearningCode:
 
 def schools_in_scope(user, perm: str = "training.nominate") -> QuerySet[Org]:
     return Org.objects.filter(path_q(scope_paths(user, perm), "path"), kind="school")
+
+
+def change_requests_in_scope(user, perm: str | None = None) -> QuerySet[ChangeRequest]:
+    """Change requests of the projects whose organiser the user holds `perm` over — for None,
+    `training.manage` or `training.approve`."""
+    perms = ("training.manage", "training.approve") if perm is None else (perm,)
+    query = Q(pk__in=[])
+    for code in perms:
+        query |= path_q(scope_paths(user, code), "project__organiser__path")
+    return ChangeRequest.objects.filter(query)
+
+
+def access_change_request(user, pk: int, perm: str | None = None) -> ChangeRequest:
+    """The change request `pk` of a project the user manages or may approve (perm None), or holds
+    `perm` over; 404 otherwise, as for a missing one."""
+    queryset = change_requests_in_scope(user, perm).select_related(
+        "project", "project__organiser", "requested_by", "decided_by"
+    )
+    try:
+        return queryset.get(pk=pk)
+    except ChangeRequest.DoesNotExist:
+        raise out_of_scope(user, "change request", pk) from None

@@ -138,3 +138,56 @@ class QuotaError(DomainError):
 class CodeNotAvailableError(DomainError):
     code = "code_not_available"
     message = _("This learning code cannot be given to this person.")
+
+
+# --- Change requests (变更申请; peixun.training.services.changes) ------------------------------------
+
+
+class ChangeNotAllowedError(DomainError):
+    code = "change_not_allowed"
+    message = _(
+        "Changes are asked for only while a project is approved and not yet closed (now: %(status)s). "
+        "Before approval, edit the project itself."
+    )
+
+
+class ChangeNotPermittedError(DomainError):
+    code = "change_not_permitted"
+    message = _(
+        "The project's organisers ask for its changes and whoever may approve the project decides "
+        "them: this is not yours to do."
+    )
+    status = 403
+
+
+class OpenChangeExistsError(DomainError):
+    code = "change_request_open"
+    message = _(
+        "This project already has an open change request: open it from the project's page to edit "
+        "or withdraw it, then ask again."
+    )
+
+
+class ChangeRequestStateError(DomainError):
+    code = "change_request_state"
+    message = _("This change request is “%(status)s” and can no longer do that.")
+
+
+class CommentRequiredError(DomainError):
+    code = "comment_required"
+    message = _("Write a comment saying why the request goes back and what to change.")
+    status = 400
+
+
+class ChangeRequestInvalidError(DomainError):
+    """The terms asked for may not be taken (peixun.training.rules.changes): one sentence per
+    refusal, each naming the form field it concerns (`problems`: [(field, text)])."""
+
+    code = "change_request_invalid"
+    message = "%(problems)s"  # the sentences, each translated already
+    status = 400
+
+    def __init__(self, problems: list[tuple[str, str]], codes: list[str]) -> None:
+        self.problems = problems
+        self.codes = codes
+        super().__init__(problems=" ".join(text for _field, text in problems))

@@ -23,6 +23,10 @@ MESSAGES = {
     "exemption_waiting": _("An exemption request for %(name)s in %(title)s waits for your decision."),
     "exemption_approved": _("Your exemption from %(title)s was approved."),
     "exemption_rejected": _("Your exemption from %(title)s was not approved."),
+    "change_requested": _("A change request for %(title)s waits for your approval."),
+    "change_approved": _("The change request for %(title)s was approved and the new terms apply."),
+    "change_returned": _("The change request for %(title)s was returned: %(comment)s"),
+    "project_dates_changed": _("%(title)s has new dates: %(dates)s."),
     # Delivery and assessment (peixun.delivery, peixun.assessment)
     "absence_warning": _(
         "%(title)s: you have missed %(absences)s of %(planned)s lessons. One more absence fails the training."

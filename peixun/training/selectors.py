@@ -1,6 +1,6 @@
 """Reads for training pages and the API: project lists for staff and for teachers (eligible first,
 with the reasons for the rest), a project's parts, eligibility facts in bulk, enrolment lists,
-inboxes, planned-versus-actual figures, classes and learning codes."""
+inboxes, change requests, planned-versus-actual figures, classes and learning codes."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,8 +21,11 @@ from peixun.training import access
 from peixun.training.models import (
     HOLDING,
     LIVE,
+    OPEN_CHANGE_STATUSES,
     AnnualPlan,
     ApprovalStage,
+    ChangeRequest,
+    ChangeRequestStatus,
     Cohort,
     Enrolment,
     EnrolmentStatus,
@@ -292,11 +295,16 @@ class Inbox:
     exemptions_school: list[ExemptionRequest]
     exemptions_county: list[ExemptionRequest]
     to_confirm: list[Enrolment]
+    # Change requests (变更申请) waiting for the user's decision, and those returned to the user's projects.
+    changes_to_decide: list[ChangeRequest]
+    changes_returned: list[ChangeRequest]
 
     @property
     def total(self) -> int:
         return (
             len(self.projects)
+            + len(self.changes_to_decide)
+            + len(self.changes_returned)
             + len(self.school_stage)
             + len(self.county_stage)
             + len(self.exemptions_school)
@@ -352,7 +360,45 @@ def inbox(user) -> Inbox:
                 person_id=user.person_id, status__in=lifecycle.TO_CONFIRM
             ).select_related("project")
         )
-    return Inbox(projects, school_stage, county_stage, exemptions_school, exemptions_county, to_confirm)
+    return Inbox(
+        projects,
+        school_stage,
+        county_stage,
+        exemptions_school,
+        exemptions_county,
+        to_confirm,
+        changes_to_decide=list(
+            change_requests(user, "training.approve", ChangeRequestStatus.PENDING)[:INBOX_LIMIT]
+        ),
+        changes_returned=list(
+            change_requests(user, "training.manage", ChangeRequestStatus.RETURNED)[:INBOX_LIMIT]
+        ),
+    )
+
+
+# --- Change requests ------------------------------------------------------------------------------------
+
+
+def change_requests(user, perm: str | None = None, status: str = "") -> QuerySet[ChangeRequest]:
+    """Change requests of the projects the user manages or may approve (or holds `perm` over), the
+    longest waiting first; `status` "open" for those waiting or returned."""
+    queryset = access.change_requests_in_scope(user, perm).select_related(
+        "project", "project__organiser", "requested_by", "decided_by"
+    )
+    if status == "open":
+        queryset = queryset.filter(status__in=OPEN_CHANGE_STATUSES)
+    elif status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("submitted_at", "id")
+
+
+def open_change_request(project: Project) -> ChangeRequest | None:
+    """The project's one open change request (waiting or returned), if any."""
+    return (
+        ChangeRequest.objects.filter(project=project, status__in=OPEN_CHANGE_STATUSES)
+        .select_related("requested_by", "decided_by")
+        .first()
+    )
 
 
 def notices(user, *, limit: int = 50) -> list[Notice]:

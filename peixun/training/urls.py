@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peixun.training.views import codes, cohorts, enrolment, my, plans, projects
+from peixun.training.views import changes, codes, cohorts, enrolment, my, plans, projects
 
 app_name = "training"
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
     path("<int:pk>/edit/", projects.project_edit, name="project-edit"),
     path("<int:pk>/move/<slug:action>/", projects.project_move, name="project-move"),
     path("<int:pk>/documents/<int:attachment_pk>/", projects.attachment, name="attachment"),
+    path("<int:pk>/changes/new/", changes.change_new, name="change-new"),
+    path("changes/", changes.change_list, name="change-list"),
+    path("changes/<int:pk>/", changes.change_detail, name="change-detail"),
+    path("changes/<int:pk>/edit/", changes.change_edit, name="change-edit"),
+    path("changes/<int:pk>/decide/", changes.change_decide, name="change-decide"),
+    path("changes/<int:pk>/withdraw/", changes.change_withdraw, name="change-withdraw"),
     path("<int:pk>/enrol/", enrolment.enrol, name="enrol"),
     path("<int:pk>/enrolments/", enrolment.project_enrolments, name="project-enrolments"),
     path("<int:pk>/enrolments.xlsx", enrolment.enrolments_export, name="enrolments-export"),

@@ -1,12 +1,13 @@
 """Eligibility reasons in words, in the reader's language (the pure rules give codes and values)."""
 
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from peixun.core.templatetags.peixun import zh_date
 from peixun.orgs.models import Gender, PersonRole, PersonStatus, Section, Title
-from peixun.training.models import Level, PrizeRank
+from peixun.training.models import Level, PrizeRank, ProjectType
 from peixun.training.rules.eligibility import Reason
 
 
@@ -66,3 +67,52 @@ def reason_text(reason: Reason) -> str:
 
 def reasons_text(reasons) -> list[str]:
     return [reason_text(reason) for reason in reasons]
+
+
+def targets_text(t: dict) -> list[str]:
+    """A project's target rules in words, one line each (besides the audience)."""
+    lines = []
+    if t.get("sections"):
+        lines.append(_("Sections: %(v)s") % {"v": _labels(t["sections"], Section.choices)})
+    if t.get("subjects"):
+        lines.append(_("Subjects: %(v)s (each person enrols in one)") % {"v": "、".join(t["subjects"])})
+    if t.get("titles"):
+        lines.append(_("Titles: %(v)s") % {"v": _labels(t["titles"], Title.choices)})
+    if t.get("roles"):
+        lines.append(_("Roles: %(v)s") % {"v": _labels(t["roles"], PersonRole.choices)})
+    if t.get("gender"):
+        lines.append(_("Gender: %(v)s") % {"v": _labels([t["gender"]], Gender.choices)})
+    if t.get("min_age"):
+        lines.append(_("Aged at least %(v)s") % {"v": t["min_age"]})
+    if t.get("max_age_male") or t.get("max_age_female"):
+        line = _("Men up to %(men)s, women up to %(women)s years old on %(day)s") % {
+            "men": t.get("max_age_male") or "—",
+            "women": t.get("max_age_female") or "—",
+            "day": zh_date(date.fromisoformat(t["age_reference"]))
+            if t.get("age_reference")
+            else _("31 December"),
+        }
+        if t.get("age_limits_mandatory_only"):
+            line += " " + _("(older people may enrol by choice)")
+        lines.append(line)
+    if t.get("exclude_trained_level"):
+        lines.append(
+            _("Not for those trained at %(level)s level or above in the last %(years)s years%(kind)s")
+            % {
+                "level": _labels([t["exclude_trained_level"]], Level.choices),
+                "years": t.get("exclude_trained_years") or 5,
+                "kind": f" ({_labels([t['exclude_trained_type']], ProjectType.choices)})"
+                if t.get("exclude_trained_type")
+                else "",
+            }
+        )
+    if t.get("exclude_prize_level"):
+        lines.append(
+            _("Not for winners of %(ranks)s at %(level)s level or above in the last %(years)s years")
+            % {
+                "ranks": _labels(t.get("exclude_prize_ranks"), PrizeRank.choices) or _("any prize"),
+                "level": _labels([t["exclude_prize_level"]], Level.choices),
+                "years": t.get("exclude_prize_years") or 5,
+            }
+        )
+    return lines

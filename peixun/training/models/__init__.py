@@ -1,5 +1,6 @@
 """The training models: plans, projects and their parts, enrolments and what surrounds them."""
 
+from peixun.training.models.changes import OPEN_CHANGE_STATUSES, ChangeRequest, ChangeRequestStatus
 from peixun.training.models.choices import (
     HOLDING,
     LIVE,
@@ -49,12 +50,15 @@ from peixun.training.models.projects import (
 __all__ = [
     "HOLDING",
     "LIVE",
+    "OPEN_CHANGE_STATUSES",
     "AnnualPlan",
     "ApprovalChain",
     "ApprovalStage",
     "BudgetKind",
     "BudgetLine",
     "Category",
+    "ChangeRequest",
+    "ChangeRequestStatus",
     "CodeImport",
     "CodeImportStatus",
     "CodeImportStep",

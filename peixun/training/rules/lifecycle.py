@@ -55,6 +55,9 @@ OPEN_FOR_ENROLMENT = frozenset({PUBLISHED, ENROLLING})
 BEFORE_ASSESSMENT = frozenset({PUBLISHED, ENROLLING, RUNNING})
 # Lessons and coursework may be scheduled once the project is approved, until it closes.
 SCHEDULING = frozenset({APPROVED, PUBLISHED, ENROLLING, RUNNING, ASSESSING})
+# An approved project changes its capacity, audience, dates and classes only through a change
+# request (变更申请) that the approver decides, from approval until it closes (结项).
+CHANGEABLE = frozenset({APPROVED, PUBLISHED, ENROLLING, RUNNING, ASSESSING})
 # Trainees may ask for leave from publication until the project closes.
 OPEN_FOR_LEAVE = frozenset({PUBLISHED, ENROLLING, RUNNING, ASSESSING})
 # Marks, grades and scores change, and results are recomputed as they do.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peixun.accounts.http import SignedInRequest
 from peixun.core.refusals import refuse
 from peixun.core.views import download
-from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
+from peixun.orgs.models import Org
 from peixun.policies.rules import codes
 from peixun.training import access, hooks, selectors, services
 from peixun.training.access import has_perm, orgs_in_scope, path_q, require_perm, scope_paths
@@ -35,15 +35,12 @@ from peixun.training.forms import (
 from peixun.training.models import (
     LIVE,
     EnrolmentMode,
-    Level,
-    PrizeRank,
     ProjectAttachment,
     ProjectStatus,
-    ProjectType,
 )
 from peixun.training.rules import lifecycle
 from peixun.training.services import projects as project_services
-from peixun.training.wording import reasons_text
+from peixun.training.wording import reasons_text, targets_text
 
 PAGE_SIZE = 20
 AUDIENCE_OPTIONS_LIMIT = 500
@@ -250,6 +247,10 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "targets": project.targets or {},
         "target_lines": target_lines(project),
         "unknown_tags": project_services.project_unknown_tags(project) if manages else [],
+        # A change request (变更申请) open on the project, for its organisers and approvers.
+        "open_change": selectors.open_change_request(project)
+        if manages or access.can(user, "training.approve", project)
+        else None,
     }
     context.update(enrol_box(request, project))
     return render(request, "training/project_detail.html", context)
@@ -257,55 +258,7 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def target_lines(project) -> list[str]:
     """The target rules in words (besides the audience)."""
-    t = project.targets or {}
-
-    def labels(codes, choices) -> str:
-        names = dict(choices)
-        return "、".join(str(names.get(code, code)) for code in codes or ())
-
-    lines = []
-    if t.get("sections"):
-        lines.append(_("Sections: %(v)s") % {"v": labels(t["sections"], Section.choices)})
-    if t.get("subjects"):
-        lines.append(_("Subjects: %(v)s (each person enrols in one)") % {"v": "、".join(t["subjects"])})
-    if t.get("titles"):
-        lines.append(_("Titles: %(v)s") % {"v": labels(t["titles"], Title.choices)})
-    if t.get("roles"):
-        lines.append(_("Roles: %(v)s") % {"v": labels(t["roles"], PersonRole.choices)})
-    if t.get("gender"):
-        lines.append(_("Gender: %(v)s") % {"v": labels([t["gender"]], Gender.choices)})
-    if t.get("min_age"):
-        lines.append(_("Aged at least %(v)s") % {"v": t["min_age"]})
-    if t.get("max_age_male") or t.get("max_age_female"):
-        line = _("Men up to %(men)s, women up to %(women)s years old on %(day)s") % {
-            "men": t.get("max_age_male") or "—",
-            "women": t.get("max_age_female") or "—",
-            "day": t.get("age_reference") or _("31 December"),
-        }
-        if t.get("age_limits_mandatory_only"):
-            line += " " + _("(older people may enrol by choice)")
-        lines.append(line)
-    if t.get("exclude_trained_level"):
-        lines.append(
-            _("Not for those trained at %(level)s level or above in the last %(years)s years%(kind)s")
-            % {
-                "level": labels([t["exclude_trained_level"]], Level.choices),
-                "years": t.get("exclude_trained_years") or 5,
-                "kind": f" ({labels([t['exclude_trained_type']], ProjectType.choices)})"
-                if t.get("exclude_trained_type")
-                else "",
-            }
-        )
-    if t.get("exclude_prize_level"):
-        lines.append(
-            _("Not for winners of %(ranks)s at %(level)s level or above in the last %(years)s years")
-            % {
-                "ranks": labels(t.get("exclude_prize_ranks"), PrizeRank.choices) or _("any prize"),
-                "level": labels([t["exclude_prize_level"]], Level.choices),
-                "years": t.get("exclude_prize_years") or 5,
-            }
-        )
-    return lines
+    return targets_text(project.targets or {})
 
 
 def enrol_box(request: SignedInRequest, project) -> dict:
