@@ -184,10 +184,13 @@ class ChangeRequestInvalidError(DomainError):
     refusal, each naming the form field it concerns (`problems`: [(field, text)])."""
 
     code = "change_request_invalid"
-    message = "%(problems)s"  # the sentences, each translated already
+    message = _("The change request cannot be taken as it is.")
     status = 400
 
     def __init__(self, problems: list[tuple[str, str]], codes: list[str]) -> None:
         self.problems = problems
         self.codes = codes
-        super().__init__(problems=" ".join(text for _field, text in problems))
+        super().__init__()
+
+    def __str__(self) -> str:
+        return " ".join(text for _field, text in self.problems) or str(self.message)

@@ -6,8 +6,9 @@ The same checks run when the organiser submits and again when the approver appro
 enrolment may have moved in between (a place taken, a trainee put in a class).
 """
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 
@@ -94,7 +95,7 @@ class Refusal:
 
     code: str
     field: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
 
 def refusals(terms: Terms, standing: Standing, plan: ClassPlan) -> list[Refusal]:

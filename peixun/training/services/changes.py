@@ -113,7 +113,7 @@ class Difference:
 def label_of(name: str) -> str:
     if name == "classes":
         return str(_("Classes"))
-    return str(capfirst(Project._meta.get_field(name).verbose_name))
+    return str(capfirst(getattr(Project._meta.get_field(name), "verbose_name", name)))
 
 
 def proposal_of_project(project: Project) -> Proposal:
@@ -177,7 +177,9 @@ def _class_rows(before: Proposal, after: Proposal) -> list[Difference]:
 
 
 def differences(before: Proposal, after: Proposal) -> list[Difference]:
-    """What `after` changes from `before`, field by field in the page's order, then the classes."""
+    """What `after` changes from `before`, field by field in the page's order, then the classes.
+    A field differs when it reads differently: a time to the minute (as the form gives it), target
+    rules as their words (a look-back of 5 years with nobody excluded excludes nobody)."""
     changed = [name for name in FIELDS if getattr(before, name) != getattr(after, name)]
     ids = set(before.audience | before.excluded_orgs | after.audience | after.excluded_orgs)
     orgs = {org.pk: org for org in Org.objects.filter(pk__in=ids)} if ids else {}
@@ -185,7 +187,7 @@ def differences(before: Proposal, after: Proposal) -> list[Difference]:
         Difference(name, _text(name, getattr(before, name), orgs), _text(name, getattr(after, name), orgs))
         for name in changed
     ]
-    return rows + _class_rows(before, after)
+    return [row for row in rows if row.before != row.after] + _class_rows(before, after)
 
 
 def change_differences(change: ChangeRequest) -> list[Difference]:
@@ -471,8 +473,8 @@ def _apply_classes(project: Project, lines: tuple[ClassLine, ...]) -> None:
     )
 
 
-def _apply(project: Project, proposal: Proposal, now: datetime) -> None:
-    """Give the project the terms, all in the caller's transaction."""
+def _apply(project: Project, proposal: Proposal, changed: set[str], now: datetime) -> None:
+    """Give the project the terms that differ (`changed`), all in the caller's transaction."""
     # The capacity by a conditional UPDATE, like every place rule (ADR 0021): it never falls below
     # the places taken, whatever enrolment did since the checks (the CHECK constraint backs it up).
     if not Project.objects.filter(pk=project.pk, places_taken__lte=proposal.capacity).update(
@@ -482,18 +484,12 @@ def _apply(project: Project, proposal: Proposal, now: datetime) -> None:
         refusal = rules.Refusal("capacity_below_taken", "capacity", {"taken": taken})
         raise ChangeRequestInvalidError([("capacity", refusal_text(refusal))], [refusal.code])
     project.refresh_from_db(fields=["capacity", "min_size", "places_taken"])
-    for name in ("enrol_opens_at", "enrol_closes_at", "starts_on", "ends_on", "class_size"):
-        setattr(project, name, getattr(proposal, name))
-    project.targets = dict(proposal.targets)
-    update = [
-        "enrol_opens_at",
-        "enrol_closes_at",
-        "starts_on",
-        "ends_on",
-        "class_size",
-        "targets",
-        "updated_at",
-    ]
+    update = ["updated_at"]
+    for name in ("enrol_opens_at", "enrol_closes_at", "starts_on", "ends_on", "class_size", "targets"):
+        if name in changed:
+            value = getattr(proposal, name)
+            setattr(project, name, dict(value) if name == "targets" else value)
+            update.append(name)
     if (
         project.status == lifecycle.ENROLLING
         and project.window_closed_at is not None
@@ -504,8 +500,10 @@ def _apply(project: Project, proposal: Proposal, now: datetime) -> None:
         project.window_closed_at = None
         update.append("window_closed_at")
     project.save(update_fields=update)
-    project.audience.set(proposal.audience)
-    project.excluded_orgs.set(proposal.excluded_orgs)
+    if "audience" in changed:
+        project.audience.set(proposal.audience)
+    if "excluded_orgs" in changed:
+        project.excluded_orgs.set(proposal.excluded_orgs)
     _apply_classes(project, proposal.classes)
 
 
@@ -523,7 +521,7 @@ def approve_change(
     before, after = proposal_of_project(project), proposal_of(change)
     rows = check_terms(project, before, after, allow_same=True)
     now = timezone.now()
-    _apply(project, after, now)
+    _apply(project, after, {row.field for row in rows}, now)
     if after.capacity > before.capacity:
         promote_waitlist(project=project, now=now)  # the new places go to the waitlisted, in order
     change.status = S.APPROVED

@@ -5,11 +5,14 @@ Near objects sit in 东湖区 / 东湖实验小学; far ones in 临江市 / 临�
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from peixun.api.services import create_api_key
 from peixun.orgs.models import GrantRole
 from peixun.testing.factories import make_project
 from peixun.training.models import (
     AnnualPlan,
+    ChangeRequest,
     CodeImport,
     Cohort,
     Enrolment,
@@ -30,6 +33,8 @@ ENROLMENT_ACTORS = frozenset(
     {"city_admin", "county_admin", "centre_staff", "coordinator_a1", "teacher_user", "outsider"}
 )
 DECIDERS = frozenset({"city_admin", "county_admin", "centre_staff", "coordinator_a1", "outsider"})
+# Who may open change requests: the organiser's staff (training.manage) and the approvers.
+CHANGE_STAFF = frozenset({"city_admin", "county_admin", "centre_staff", "outsider"})
 
 TRAINING_VIEWS: dict[str, dict] = {
     "training:project-list": {"perm": SIGNED_IN},
@@ -85,6 +90,22 @@ TRAINING_VIEWS: dict[str, dict] = {
         "data": lambda side: {"reason": "health"},
     },
     "training:exemption-decide": {"perm": "training.nominate", "method": "post", "obj": "exemption"},
+    "training:change-new": {"perm": "training.manage", "obj": "project"},
+    "training:change-list": {"perm": SIGNED_IN, "personas": CHANGE_STAFF, "denied": (403,)},
+    "training:change-detail": {
+        "perm": SIGNED_IN,
+        "obj": "change",
+        "personas": CHANGE_STAFF,
+        "denied": (403,),
+    },
+    "training:change-edit": {"perm": "training.manage", "obj": "change"},
+    "training:change-decide": {
+        "perm": "training.approve",
+        "method": "post",
+        "obj": "change",
+        "data": lambda side: {"decision": "return", "comment": "请补充说明。"},
+    },
+    "training:change-withdraw": {"perm": "training.manage", "method": "post", "obj": "change"},
     "training:my": {"perm": SIGNED_IN},
     "training:inbox": {"perm": SIGNED_IN},
     "training:notices": {"perm": SIGNED_IN},
@@ -165,6 +186,14 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
         planned_trainees=100,
         planned_hours=Decimal("30"),
     )
+    change = ChangeRequest.objects.create(
+        project=project,
+        reason="报名人数超出预期。",
+        capacity=120,
+        class_size=100,
+        submitted_at=timezone.now(),
+    )
+    change.audience.set(project.audience.all())
     key, _secret = create_api_key(org=organiser, name="平台", role=GrantRole.CENTRE_STAFF, actor=admin)
     return {
         "project": {"pk": project.pk},
@@ -175,6 +204,7 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
         "code": {"pk": code.pk},
         "code_import": {"pk": job.pk},
         "exemption": {"pk": exemption.pk},
+        "change": {"pk": change.pk},
         "plan": {"pk": plan.pk},
         "plan_item": {"pk": item.pk},
         "api_key": {"pk": key.pk},

@@ -357,3 +357,25 @@ def test_out_of_scope_users_get_404_for_a_request(world, project):
     assert access.access_change_request(world.county_admin, change.pk, "training.approve") == change
     with pytest.raises(Http404):
         access.access_change_request(world.centre_staff, change.pk, "training.approve")
+
+
+def test_a_capacity_below_the_schools_quotas_is_refused_until_the_quotas_are_lowered(world, project):
+    enrolment.set_quotas(
+        project=project, quotas_by_school={world.school_a1.pk: 6, world.school_a2.pk: 4}, actor=None
+    )
+    with pytest.raises(ChangeRequestInvalidError) as caught:
+        submit(world, project, capacity=8)
+    assert caught.value.codes == ["quotas_above_capacity"]
+    assert "各校名额合计 10 个" in str(caught.value) and "“名额”页" in str(caught.value)
+
+
+def test_an_enrolment_window_extended_after_it_closed_is_closed_again_by_the_clock_at_the_new_time(
+    world, project
+):
+    Project.objects.filter(pk=project.pk).update(window_closed_at=timezone.now())
+    project.refresh_from_db()
+    later = project.enrol_closes_at + timedelta(days=2)
+    change = submit(world, project, enrol_closes_at=later)
+    svc.approve_change(change=change, actor=world.county_admin)
+    project.refresh_from_db()
+    assert (project.enrol_closes_at, project.window_closed_at) == (later, None)
