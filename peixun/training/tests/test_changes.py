@@ -179,6 +179,10 @@ def test_an_approved_request_applies_every_change_at_once_audited_with_the_diffe
     assert event.changes["classes"] == ["第1班、—", "一班、第3班（新增）"]
     assert event.changes["request"] == change.pk
     assert AuditEvent.objects.filter(action="change_requested", target_id=str(project.pk)).exists()
+    # The trainees holding places are told of the new dates.
+    dated = Notice.objects.filter(kind="project_dates_changed", project=project)
+    assert sorted(dated.values_list("user__username", flat=True)) == ["t0", "t1", "t2"]
+    assert dated.first().params["dates"].startswith(f"{new_start.year}年")
 
 
 def test_the_table_shows_only_the_differences_in_words(world, project):

@@ -222,3 +222,17 @@ def test_a_draft_project_offers_no_change_request(client, world):
     assert "申请变更" not in page
     response = client.get(reverse("training:change-new", args=[draft.pk]), follow=True)
     assert "只有已批准且尚未结项的项目才能申请变更" in text(response)
+
+
+def test_the_edit_page_of_an_approved_project_points_to_the_change_request(client, world, project):
+    client.force_login(world.centre_staff)
+    response = client.get(reverse("training:project-edit", args=[project.pk]), follow=True)
+    body = text(response)
+    assert "已批准的项目不能直接编辑" in body and "申请变更" in body
+
+
+def test_the_inbox_links_the_list_of_change_requests_for_staff_only(client, world):
+    client.force_login(world.county_admin)
+    assert reverse("training:change-list") in text(client.get(reverse("training:inbox")))
+    client.force_login(world.teacher_user)
+    assert reverse("training:change-list") not in text(client.get(reverse("training:inbox")))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peixun.accounts.http import SignedInRequest
 from peixun.training import hooks, selectors
 from peixun.training import notices as notice_texts
+from peixun.training.access import has_perm
 from peixun.training.forms import ExemptionForm
 from peixun.training.models import Notice
 
@@ -33,7 +34,13 @@ def my_enrolments(request: SignedInRequest) -> HttpResponse:
 def inbox(request: SignedInRequest) -> HttpResponse:
     # Sections other apps add (the leave requests to decide): training.hooks.inbox_panels.
     panels = [html for html in hooks.inbox_panels.run(request=request) if html]
-    return render(request, "training/inbox.html", {"inbox": selectors.inbox(request.user), "panels": panels})
+    context = {
+        "inbox": selectors.inbox(request.user),
+        "panels": panels,
+        "can_changes": has_perm(request.user, "training.manage")
+        or has_perm(request.user, "training.approve"),
+    }
+    return render(request, "training/inbox.html", context)
 
 
 @login_required

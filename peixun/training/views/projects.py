@@ -187,7 +187,16 @@ def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     if not project.is_editable:
-        messages.warning(request, _("Only a draft or a rejected project can be edited."))
+        if project.status in lifecycle.CHANGEABLE:
+            messages.warning(
+                request,
+                _(
+                    "An approved project is not edited: its capacity, audience, dates and classes change "
+                    "through a change request (Request a change, on this page)."
+                ),
+            )
+        else:
+            messages.warning(request, _("Only a draft or a rejected project can be edited."))
         return redirect("training:project-detail", project.pk)
     form = ProjectForm(
         request.POST or None, request.FILES or None, instance=project, orgs=_audience_options(request.user)
