@@ -38,18 +38,18 @@ def preset(code: str) -> Scheme:
 
 
 # What earlier texts of the presets had that the seed plans do not ask for (issue 13, defect 5).
-EXAM_PASS_MARK = "exam_pass_mark"
+EXAM_MINIMUM = "exam_minimum"
 CAPPED_BAND = "capped_band"
 
 
 def outdated(code: str, scheme: Scheme) -> tuple[str, ...]:
     """What a scheme saved from preset `code` still carries from the preset's earlier text:
-    EXAM_PASS_MARK (exam-practice once failed an exam below 60, RULES D6 sets no such mark),
+    EXAM_MINIMUM (exam-practice once failed an exam below 60, RULES D6 sets no such mark),
     CAPPED_BAND (head-teacher once had a 优秀 band capped at 25 % per school). Empty when
     nothing, or when the scheme was not saved from that preset."""
     found: list[str] = []
     if code == "exam-practice" and scheme.hard_rules.min_exam_score == Decimal(60):
-        found.append(EXAM_PASS_MARK)
+        found.append(EXAM_MINIMUM)
     if code == "head-teacher" and any(band.cap_share is not None for band in scheme.bands.levels):
         found.append(CAPPED_BAND)
     return tuple(found)

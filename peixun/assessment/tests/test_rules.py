@@ -280,9 +280,13 @@ def test_equal_on_practice_and_total_the_public_lottery_decides_reproducibly():
     winners = sorted(i for i, code in draw.items() if code == "excellent")
     assert len(winners) == 2  # floor(25 % of 8): never more, never fewer
     # Anyone can re-run it: the draw numbers of ADR 0022, smallest first, whatever the row order.
-    expected = sorted(sorted(equal, key=lambda r: lottery.uniform("band-7", r.person))[:2], key=lambda r: r.id)
+    expected = sorted(
+        sorted(equal, key=lambda r: lottery.uniform("band-7", r.person))[:2], key=lambda r: r.id
+    )
     assert winners == [row.id for row in expected]
-    again = bands.assign(LEVELS, list(reversed(equal)), alone=True, tie_break=("total", "lottery"), seed="band-7")
+    again = bands.assign(
+        LEVELS, list(reversed(equal)), alone=True, tie_break=("total", "lottery"), seed="band-7"
+    )
     assert again == draw
     # Without the lottery, those still equal at the cut move down together.
     stated = bands.assign(LEVELS, equal, alone=True, tie_break=("total",), seed="band-7")
@@ -305,9 +309,11 @@ def test_a_tie_break_naming_something_unknown_or_out_of_order_is_refused(tie_bre
 
 def test_outdated_names_what_an_earlier_preset_text_carried():
     old_exam = scheme.parse_scheme(
-        presets.preset_text("exam-practice").replace("required_courses: true", "required_courses: true\n  min_exam_score: 60")
+        presets.preset_text("exam-practice").replace(
+            "required_courses: true", "required_courses: true\n  min_exam_score: 60"
+        )
     )
-    assert presets.outdated("exam-practice", old_exam) == (presets.EXAM_PASS_MARK,)
+    assert presets.outdated("exam-practice", old_exam) == (presets.EXAM_MINIMUM,)
     assert presets.outdated("exam-practice", presets.preset("exam-practice")) == ()
     old_head = scheme.parse_scheme(
         presets.preset_text("head-teacher")

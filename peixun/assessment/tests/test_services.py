@@ -103,7 +103,9 @@ def test_manual_scores_are_checked_against_the_component(world):
 
 def _scored(world, running, scores):
     for enrolment, (exam, practice) in zip(running.enrolments, scores, strict=True):
-        services.set_manual_score(enrolment=enrolment, key="exam", value=Decimal(exam), actor=world.county_admin)
+        services.set_manual_score(
+            enrolment=enrolment, key="exam", value=Decimal(exam), actor=world.county_admin
+        )
         services.set_manual_score(
             enrolment=enrolment, key="practice", value=Decimal(practice), actor=world.county_admin
         )
