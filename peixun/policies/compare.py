@@ -46,8 +46,9 @@ def _changed(label: str, before: str, after: str) -> list[str]:
 def policy_changes(current: Policy | None, candidate: Policy) -> list[str]:
     """Each difference from the current policy to the candidate in one sentence; everything the
     candidate asks when nothing is in force; SAME alone when they ask the same."""
+    lines: list[str] = []
     if current is None:
-        lines = [
+        lines += [
             NO_CURRENT,
             f"考核周期：{describe.period(candidate)}",
             f"应修学时：{describe.required(candidate)}",
@@ -55,7 +56,6 @@ def policy_changes(current: Policy | None, candidate: Policy) -> list[str]:
         lines += [f"新增要求“{rule.label}”：{_rule_text(rule)}" for rule in candidate.rules]
         lines += [f"免修：{label}（{text}）" for text, label in _exemptions(candidate).items()]
         return lines
-    lines: list[str] = []
     lines += _changed("考核周期", describe.period(current), describe.period(candidate))
     lines += _changed("应修学时", describe.required(current), describe.required(candidate))
     lines += _changed("学分折算", describe.credits(current), describe.credits(candidate))

@@ -66,7 +66,7 @@ def _known(value: Decimal | None) -> tuple[int, Decimal]:
     return (0, Decimal(0)) if value is None else (1, value)
 
 
-def ranking_key(row: Row, tie_break: Sequence[str], seed: str) -> tuple:
+def ranking_key(row: Row, tie_break: Sequence[str], seed: str) -> tuple[tuple[object, ...], int]:
     """The order of a capped band's candidates, best first (sorted ascending on this key). The last
     element is the part that is not a stated key (the row id): rows equal before it are a tie."""
     keys: list[object] = []

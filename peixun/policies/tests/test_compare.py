@@ -77,7 +77,8 @@ def test_a_person_newly_compliant_and_one_without_a_policy_today():
     before = Evaluator(preset("annual-60")).evaluate(TEACHER, items, DAY)
     after = Evaluator(lower).evaluate(TEACHER, items, DAY)
     assert person_reasons(before, after) == [
-        "总学时：现行要求 60.0 学时，已有 40.0 学时，还差 20.0 学时 → 拟议要求 30.0 学时，已有 40.0 学时，已达到"
+        "总学时：现行要求 60.0 学时，已有 40.0 学时，还差 20.0 学时"
+        " → 拟议要求 30.0 学时，已有 40.0 学时，已达到"
     ]
     short = Evaluator(preset("annual-60")).evaluate(TEACHER, [], DAY)
     assert person_reasons(None, short) == [
