@@ -189,17 +189,19 @@ def what_if_workbook(run, changes) -> bytes:
         ("另受其他政策约束", f"{o['name']} 第 {o['number']} 版：{o['people']} 人") for o in result["others"]
     ]
     summary += [("变化" if index == 0 else "", line) for index, line in enumerate(result["explanation"])]
-    rows = (
+    rows = [
         (
-            change.person.name,
-            change.person.org.name,
-            WHAT_IF_KINDS.get(change.kind, change.kind),
-            "无适用政策" if change.shortfall_before is None else change.shortfall_before,
-            change.shortfall_after,
-            "；".join(change.reasons),
+            name,
+            org,
+            WHAT_IF_KINDS.get(kind, kind),
+            "无适用政策" if before is None else before,
+            after,
+            "；".join(why),
         )
-        for change in changes.iterator(chunk_size=2000)
-    )
+        for name, org, kind, before, after, why in changes.values_list(
+            "person__name", "person__org__name", "kind", "shortfall_before", "shortfall_after", "reasons"
+        ).iterator(chunk_size=2000)
+    ]
     return write_workbook(
         [
             Sheet(WHAT_IF_SUMMARY_SHEET, ("项目", "内容"), summary, column_widths=(24, 100)),

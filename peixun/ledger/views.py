@@ -334,6 +334,14 @@ def what_if_start(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 CHANGES_PER_PAGE = 50
+CHANGE_FIELDS = (
+    "kind",
+    "shortfall_before",
+    "shortfall_after",
+    "reasons",
+    "person__name",
+    "person__org__name",
+)
 
 
 @login_required
@@ -348,7 +356,12 @@ def what_if_run(request: SignedInRequest, pk: int) -> HttpResponse:
         kind = request.GET.get("show", ChangeKind.NEWLY_SHORT)
         if kind not in ChangeKind.values:
             kind = ChangeKind.NEWLY_SHORT
-        changes = changes_visible(request.user, run).filter(kind=kind).order_by("org_path", "person_id")
+        changes = (
+            changes_visible(request.user, run)
+            .filter(kind=kind)
+            .only(*CHANGE_FIELDS)
+            .order_by("org_path", "person_id")
+        )
         page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
         context.update(show=kind, page=page, kinds=ChangeKind.choices)
     if request.htmx and request.htmx.target == "run":

@@ -151,7 +151,8 @@ class WhatIfChange(models.Model):
         verbose_name = _("what-if change")
         verbose_name_plural = _("what-if changes")
         ordering = ["run", "kind", "org_path", "person"]
-        indexes = [models.Index(fields=["run", "kind", "org_path"], name="whatif_change_list")]
+        # The page lists one kind of a run by school then person: read in index order.
+        indexes = [models.Index(fields=["run", "kind", "org_path", "person"], name="whatif_change_list")]
         constraints = [models.UniqueConstraint(fields=["run", "person"], name="whatif_change_once")]
 
     def __str__(self) -> str:
