@@ -125,3 +125,23 @@ def test_running_again_replaces_the_list(client, world, in_force):
     WhatIfRun.objects.filter(pk=run.pk).update(state="queued")
     run_what_if.call(run.pk)
     assert WhatIfChange.objects.filter(run=run).count() == 2
+
+
+def test_the_list_page_reads_a_fixed_number_of_queries_however_many_change(client, world, in_force):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from peixun.testing.factories import make_person
+
+    text = preset_text("annual-60").replace("hours: 60", "hours: 30")
+    few = start(client, world.city_admin, text, world.city, code="few")
+    for index in range(5):
+        give_hours(make_person(world.school_b2, f"新教师{index}"), 40, earned_on=date(2026, 3, 1))
+    many = start(client, world.city_admin, text, world.city, code="many")
+    assert (few.result["newly_compliant"], many.result["newly_compliant"]) == (2, 7)
+    counts = []
+    for run in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("ledger:what-if", args=[run.pk]), {"show": "newly_compliant"})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
