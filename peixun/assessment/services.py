@@ -6,7 +6,7 @@ project closes — posting each passing trainee's hours to the ledger in the sam
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -222,8 +222,15 @@ def _assign_bands(project: Project, scheme: Scheme) -> None:
 
 
 def _scores(components: dict | None) -> dict[str, Decimal | None]:
-    """A result's stored component scores (text) as numbers, for the bands' tie-break."""
-    return {key: Decimal(value) if value is not None else None for key, value in (components or {}).items()}
+    """A result's stored component scores (text) as numbers, for the bands' tie-break; anything
+    that is not a number (not scored yet) ranks as unknown."""
+    scores: dict[str, Decimal | None] = {}
+    for key, value in (components or {}).items():
+        try:
+            scores[key] = Decimal(str(value)) if value is not None else None
+        except InvalidOperation:
+            scores[key] = None
+    return scores
 
 
 def _tutor_results(project: Project, scheme: Scheme, cohort_ids: Iterable[int] | None) -> None:
