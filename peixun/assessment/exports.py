@@ -1,14 +1,15 @@
 """The results workbook of a project (through peixun.lib.xlsx: never a live formula, ID numbers
 masked). Column titles are Chinese, like the other exports."""
 
-from peixun.assessment.wording import reasons_text
+from peixun.assessment.wording import band_labels, band_part, reasons_text
 from peixun.lib.xlsx import Sheet, write_workbook
 
 
 def results(project, rows) -> bytes:
     version = rows[0].version.scheme() if rows else None
     components = list(version.components) if version else []
-    labels = {band.code: band.label for band in version.bands.levels} if version else {}
+    labels = band_labels(version) if version else {}
+    part = band_part(version) if version else ""
     header = [
         "姓名",
         "证件号码",
@@ -16,7 +17,7 @@ def results(project, rows) -> bytes:
         "班级",
         *[c.label or c.key for c in components],
         "总分",
-        "等级",
+        f"等级（{part}）" if part else "等级",
         "出勤率",
         "是否合格",
         "学时",

@@ -6,7 +6,7 @@ project closes — posting each passing trainee's hours to the ledger in the sam
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -191,20 +191,46 @@ def _assign_bands(project: Project, scheme: Scheme) -> None:
     levels = scheme.bands.levels
     rows = list(
         Result.objects.filter(project=project).values_list(
-            "pk", "band_value", "passed", "band", "enrolment__school_id", "enrolment__cohort_id"
+            "pk",
+            "band_value",
+            "passed",
+            "band",
+            "enrolment__school_id",
+            "enrolment__cohort_id",
+            "total",
+            "components",
+            "enrolment__person_id",
         )
     )
     assigned = band_rules.assign(
         levels,
-        [band_rules.Row(pk, value, passed, school, cohort) for pk, value, passed, _b, school, cohort in rows],
+        [
+            band_rules.Row(pk, value, passed, school, cohort, total, _scores(components), person)
+            for pk, value, passed, _b, school, cohort, total, components, person in rows
+        ],
+        alone=scheme.bands.basis != "total",
+        tie_break=scheme.bands.tie_break,
+        seed=band_rules.seed_for(project.pk),
     )
     changed = [
         Result(pk=pk, band=assigned.get(pk, ""))
-        for pk, _v, _p, band, _s, _c in rows
+        for pk, _v, _p, band, *_rest in rows
         if assigned.get(pk, "") != band
     ]
     if changed:
         Result.objects.bulk_update(changed, ["band"], batch_size=500)
+
+
+def _scores(components: dict | None) -> dict[str, Decimal | None]:
+    """A result's stored component scores (text) as numbers, for the bands' tie-break; anything
+    that is not a number (not scored yet) ranks as unknown."""
+    scores: dict[str, Decimal | None] = {}
+    for key, value in (components or {}).items():
+        try:
+            scores[key] = Decimal(str(value)) if value is not None else None
+        except InvalidOperation:
+            scores[key] = None
+    return scores
 
 
 def _tutor_results(project: Project, scheme: Scheme, cohort_ids: Iterable[int] | None) -> None:

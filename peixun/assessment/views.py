@@ -23,7 +23,7 @@ from peixun.assessment.models import (
 )
 from peixun.assessment.rules import presets
 from peixun.assessment.rules.scheme import EXAM, MANUAL
-from peixun.assessment.wording import reasons_text
+from peixun.assessment.wording import band_labels, bands_text, reasons_text
 from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
 from peixun.core.views import XLSX_TYPE, back, download
@@ -47,7 +47,7 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
     rows = list(found)
     version = selectors.current_version(project)
     scheme = version.scheme() if version else selectors.current_scheme(project)
-    labels = {band.code: band.label for band in scheme.bands.levels}
+    labels = band_labels(scheme)
     for row in rows:
         row.reason_texts = reasons_text(row.reasons)
         row.band_label = labels.get(row.band, "")
@@ -191,10 +191,13 @@ def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("A new version of the scheme is in force; results were recomputed."))
             return redirect("assessment:scheme", project.pk)
+    shown = current.scheme() if current else presets.preset(presets.DEFAULT)
     context = project_tabs(request, project, "results")
     context.update(
         current=current,
-        scheme=current.scheme() if current else presets.preset(presets.DEFAULT),
+        scheme=shown,
+        band_lines=bands_text(shown, project.pk),
+        outdated=presets.outdated(current.preset, shown) if current else (),
         versions=project.scheme_versions.select_related("created_by"),
         text=text,
         problems=problems,

@@ -13,6 +13,7 @@ from peixun.orgs.access import scope_paths as scope_paths
 from peixun.orgs.models import Person
 from peixun.policies.access import access_run as access_run
 from peixun.policies.access import access_version as access_version
+from peixun.policies.access import changes_visible as changes_visible
 
 
 def access_hours_person(user, pk: int, perm: str = "ledger.view") -> Person:

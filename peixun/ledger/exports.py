@@ -158,3 +158,53 @@ def compliance_workbook(filters: selectors.ReportFilter, labels: dict[str, str],
             Sheet(PEOPLE_SHEET, REPORT_HEADER, list(rows)),
         ]
     )
+
+
+# --- What-if ---------------------------------------------------------------------------------------
+
+WHAT_IF_SUMMARY_SHEET = "说明"
+WHAT_IF_CHANGES_SHEET = "结果变化名单"
+WHAT_IF_HEADER = ("姓名", "单位", "变化", "现行政策下总学时还差", "拟议政策下总学时还差", "原因")
+WHAT_IF_KINDS = {"newly_compliant": "新增达标", "newly_short": "新增未达标"}
+
+
+def what_if_workbook(run, changes) -> bytes:
+    """A what-if run as a workbook: what the candidate changes and the counts (说明), then everyone
+    whose standing changes with why, requirement by requirement (结果变化名单)."""
+    result = run.result
+    candidate, current = result["candidate"], result.get("current")
+    summary: list[tuple[object, object]] = [
+        ("范围", run.org.name),
+        ("计算日期", format_date_zh(run.as_of)),
+        ("完成时间（北京时间）", run.finished_at),
+        ("现行政策", f"{current['name']} 第 {current['number']} 版" if current else "无"),
+        ("拟议政策", f"{candidate['name']} 第 {candidate['number']} 版"),
+        ("人数", result["people"]),
+        ("新增达标", result["newly_compliant"]),
+        ("新增未达标", result["newly_short"]),
+        ("结果不变", result["unchanged"]),
+        ("现行无适用政策", result.get("without_policy", 0)),
+    ]
+    summary += [
+        ("另受其他政策约束", f"{o['name']} 第 {o['number']} 版：{o['people']} 人") for o in result["others"]
+    ]
+    summary += [("变化" if index == 0 else "", line) for index, line in enumerate(result["explanation"])]
+    rows = [
+        (
+            name,
+            org,
+            WHAT_IF_KINDS.get(kind, kind),
+            "无适用政策" if before is None else before,
+            after,
+            "；".join(why),
+        )
+        for name, org, kind, before, after, why in changes.values_list(
+            "person__name", "person__org__name", "kind", "shortfall_before", "shortfall_after", "reasons"
+        ).iterator(chunk_size=2000)
+    ]
+    return write_workbook(
+        [
+            Sheet(WHAT_IF_SUMMARY_SHEET, ("项目", "内容"), summary, column_widths=(24, 100)),
+            Sheet(WHAT_IF_CHANGES_SHEET, WHAT_IF_HEADER, rows, column_widths=(12, 24, 12, 20, 20, 100)),
+        ]
+    )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("what-if/versions/<int:pk>/", views.what_if_start, name="what-if-start"),
     path("what-if/<int:pk>/", views.what_if_run, name="what-if"),
     path("what-if/<int:pk>/again/", views.what_if_rerun, name="what-if-rerun"),
+    path("what-if/<int:pk>/export/", views.what_if_export, name="what-if-export"),
 ]

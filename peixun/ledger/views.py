@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from peixun.ledger.access import (
     access_org,
     access_run,
     access_version,
+    changes_visible,
     has_perm,
     path_in_scope,
     require_perm,
@@ -36,6 +38,7 @@ from peixun.ledger.forms import GrantForm, ReportFilterForm, ReverseForm
 from peixun.ledger.models import Category, Level, RecomputeRun
 from peixun.orgs.models import Org, Person
 from peixun.policies.forms import WhatIfForm
+from peixun.policies.models import ChangeKind
 from peixun.policies.selectors import what_if_orgs
 
 PEOPLE_PER_PAGE = 50
@@ -330,15 +333,53 @@ def what_if_start(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("ledger:what-if", pk=run.pk)
 
 
+CHANGES_PER_PAGE = 50
+CHANGE_FIELDS = (
+    "kind",
+    "shortfall_before",
+    "shortfall_after",
+    "reasons",
+    "person__name",
+    "person__org__name",
+)
+
+
 @login_required
 @require_GET
 def what_if_run(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A what-if run: its progress while it works; then the counts, what the candidate changes in
+    words, and the people who newly comply or newly fall short with why, a page at a time."""
     require_perm(request, "policies.view")
     run = access_run(request.user, pk)
     context = {"run": run, "version": run.version, "result": run.result, "can_rerun": run.can_run_again}
-    if request.htmx:
+    if run.state == "done" and "explanation" in (run.result or {}):
+        kind = request.GET.get("show", ChangeKind.NEWLY_SHORT)
+        if kind not in ChangeKind.values:
+            kind = ChangeKind.NEWLY_SHORT
+        changes = (
+            changes_visible(request.user, run)
+            .filter(kind=kind)
+            .only(*CHANGE_FIELDS)
+            .order_by("org_path", "person_id")
+        )
+        page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(show=kind, page=page, kinds=ChangeKind.choices)
+    if request.htmx and request.htmx.target == "run":
         return render(request, "ledger/what_if.html#run", context)
     return render(request, "ledger/what_if.html", context)
+
+
+@login_required
+@require_GET
+def what_if_export(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The run as a workbook: what changes, the counts, and everyone whose standing changes."""
+    require_perm(request, "policies.view")
+    run = access_run(request.user, pk)
+    if run.state != "done" or "explanation" not in (run.result or {}):
+        messages.warning(request, _("The run has not finished: download it once it has."))
+        return redirect("ledger:what-if", pk=run.pk)
+    changes = changes_visible(request.user, run).order_by("kind", "org_path", "person_id")
+    return download(exports.what_if_workbook(run, changes), f"what-if-{run.pk}-{run.as_of:%Y%m%d}.xlsx")
 
 
 @login_required

@@ -3,12 +3,14 @@ its org or below it (a county sees its city's policy); only holders of policies.
 policy's own org change it. Everything else answers 404. The policy pages ask only this module
 (it re-exports the org-level checks they use)."""
 
+from django.db.models import QuerySet
+
 from peixun.orgs.access import access_org as access_org
 from peixun.orgs.access import orgs_in_scope as orgs_in_scope
-from peixun.orgs.access import out_of_scope, path_in_scope
+from peixun.orgs.access import out_of_scope, path_in_scope, path_q
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.access import scope_paths as scope_paths
-from peixun.policies.models import Policy, PolicyVersion, WhatIfRun
+from peixun.policies.models import Policy, PolicyVersion, WhatIfChange, WhatIfRun
 from peixun.policies.selectors import policies_visible
 
 
@@ -42,3 +44,12 @@ def access_run(user, pk: int) -> WhatIfRun:
     if run is None or not path_in_scope(user, "policies.view", run.org.path):
         raise out_of_scope(user, "what-if run", pk)
     return run
+
+
+def changes_visible(user, run: WhatIfRun) -> QuerySet[WhatIfChange]:
+    """The people of a run whose standing changes, among those the user may see (policies.view
+    over their org): the run's whole list for whoever may open the run, never anyone outside."""
+    paths = scope_paths(user, "policies.view")
+    return (
+        WhatIfChange.objects.filter(run=run).filter(path_q(paths, "org_path")).select_related("person__org")
+    )

@@ -133,7 +133,8 @@ def adjustments(policy: Policy) -> str:
     return text + "；均不低于零。"
 
 
-def exemption(item) -> str:
+def exemption(item, labels: dict[str, str] | None = None) -> str:
+    """An exemption in words; `labels` ({rule id: label}) names the rules it excuses."""
     conditions = []
     if item.statuses:
         conditions.append(f"状态为{_words(item.statuses, STATUS_WORDS)}")
@@ -141,7 +142,8 @@ def exemption(item) -> str:
         conditions.append(f"{item.retiring_within_years} 年内退休")
     if item.retiring_by_period_end:
         conditions.append("本周期结束前退休")
-    what = f"免修：{'、'.join(item.rules)}" if item.rules else "免于全部学时要求"
+    names = [(labels or {}).get(rule_id, rule_id) for rule_id in item.rules]
+    what = f"免修：{'、'.join(names)}" if item.rules else "免于全部学时要求"
     if item.reduce_total:
         what += "（总学时相应减少）"
     return f"{'或'.join(conditions)}：{what}"

@@ -94,8 +94,10 @@ class PolicyVersion(models.Model):
 
 class WhatIfRun(BackgroundRun):
     """A WhatIfRun evaluates a version (usually a draft) against the real people of an org subtree,
-    without storing anything for them: how many would be short, and on which rule. A background
-    run (peixun.core.runs): it only reads, so running it again is always safe."""
+    beside the versions in force for them, without changing anything of theirs: how many would be
+    short and on which rule, what the draft changes in words, and who would newly pass or newly
+    fail and why (its `changes`). A background run (peixun.core.runs): it only reads people and
+    hours, so running it again is always safe (it replaces its own changes)."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="what_if_runs")
     org = models.ForeignKey(
@@ -121,3 +123,37 @@ class WhatIfRun(BackgroundRun):
     def run_task(self):
         """The ledger's task (it reads the hours): registered on `hooks.what_if_task`."""
         return hooks.what_if_task.entries()[0]
+
+
+class ChangeKind(models.TextChoices):
+    NEWLY_COMPLIANT = "newly_compliant", _("Newly compliant")
+    NEWLY_SHORT = "newly_short", _("Newly short")
+
+
+class WhatIfChange(models.Model):
+    """A WhatIfChange is one person whose standing a what-if run changes: short under the versions
+    in force and compliant under the candidate, or the reverse (or without a policy today and
+    short under it), with the hours still missing on each side and why, requirement by
+    requirement (Chinese sentences, peixun.policies.compare)."""
+
+    run = models.ForeignKey(WhatIfRun, on_delete=models.CASCADE, related_name="changes")
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="+")
+    # The person's org path when the run was made: the list is read by org subtree and by school.
+    org_path = models.CharField(max_length=255)
+    kind = models.CharField(_("change"), max_length=16, choices=ChangeKind.choices)
+    # Hours still missing on the total under the versions in force (None: no policy applied) and
+    # under the candidate.
+    shortfall_before = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    shortfall_after = models.DecimalField(max_digits=8, decimal_places=1)
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("what-if change")
+        verbose_name_plural = _("what-if changes")
+        ordering = ["run", "kind", "org_path", "person"]
+        # The page lists one kind of a run by school then person: read in index order.
+        indexes = [models.Index(fields=["run", "kind", "org_path", "person"], name="whatif_change_list")]
+        constraints = [models.UniqueConstraint(fields=["run", "person"], name="whatif_change_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.person_id} {self.kind}"

@@ -63,6 +63,10 @@ def preset_detail(request: SignedInRequest, code: str) -> HttpResponse:
     return render(request, "policies/version_detail.html", context)
 
 
+def _rule_labels(policy) -> dict[str, str]:
+    return {rule.id: rule.label for rule in policy.rules}
+
+
 def _described(policy) -> dict:
     return {
         "period_text": describe.period(policy),
@@ -70,7 +74,10 @@ def _described(policy) -> dict:
         "credits_text": describe.credits(policy),
         "adjustments_text": describe.adjustments(policy),
         "rules": describe.rules(policy),
-        "exemptions": [{"label": item.label, "text": describe.exemption(item)} for item in policy.exemptions],
+        "exemptions": [
+            {"label": item.label, "text": describe.exemption(item, _rule_labels(policy))}
+            for item in policy.exemptions
+        ],
         "prorates": policy.new_teachers.prorate,
     }
 

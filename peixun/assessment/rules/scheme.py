@@ -13,12 +13,16 @@ project's scheme is pinned on the results computed with it.
       - {key: work, source: manual, label: 教育与组织工作, weight: 50}
     hard_rules: {max_absence_share: 1/3, required_work: true}
     pass_mark: 60
+
+and, for RULES D6, grade bands over one part alone with a capped top band and its tie-break:
+
     bands:
-      basis: total
+      basis: practice            # the practice part, out of 20
+      tie_break: [total, lottery]
       levels:
-        - {code: excellent, label: 优秀, min: 90, cap_share: 0.25, cap_per: school}
-        - {code: good, label: 良好, min: 75}
-        - {code: pass, label: 合格, min: 60}
+        - {code: excellent, label: 优秀, min: 18, cap_share: 0.25, cap_per: school}
+        - {code: good, label: 良好, min: 15}
+        - {code: pass, label: 合格, min: 12}
         - {code: fail, label: 不合格, min: 0}
 """
 
@@ -134,11 +138,26 @@ class Band(_Strict):
     cap_per: Literal["school", "cohort", "project"] = "school"
 
 
-class Bands(_Strict):
-    """Bands over the total, or over one component on its own scale (`basis: practice`)."""
+TOTAL = "total"
+LOTTERY = "lottery"
+DEFAULT_TIE_BREAK = (TOTAL, LOTTERY)
 
-    basis: str = "total"
+
+class Bands(_Strict):
+    """Bands over the total, or over one component on its own scale (`basis: practice`).
+
+    Over the total, a failed trainee is in the lowest band (a band of the whole result). Over a
+    component, the band grades that part alone, whatever the rest gave (RULES D6: the practice
+    part out of 20, "whatever the exam gave"); a trainee whose part is not scored yet has no band.
+
+    `tie_break` orders the trainees equal on the basis when a capped band has fewer places than
+    they are (docs/decisions/0036-band-cap-tie-break.md): each item is `total`, a component's key
+    (its score) or `lottery` (last: a draw reproducible from the project's public seed). Those
+    still equal after the list move down together, so a cap is never exceeded."""
+
+    basis: str = TOTAL
     levels: tuple[Band, ...] = ()
+    tie_break: tuple[str, ...] = DEFAULT_TIE_BREAK
 
     @field_validator("levels")
     @classmethod
@@ -202,12 +221,24 @@ class Scheme(_Strict):
             raise PydanticCustomError(
                 "scheme", "各部分权重之和须为 100，现在是 {total}", {"total": str(total)}
             )
-        if self.bands.basis != "total" and self.bands.basis not in keys:
+        if self.bands.basis != TOTAL and self.bands.basis not in keys:
             raise PydanticCustomError(
                 "scheme",
                 "bands.basis 须为 total 或某个组成部分的 key，没有“{basis}”",
                 {"basis": self.bands.basis},
             )
+        ties = self.bands.tie_break
+        for item in ties:
+            if item not in (TOTAL, LOTTERY) and item not in keys:
+                raise PydanticCustomError(
+                    "scheme",
+                    "bands.tie_break 的每一项须为 total、lottery 或某个组成部分的 key，没有“{item}”",
+                    {"item": item},
+                )
+        if len(set(ties)) != len(ties):
+            raise PydanticCustomError("scheme", "bands.tie_break 中有重复的项")
+        if LOTTERY in ties and ties[-1] != LOTTERY:
+            raise PydanticCustomError("scheme", "bands.tie_break 中的 lottery（抽签）须放在最后")
         return self
 
     def component(self, key: str) -> Component | None:

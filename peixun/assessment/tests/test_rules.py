@@ -8,6 +8,7 @@ import pytest
 
 from peixun.assessment.rules import bands, excellence, presets, scheme, scoring
 from peixun.assessment.rules.scoring import CourseInfo, Facts, Mark, Work
+from peixun.training.rules import lottery
 
 HEAD = presets.preset("head-teacher")
 
@@ -118,12 +119,34 @@ def test_a_component_with_nothing_to_assess_gives_its_weight_to_the_others():
     assert outcome.components["coursework"] is None and outcome.total == D("66.7")
 
 
-def test_d6_exam_below_the_minimum_fails_and_bands_read_the_practice_part():
+def test_d6_the_exam_practice_preset_adds_no_exam_pass_mark():
     exam = presets.preset("exam-practice")
-    weak = scoring.evaluate(exam, Facts(exam=D(55), manual={"practice": D(20)}))
-    assert [r.code for r in weak.reasons] == ["exam_below_minimum"]  # 64 in all, but the exam fails
+    assert exam.hard_rules.min_exam_score is None
+    # 55 × .8 + 20/20 × 20 = 64: the seed grades the two parts together and sets no exam mark.
+    weak_exam = scoring.evaluate(exam, Facts(exam=D(55), manual={"practice": D(20)}))
+    assert weak_exam.passed and weak_exam.total == D("64.0") and weak_exam.reasons == ()
     strong = scoring.evaluate(exam, Facts(exam=D(90), manual={"practice": D(18)}))
     assert strong.passed and strong.total == D("90.0") and strong.band_value == D(18)
+
+
+def test_d6_the_practice_part_is_banded_out_of_20_as_the_seed_says():
+    exam = presets.preset("exam-practice")
+    assert exam.bands.basis == "practice" and exam.component("practice").max == 20
+    assert [(band.label, band.min) for band in exam.bands.levels] == [
+        ("优秀", 18),
+        ("良好", 15),
+        ("合格", 12),
+        ("不合格", 0),
+    ]
+    (excellent, *others) = exam.bands.levels
+    assert (excellent.cap_share, excellent.cap_per) == (D("0.25"), "school")
+    assert all(band.cap_share is None for band in others)
+    assert exam.bands.tie_break == ("total", "lottery")
+
+
+def test_the_head_teacher_preset_has_no_capped_band():
+    assert HEAD.bands.levels == ()
+    assert not any(band.cap_share is not None for band in HEAD.bands.levels)
 
 
 def test_d3_a11_remote_programme_all_or_nothing():
@@ -202,7 +225,7 @@ def test_excellent_is_at_most_a_quarter_of_a_school_and_the_rest_move_down_a_ban
     assert assigned[7] == "fail" and assigned[6] == "pass"
 
 
-def test_a_tie_at_the_cap_moves_down_together():
+def test_without_a_tie_break_a_tie_at_the_cap_moves_down_together():
     assigned = bands.assign(LEVELS, rows([20, 19, 19, 19, 15, 14, 13, 12]))
     assert [assigned[i] for i in (1, 2, 3, 4)] == ["excellent", "good", "good", "good"]
 
@@ -215,8 +238,90 @@ def test_caps_count_each_school_on_its_own():
     assert bands.assign(LEVELS, rows([20, 18, 17, 16]))[1] == "excellent"
 
 
-def test_a_failed_trainee_gets_the_lowest_band():
+def test_over_the_total_a_failed_trainee_gets_the_lowest_band():
     assert bands.assign(LEVELS, [bands.Row(1, D(20), False, 1)]) == {1: "fail"}
+
+
+def test_d6_the_practice_band_ignores_the_exam_and_the_overall_result():
+    """A trainee who failed overall (a weak exam) keeps the band their practice score earns."""
+    school = [bands.Row(1, D(19), False, 1), *[bands.Row(i, D(12), True, 1) for i in range(2, 9)]]
+    assigned = bands.assign(LEVELS, school, alone=True)
+    assert assigned[1] == "excellent" and assigned[2] == "pass"
+    assert bands.assign(LEVELS, [bands.Row(1, D(11), True, 1)], alone=True) == {1: "fail"}
+
+
+def test_a_practice_score_not_given_yet_gives_no_band():
+    assigned = bands.assign(LEVELS, [bands.Row(1, None, False, 1), bands.Row(2, D(16), True, 1)], alone=True)
+    assert assigned == {2: "good"}
+
+
+def ranked_rows(practice_and_totals, school=1, first=1):
+    return [
+        bands.Row(index, D(practice), True, school, total=D(total), person=100 + index)
+        for index, (practice, total) in enumerate(practice_and_totals, start=first)
+    ]
+
+
+def test_d6_at_most_a_quarter_of_each_school_and_equal_practice_goes_by_the_total():
+    # Eight trainees, two places; three share 19 behind a 20: the higher total takes the place.
+    school = ranked_rows([(20, 90), (19, 70), (19, 88), (19, 80), (15, 75), (14, 70), (13, 60), (10, 50)])
+    assigned = bands.assign(LEVELS, school, alone=True, tie_break=("total", "lottery"), seed="band-1")
+    assert [i for i, code in assigned.items() if code == "excellent"] == [1, 3]
+    assert (assigned[2], assigned[4]) == ("good", "good")
+    # Another school of four has its own single place.
+    other = ranked_rows([(18, 80), (18, 81), (17, 90), (12, 60)], school=2, first=9)
+    both = bands.assign(LEVELS, school + other, alone=True, tie_break=("total", "lottery"), seed="band-1")
+    assert [i for i, code in both.items() if code == "excellent"] == [1, 3, 10]
+
+
+def test_equal_on_practice_and_total_the_public_lottery_decides_reproducibly():
+    equal = ranked_rows([(20, 80)] * 8)
+    draw = bands.assign(LEVELS, equal, alone=True, tie_break=("total", "lottery"), seed="band-7")
+    winners = sorted(i for i, code in draw.items() if code == "excellent")
+    assert len(winners) == 2  # floor(25 % of 8): never more, never fewer
+    # Anyone can re-run it: the draw numbers of ADR 0022, smallest first, whatever the row order.
+    expected = sorted(
+        sorted(equal, key=lambda r: lottery.uniform("band-7", r.person))[:2], key=lambda r: r.id
+    )
+    assert winners == [row.id for row in expected]
+    again = bands.assign(
+        LEVELS, list(reversed(equal)), alone=True, tie_break=("total", "lottery"), seed="band-7"
+    )
+    assert again == draw
+    # Without the lottery, those still equal at the cut move down together.
+    stated = bands.assign(LEVELS, equal, alone=True, tie_break=("total",), seed="band-7")
+    assert "excellent" not in stated.values()
+
+
+@pytest.mark.parametrize(
+    ("tie_break", "message"),
+    [(["nope"], "tie_break"), (["lottery", "total"], "最后"), (["total", "total"], "重复")],
+)
+def test_a_tie_break_naming_something_unknown_or_out_of_order_is_refused(tie_break, message):
+    text = presets.preset_text("exam-practice").replace(
+        "tie_break: [total, lottery]", f"tie_break: [{', '.join(tie_break)}]"
+    )
+    with pytest.raises(scheme.SchemeInvalid) as refused:
+        scheme.parse_scheme(text)
+    assert any(message in m for _p, m in refused.value.problems), refused.value.problems
+    assert scheme.parse_scheme(text.replace(f"tie_break: [{', '.join(tie_break)}]", "tie_break: [exam]"))
+
+
+def test_outdated_names_what_an_earlier_preset_text_carried():
+    old_exam = scheme.parse_scheme(
+        presets.preset_text("exam-practice").replace(
+            "required_courses: true", "required_courses: true\n  min_exam_score: 60"
+        )
+    )
+    assert presets.outdated("exam-practice", old_exam) == (presets.EXAM_MINIMUM,)
+    assert presets.outdated("exam-practice", presets.preset("exam-practice")) == ()
+    old_head = scheme.parse_scheme(
+        presets.preset_text("head-teacher")
+        + "bands:\n  levels:\n    - {code: excellent, label: 优秀, min: 90, cap_share: 0.25}\n"
+        + "    - {code: fail, label: 不合格, min: 0}\n"
+    )
+    assert presets.outdated("head-teacher", old_head) == (presets.CAPPED_BAND,)
+    assert presets.outdated("", old_head) == ()
 
 
 # --- Excellence (E1, D10) ------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from peixun.assessment.rules import presets
 from peixun.delivery.services import attendance as attendance_services
 from peixun.delivery.services import coursework as coursework_services
 from peixun.delivery.tests.helpers import lessons_past, running_project
-from peixun.training.models import Notice
+from peixun.testing.factories import make_person
+from peixun.training.models import Enrolment, Notice
 from peixun.training.services import move_project
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,94 @@ def test_manual_scores_are_checked_against_the_component(world):
     assert result.total == Decimal("90.0")  # 90 × .8 + 18/20 × 20
     # 优秀 at most 25 % per school: a school of one has no room for it.
     assert result.band == "good"
+
+
+def _scored(world, running, scores):
+    for enrolment, (exam, practice) in zip(running.enrolments, scores, strict=True):
+        services.set_manual_score(
+            enrolment=enrolment, key="exam", value=Decimal(exam), actor=world.county_admin
+        )
+        services.set_manual_score(
+            enrolment=enrolment, key="practice", value=Decimal(practice), actor=world.county_admin
+        )
+    return {r.enrolment_id: r for r in Result.objects.filter(project=running.project)}
+
+
+def test_d6_practice_bands_alone_a_quarter_of_each_school_equal_practice_by_total(world):
+    """RULES D6 on the database: the practice part (out of 20) decides the grade whatever the exam
+    gave; 优秀 ≤ 25 % of each school; at the cap, the higher total wins the place."""
+    running = running_project(world, size=8)
+    other_school = [make_person(world.school_a2, f"二校{i}", section="junior") for i in range(4)]
+    running.enrolments.extend(
+        Enrolment.objects.create(
+            project=running.project, person=person, school=person.org, status="enrolled", source="self"
+        )
+        for person in other_school
+    )
+    services.save_version(
+        project=running.project, text=presets.preset_text("exam-practice"), actor=world.county_admin
+    )
+    scores = [
+        (30, 19),  # fails overall (30 × .8 + 19 = 43), still graded on practice: 良好 after the cap
+        (90, 19),  # 19 and the highest total among the 19s: the school's second place
+        (70, 19),  # same practice, lower total: moves down to 良好
+        (80, 15),
+        (80, 14),
+        (80, 12),
+        (80, 11),
+        (55, 20),  # 64 in all: passes, no exam pass mark
+        (60, 18),
+        (70, 18),  # the other school's one place: the higher total
+        (65, 18),
+        (90, 16),
+    ]
+    results = _scored(world, running, scores)
+    bands_by_index = [results[e.pk].band for e in running.enrolments]
+    assert bands_by_index == [
+        "good",
+        "excellent",
+        "good",
+        "good",
+        "pass",
+        "pass",
+        "fail",
+        "excellent",
+        "good",
+        "excellent",
+        "good",
+        "good",
+    ]
+    first = results[running.enrolments[0].pk]
+    assert not first.passed and [r["code"] for r in first.reasons] == ["below_pass_mark"]
+    assert results[running.enrolments[7].pk].passed
+
+
+def test_d6_a_failed_trainee_with_the_best_practice_keeps_the_excellent_grade(world):
+    running = running_project(world, size=4)
+    services.save_version(
+        project=running.project, text=presets.preset_text("exam-practice"), actor=world.county_admin
+    )
+    results = _scored(world, running, [(20, 20), (90, 15), (90, 13), (90, 10)])
+    weak_exam = results[running.enrolments[0].pk]
+    assert not weak_exam.passed and weak_exam.band == "excellent"
+
+
+def test_d6_equal_practice_and_total_at_the_cap_go_by_the_public_lottery(world):
+    from peixun.assessment.rules import bands
+    from peixun.training.rules import lottery
+
+    running = running_project(world, size=8)
+    services.save_version(
+        project=running.project, text=presets.preset_text("exam-practice"), actor=world.county_admin
+    )
+    results = _scored(world, running, [(80, 18)] * 8)
+    winners = {e.person_id for e in running.enrolments if results[e.pk].band == "excellent"}
+    seed = bands.seed_for(running.project.pk)
+    drawn = sorted((e.person_id for e in running.enrolments), key=lambda p: lottery.uniform(seed, p))[:2]
+    assert winners == set(drawn)
+    services.recompute(project=running.project)
+    again = {r.enrolment.person_id for r in Result.objects.filter(project=running.project, band="excellent")}
+    assert again == winners
 
 
 def test_the_tutors_score_adds_the_class_average(world):

@@ -77,6 +77,50 @@ def test_the_scheme_page_saves_a_preset_as_a_new_version_and_shows_problems(clie
     assert marked.project.scheme_versions.count() == 2
 
 
+OLD_EXAM_PRACTICE = presets.preset_text("exam-practice").replace(
+    "required_courses: true", "required_courses: true\n  min_exam_score: 60"
+)
+
+
+def test_the_scheme_page_states_the_d6_grades_and_the_tie_break_in_chinese(client, world, marked):
+    services.save_version(
+        project=marked.project,
+        text=presets.preset_text("exam-practice"),
+        actor=world.county_admin,
+        preset="exam-practice",
+    )
+    client.force_login(world.county_admin)
+    page = client.get(reverse("assessment:scheme", args=[marked.project.pk])).content.decode()
+    assert "等级只按校本实践评定（满分 20 分）" in page
+    assert "优秀 ≥ 18（每校不超过 25%）、良好 ≥ 15、合格 ≥ 12、不合格 ≥ 0" in page
+    assert "名额按以下先后：校本实践得分高者，其次总分高者，其次按本项目公开种子" in page
+    assert f"band-{marked.project.pk}" in page
+    assert 'data-testid="scheme-outdated"' not in page  # saved from the preset as it is now
+    services.set_manual_score(
+        enrolment=marked.enrolments[0], key="practice", value=Decimal(16), actor=world.county_admin
+    )
+    results = client.get(reverse("assessment:results", args=[marked.project.pk])).content.decode()
+    assert "校本实践 良好" in results  # the grade says which part it grades
+    assert results.count('badge text-bg-light border">校本实践') == 1  # no practice score yet: no grade
+
+
+def test_a_scheme_saved_from_the_old_exam_practice_preset_is_told_and_can_start_again(client, world, marked):
+    services.save_version(
+        project=marked.project, text=OLD_EXAM_PRACTICE, actor=world.county_admin, preset="exam-practice"
+    )
+    client.force_login(world.county_admin)
+    url = reverse("assessment:scheme", args=[marked.project.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="scheme-outdated"' in page and "笔试低于 60 分即不合格" in page
+    assert "?preset=exam-practice" in page
+    fresh = client.get(url, {"preset": "exam-practice"}).content.decode()
+    editor = fresh[fresh.index('id="scheme-text"') : fresh.index("</textarea>")]
+    assert "tie_break: [total, lottery]" in editor and "min_exam_score" not in editor
+    client.post(url, {"text": presets.preset_text("exam-practice"), "preset": "exam-practice"})
+    assert 'data-testid="scheme-outdated"' not in client.get(url).content.decode()
+    assert marked.project.scheme_versions.first().number == 3  # default, old preset, repaired
+
+
 def test_the_tutor_enters_a_manual_score_for_their_class(client, world, marked):
     services.save_version(
         project=marked.project, text=presets.preset_text("head-teacher"), actor=world.county_admin

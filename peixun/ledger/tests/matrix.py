@@ -67,6 +67,7 @@ LEDGER_VIEWS: dict[str, dict] = {
     },
     "ledger:what-if": {"perm": "policies.view", "obj": "what_if_run"},
     "ledger:what-if-rerun": {"perm": "policies.view", "method": "post", "obj": "what_if_run"},
+    "ledger:what-if-export": {"perm": "policies.view", "obj": "what_if_run"},
     "imports:upload-credits": {"perm": "ledger.import"},
     "imports:template-credits": {"perm": "ledger.import"},
 }

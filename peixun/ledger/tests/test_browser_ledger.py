@@ -72,3 +72,41 @@ def test_a_county_admin_drafts_tries_and_adopts_a_policy_then_reads_the_report(l
     page.locator(".chart svg").first.wait_for()
     assert page.locator("[data-testid=summary]").inner_text().count("2") >= 1
     assert csp_refusals(page) == []
+
+
+def test_a_what_if_from_a_preset_explains_itself_on_a_phone_and_downloads(live_server, browser, tmp_path):
+    """Issue 13, defect 8: the run from a preset says what changes and who newly falls short and
+    why, fits a 390 px screen, and its workbook reads back."""
+    from datetime import date
+
+    from peixun.policies import services as policy_services
+
+    world = build_world()
+    give_hours(world.teacher_a1, 60, "w1", earned_on=date(2026, 3, 1))
+    adopt_preset(world.city, "annual-60")
+    draft = policy_services.create_policy(
+        org=world.city,
+        text=preset_text("five-year-360"),
+        effective_from=date(2027, 1, 1),
+        actor=world.city_admin,
+    )
+    page = new_page(browser, width=390, language="zh-hans")
+    sign_in(page, live_server.url, "city_admin", PASSWORD)
+    page.goto(f"{live_server.url}/policies/versions/{draft.pk}/")
+    page.fill("input[name=as_of]", "2026-06-01")
+    page.click("[data-testid=what-if]")
+    page.wait_for_url("**/hours/what-if/*/")
+    explanation = page.locator("[data-testid=what-if-explanation]")
+    explanation.wait_for()
+    assert "考核周期：每自然年 → 每 5 年一个周期" in explanation.inner_text()
+    assert "新增未达标" in page.locator("[data-testid=what-if-moves]").inner_text()
+    change = page.locator("[data-testid=what-if-change]")
+    assert change.count() == 1 and "李晓明" in change.inner_text()
+    assert "还差 300.0 学时" in change.inner_text()
+    page.screenshot(path=str(tmp_path / "what-if-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    with page.expect_download() as download:
+        page.click("[data-testid=what-if-export]")
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book["结果变化名单"]["A2"].value == "李晓明"
+    assert csp_refusals(page) == []
