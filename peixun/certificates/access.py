@@ -35,8 +35,10 @@ def access_batch(user, pk: int) -> CertificateBatch:
 
 
 def access_bundle(user, pk: int) -> CertificateBundle:
-    """A merged file of certificates: seen by those who issue the project's certificates."""
-    bundle = CertificateBundle.objects.select_related("project__organiser", "cohort").filter(pk=pk).first()
+    """A merged file of certificates (without its bytes): seen by those who issue the project's
+    certificates."""
+    found = CertificateBundle.objects.select_related("project__organiser", "cohort").defer("content")
+    bundle = found.filter(pk=pk).first()
     if bundle is None or not training_access.can(user, "certificates.issue", bundle.project):
         raise out_of_scope(user, "certificate file", pk)
     return bundle

@@ -67,7 +67,9 @@ def project_certificates(request: SignedInRequest, pk: int) -> HttpResponse:
         revoked=issued.filter(revoked_at__isnull=False).count(),
         valid=issued.filter(revoked_at__isnull=True).count(),
         cohorts=list(access.cohorts_of(project)),
-        bundles=CertificateBundle.objects.filter(project=project).select_related("cohort")[:5],
+        bundles=CertificateBundle.objects.filter(project=project)
+        .select_related("cohort")
+        .defer("content")[:5],
         bundle_limit=services.BUNDLE_LIMIT,
         kind_choices=CertificateKind.choices,
     )
@@ -170,7 +172,8 @@ def _access_bundle(request: SignedInRequest, pk: int) -> CertificateBundle:
 def bundle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     bundle = _access_bundle(request, pk)
     context = project_tabs(request, bundle.project, "certificates")
-    context.update(bundle=bundle, can_rerun=bundle.can_run_again)
+    has_file = CertificateBundle.objects.filter(pk=bundle.pk).exclude(content=b"").exists()
+    context.update(bundle=bundle, can_rerun=bundle.can_run_again, has_file=has_file)
     if request.htmx:
         return render(request, "certificates/bundle.html#progress", context)
     return render(request, "certificates/bundle.html", context)
@@ -180,10 +183,12 @@ def bundle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_GET
 def bundle_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     bundle = _access_bundle(request, pk)
-    if bundle.state != "done" or not bundle.content:
+    done = CertificateBundle.objects.filter(pk=bundle.pk, state="done")
+    content = done.values_list("content", flat=True).first()
+    if not content:
         raise Http404
     name = f"certificates-{bundle.project_id}" + (f"-class-{bundle.cohort.number}" if bundle.cohort else "")
-    response = HttpResponse(bytes(bundle.content), content_type=PDF_TYPE)
+    response = HttpResponse(bytes(content), content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

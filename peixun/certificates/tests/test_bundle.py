@@ -185,3 +185,18 @@ def test_a_failed_file_keeps_nothing_and_is_made_again_whole(client, world, issu
     bundle.refresh_from_db()
     assert bundle.state == runs.RunState.DONE and bundle.attempts == 2
     assert len(pages_of(bytes(bundle.content))) == 5
+
+
+def test_a_newer_file_of_the_same_choice_replaces_the_older_one_which_says_where_to_go(client, world, issued):
+    older = services.start_bundle(project=issued.project, cohort=issued.cohort, actor=world.county_admin)
+    other_class = services.start_bundle(project=issued.project, actor=world.county_admin)
+    newer = services.start_bundle(project=issued.project, cohort=issued.cohort, actor=world.county_admin)
+    client.force_login(world.county_admin)
+    assert client.get(reverse("certificates:bundle-pdf", args=[older.pk])).status_code == 404
+    page = client.get(reverse("certificates:bundle", args=[older.pk])).content.decode()
+    assert (
+        'data-testid="bundle-replaced"' in page
+        and reverse("certificates:project", args=[issued.project.pk]) in page
+    )
+    for kept in (other_class, newer):
+        assert client.get(reverse("certificates:bundle-pdf", args=[kept.pk])).status_code == 200
