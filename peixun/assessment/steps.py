@@ -23,8 +23,8 @@ from peixun.assessment.models import Result
 from peixun.assessment.wording import reasons_text
 from peixun.delivery import hooks as delivery_hooks
 from peixun.training import lifecycle
-from peixun.training.services import projects as project_services
 from peixun.training.rules import lifecycle as states
+from peixun.training.services import projects as project_services
 
 
 def recompute_marked(*, project, enrolment_ids) -> None:
