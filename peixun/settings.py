@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto only from TRUSTED_PROXIES, before the scheme is read.
+    "peixun.accounts.middleware.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,8 +184,9 @@ AXES_VERBOSE = False
 # axes' own log lines show the address but never what was typed (the key may be a username).
 AXES_SENSITIVE_PARAMETERS = ["username"]
 # Reverse proxies (nginx …) in front of the app, as addresses, networks (CIDR) or `unix` (a peer on
-# gunicorn's Unix socket): X-Forwarded-For is believed only from them (peixun.lib.clientaddr), and
-# the lockout and rate limits key on the address they vouch for. Empty: REMOTE_ADDR, header ignored.
+# gunicorn's Unix socket): X-Forwarded-For and X-Forwarded-Proto are believed only from them
+# (peixun.lib.clientaddr), and the lockout and rate limits key on the address they vouch for.
+# Empty: REMOTE_ADDR, headers ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 try:
     parse_trusted(TRUSTED_PROXIES)
@@ -292,7 +295,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Not the header itself: what ForwardedProtoMiddleware copied from it when the peer is one of
+    # TRUSTED_PROXIES (peixun.accounts.middleware.FORWARDED_PROTO_META).
+    SECURE_PROXY_SSL_HEADER = ("PEIXUN_TRUSTED_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

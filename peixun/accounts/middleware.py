@@ -1,5 +1,6 @@
-"""Account policies applied to every request: idle timeout for admin roles, and the password
-change that imported accounts must make before anything else."""
+"""Applied to every request: X-Forwarded-Proto believed only from a trusted proxy (first, before
+Django's SecurityMiddleware reads the scheme); then the account policies — idle timeout for admin
+roles, and the password change that imported accounts must make before anything else."""
 
 import logging
 import time
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from peixun.lib import clientaddr
 from peixun.orgs.access import ADMIN_ROLES, roles_of
 
 LAST_SEEN_KEY = "last_seen"
@@ -26,6 +28,31 @@ def _redirect(request, to: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+# Where the trusted scheme is kept: not an HTTP_ key, so no client can send it as a header.
+# settings.SECURE_PROXY_SSL_HEADER names it in production.
+FORWARDED_PROTO_META = "PEIXUN_TRUSTED_FORWARDED_PROTO"
+
+
+class ForwardedProtoMiddleware:
+    """A request came over HTTPS, by a proxy's word, only when the proxy is trusted: the peer
+    (REMOTE_ADDR) is one of TRUSTED_PROXIES (peixun.lib.clientaddr). Its X-Forwarded-Proto is then
+    copied to FORWARDED_PROTO_META, the key Django reads for the scheme; from any other peer the
+    header is ignored, so a client talking to the app directly cannot pass plain HTTP off as HTTPS
+    (secure cookies, the HTTPS redirect, CSRF's referer check)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop(FORWARDED_PROTO_META, None)
+        proto = request.META.get("HTTP_X_FORWARDED_PROTO")
+        if proto and clientaddr.peer_trusted(
+            request.META.get("REMOTE_ADDR"), clientaddr.trusted_from(tuple(settings.TRUSTED_PROXIES))
+        ):
+            request.META[FORWARDED_PROTO_META] = proto
+        return self.get_response(request)
 
 
 class AccountPolicyMiddleware:

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParamsInvalid
@@ -89,33 +88,20 @@ def invalid(request, error: ParamsInvalid):
     return api.create_response(request, apierrors.validation_body(error.errors), status=422)
 
 
-HTTP_ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 429: "throttled"}
-
-
 @api.exception_handler(HttpError)
 def http_error(request, error: HttpError):
     """django-ninja's own refusals (credentials missing, a body that is not JSON …) in our shape."""
     if isinstance(error, AuthenticationError):
-        message = _("Sign in, or send a valid API key in the X-API-Key header.")
-    elif error.status_code == 400 and str(error) == "Cannot parse request body":
-        message = _("The request body is not valid JSON.")
-    else:
-        message = str(error)
-    code = HTTP_ERROR_CODES.get(error.status_code, "error")
-    return api.create_response(
-        request, {"code": code, "message": message, "reasons": []}, status=error.status_code
-    )
+        return api.create_response(request, apierrors.unauthorized_body(), status=401)
+    body = apierrors.http_error_body(error.status_code, str(error))
+    return api.create_response(request, body, status=error.status_code)
 
 
 @api.exception_handler(Http404)
 def not_found(request, error):
-    return api.create_response(
-        request, {"code": "not_found", "message": "Not found", "reasons": []}, status=404
-    )
+    return api.create_response(request, apierrors.not_found_body(), status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def denied(request, error):
-    return api.create_response(
-        request, {"code": "forbidden", "message": "Forbidden", "reasons": []}, status=403
-    )
+    return api.create_response(request, apierrors.forbidden_body(), status=403)

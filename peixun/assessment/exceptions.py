@@ -1,8 +1,9 @@
 """Why an assessment action was refused: one DomainError per case."""
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from peixun.core.exceptions import DomainError
+from peixun.core.exceptions import DomainError, Fix
 
 
 class SchemeInvalidError(DomainError):
@@ -60,3 +61,17 @@ class ReasonRequiredError(DomainError):
     code = "reason_required"
     message = _("Give a reason.")
     status = 400
+
+
+class TagsOffTheListError(DomainError):
+    """The project (or a course) is credited under tags that are not on the closed list: its hours
+    cannot be posted. Put right on the tag repair page (标签修复)."""
+
+    code = "unknown_tag"
+    message = _("Unknown tags: %(tags)s.")
+    status = 400
+    fix = Fix(
+        where=_("the Tag repair page"),
+        url=reverse_lazy("training:tag-repair"),
+        link=_("Go to Tag repair"),
+    )

@@ -11,15 +11,20 @@
 - the trainee's project page: their result, with the reasons for a fail.
 """
 
+from dataclasses import replace
+
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from peixun.assessment import selectors, services
+from peixun.assessment.exceptions import TagsOffTheListError
 from peixun.assessment.models import Result
 from peixun.assessment.wording import reasons_text
 from peixun.delivery import hooks as delivery_hooks
 from peixun.training import lifecycle
 from peixun.training.rules import lifecycle as states
+from peixun.training.services import projects as project_services
 
 
 def recompute_marked(*, project, enrolment_ids) -> None:
@@ -37,6 +42,14 @@ def recompute_all(*, project, actor, request=None) -> None:
 
 
 def post_hours(*, project, actor, request=None) -> None:
+    # A tag off the list (typed before the list was closed) would stop the ledger: said first, with
+    # the tag repair page as the place to put it right (issue 13).
+    unknown = project_services.project_unknown_tags(project)
+    if unknown:
+        error = TagsOffTheListError(tags="、".join(unknown))
+        if error.fix is not None:  # straight to the project's row on the page
+            error.fix = replace(error.fix, url=f"{reverse('training:tag-repair')}#project-{project.pk}")
+        raise error
     services.post_hours(project=project, actor=actor, request=request)
 
 

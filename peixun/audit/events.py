@@ -93,6 +93,7 @@ ACTIONS: dict[str, Any] = {
     # Certificates (peixun.certificates)
     "certificate_template_saved": _("Certificate template saved"),
     "certificates_batch_started": _("Certificates issued"),
+    "certificates_bundle_started": _("Certificates merged into one PDF"),
     "certificate_revoked": _("Certificate revoked"),
 }
 

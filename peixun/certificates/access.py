@@ -13,13 +13,13 @@ The certificate pages ask only this module (it re-exports the org-level checks t
 
 from django.db.models import QuerySet
 
-from peixun.certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from peixun.certificates.models import Certificate, CertificateBatch, CertificateBundle, CertificateTemplate
 from peixun.ledger.access import access_hours_person
 from peixun.orgs.access import out_of_scope, path_in_scope, path_q, scope_paths
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, Person, ancestor_paths
 from peixun.training import access as training_access
-from peixun.training.models import Project
+from peixun.training.models import Cohort, Project
 
 
 def access_project(user, pk: int) -> Project:
@@ -32,6 +32,21 @@ def access_batch(user, pk: int) -> CertificateBatch:
     if batch is None or not training_access.can(user, "certificates.issue", batch.project):
         raise out_of_scope(user, "certificate batch", pk)
     return batch
+
+
+def access_bundle(user, pk: int) -> CertificateBundle:
+    """A merged file of certificates (without its bytes): seen by those who issue the project's
+    certificates."""
+    found = CertificateBundle.objects.select_related("project__organiser", "cohort").defer("content")
+    bundle = found.filter(pk=pk).first()
+    if bundle is None or not training_access.can(user, "certificates.issue", bundle.project):
+        raise out_of_scope(user, "certificate file", pk)
+    return bundle
+
+
+def cohorts_of(project: Project) -> QuerySet[Cohort]:
+    """The classes of a project the user already reached (access_project)."""
+    return Cohort.objects.filter(project=project).order_by("number")
 
 
 def template_owners(user) -> QuerySet[Org]:

@@ -100,6 +100,46 @@ class CertificateBatch(BackgroundRun):
         return tasks.issue_batch
 
 
+class CertificateBundle(BackgroundRun):
+    """A CertificateBundle is one PDF of many certificates — a project's, or one class's — merged in
+    the background for printing (ADR 0037): the valid certificates only, in class and roster order,
+    one page each, bookmarked by holder. Revoked certificates are left out (`counts` says how many).
+    Running it again makes the whole file again; nothing is half-written."""
+
+    project = models.ForeignKey(
+        "training.Project", on_delete=models.CASCADE, related_name="certificate_bundles"
+    )
+    cohort = models.ForeignKey(
+        "training.Cohort",
+        verbose_name=_("class"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="certificate_bundles",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CertificateKind.choices, blank=True)
+    content = models.BinaryField(editable=False, default=b"")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("certificate file")
+        verbose_name_plural = _("certificate files")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.cohort_id or '-'} {self.kind or '*'} {self.state}"
+
+    def run_task(self):
+        from peixun.certificates import tasks
+
+        return tasks.bundle_certificates
+
+    def reset_for_again(self) -> dict:
+        return {"content": b"", "counts": {}}
+
+
 class Certificate(models.Model):
     """A Certificate is one numbered document issued to one trainee of a project: its kind and
     number, the fields it shows as they were when issued (`fields`: name, masked ID number,

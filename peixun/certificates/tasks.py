@@ -1,4 +1,5 @@
-"""Background work of certificates: issuing a batch (the task only calls the service)."""
+"""Background work of certificates: issuing a batch, merging many into one PDF (each task only
+calls the service)."""
 
 from django_tasks import task
 
@@ -8,3 +9,8 @@ from peixun.certificates import services
 @task()
 def issue_batch(batch_id: int) -> None:
     services.run_batch(batch_id)
+
+
+@task()
+def bundle_certificates(bundle_id: int) -> None:
+    services.run_bundle(bundle_id)

@@ -1,6 +1,7 @@
-"""Certificate pages: a project's certificates and batches (with progress), templates and their
-preview, a certificate with its PDF and revocation, the teacher's own certificates and personal
-file, and the public verification pages (no sign-in, rate-limited)."""
+"""Certificate pages: a project's certificates and batches (with progress), one PDF of a project's
+or a class's certificates (made in the background, with progress), templates and their preview, a
+certificate with its PDF and revocation, the teacher's own certificates and personal file, and the
+public verification pages (no sign-in, rate-limited)."""
 
 from datetime import date
 
@@ -19,7 +20,7 @@ from peixun.certificates import access, archive, services, throttle
 from peixun.certificates import render as renderer
 from peixun.certificates.access import require_perm
 from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
-from peixun.certificates.models import Certificate, CertificateBatch, CertificateKind
+from peixun.certificates.models import Certificate, CertificateBatch, CertificateBundle, CertificateKind
 from peixun.certificates.rules import kinds as kind_rules
 from peixun.certificates.rules import numbers
 from peixun.core.exceptions import DomainError
@@ -64,6 +65,13 @@ def project_certificates(request: SignedInRequest, pk: int) -> HttpResponse:
         kinds=kinds,
         batches=CertificateBatch.objects.filter(project=project).select_related("template")[:10],
         revoked=issued.filter(revoked_at__isnull=False).count(),
+        valid=issued.filter(revoked_at__isnull=True).count(),
+        cohorts=list(access.cohorts_of(project)),
+        bundles=CertificateBundle.objects.filter(project=project)
+        .select_related("cohort")
+        .defer("content")[:5],
+        bundle_limit=services.BUNDLE_LIMIT,
+        kind_choices=CertificateKind.choices,
     )
     return render(request, "certificates/project.html", context)
 
@@ -115,6 +123,87 @@ def batch_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         refuse(request, error)
     return redirect("certificates:batch", batch.pk)
+
+
+# --- One PDF of many certificates -------------------------------------------------------------------
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def bundle_start(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Start one PDF of the project's certificates, or of one class's (`cohort`), of one kind or all."""
+    require_perm(request, "certificates.issue")
+    project = access.access_project(request.user, pk)
+    cohort = None
+    cohort_pk = _int_or_none(request.POST.get("cohort"))
+    if cohort_pk is not None:
+        cohort = access.cohorts_of(project).filter(pk=cohort_pk).first()
+        if cohort is None:
+            raise Http404
+    kind = request.POST.get("kind", "")
+    if kind and kind not in CertificateKind.values:
+        raise Http404
+    try:
+        bundle = services.start_bundle(
+            project=project, cohort=cohort, kind=kind, actor=request.user, request=request
+        )
+    except DomainError as error:
+        refuse(request, error)
+        return redirect("certificates:project", project.pk)
+    return redirect("certificates:bundle", bundle.pk)
+
+
+def _access_bundle(request: SignedInRequest, pk: int) -> CertificateBundle:
+    require_perm(request, "certificates.issue")
+    return access.access_bundle(request.user, pk)
+
+
+@login_required
+@require_GET
+def bundle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    bundle = _access_bundle(request, pk)
+    context = project_tabs(request, bundle.project, "certificates")
+    has_file = CertificateBundle.objects.filter(pk=bundle.pk).exclude(content=b"").exists()
+    context.update(bundle=bundle, can_rerun=bundle.can_run_again, has_file=has_file)
+    if request.htmx:
+        return render(request, "certificates/bundle.html#progress", context)
+    return render(request, "certificates/bundle.html", context)
+
+
+@login_required
+@require_GET
+def bundle_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
+    bundle = _access_bundle(request, pk)
+    done = CertificateBundle.objects.filter(pk=bundle.pk, state="done")
+    content = done.values_list("content", flat=True).first()
+    if not content:
+        raise Http404
+    name = f"certificates-{bundle.project_id}" + (f"-class-{bundle.cohort.number}" if bundle.cohort else "")
+    response = HttpResponse(bytes(content), content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def bundle_rerun(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Make an interrupted or failed file again."""
+    bundle = _access_bundle(request, pk)
+    try:
+        services.bundle_again(bundle=bundle, actor=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("certificates:bundle", bundle.pk)
 
 
 # --- Templates -------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Validation errors of the JSON API in its one error shape, {code, message, reasons}: one translated
-message naming every field that is wrong and why, and one reason per field. Built from the error
-list pydantic and django-ninja produce (type, loc, ctx); the value sent is never echoed back (it may
-be an ID number)."""
+"""The JSON API's refusals in its one error shape, {code, message, reasons}, every message translated
+(English source, Chinese by default): validation errors — one message naming every field that is
+wrong and why, and one reason per field, built from the error list pydantic and django-ninja
+produce (type, loc, ctx), never echoing the value sent (it may be an ID number) —, and the answers
+for what is missing or out of scope (404), refused (403), unauthenticated (401), unreadable (400)
+and too frequent (429), each saying what to do."""
 
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -9,6 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 INVALID_REQUEST = "invalid_request"
+NOT_FOUND = "not_found"
+FORBIDDEN = "forbidden"
+UNAUTHORIZED = "unauthorized"
+HTTP_ERROR_CODES = {400: "bad_request", 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 429: "throttled"}
+# What django-ninja says, in English, when it refuses on its own.
+NINJA_UNPARSABLE_BODY = "Cannot parse request body"
+NINJA_CSRF_FAILED = "CSRF check Failed"
 PLACES = ("query", "path", "body", "form", "header", "cookie", "file")
 MAX_REASONS = 20
 
@@ -117,3 +126,43 @@ def validation_body(errors: Iterable[Mapping]) -> dict:
         "message": _("The request is not valid: %(problems)s.") % {"problems": summary},
         "reasons": listed,
     }
+
+
+def error_body(code: str, message: str) -> dict:
+    return {"code": code, "message": message, "reasons": []}
+
+
+def not_found_body() -> dict:
+    """A missing object and one outside the caller's scope answer alike (404)."""
+    return error_body(NOT_FOUND, _("Not found: it does not exist, or you may not see it."))
+
+
+def forbidden_body() -> dict:
+    return error_body(
+        FORBIDDEN,
+        _("You may not do this: none of your roles allows it. Ask an administrator of your organisation."),
+    )
+
+
+def unauthorized_body() -> dict:
+    return error_body(UNAUTHORIZED, _("Sign in, or send a valid API key in the X-API-Key header."))
+
+
+def http_error_body(status: int, text: str) -> dict:
+    """django-ninja's own refusals (credentials missing, a body that is not JSON, the CSRF check of
+    a browser session, throttling), their English text replaced by ours."""
+    if status == 401:
+        return unauthorized_body()
+    if status == 400 and text.startswith(NINJA_UNPARSABLE_BODY):
+        message = _("The request body is not valid JSON.")
+    elif status == 403 and text == NINJA_CSRF_FAILED:
+        message = _("The security check (CSRF) failed: reload the page and try again, or use an API key.")
+    elif status == 403:
+        return forbidden_body()
+    elif status == 404:
+        return not_found_body()
+    elif status == 429:
+        message = _("Too many requests: wait a moment and try again.")
+    else:
+        message = _("The request could not be handled.")
+    return error_body(HTTP_ERROR_CODES.get(status, "error"), message)

@@ -1,4 +1,5 @@
-"""The client's address behind trusted reverse proxies (no Django).
+"""The client's address — and whether a request's proxy may say it came over HTTPS — behind trusted
+reverse proxies (no Django).
 
 X-Forwarded-For is written by whoever sent the request, so it is believed only as far as trusted
 proxies vouch for it: when the peer (REMOTE_ADDR) is a trusted proxy, the header is read from the
@@ -66,6 +67,16 @@ def parse_address(text: str) -> Address | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+def peer_trusted(remote: str | None, trusted: TrustedProxies) -> bool:
+    """Whether the peer (`remote`, REMOTE_ADDR) is a trusted proxy: its address in `trusted`, or an
+    empty address (a Unix socket) when `unix` is trusted. Only such a peer's X-Forwarded-* headers
+    are believed."""
+    peer = parse_address(remote or "")
+    if peer is None:
+        return trusted.unix_socket and not (remote or "").strip()
+    return trusted.trusts(peer)
 
 
 def client_address(remote: str | None, forwarded: str | None, trusted: TrustedProxies) -> str | None:

@@ -73,11 +73,16 @@ def run_steps(*, project, transition: str, before: str, actor, request=None) -> 
 
 
 def _failed(project, before: str, step: Step, reason) -> StepFailedError:
-    # Every part is put into words when the message is shown, in the reader's language.
-    return StepFailedError(
+    # Every part is put into words when the message is shown, in the reader's language. A refusal
+    # that knows where it is put right (its `fix`: the tag repair page for a tag off the list)
+    # says so instead of the step's usual place, with the link.
+    fix = getattr(reason, "fix", None)
+    error = StepFailedError(
         target=ProjectStatus(project.status).label,
         step=step.does,
         reason=reason,
-        where=step.fix_at,
+        where=fix.where if fix is not None else step.fix_at,
         status=ProjectStatus(before).label,
     )
+    error.fix = fix
+    return error

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from peixun.assessment.models import EthicsVeto, ExcellenceRound, Objection
-from peixun.certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from peixun.certificates.models import Certificate, CertificateBatch, CertificateBundle, CertificateTemplate
 from peixun.certificates.rules import numbers
 from peixun.delivery.models import Assignment, LeaveRequest, Lesson, Submission, SubmissionFile
 from peixun.testing.factories import make_project
@@ -198,6 +198,10 @@ DELIVERY_VIEWS: dict[str, dict] = {
     },
     "certificates:batch": {"perm": "certificates.issue", "obj": "run_batch"},
     "certificates:batch-rerun": {"perm": "certificates.issue", "method": "post", "obj": "run_batch"},
+    "certificates:bundle-start": {"perm": "certificates.issue", "method": "post", "obj": "run_project"},
+    "certificates:bundle": {"perm": "certificates.issue", "obj": "run_bundle"},
+    "certificates:bundle-pdf": {"perm": "certificates.issue", "obj": "run_bundle"},
+    "certificates:bundle-rerun": {"perm": "certificates.issue", "method": "post", "obj": "run_bundle"},
     "certificates:templates": {"perm": "certificates.issue"},
     "certificates:template-create": {"perm": "certificates.issue"},
     "certificates:template": {"perm": "certificates.issue", "obj": "run_template"},
@@ -317,7 +321,11 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
         pdf=b"%PDF-1.7",
         issued_on=today,
     )
+    bundle = CertificateBundle.objects.create(
+        project=project, cohort=cohort, state="done", content=b"%PDF-1.7", actor=admin
+    )
     return {
+        "run_bundle": {"pk": bundle.pk},
         "run_project": {"pk": project.pk},
         "run_api_project": {"project_id": project.pk},
         "run_lesson": {"pk": lesson.pk},

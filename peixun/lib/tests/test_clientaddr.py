@@ -2,7 +2,7 @@
 
 import pytest
 
-from peixun.lib.clientaddr import client_address, parse_trusted
+from peixun.lib.clientaddr import client_address, parse_trusted, peer_trusted
 
 NONE = parse_trusted([])
 NGINX_SOCKET = parse_trusted(["unix"])
@@ -43,3 +43,20 @@ def test_ipv6_and_ipv4_mapped_addresses():
 def test_a_bad_trusted_entry_is_refused_by_name():
     with pytest.raises(ValueError, match=r"10\.0\.0\.300"):
         parse_trusted(["127.0.0.1", "10.0.0.300"])
+
+
+@pytest.mark.parametrize(
+    ("remote", "trusted", "expected"),
+    [
+        ("10.1.2.3", ["10.0.0.0/8"], True),
+        ("203.0.113.7", ["10.0.0.0/8"], False),
+        ("::ffff:10.1.2.3", ["10.0.0.0/8"], True),
+        ("", ["unix"], True),
+        ("", ["10.0.0.0/8"], False),
+        ("not an address", ["unix"], False),
+        ("10.1.2.3", [], False),
+        (None, [], False),
+    ],
+)
+def test_only_a_trusted_peer_is_trusted_to_say_how_the_request_came(remote, trusted, expected):
+    assert peer_trusted(remote, parse_trusted(trusted)) is expected

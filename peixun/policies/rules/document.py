@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from peixun.policies.rules import codes
+
 Category = Literal["ethics_literacy", "knowledge_skills", "practice"]
 Level = Literal["national", "provincial", "city", "county", "school"]
 Mode = Literal["concentrated", "remote", "blended", "school_based", "outreach", "shadowing", "self_study"]
@@ -313,9 +315,36 @@ def parse_policy(
     if merged_rules:
         data["rules"] = merged_rules
     try:
-        return Policy.model_validate(data)
+        policy = Policy.model_validate(data)
     except ValidationError as error:
         raise PolicyInvalid([problem_of(item) for item in error.errors()]) from None
+    problems = tag_problems(policy)
+    if problems:
+        raise PolicyInvalid(problems)
+    return policy
+
+
+def tag_problem(tag: str) -> str:
+    """Why a tag is refused, in Chinese: the code to use instead when the tag is an old code or a
+    word once typed for one, else the list to choose from."""
+    meant = codes.tag_for_word(tag)
+    if meant is not None and meant != tag:
+        return f"标签“{tag}”不在标签列表中，请改用 {meant}（{codes.TAGS[meant]}）"
+    allowed = "、".join(f"{code}（{label}）" for code, label in codes.TAGS.items())
+    return f"标签“{tag}”不在标签列表中，可选：{allowed}"
+
+
+def tag_problems(policy: Policy) -> list[tuple[str, str]]:
+    """The tags of every rule's selection that are not on the closed list (codes.TAGS). Checked
+    when a policy is entered (parse_policy), not when a stored one is read: a policy stored before
+    the list was closed still evaluates, its tags never matching an entry."""
+    problems = []
+    for index, rule in enumerate(policy.rules):
+        for field in ("tags", "not_tags"):
+            for position, tag in enumerate(getattr(rule.select, field)):
+                if tag not in codes.TAGS:
+                    problems.append((f"rules[{index}].select.{field}[{position}]", tag_problem(tag)))
+    return problems
 
 
 def _place(loc: tuple[int | str, ...]) -> str:
@@ -364,6 +393,8 @@ def problem_of(error: Mapping[str, Any]) -> tuple[str, str]:
         allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ").replace(", ", "、")
         return _place(error["loc"]), f"取值“{value}”无效，可选：{allowed}"
     if kind == "string_pattern_mismatch":
+        if {"tags", "not_tags"} & set(error["loc"]):
+            return _place(error["loc"]), tag_problem(str(value))
         return _place(error["loc"]), f"“{value}”格式不对：只能用小写字母、数字和下划线，且以字母开头"
     if kind == "string_too_long":
         return _place(error["loc"]), f"太长，最多 {ctx.get('max_length')} 个字"
