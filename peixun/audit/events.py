@@ -50,6 +50,7 @@ ACTIONS: dict[str, Any] = {
     "enrolment_created": _("Enrolment created"),
     "enrolment_changed": _("Enrolment changed"),
     "enrolments_mandatory": _("Everyone eligible enrolled"),
+    "mandatory_run_undone": _("Mandatory enrolment undone"),
     "exemption_requested": _("Exemption requested"),
     "exemption_decided": _("Exemption decided"),
     "quotas_set": _("School quotas set"),

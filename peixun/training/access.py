@@ -21,7 +21,7 @@ from peixun.orgs.access import grants_of, has_perm, out_of_scope, path_q, scope_
 from peixun.orgs.access import orgs_in_scope as orgs_in_scope
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, Person, ancestor_paths
-from peixun.training.models import Cohort, Enrolment, LearningCode, Project
+from peixun.training.models import Cohort, Enrolment, LearningCode, MandatoryRun, Project
 from peixun.training.rules import lifecycle
 
 # Every enrolment attempt opens its project first (compiled once: core/compiled.py).
@@ -187,3 +187,13 @@ def access_code(user, pk: int) -> LearningCode:
 
 def schools_in_scope(user, perm: str = "training.nominate") -> QuerySet[Org]:
     return Org.objects.filter(path_q(scope_paths(user, perm), "path"), kind="school")
+
+
+def access_mandatory_run(user, pk: int) -> MandatoryRun:
+    """A mandatory enrolment run of a project the user manages."""
+    queryset = MandatoryRun.objects.select_related("project", "project__organiser", "actor", "undone_by")
+    query = path_q(scope_paths(user, "training.manage"), "project__organiser__path")
+    try:
+        return queryset.filter(query).get(pk=pk)
+    except MandatoryRun.DoesNotExist:
+        raise out_of_scope(user, "mandatory enrolment", pk) from None

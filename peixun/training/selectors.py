@@ -29,6 +29,7 @@ from peixun.training.models import (
     ExemptionRequest,
     ExemptionStatus,
     LearningCode,
+    MandatoryRun,
     Notice,
     PlanItem,
     Prize,
@@ -128,13 +129,20 @@ def eligible_people(
 ) -> list[Person]:
     """People of the audience (optionally within some subtrees) who may enrol (or must, with
     `mandatory`), in pinyin order."""
+    return [person for person, _decision in eligible_with_decisions(project, within=within, mandatory=mandatory)]
+
+
+def eligible_with_decisions(
+    project: Project, *, within: list[str] | None = None, mandatory: bool = False
+) -> list[tuple[Person, eligibility.Decision]]:
+    """`eligible_people` with each person's decision (its subjects, B8), decided once."""
     people = audience_people(project)
     if within is not None:
         people = people.filter(path_q(within, "org__path"))
     people_list = list(people.order_by("org__path", "name_pinyin", "id"))
     decisions = decide(project, people_list)
     key = "mandatory" if mandatory else "eligible"
-    return [person for person in people_list if getattr(decisions[person.pk], key)]
+    return [(person, decisions[person.pk]) for person in people_list if getattr(decisions[person.pk], key)]
 
 
 # --- Project lists ---------------------------------------------------------------------------------------
@@ -263,6 +271,11 @@ def waitlist(project: Project) -> QuerySet[Enrolment]:
         .select_related("person", "school")
         .order_by(F("lottery_rank").asc(nulls_last=True), "created_at", "id")
     )
+
+
+def mandatory_runs(project: Project) -> QuerySet[MandatoryRun]:
+    """A project's mandatory enrolment runs, latest first."""
+    return MandatoryRun.objects.filter(project=project).select_related("actor", "undone_by", "project")
 
 
 def my_enrolments(person: Person) -> QuerySet[Enrolment]:

@@ -35,6 +35,7 @@ from peixun.training.models.enrolment import (
     Notice,
     Prize,
 )
+from peixun.training.models.mandatory import MandatoryOption, MandatoryRun
 from peixun.training.models.projects import (
     AnnualPlan,
     BudgetLine,
@@ -73,6 +74,8 @@ __all__ = [
     "LearningCode",
     "Level",
     "LotteryDraw",
+    "MandatoryOption",
+    "MandatoryRun",
     "Mode",
     "Notice",
     "PlanItem",

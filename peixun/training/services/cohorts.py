@@ -2,7 +2,7 @@
 subject leaders and backbone teachers first (C2), and manual moves."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
@@ -38,18 +38,82 @@ def _class_name(number: int, group: grouping.Group) -> str:
     return gettext("Class %(number)s (%(units)s)") % {"number": number, "units": units}
 
 
+def _members(project: Project, rows: list[tuple[int, Org, str, str]]) -> list[grouping.Member]:
+    """Grouping members from (key, school, subject, pinyin name) rows."""
+    ancestor_ids = {int(s) for _key, school, _subject, _name in rows for s in school.path.split("/") if s}
+    orgs = {org.pk: org for org in Org.objects.filter(pk__in=ancestor_ids)}
+    members = []
+    for key, school, subject, name_key in rows:
+        county, unit, name = _unit_of(school, project.group_by, orgs)
+        members.append(grouping.Member(key, county, unit, name, subject, name_key))
+    return members
+
+
+def _holder_rows(enrolments: list[Enrolment]) -> list[tuple[int, Org, str, str]]:
+    return [
+        (e.pk, e.school, e.subject or (e.person.subjects[0] if e.person.subjects else ""), e.person.name_pinyin)
+        for e in enrolments
+    ]
+
+
+def planned_classes(project: Project, more: list[tuple[int, Org, str, str]]) -> list[grouping.Group]:
+    """The classes `form_more_cohorts` would form once the people in `more` (key, school, subject,
+    pinyin name; keys apart from enrolment ids) held places too — a preview, nothing is written.
+    With classes formed already, only the people in `more` are grouped (into classes added after
+    them); else everyone holding a place with them."""
+    rows = list(more)
+    if not project.cohorts.exists():
+        enrolments = list(project.enrolments.filter(status__in=HOLDING).select_related("person", "school"))
+        rows = _holder_rows(enrolments) + rows
+    return grouping.form_classes(_members(project, rows), max_size=project.class_size)
+
+
+@transaction.atomic
+def form_more_cohorts(
+    *,
+    project: Project,
+    trainees: QuerySet[Enrolment],
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> list[Cohort]:
+    """Classes for new trainees (C1). With no classes yet, every trainee holding a place is
+    grouped (`form_cohorts`). Otherwise the classes there are — their tutors, their lessons — stay
+    as they are, and those of `trainees` holding a place in no class are grouped into classes
+    numbered after the last."""
+    if not project.cohorts.exists():
+        return form_cohorts(project=project, actor=actor, request=request)
+    enrolments = list(
+        trainees.filter(project=project, status__in=HOLDING, cohort=None).select_related("person", "school")
+    )
+    if not enrolments:
+        return []
+    groups = grouping.form_classes(_members(project, _holder_rows(enrolments)), max_size=project.class_size)
+    first = (project.cohorts.aggregate(last=Max("number"))["last"] or 0) + 1
+    cohorts = Cohort.objects.bulk_create(
+        [
+            Cohort(project=project, number=n, name=_class_name(n, g)[:200])
+            for n, g in enumerate(groups, first)
+        ]
+    )
+    for cohort, group in zip(cohorts, groups, strict=True):
+        Enrolment.objects.filter(pk__in=group.members).update(cohort=cohort)
+    events.record(
+        action="cohorts_formed",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"classes_added": len(cohorts), "trainees": len(enrolments), "max_size": project.class_size},
+        request=request,
+    )
+    return cohorts
+
+
 @transaction.atomic
 def form_cohorts(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> list[Cohort]:
     """Group every trainee holding a place into classes of at most `project.class_size`, replacing
     the classes there were (tutors are assigned again by `assign_tutors`)."""
     enrolments = list(project.enrolments.filter(status__in=HOLDING).select_related("person", "school"))
-    ancestor_ids = {int(s) for e in enrolments for s in e.school.path.split("/") if s}
-    orgs = {org.pk: org for org in Org.objects.filter(pk__in=ancestor_ids)}
-    members = []
-    for e in enrolments:
-        county, unit, name = _unit_of(e.school, project.group_by, orgs)
-        subject = e.subject or (e.person.subjects[0] if e.person.subjects else "")
-        members.append(grouping.Member(e.pk, county, unit, name, subject, e.person.name_pinyin))
+    members = _members(project, _holder_rows(enrolments))
     groups = grouping.form_classes(members, max_size=project.class_size)
     Enrolment.objects.filter(project=project).update(cohort=None)
     project.cohorts.all().delete()

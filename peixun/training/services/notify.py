@@ -44,9 +44,22 @@ def send(
         params.setdefault("title", project.title)
         url = url or project_url(project)
     Notice.objects.bulk_create(
-        [Notice(user_id=user_id, kind=kind, params=params, project=project, url=url) for user_id in ids]
+        [Notice(user_id=user_id, kind=kind, params=params, project=project, url=url) for user_id in ids],
+        batch_size=1000,
     )
     return len(ids)
+
+
+def send_each(messages: Iterable[tuple[int, dict[str, Any]]], kind: str, *, project: Project) -> int:
+    """One notice per (account, its own parameters) — the waitlist places of a mandatory
+    enrolment —, written at once."""
+    url = project_url(project)
+    notices = [
+        Notice(user_id=user_id, kind=kind, params={"title": project.title, **params}, project=project, url=url)
+        for user_id, params in messages
+    ]
+    Notice.objects.bulk_create(notices, batch_size=1000)
+    return len(notices)
 
 
 def managers_of(project: Project) -> list[int]:
