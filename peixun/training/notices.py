@@ -24,7 +24,9 @@ MESSAGES = {
         "%(title)s, which is mandatory for you, has fewer places than people: you are number %(rank)s "
         "on its waitlist and move up as places free."
     ),
-    "mandatory_undone": _("The organiser undid the mandatory enrolment in %(title)s: your enrolment was removed."),
+    "mandatory_undone": _(
+        "The organiser undid the mandatory enrolment in %(title)s: your enrolment was removed."
+    ),
     "exemption_waiting": _("An exemption request for %(name)s in %(title)s waits for your decision."),
     "exemption_approved": _("Your exemption from %(title)s was approved."),
     "exemption_rejected": _("Your exemption from %(title)s was not approved."),

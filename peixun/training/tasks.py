@@ -59,4 +59,8 @@ def apply_mandatory_run(run_id: int) -> None:
             with translation.override(settings.LANGUAGE_CODE):
                 work.fail(str(error))
             return
-        work.finish(done=run.eligible, total=run.eligible, counts={"enrolled": run.enrolled, "waitlisted": run.waitlisted})
+        work.finish(
+            done=run.eligible,
+            total=run.eligible,
+            counts={"enrolled": run.enrolled, "waitlisted": run.waitlisted},
+        )

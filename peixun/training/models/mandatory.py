@@ -60,11 +60,9 @@ class MandatoryRun(BackgroundRun):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.option} {self.created_at:%Y-%m-%d}" if self.created_at else self.option
-
-    @property
-    def is_undone(self) -> bool:
-        return self.undone_at is not None
+        return (
+            f"{self.project_id} {self.option} {self.created_at:%Y-%m-%d}" if self.created_at else self.option
+        )
 
     def run_task(self):
         from peixun.training import tasks

@@ -149,7 +149,9 @@ def test_mandatory_enrolment_racing_self_enrolments_never_oversells_nor_fails():
     for _round in range(3):
         project = make_project(world.county_a, capacity=audience, enrolment_mode="mandatory", waitlist=False)
         jobs = [lambda project=project: svc.enrol_mandatory(project=project, actor=None)]
-        jobs += [lambda p=p, project=project: svc.enrol(project=project, person=p, actor=None) for p in people]
+        jobs += [
+            lambda p=p, project=project: svc.enrol(project=project, person=p, actor=None) for p in people
+        ]
         results = run_together(jobs)
         project = Project.objects.get(pk=project.pk)
         assert places_consistent(project)
@@ -183,10 +185,13 @@ def test_an_ordered_mandatory_run_racing_waitlist_enrolments_is_applied_or_refus
             )
 
         jobs = [confirm] + [
-            lambda p=p, project=project: svc.enrol(project=project, person=p, actor=None) for p in people[5:15]
+            lambda p=p, project=project: svc.enrol(project=project, person=p, actor=None)
+            for p in people[5:15]
         ]
         results = run_together(jobs)
-        assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)], results
+        assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)], (
+            results
+        )
         project = Project.objects.get(pk=project.pk)
         assert places_consistent(project) and project.places_taken == 5
         assert Enrolment.objects.filter(project=project).values("person").distinct().count() == (

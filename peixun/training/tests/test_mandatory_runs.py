@@ -85,7 +85,9 @@ def test_more_classes_raises_the_capacity_so_everyone_fits_in_classes_of_at_most
     assert (run.capacity_before, run.capacity_after) == (5, 11)
     project.refresh_from_db()
     assert project.capacity == 11 and project.places_taken == 11 and places_consistent(project)
-    sizes = sorted(Counter(Enrolment.objects.filter(project=project).values_list("cohort__number", flat=True)).values())
+    sizes = sorted(
+        Counter(Enrolment.objects.filter(project=project).values_list("cohort__number", flat=True)).values()
+    )
     assert sizes == sorted(plan.class_sizes) and max(sizes) <= 4
     assert run.classes == plan.class_sizes
 
@@ -152,7 +154,7 @@ def test_the_same_seed_gives_the_same_outcome_and_a_fresh_one_is_drawn_when_none
 
 def test_a_waitlisted_teacher_moves_up_when_an_enrolled_one_is_exempted(world, crowd):
     project = mandatory_project(world, capacity=5)
-    plan, run = confirm(project, rules.ORDER, seed="exempt")
+    plan, _run = confirm(project, rules.ORDER, seed="exempt")
     first_waiting = plan.allocation.waitlisted[0]
     enrolment = Enrolment.objects.get(project=project, person_id=plan.allocation.enrolled[0])
     request = svc.request_exemption(enrolment=enrolment, reason="health", note="", actor=None)
@@ -283,7 +285,9 @@ def test_an_ordered_run_that_meets_such_a_conflict_is_refused_whole(world, crowd
     run = MandatoryRun.objects.create(
         project=project, option=rules.ORDER, seed="race", digest=stale.digest, eligible=stale.eligible
     )
-    Enrolment.objects.create(project=project, person=a1[2], school=a1[2].org, status="waitlisted", source="self")
+    Enrolment.objects.create(
+        project=project, person=a1[2], school=a1[2].org, status="waitlisted", source="self"
+    )
     monkeypatch.setattr(mandatory_runs, "plan_mandatory", lambda project, **kwargs: stale)
     with pytest.raises(AudienceChangedError):
         svc.apply_mandatory_run(run=run)

@@ -65,7 +65,9 @@ def test_the_same_seed_gives_the_same_outcome_whatever_the_order_of_the_list():
     assert rules.allocate(shuffled, places=30, seed="2026-seed") == first
     other = rules.allocate(candidates, places=30, seed="another-seed")
     assert other.order != first.order
-    assert [s.enrolled for s in other.shares] == [s.enrolled for s in first.shares]  # shares do not depend on it
+    assert [s.enrolled for s in other.shares] == [
+        s.enrolled for s in first.shares
+    ]  # shares do not depend on it
 
 
 def test_shares_always_add_up_to_the_places_and_never_exceed_a_school():

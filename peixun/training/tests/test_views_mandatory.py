@@ -46,7 +46,9 @@ def test_the_button_enrols_everyone_when_they_fit_and_the_run_says_what_it_did(s
     project = mandatory_project(world, capacity=20)
     response = staff.post(reverse("training:mandatory", args=[project.pk]))
     run = MandatoryRun.objects.get(project=project)
-    assert response.status_code == 302 and response["Location"] == reverse("training:mandatory-run", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "training:mandatory-run", args=[run.pk]
+    )
     body = page(staff.get(response["Location"]))
     assert "已完成：报名 11 人，候补 0 人。" in body
     assert "名额足够，全部报名" in body and "撤销这次全员报名" in body
@@ -77,8 +79,11 @@ def test_the_ordered_way_shows_each_schools_outcome_the_rule_in_chinese_and_the_
     assert "报名 5 人，6 人列入候补。" in body
     assert "最大余数法" in body and "抽签" in body and "复算出相同结果" in body
     assert "公开种子2026" in body
-    rows = re.findall(r'<tr data-testid="school-row"><td>(.*?)</td><td class="text-end">(\d+)</td>'
-                      r'<td class="text-end">(\d+)</td><td class="text-end">(\d+)</td>', body)
+    rows = re.findall(
+        r'<tr data-testid="school-row"><td>(.*?)</td><td class="text-end">(\d+)</td>'
+        r'<td class="text-end">(\d+)</td><td class="text-end">(\d+)</td>',
+        body,
+    )
     assert rows == [("东湖实验小学", "7", "3", "4"), ("东湖第一中学", "4", "2", "2")]
     plan = response.context["plan"]
     response = staff.post(url, {"option": rules.ORDER, "seed": plan.seed, "digest": plan.digest})
@@ -106,7 +111,9 @@ def test_the_classes_way_shows_the_capacity_and_the_classes_then_applies_them(st
     assert project.capacity == 11 and project.cohorts.count() == 3
 
 
-def test_a_confirmation_after_the_audience_changed_is_refused_and_the_preview_shown_again(staff, world, crowd):
+def test_a_confirmation_after_the_audience_changed_is_refused_and_the_preview_shown_again(
+    staff, world, crowd
+):
     project = mandatory_project(world, capacity=5)
     url = reverse("training:mandatory-preview", args=[project.pk])
     plan = staff.get(url, {"option": rules.ORDER, "seed": "s"}).context["plan"]
@@ -160,7 +167,7 @@ def test_a_failed_run_says_why_in_chinese_and_offers_to_preview_again(staff, wor
     runs.enqueue(run)
     body = page(staff.get(reverse("training:mandatory-run", args=[run.pk])))
     assert "未作任何更改：自预览以来" in body and "重新预览" in body
-    assert f"option=order&amp;seed=f" in body
+    assert "option=order&amp;seed=f" in body
 
 
 def test_a_project_that_is_not_mandatory_has_no_preview(staff, world, crowd):

@@ -27,7 +27,9 @@ from peixun.training.models import MandatoryOption, MandatoryRun, Project
 from peixun.training.rules import mandatory as rules
 from peixun.training.services.enrolment import mandatory_runs
 
-NOBODY = gettext_noop("Nobody is left to enrol: everyone it is mandatory for is enrolled, waitlisted or exempted.")
+NOBODY = gettext_noop(
+    "Nobody is left to enrol: everyone it is mandatory for is enrolled, waitlisted or exempted."
+)
 
 
 def _project(request: SignedInRequest, pk: int) -> Project:

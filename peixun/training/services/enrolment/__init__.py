@@ -77,7 +77,7 @@ __all__ = [
     "start_mandatory_run",
     "take_places",
     "undo_mandatory_run",
-    "verify_mandatory_run",
     "verify_lottery",
+    "verify_mandatory_run",
     "withdraw_enrolment",
 ]

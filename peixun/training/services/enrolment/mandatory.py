@@ -1,5 +1,6 @@
 """Exemptions from mandatory enrolment (B4), decided by the school then the county; an approved
-one gives the place back, to the first on the waitlist. Enrolling the mandatory audience itself is `mandatory_runs`."""
+one gives the place back, to the first on the waitlist. Enrolling the mandatory audience itself is
+`mandatory_runs`."""
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest

@@ -32,15 +32,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db import IntegrityError, models, transaction
+from django.db.models import ForeignObjectRel, QuerySet
+from django.db.models.deletion import get_candidate_relations_to_delete
 from django.http import HttpRequest
 from django.utils import timezone
 
 from peixun.accounts.models import User
 from peixun.audit import events
-from peixun.core import runs
-from peixun.orgs.models import Org, Person
+from peixun.core import bulk, runs
+from peixun.orgs.models import Org
 from peixun.training import selectors
 from peixun.training.exceptions import (
     AudienceChangedError,
@@ -110,9 +111,10 @@ class MandatoryPlan:
     project: Project
     option: str
     seed: str
-    people: list[Person]  # to enrol: in the mandatory audience with no live enrolment
+    people: list[selectors.AudienceMember]  # to enrol: the mandatory audience with no live enrolment
     subjects: dict[int, str]  # person id → the enrolment's subject (B8)
     existing: dict[int, Enrolment]  # person id → their earlier, ended row (taken up)
+    schools: dict[int, Org]
     allocation: rules.Allocation | None = None  # ORDER
     classes: list[grouping.Group] = field(default_factory=list)  # CLASSES
     classes_before: int = 0
@@ -150,13 +152,12 @@ class MandatoryPlan:
 
     def school_rows(self) -> list[SchoolRow]:
         """Per school: how many must attend, are enrolled and waitlisted (schools by name)."""
-        schools = {person.org_id: person.org for person in self.people}
         if self.allocation is not None:
             counts = {s.school: (s.eligible, s.enrolled, s.waitlisted) for s in self.allocation.shares}
         else:
-            headcount = Counter(person.org_id for person in self.people)
+            headcount = Counter(member.school_id for member in self.people)
             counts = {school: (n, n, 0) for school, n in headcount.items()}
-        rows = [SchoolRow(schools[pk], *counts[pk]) for pk in counts]
+        rows = [SchoolRow(self.schools[pk], *counts[pk]) for pk in counts]
         return sorted(rows, key=lambda row: (row.school.path, row.school.pk))
 
 
@@ -171,26 +172,28 @@ def plan_mandatory(project: Project, *, option: str = rules.ALL, seed: str = "")
         raise ValueError(f"unknown option {option!r}")
     # The counters as they are now, whatever the caller's copy says.
     project.refresh_from_db(fields=["capacity", "places_taken", "class_size", "group_by", "waitlist"])
-    rows = {row.person_id: row for row in project.enrolments.all()}
-    people: list[Person] = []
-    subjects: dict[int, str] = {}
-    for person, decision in selectors.eligible_with_decisions(project, mandatory=True):
-        row = rows.get(person.pk)
-        if row is not None and row.status in LIVE:
-            continue  # enrolled, waiting, waitlisted or exempted already
-        people.append(person)
-        subjects[person.pk] = decision.subjects[0] if decision.subjects else ""
+    live = dict(project.enrolments.values_list("person_id", "status"))
+    # Enrolled, waiting, waitlisted or exempted already: not again.
+    people = [
+        m for m in selectors.decided_audience(project, mandatory=True) if live.get(m.person_id) not in LIVE
+    ]
+    earlier = [m.person_id for m in people if m.person_id in live]
     plan = MandatoryPlan(
         project=project,
         option=option,
         seed="",
         people=people,
-        subjects=subjects,
-        existing={person.pk: rows[person.pk] for person in people if person.pk in rows},
+        subjects={m.person_id: m.decision.subjects[0] if m.decision.subjects else "" for m in people},
+        existing=(
+            {row.person_id: row for row in project.enrolments.filter(person_id__in=earlier)}
+            if earlier
+            else {}
+        ),
+        schools=Org.objects.in_bulk({m.school_id for m in people}),
     )
     if plan.fits:
         plan.option = rules.ALL
-    candidates = [rules.Candidate(person.pk, person.org_id) for person in people]
+    candidates = [rules.Candidate(m.person_id, m.school_id) for m in people]
     if plan.option == rules.ORDER:
         plan.seed = seed.strip()[:64] or lottery.new_seed()
         plan.allocation = rules.allocate(candidates, places=project.places_left, seed=plan.seed)
@@ -199,8 +202,13 @@ def plan_mandatory(project: Project, *, option: str = rules.ALL, seed: str = "")
         plan.classes = cohorts.planned_classes(
             project,
             [
-                (-person.pk, person.org, subjects[person.pk] or next(iter(person.subjects), ""), person.name_pinyin)
-                for person in people
+                (
+                    -m.person_id,
+                    plan.schools[m.school_id],
+                    plan.subjects[m.person_id] or next(iter(m.subjects), ""),
+                    m.name_pinyin,
+                )
+                for m in people
             ],
         )
     plan.digest = rules.digest(
@@ -319,7 +327,11 @@ def _apply(run: MandatoryRun, progress: Progress, request: HttpRequest | None) -
     total = plan.eligible
     progress(0, total)
     now = timezone.now()
-    capacity_before, places_taken_before, waitlist_before = project.capacity, project.places_taken, project.waitlist
+    capacity_before, places_taken_before, waitlist_before = (
+        project.capacity,
+        project.places_taken,
+        project.waitlist,
+    )
     if plan.capacity_after > project.capacity:  # more classes: everyone fits (the row is locked)
         Project.objects.filter(pk=project.pk).update(capacity=plan.capacity_after, updated_at=now)
         project.capacity = plan.capacity_after
@@ -327,19 +339,17 @@ def _apply(run: MandatoryRun, progress: Progress, request: HttpRequest | None) -
     if waitlisted and not project.waitlist:
         Project.objects.filter(pk=project.pk).update(waitlist=True, updated_at=now)
         project.waitlist = True
-    reused = _write(run, project, plan, waitlisted, now, progress)
-    enrolled_per_school = Counter(p.org_id for p in plan.people if p.pk not in waitlisted)
+    cohort_of: dict[int, int] = {}
+    if plan.option == rules.CLASSES:  # the previewed classes, the new trainees written into them
+        cohort_of = cohorts.create_planned_cohorts(
+            project=project, groups=plan.classes, actor=run.actor, request=request
+        )
+    reused = _write(run, project, plan, waitlisted, cohort_of, now, progress)
+    enrolled_per_school = Counter(m.school_id for m in plan.people if m.person_id not in waitlisted)
     try:
         take_places(project, enrolled_per_school, within_quotas=False)  # one UPDATE (B1: no quotas)
     except ProjectFullError:
         raise _Raced from None  # not with the project row locked; kept as a guard
-    if plan.option == rules.CLASSES:
-        cohorts.form_more_cohorts(
-            project=project,
-            trainees=Enrolment.objects.filter(mandatory_run=run),
-            actor=run.actor,
-            request=request,
-        )
     rank = plan.allocation.rank() if plan.allocation is not None else {}
     run.applied_at = now
     run.enrolled = sum(enrolled_per_school.values())
@@ -349,7 +359,7 @@ def _apply(run: MandatoryRun, progress: Progress, request: HttpRequest | None) -
     run.waitlist_turned_on = not waitlist_before and project.waitlist
     run.shares = [[row.school.pk, row.eligible, row.enrolled, row.waitlisted] for row in plan.school_rows()]
     run.classes = plan.class_sizes
-    school_of = {person.pk: person.org_id for person in plan.people}
+    school_of = {m.person_id: m.school_id for m in plan.people}
     order = plan.allocation.order if plan.allocation is not None else ()
     run.entries = [[key, school_of[key], rank[key], key not in waitlisted] for key in order]
     run.reused = reused
@@ -396,43 +406,47 @@ def _write(
     project: Project,
     plan: MandatoryPlan,
     waitlisted: set[int],
+    cohort_of: dict[int, int],
     now: datetime,
     progress: Progress,
 ) -> dict[str, dict[str, object]]:
-    """Insert the new enrolments (in batches, with progress) and take up the earlier rows; returns
-    the taken-up rows' former values. A conflicting INSERT — a teacher enrolled in the same
-    instant — raises _Raced with the batch rolled back."""
+    """Insert the new enrolments (in batches, with progress; COPY on PostgreSQL) and take up the
+    earlier rows; returns the taken-up rows' former values. A conflicting INSERT — a teacher
+    enrolled in the same instant — raises _Raced with the insert rolled back."""
     rank = plan.allocation.rank() if plan.allocation is not None else {}
-    new: list[Enrolment] = []
+    new: list[tuple[object, ...]] = []
     taken_up: list[Enrolment] = []
     former: dict[str, dict[str, object]] = {}
-    for person in plan.people:
+    for member in plan.people:
+        person_id = member.person_id
         fields: dict[str, object] = {
-            "status": S.WAITLISTED if person.pk in waitlisted else S.ENROLLED,
+            "status": S.WAITLISTED if person_id in waitlisted else S.ENROLLED,
             "source": EnrolmentSource.MANDATORY,
             "stage": "",
-            "subject": plan.subjects[person.pk],
-            "school_id": person.org_id,
+            "subject": plan.subjects[person_id],
+            "school_id": member.school_id,
             "created_by_id": run.actor_id,
-            "lottery_rank": rank.get(person.pk),
+            "lottery_rank": rank.get(person_id),
             "offer_expires_at": None,
-            "cohort_id": None,
+            "cohort_id": cohort_of.get(-person_id),  # see cohorts.planned_classes: keys −person id
             "mandatory_run_id": run.pk,
         }
-        row = plan.existing.get(person.pk)
+        row = plan.existing.get(person_id)
         if row is None:
-            new.append(Enrolment(project_id=project.pk, person_id=person.pk, **fields))
+            new.append((project.pk, person_id, *fields.values(), "", now, now))
             continue
         former[str(row.pk)] = {name: _plain(getattr(row, name)) for name in REUSED_FIELDS}
         for name, value in fields.items():
             setattr(row, name, value)
         row.updated_at = now
         taken_up.append(row)
+    columns = ["project_id", "person_id", *REUSED_FIELDS, "note", "created_at", "updated_at"]
     try:
         with transaction.atomic():
-            for start in range(0, len(new), BATCH):
-                Enrolment.objects.bulk_create(new[start : start + BATCH])
-                progress(start + len(new[start : start + BATCH]), plan.eligible)
+            for start in range(0, len(new), BATCH * 4):
+                batch = new[start : start + BATCH * 4]
+                bulk.insert_rows(Enrolment, columns, batch)
+                progress(start + len(batch), plan.eligible)
     except IntegrityError:
         raise _Raced from None
     Enrolment.objects.bulk_update(taken_up, [*_field_names(), "updated_at"], batch_size=BATCH)
@@ -451,18 +465,21 @@ def _notify(project: Project, plan: MandatoryPlan, waitlisted: set[int]) -> None
     """Tell the enrolled they are in, and the waitlisted their number on the waitlist."""
     accounts = dict(
         get_user_model()
-        .objects.filter(person_id__in=[p.pk for p in plan.people], is_active=True)
+        .objects.filter(person_id__in=[m.person_id for m in plan.people], is_active=True)
         .values_list("person_id", "id")
     )
-    enrolled = [accounts[p.pk] for p in plan.people if p.pk not in waitlisted and p.pk in accounts]
-    notify.send(enrolled, "mandatory_enrolled", project=project)
+    enrolled: list[tuple[int, dict[str, object]]] = [
+        (accounts[m.person_id], {})
+        for m in plan.people
+        if m.person_id not in waitlisted and m.person_id in accounts
+    ]
+    notify.send_each(enrolled, "mandatory_enrolled", project=project)
     numbers = [
         (accounts[key], {"rank": number})
         for number, key in enumerate(plan.waitlisted_ids, 1)
         if key in accounts
     ]
-    if numbers:
-        notify.send_each(numbers, "mandatory_waitlisted", project=project)
+    notify.send_each(numbers, "mandatory_waitlisted", project=project)
 
 
 @transaction.atomic
@@ -542,13 +559,38 @@ def can_undo(run: MandatoryRun) -> bool:
     )
 
 
+def _delete_enrolments(doomed: QuerySet[Enrolment]) -> None:
+    """Delete enrolments with whatever hangs on them — exemption requests here; a leave request or
+    a mark in the apps above, found through the model's relations as Django's own deletion finds
+    them (training imports no app above it) — one statement a relation, instead of loading every
+    row (thousands, for a county). Refused when something protects them (a certificate, posted
+    hours: not while enrolment is open; kept as a guard)."""
+    ids = doomed.values("pk")
+    for relation in get_candidate_relations_to_delete(Enrolment._meta):
+        if not isinstance(relation, ForeignObjectRel) or not isinstance(relation.related_model, type):
+            continue
+        name, on_delete = relation.field.name, relation.on_delete
+        related = relation.related_model._base_manager.filter(**{f"{name}__in": ids})
+        if on_delete is models.CASCADE:
+            related.delete()
+        elif on_delete is models.SET_NULL:
+            related.update(**{name: None})
+        elif on_delete is not models.DO_NOTHING and related.exists():  # PROTECT, RESTRICT
+            raise MandatoryRunNotUndoableError
+    doomed._raw_delete(doomed.db)
+
+
 @transaction.atomic
 def undo_mandatory_run(*, run: MandatoryRun, actor: User, request: HttpRequest | None = None) -> Undone:
     """Undo a mandatory enrolment while enrolment is open: the enrolments and waitlist entries it
     wrote are removed (with whatever hangs on them), earlier rows it took up return to what they
     were, its places come back (then go to the waitlist, in order), a capacity it raised goes back
     as far as the places still taken allow. Enrolments made otherwise are not touched. Audited."""
-    run = MandatoryRun.objects.select_for_update().select_related("project", "project__organiser").get(pk=run.pk)
+    run = (
+        MandatoryRun.objects.select_for_update()
+        .select_related("project", "project__organiser")
+        .get(pk=run.pk)
+    )
     if not can_undo(run):
         raise MandatoryRunNotUndoableError
     project = run.project
@@ -556,24 +598,25 @@ def undo_mandatory_run(*, run: MandatoryRun, actor: User, request: HttpRequest |
     rows = list(
         Enrolment.objects.select_for_update()
         .filter(mandatory_run=run, source=EnrolmentSource.MANDATORY)
-        .select_related("person")
         .order_by("pk")
+        .values_list("pk", "status", "person_id")
     )
-    places = sum(1 for row in rows if row.status in HOLDING)
+    places = sum(1 for _pk, status, _person in rows if status in HOLDING)
     reused = run.reused or {}
-    restored = [row for row in rows if str(row.pk) in reused]
-    removed = [row for row in rows if str(row.pk) not in reused]
+    reused_ids = [int(pk) for pk in reused]
+    removed = [pk for pk, _status, _person in rows if str(pk) not in reused]
+    restored = list(Enrolment.objects.filter(mandatory_run=run, pk__in=reused_ids)) if reused_ids else []
     for row in restored:
         for name, value in reused[str(row.pk)].items():
             if name == "offer_expires_at" and isinstance(value, str):
                 value = datetime.fromisoformat(value)
             setattr(row, name, value)
     Enrolment.objects.bulk_update(restored, [*_field_names()], batch_size=BATCH)
-    try:
-        for start in range(0, len(removed), BATCH):
-            Enrolment.objects.filter(pk__in=[row.pk for row in removed[start : start + BATCH]]).delete()
-    except ProtectedError:  # a certificate or posted hours: not while enrolment is open, kept as a guard
-        raise MandatoryRunNotUndoableError from None
+    _delete_enrolments(
+        Enrolment.objects.filter(mandatory_run=run, source=EnrolmentSource.MANDATORY).exclude(
+            pk__in=reused_ids
+        )
+    )
     give_back_places(project, places)
     project = Project.objects.select_related("organiser").get(pk=project.pk)
     now = timezone.now()
@@ -596,6 +639,7 @@ def undo_mandatory_run(*, run: MandatoryRun, actor: User, request: HttpRequest |
         changes=changes,
         request=request,
     )
-    notify.send(notify.accounts_of([row.person_id for row in rows]), "mandatory_undone", project=project)
+    told = notify.accounts_of([person_id for _pk, _status, person_id in rows])
+    notify.send_each([(user_id, {}) for user_id in told], "mandatory_undone", project=project)
     promoted = promote_waitlist(project=project, now=now)
     return Undone(removed=len(removed), restored=len(restored), places=places, promoted=len(promoted))
