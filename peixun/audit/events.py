@@ -49,7 +49,7 @@ ACTIONS: dict[str, Any] = {
     "project_tags_repaired": _("Project tags repaired"),
     "enrolment_created": _("Enrolment created"),
     "enrolment_changed": _("Enrolment changed"),
-    "enrolments_mandatory": _("Everyone eligible enrolled"),
+    "enrolments_mandatory": _("Mandatory enrolment applied"),
     "mandatory_run_undone": _("Mandatory enrolment undone"),
     "exemption_requested": _("Exemption requested"),
     "exemption_decided": _("Exemption decided"),
