@@ -1,5 +1,5 @@
-"""Background task: check an uploaded registration list, its progress written to its CodeImport
-(a background run, peixun.core.runs)."""
+"""Background tasks, each a background run (peixun.core.runs): check an uploaded registration list
+(its CodeImport), and apply a confirmed mandatory enrolment (its MandatoryRun)."""
 
 import logging
 
@@ -11,7 +11,8 @@ from django_tasks import task
 from peixun.core import runs
 from peixun.imports.content import unseal
 from peixun.lib import tabular
-from peixun.training.models import CodeImport
+from peixun.training.exceptions import DomainError
+from peixun.training.models import CodeImport, MandatoryRun
 
 logger = logging.getLogger(__name__)
 MSG_CHECK_FAILED = gettext_noop("The file could not be checked. Upload it again, or ask an administrator.")
@@ -45,8 +46,6 @@ def apply_mandatory_run(run_id: int) -> None:
     """Apply a confirmed mandatory enrolment (peixun.training.services.enrolment.mandatory_runs);
     a refusal — the audience changed since the preview, the places no longer suffice — fails the
     run with its reason and writes nothing."""
-    from peixun.training.exceptions import DomainError
-    from peixun.training.models import MandatoryRun
     from peixun.training.services.enrolment import mandatory_runs
 
     with runs.work(MandatoryRun, run_id) as work:

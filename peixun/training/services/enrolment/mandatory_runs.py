@@ -363,7 +363,6 @@ def _apply(run: MandatoryRun, progress: Progress, request: HttpRequest | None) -
     order = plan.allocation.order if plan.allocation is not None else ()
     run.entries = [[key, school_of[key], rank[key], key not in waitlisted] for key in order]
     run.reused = reused
-    run.done = total
     MandatoryRun.objects.filter(pk=run.pk).update(
         applied_at=run.applied_at,
         enrolled=run.enrolled,
