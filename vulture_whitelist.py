@@ -64,6 +64,7 @@ _.progress_percent  # unused property (peixun/training/models/enrolment.py)
 _.teacher_pays  # unused property (peixun/training/models/projects.py)
 _.open_exemption  # unused attribute (peixun/training/views/my.py)
 _.reason_texts  # unused attribute (peixun/training/views/projects.py)
+_.enrolled_count  # unused property (peixun/training/services/enrolment/mandatory_runs.py)
 
 # --- Model fields, choice members and form fields: the ORM, forms, templates and data files
 # read them by name.

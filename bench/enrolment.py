@@ -14,7 +14,19 @@ client holding `--concurrency` requests in flight; then count in the database. P
 accepted as new places. Targets: oversold=0, duplicates=0, errors_5xx=0, p95 < 300 ms.
 
     python -m bench.enrolment [--teachers 1000] [--capacity 100] [--concurrency 50]
-                              [--workers CORES] [--threads 2]
+                              [--workers CORES] [--threads 2] [--only deadline|mandatory]
+
+Then mandatory enrolment (issue 13): 8,000 teachers of one county who must all attend a project
+with places for 6,000 — the organiser previews "more classes" and confirms: the capacity is raised,
+everyone enrolled, classes of at most 100 formed, everyone told — on its own database
+(BENCH_DATABASE_URL + "_mandatory"), the run applied by its task as a worker would (heartbeat
+thread and all). Meanwhile another process with its own connection keeps asking for the people
+list (/orgs/people/, as the county's bureau admin) and records each request's server time.
+Beside the run's seconds is the raw lower bound: PostgreSQL COPY of the same 8,000 enrolment rows
+(rolled back), with the ratio. Prints
+
+    mandatory teachers=… classes=… max_class=… seconds=… | copy_seconds=… | ratio=…x | target<10s …
+    people_list_during_mandatory p50_ms=… p95_ms=… n=… (idle p95_ms=…) | target p95<300ms …
 """
 
 import argparse
@@ -35,6 +47,9 @@ from pathlib import Path
 from bench import common
 
 TARGET_P95_MS = 300
+MANDATORY_TEACHERS = 8000
+MANDATORY_TARGET_SECONDS = 10
+PEOPLE_TARGET_P95_MS = 300
 DOUBLE_CLICK_SHARE = 0.1
 # 32 characters: Django accepts an unmasked secret as cookie and header alike (not a password).
 CSRF_TOKEN = "benchcsrftoken0123456789abcdefgh"  # noqa: S105
@@ -55,11 +70,28 @@ def main(argv: list[str] | None = None) -> int:
         "--threads", type=int, default=2, help="Threads per gunicorn worker (as operations.md)."
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", choices=("deadline", "mandatory"), help="Run one of the two parts.")
+    parser.add_argument("--mandatory-teachers", type=int, default=MANDATORY_TEACHERS)
     parser.add_argument("--setup", metavar="JSON", help=argparse.SUPPRESS)
+    parser.add_argument("--mandatory-child", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--people-probe", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.setup:
         return setup(args.setup, args.teachers, args.capacity)
+    if args.mandatory_child:
+        return mandatory_child(Path(args.mandatory_child), args.mandatory_teachers)
+    if args.people_probe:
+        return people_probe(Path(args.people_probe))
+    status = 0
+    if args.only != "mandatory":
+        status = deadline(args)
+    if args.only != "deadline":
+        status |= mandatory(args.mandatory_teachers)
+    return status
 
+
+def deadline(args: argparse.Namespace) -> int:
+    """Deadline day over HTTP (above)."""
     url = common.bench_url("_enrolment")
     reason = common.postgres_reachable(url)
     if reason:
@@ -482,6 +514,274 @@ def report(groups: list[list[tuple[int, float, str]]], counts: dict, capacity: i
     verdict = "ok" if ok else "MISSED"
     print(f"# enrolment: target oversold=0 duplicates=0 errors_5xx=0 p95<{TARGET_P95_MS} {verdict}")
     return 0 if ok else 1
+
+
+# --- Mandatory enrolment of a whole county, with the people list asked for meanwhile ------------------
+
+
+def mandatory(teachers: int) -> int:
+    url = common.bench_url("_mandatory")
+    reason = common.postgres_reachable(url)
+    if reason:
+        print(f"mandatory SKIPPED: PostgreSQL unreachable at {url} ({reason})")
+        return 0
+    os.environ.setdefault("ID_ENCRYPTION_KEYS", "ZGV2LW9ubHktaWQta2V5LW5vdC1mb3ItcHJvZC11c2U=")
+    os.environ.setdefault("ID_HASH_KEY", "bench-only-id-hash-key")
+    print(f"# mandatory: preparing {common.database_name(url)}", flush=True)
+    common.recreate_database(url)
+    common.manage(url, "migrate", "--no-input", "-v", "0")
+    with tempfile.TemporaryDirectory(prefix="peixun-bench-mandatory-") as tmp:
+        return common.run_child(
+            "bench.enrolment", url, "--mandatory-child", tmp, "--mandatory-teachers", str(teachers)
+        )
+
+
+def _mandatory_world(teachers: int):
+    """One county of 10 towns and schools of 40 to 110 teachers, `teachers` in all, each with an
+    account; its bureau admin; a mandatory project with places for three quarters of them."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from peixun.lib.idnumbers import make_valid_id
+    from peixun.lib.pinyin import pinyin_keys
+    from peixun.orgs.models import GrantRole, Person, RoleGrant
+    from peixun.orgs.services import create_org
+    from peixun.training.models import Course, Project
+
+    rng = random.Random(13)
+    county = create_org(code="M320312", name="铜山区", kind="county")
+    towns = [
+        create_org(code=f"MT{i:02d}", name=f"第{i + 1}镇", kind="town", parent=county) for i in range(10)
+    ]
+    sizes: list[int] = []
+    while sum(sizes) < teachers:
+        sizes.append(min(rng.randint(40, 110), teachers - sum(sizes)))
+    schools = [
+        create_org(code=f"MS{i:04d}", name=f"铜山第{i + 1}学校", kind="school", parent=towns[i % len(towns)])
+        for i in range(len(sizes))
+    ]
+    subjects = ["语文", "数学", "英语", "科学", "音乐", "美术", "体育"]
+    people = []
+    index = 0
+    for school, size in zip(schools, sizes, strict=True):
+        for _ in range(size):
+            name = f"全员{index:05d}"
+            full, initials = pinyin_keys(name)
+            birth = date(1975, 1, 1) + timedelta(days=index // 100)
+            person = Person(
+                name=name, name_pinyin=full, name_initials=initials, gender="female", org=school,
+                birth_date=birth, section="primary", subjects=[subjects[index % len(subjects)]],
+            )  # fmt: skip
+            person.set_id_number("resident_id", make_valid_id("320312", birth, index % 100, "female"))
+            people.append(person)
+            index += 1
+    Person.objects.bulk_create(people, batch_size=1000)
+    people = list(Person.objects.filter(org__in=schools).order_by("id"))
+    User = get_user_model()
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        [User(username=f"m{p.pk}", password=unusable, person=p) for p in people], batch_size=1000
+    )
+    admin = User.objects.create(username="bench_county_admin", password=unusable)
+    RoleGrant.objects.create(user=admin, role=GrantRole.BUREAU_ADMIN, org=county)
+    now = timezone.now()
+    project = Project.objects.create(
+        organiser=county,
+        title="全员师德培训",
+        project_type="all_staff",
+        level="county",
+        category="ethics_literacy",
+        mode="concentrated",
+        hours_credited=Decimal("24"),
+        enrol_opens_at=now - timedelta(hours=1),
+        enrol_closes_at=now + timedelta(days=6),
+        starts_on=(now + timedelta(days=10)).date(),
+        ends_on=(now + timedelta(days=12)).date(),
+        capacity=teachers * 3 // 4,
+        class_size=100,
+        group_by="town",
+        enrolment_mode="mandatory",
+        confirm_hours=0,
+        status="enrolling",
+    )
+    project.audience.set([county])
+    Course.objects.create(project=project, name="师德", hours=Decimal("24"), category="ethics_literacy")
+    return project, admin
+
+
+def mandatory_child(folder: Path, teachers: int) -> int:
+    """In the benchmark database: the data, the people-list probe started, the run timed, the
+    probe stopped; then the COPY lower bound and the checks."""
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # run here, as a worker
+    common.setup_django()
+    from django.db import connection
+    from django.db.models import Count
+
+    from peixun.training.models import Enrolment, Project
+    from peixun.training.rules import mandatory as rules
+    from peixun.training.services.enrolment import mandatory_runs
+    from peixun.training.services.projects import places_consistent
+
+    started = time.perf_counter()
+    project, admin = _mandatory_world(teachers)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"# mandatory: {teachers} teachers written in {time.perf_counter() - started:.0f} s", flush=True)
+    (folder / "admin").write_text(str(admin.pk))
+    # A worker that has been up for a while: the URLconf (notices link to the project) is loaded.
+    from django.urls import reverse
+
+    reverse("training:project-detail", args=[project.pk])
+
+    probe = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bench.enrolment", "--people-probe", str(folder)],
+        env={**os.environ, "PYTHONPATH": str(common.ROOT)},
+        cwd=common.ROOT,
+    )
+    try:
+        _wait_file(folder / "ready", probe)
+        time.sleep(3)  # the probe's idle figures first
+        (folder / "run").write_text("")
+        started = time.perf_counter()
+        plan = mandatory_runs.plan_mandatory(project, option=rules.CLASSES)
+        preview = time.perf_counter() - started
+        started = time.perf_counter()
+        run = mandatory_runs.start_mandatory_run(
+            project=project, actor=admin, option=rules.CLASSES, digest=plan.digest
+        )
+        seconds = time.perf_counter() - started
+        (folder / "stop").write_text("")
+        probe.wait(timeout=120)
+    finally:
+        if probe.poll() is None:
+            probe.kill()
+    times = json.loads((folder / "times.json").read_text())
+
+    run.refresh_from_db()
+    project = Project.objects.get(pk=project.pk)
+    sizes = list(
+        Enrolment.objects.filter(project=project)
+        .values("cohort_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    enrolled = Enrolment.objects.filter(project=project, status="enrolled").count()
+    copy_seconds = _copy_lower_bound(project, teachers)
+    ok_run = (
+        run.state == "done"
+        and enrolled == teachers
+        and project.places_taken == teachers
+        and places_consistent(project)
+        and max(sizes) <= 100
+        and not Enrolment.objects.filter(project=project, cohort=None).exists()
+    )
+    met = ok_run and seconds < MANDATORY_TARGET_SECONDS
+    print(
+        f"# mandatory: run {run.state}, enrolled {enrolled}, capacity {run.capacity_before} → "
+        f"{project.capacity}, places_taken {project.places_taken}, preview (the organiser's page) "
+        f"{preview:.2f} s",
+        flush=True,
+    )
+    print(
+        f"mandatory teachers={teachers} classes={len(sizes)} max_class={max(sizes)} seconds={seconds:.2f} "
+        f"| copy_seconds={copy_seconds:.3f} | ratio={seconds / copy_seconds:.0f}x "
+        f"| target<{MANDATORY_TARGET_SECONDS}s {'ok' if met else 'MISSED'}",
+        flush=True,
+    )
+    started = time.perf_counter()
+    undone = mandatory_runs.undo_mandatory_run(run=run, actor=admin)
+    print(
+        f"# mandatory: undo (the organiser's button) removed {undone.removed} in "
+        f"{time.perf_counter() - started:.2f} s",
+        flush=True,
+    )
+    during = [ms for phase, ms in times if phase == "run"]
+    idle = [ms for phase, ms in times if phase == "idle"]
+    p95 = common.percentile(during, 0.95) if during else float("inf")
+    people_ok = bool(during) and p95 < PEOPLE_TARGET_P95_MS
+    print(
+        f"people_list_during_mandatory p50_ms={statistics.median(during):.0f} p95_ms={p95:.0f} "
+        f"max_ms={max(during):.0f} n={len(during)} (idle p95_ms={common.percentile(idle, 0.95):.0f} "
+        f"n={len(idle)}) | target p95<{PEOPLE_TARGET_P95_MS}ms {'ok' if people_ok else 'MISSED'}",
+        flush=True,
+    )
+    return 0 if met and people_ok else 1
+
+
+def _wait_file(path: Path, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("mandatory: the people-list probe did not start")
+        time.sleep(0.1)
+
+
+def _copy_lower_bound(project, teachers: int) -> float:
+    """Seconds to COPY `teachers` enrolment rows of a fresh project (values prepared beforehand),
+    rolled back: what writing the rows costs the database, with nothing else around it."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from peixun.training.models import Enrolment, Project
+
+    people = list(Enrolment.objects.filter(project=project).values_list("person_id", "school_id")[:teachers])
+    now = timezone.now()
+    with transaction.atomic():
+        other = Project.objects.create(
+            organiser=project.organiser, title="COPY", project_type="all_staff", level="county",
+            category="ethics_literacy", mode="concentrated", capacity=teachers, status="enrolling",
+        )  # fmt: skip
+        columns = (
+            "project_id, person_id, school_id, status, source, stage, subject, note, created_at, updated_at"
+        )
+        rows = [
+            (other.pk, person, school, "enrolled", "mandatory", "", "", "", now, now)
+            for person, school in people
+        ]
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            with cursor.cursor.copy(f"COPY training_enrolment ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def people_probe(folder: Path) -> int:
+    """Ask for the people list again and again (server time through Django's test client, its own
+    database connection) until told to stop; each request's time, tagged idle or run."""
+    common.setup_django()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    admin = get_user_model().objects.get(pk=int((folder / "admin").read_text()))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(admin)
+    pages = [{}, {"page": 3}, {"q": "quanyuan001"}, {"page": 20}]
+    for params in pages:
+        client.get("/orgs/people/", params)  # warm
+    (folder / "ready").write_text("")
+    times: list[tuple[str, float]] = []
+    index = 0
+    while not (folder / "stop").exists():
+        phase = "run" if (folder / "run").exists() else "idle"
+        started = time.perf_counter()
+        response = client.get("/orgs/people/", pages[index % len(pages)])
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"people list answered {response.status_code}")
+        times.append((phase, elapsed))
+        index += 1
+        time.sleep(0.02)  # several users' pace, not a flood
+    (folder / "times.json").write_text(json.dumps(times))
+    return 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from peixun.orgs.access import grants_of, has_perm, out_of_scope, path_q, scope_
 from peixun.orgs.access import orgs_in_scope as orgs_in_scope
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, Person, ancestor_paths
-from peixun.training.models import ChangeRequest, Cohort, Enrolment, LearningCode, Project
+from peixun.training.models import ChangeRequest, Cohort, Enrolment, LearningCode, MandatoryRun, Project
 from peixun.training.rules import lifecycle
 
 # Every enrolment attempt opens its project first (compiled once: core/compiled.py).
@@ -211,3 +211,13 @@ def access_change_request(user, pk: int, perm: str | None = None) -> ChangeReque
         return queryset.get(pk=pk)
     except ChangeRequest.DoesNotExist:
         raise out_of_scope(user, "change request", pk) from None
+
+
+def access_mandatory_run(user, pk: int) -> MandatoryRun:
+    """A mandatory enrolment run of a project the user manages."""
+    queryset = MandatoryRun.objects.select_related("project", "project__organiser", "actor", "undone_by")
+    query = path_q(scope_paths(user, "training.manage"), "project__organiser__path")
+    try:
+        return queryset.filter(query).get(pk=pk)
+    except MandatoryRun.DoesNotExist:
+        raise out_of_scope(user, "mandatory enrolment", pk) from None

@@ -116,7 +116,26 @@ class SubjectRequiredError(DomainError):
 
 class CapacityTooSmallError(DomainError):
     code = "capacity_too_small"
-    message = _("%(eligible)s people are eligible but only %(places)s places are free.")
+    message = _(
+        "%(eligible)s people must be enrolled but only %(places)s places are free. Choose how: more "
+        "classes so that everyone fits, or enrol up to the places in a stated order and waitlist the rest."
+    )
+
+
+class AudienceChangedError(DomainError):
+    code = "mandatory_audience_changed"
+    message = _(
+        "Nothing was changed: the people to enrol or the places changed since the preview. Look at the "
+        "new preview and confirm again."
+    )
+
+
+class MandatoryRunNotUndoableError(DomainError):
+    code = "mandatory_run_not_undoable"
+    message = _(
+        "This mandatory enrolment cannot be undone: it was not applied, it was already undone, or "
+        "enrolment has closed. Withdraw single enrolments from the enrolment list instead."
+    )
 
 
 class LotteryAlreadyDrawnError(DomainError):

@@ -20,6 +20,13 @@ MESSAGES = {
     "lottery_waitlisted": _("You were not drawn for %(title)s and are on its waitlist (number %(rank)s)."),
     "lottery_not_drawn": _("You were not drawn for %(title)s."),
     "mandatory_enrolled": _("You are enrolled in %(title)s, which is mandatory for you."),
+    "mandatory_waitlisted": _(
+        "%(title)s, which is mandatory for you, has fewer places than people: you are number %(rank)s "
+        "on its waitlist and move up as places free."
+    ),
+    "mandatory_undone": _(
+        "The organiser undid the mandatory enrolment in %(title)s: your enrolment was removed."
+    ),
     "exemption_waiting": _("An exemption request for %(name)s in %(title)s waits for your decision."),
     "exemption_approved": _("Your exemption from %(title)s was approved."),
     "exemption_rejected": _("Your exemption from %(title)s was not approved."),

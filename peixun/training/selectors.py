@@ -32,6 +32,7 @@ from peixun.training.models import (
     ExemptionRequest,
     ExemptionStatus,
     LearningCode,
+    MandatoryRun,
     Notice,
     PlanItem,
     Prize,
@@ -138,6 +139,67 @@ def eligible_people(
     decisions = decide(project, people_list)
     key = "mandatory" if mandatory else "eligible"
     return [person for person in people_list if getattr(decisions[person.pk], key)]
+
+
+@dataclass(frozen=True)
+class AudienceMember:
+    """One person of a project's audience as a bulk read sees them (no model instance)."""
+
+    person_id: int
+    school_id: int
+    name_pinyin: str
+    subjects: tuple[str, ...]
+    decision: eligibility.Decision
+
+
+def decided_audience(
+    project: Project, *, mandatory: bool = False, today: date | None = None
+) -> list[AudienceMember]:
+    """`eligible_people` for a whole audience at once — a county's thousands for mandatory
+    enrolment: the columns the rules read, decided in bulk, without a model instance each (which
+    cost most of the time). In the same order."""
+    rules = rules_for(project)
+    today = today or timezone.localdate()
+    rows = list(
+        audience_people(project)
+        .order_by("org__path", "name_pinyin", "id")
+        .values_list(
+            "id",
+            "org_id",
+            "org__path",
+            "gender",
+            "birth_date",
+            "section",
+            "subjects",
+            "title",
+            "roles",
+            "status",
+            "name_pinyin",
+        )
+    )
+    ids = [row[0] for row in rows]
+    trainings = trainings_of(ids) if ids and _needs_history(rules) else {}
+    won = prizes_of(ids) if ids and rules.exclude_prize_level else {}
+    key = "mandatory" if mandatory else "eligible"
+    found = []
+    for pk, org_id, path, gender, birth, section, subjects, title, roles, status, pinyin in rows:
+        facts = eligibility.PersonFacts(
+            person_id=pk,
+            org_path=path,
+            gender=gender,
+            birth_date=birth,
+            section=section,
+            subjects=tuple(subjects),
+            title=title,
+            roles=tuple(roles),
+            status=status,
+            trainings=tuple(trainings.get(pk, ())),
+            prizes=tuple(won.get(pk, ())),
+        )
+        decision = eligibility.evaluate(rules, facts, today=today, project_year=project.year)
+        if getattr(decision, key):
+            found.append(AudienceMember(pk, org_id, pinyin, tuple(subjects), decision))
+    return found
 
 
 # --- Project lists ---------------------------------------------------------------------------------------
@@ -266,6 +328,11 @@ def waitlist(project: Project) -> QuerySet[Enrolment]:
         .select_related("person", "school")
         .order_by(F("lottery_rank").asc(nulls_last=True), "created_at", "id")
     )
+
+
+def mandatory_runs(project: Project) -> QuerySet[MandatoryRun]:
+    """A project's mandatory enrolment runs, latest first."""
+    return MandatoryRun.objects.filter(project=project).select_related("actor", "undone_by", "project")
 
 
 def my_enrolments(person: Person) -> QuerySet[Enrolment]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peixun.training.views import changes, codes, cohorts, enrolment, my, plans, projects
+from peixun.training.views import changes, codes, cohorts, enrolment, mandatory, my, plans, projects
 
 app_name = "training"
 urlpatterns = [
@@ -21,7 +21,11 @@ urlpatterns = [
     path("<int:pk>/enrolments/", enrolment.project_enrolments, name="project-enrolments"),
     path("<int:pk>/enrolments.xlsx", enrolment.enrolments_export, name="enrolments-export"),
     path("<int:pk>/nominate/", enrolment.nominate, name="nominate"),
-    path("<int:pk>/mandatory/", enrolment.mandatory, name="mandatory"),
+    path("<int:pk>/mandatory/", mandatory.mandatory, name="mandatory"),
+    path("<int:pk>/mandatory/preview/", mandatory.mandatory_preview, name="mandatory-preview"),
+    path("mandatory-runs/<int:pk>/", mandatory.mandatory_run, name="mandatory-run"),
+    path("mandatory-runs/<int:pk>/again/", mandatory.mandatory_rerun, name="mandatory-rerun"),
+    path("mandatory-runs/<int:pk>/undo/", mandatory.mandatory_undo, name="mandatory-undo"),
     path("<int:pk>/quotas/", enrolment.quotas, name="quotas"),
     path("<int:pk>/lottery/", enrolment.lottery, name="lottery"),
     path("<int:pk>/classes/", cohorts.cohorts, name="cohorts"),

@@ -36,6 +36,7 @@ from peixun.training.models.enrolment import (
     Notice,
     Prize,
 )
+from peixun.training.models.mandatory import MandatoryOption, MandatoryRun
 from peixun.training.models.projects import (
     AnnualPlan,
     BudgetLine,
@@ -77,6 +78,8 @@ __all__ = [
     "LearningCode",
     "Level",
     "LotteryDraw",
+    "MandatoryOption",
+    "MandatoryRun",
     "Mode",
     "Notice",
     "PlanItem",

@@ -79,6 +79,10 @@ class Enrolment(models.Model):
     offer_expires_at = models.DateTimeField(_("confirm by"), null=True, blank=True)
     lottery_rank = models.PositiveIntegerField(_("lottery rank"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The mandatory enrolment that wrote or took up this row (its undo finds them by it).
+    mandatory_run = models.ForeignKey(
+        "training.MandatoryRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

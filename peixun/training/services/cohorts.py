@@ -2,7 +2,7 @@
 subject leaders and backbone teachers first (C2), and manual moves."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
@@ -38,19 +38,87 @@ def _class_name(number: int, group: grouping.Group) -> str:
     return gettext("Class %(number)s (%(units)s)") % {"number": number, "units": units}
 
 
+def _members(project: Project, rows: list[tuple[int, Org, str, str]]) -> list[grouping.Member]:
+    """Grouping members from (key, school, subject, pinyin name) rows; each school's unit is
+    worked out once."""
+    ancestor_ids = {int(s) for school in {row[1] for row in rows} for s in school.path.split("/") if s}
+    orgs = {org.pk: org for org in Org.objects.filter(pk__in=ancestor_ids)}
+    units: dict[int, tuple[int, int, str]] = {}
+    members = []
+    for key, school, subject, name_key in rows:
+        if school.pk not in units:
+            units[school.pk] = _unit_of(school, project.group_by, orgs)
+        county, unit, name = units[school.pk]
+        members.append(grouping.Member(key, county, unit, name, subject, name_key))
+    return members
+
+
+def _holder_rows(enrolments: QuerySet[Enrolment]) -> list[tuple[int, Org, str, str]]:
+    """(enrolment id, school, subject, pinyin name) of each enrolment: a few columns each, the
+    schools once (thousands of trainees in a mandatory project)."""
+    rows = list(
+        enrolments.values_list("pk", "school_id", "subject", "person__subjects", "person__name_pinyin")
+    )
+    schools = Org.objects.in_bulk({row[1] for row in rows})
+    return [
+        (pk, schools[school_id], subject or next(iter(subjects or ()), ""), pinyin)
+        for pk, school_id, subject, subjects, pinyin in rows
+    ]
+
+
+def planned_classes(project: Project, more: list[tuple[int, Org, str, str]]) -> list[grouping.Group]:
+    """The classes to form (then `create_planned_cohorts`) once the people in `more` (key, school, subject,
+    pinyin name; keys apart from enrolment ids) held places too — a preview, nothing is written.
+    With classes formed already, only the people in `more` are grouped (into classes added after
+    them); else everyone holding a place with them."""
+    rows = list(more)
+    if not project.cohorts.exists():
+        rows = _holder_rows(project.enrolments.filter(status__in=HOLDING)) + rows
+    return grouping.form_classes(_members(project, rows), max_size=project.class_size)
+
+
+@transaction.atomic
+def create_planned_cohorts(
+    *, project: Project, groups: list[grouping.Group], actor: User | None, request: HttpRequest | None = None
+) -> dict[int, int]:
+    """Create the classes `planned_classes` gave (C1), numbered after the last (tutors and lessons
+    of classes there are stay as they are). Trainees already enrolled in them (keys ≥ 0: enrolment
+    ids) are moved in here; for the people about to be enrolled (keys < 0) the class ids are
+    returned, {key: cohort id}, for the caller to write with their rows — one INSERT, no UPDATE
+    per trainee."""
+    if not groups:
+        return {}
+    first = (project.cohorts.aggregate(last=Max("number"))["last"] or 0) + 1
+    cohorts = Cohort.objects.bulk_create(
+        [Cohort(project=project, number=n, name=_class_name(n, g)[:200]) for n, g in enumerate(groups, first)]
+    )
+    cohort_of: dict[int, int] = {}
+    for cohort, group in zip(cohorts, groups, strict=True):
+        held = [key for key in group.members if key > 0]
+        if held:
+            Enrolment.objects.filter(project=project, pk__in=held).update(cohort=cohort)
+        cohort_of.update({key: cohort.pk for key in group.members if key < 0})
+    events.record(
+        action="cohorts_formed",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={
+            "classes_added": len(cohorts),
+            "trainees": sum(len(g.members) for g in groups),
+            "max_size": project.class_size,
+        },
+        request=request,
+    )
+    return cohort_of
+
+
 @transaction.atomic
 def form_cohorts(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> list[Cohort]:
     """Group every trainee holding a place into classes of at most `project.class_size`, replacing
     the classes there were (tutors are assigned again by `assign_tutors`)."""
-    enrolments = list(project.enrolments.filter(status__in=HOLDING).select_related("person", "school"))
-    ancestor_ids = {int(s) for e in enrolments for s in e.school.path.split("/") if s}
-    orgs = {org.pk: org for org in Org.objects.filter(pk__in=ancestor_ids)}
-    members = []
-    for e in enrolments:
-        county, unit, name = _unit_of(e.school, project.group_by, orgs)
-        subject = e.subject or (e.person.subjects[0] if e.person.subjects else "")
-        members.append(grouping.Member(e.pk, county, unit, name, subject, e.person.name_pinyin))
-    groups = grouping.form_classes(members, max_size=project.class_size)
+    rows = _holder_rows(project.enrolments.filter(status__in=HOLDING))
+    groups = grouping.form_classes(_members(project, rows), max_size=project.class_size)
     Enrolment.objects.filter(project=project).update(cohort=None)
     project.cohorts.all().delete()
     cohorts = Cohort.objects.bulk_create(
@@ -63,7 +131,7 @@ def form_cohorts(*, project: Project, actor: User | None, request: HttpRequest |
         actor=actor,
         target=project,
         org_path=project.organiser.path,
-        changes={"classes": len(cohorts), "trainees": len(enrolments), "max_size": project.class_size},
+        changes={"classes": len(cohorts), "trainees": len(rows), "max_size": project.class_size},
         request=request,
     )
     return cohorts

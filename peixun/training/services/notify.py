@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from peixun.accounts.models import User
+from peixun.core import bulk
 from peixun.orgs.access import PERMISSIONS
 from peixun.orgs.models import Person, RoleGrant, ancestor_paths
 from peixun.training.models import Notice, Project
@@ -44,9 +46,23 @@ def send(
         params.setdefault("title", project.title)
         url = url or project_url(project)
     Notice.objects.bulk_create(
-        [Notice(user_id=user_id, kind=kind, params=params, project=project, url=url) for user_id in ids]
+        [Notice(user_id=user_id, kind=kind, params=params, project=project, url=url) for user_id in ids],
+        batch_size=1000,
     )
     return len(ids)
+
+
+def send_each(messages: Iterable[tuple[int, dict[str, Any]]], kind: str, *, project: Project) -> int:
+    """One notice per (account, its own parameters) — everyone a mandatory enrolment reached, a
+    county's thousands —, written at once (peixun.core.bulk)."""
+    url = project_url(project)
+    now = timezone.now()
+    rows = [
+        (user_id, kind, {"title": project.title, **params}, project.pk, url, now, None)
+        for user_id, params in messages
+    ]
+    fields = ["user_id", "kind", "params", "project_id", "url", "created_at", "read_at"]
+    return bulk.insert_rows(Notice, fields, rows)
 
 
 def managers_of(project: Project) -> list[int]:

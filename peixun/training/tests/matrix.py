@@ -18,6 +18,7 @@ from peixun.training.models import (
     Enrolment,
     ExemptionRequest,
     LearningCode,
+    MandatoryRun,
     PlanItem,
     ProjectAttachment,
 )
@@ -49,6 +50,10 @@ TRAINING_VIEWS: dict[str, dict] = {
     "training:enrolments-export": {"perm": "training.nominate", "obj": "project"},
     "training:nominate": {"perm": "training.nominate", "obj": "project"},
     "training:mandatory": {"perm": "training.manage", "method": "post", "obj": "project"},
+    "training:mandatory-preview": {"perm": "training.manage", "obj": "project"},
+    "training:mandatory-run": {"perm": "training.manage", "obj": "mandatory_run"},
+    "training:mandatory-rerun": {"perm": "training.manage", "method": "post", "obj": "mandatory_run"},
+    "training:mandatory-undo": {"perm": "training.manage", "obj": "mandatory_run"},
     "training:quotas": {"perm": "training.manage", "obj": "project"},
     "training:lottery": {"perm": SIGNED_IN, "obj": "project", "personas": VISIBLE, "denied": (404,)},
     "training:cohorts": {"perm": "training.manage", "obj": "project"},
@@ -173,6 +178,7 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
         project=project, filename="list.csv", content=b"", sha256="0" * 64, created_by=admin, state="done"
     )
     exemption = ExemptionRequest.objects.create(enrolment=enrolment, reason="health")
+    mandatory_run = MandatoryRun.objects.create(project=project, option="all", state="done", actor=admin)
     attachment = ProjectAttachment.objects.create(
         project=project, filename="方案.txt", content_type="text/plain", size=2, content=b"ok"
     )
@@ -205,6 +211,7 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
         "code_import": {"pk": job.pk},
         "exemption": {"pk": exemption.pk},
         "change": {"pk": change.pk},
+        "mandatory_run": {"pk": mandatory_run.pk},
         "plan": {"pk": plan.pk},
         "plan_item": {"pk": item.pk},
         "api_key": {"pk": key.pk},

@@ -113,3 +113,46 @@ def test_a_coordinator_on_a_phone_approves_an_enrolment_from_the_inbox(live_serv
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_centre_staff_on_a_phone_preview_and_confirm_a_mandatory_enrolment_beyond_the_places(
+    live_server, browser
+):
+    """More teachers must attend than there are places: on a 390 px phone the organiser is led to
+    the preview, picks the stated order, reads the rule and the seed in Chinese, sees each school's
+    outcome, confirms, and can undo it."""
+    from playwright.sync_api import expect
+
+    from peixun.testing.factories import make_person
+
+    world = build_world()
+    for i in range(8):
+        make_person(world.school_a1, f"实验小学教师{i}")
+    for i in range(4):
+        make_person(world.school_a2, f"第一中学教师{i}")
+    project = make_project(world.county_a, title="2026年师德全员培训", enrolment_mode="mandatory", capacity=6)
+    page = new_page(browser, width=390, height=844, language="zh-hans")
+    errors = page.console_errors
+    sign_in(page, live_server.url, "centre_staff", PASSWORD)
+    page.goto(f"{live_server.url}/training/{project.pk}/enrolments/")
+    page.click("[data-testid=enrol-mandatory]")  # its confirm() is accepted
+    page.wait_for_url(f"**/training/{project.pk}/mandatory/preview/")
+    expect(page.locator("[data-testid=too-many]")).to_contain_text("须参加的有 14 人，但只剩 6 个名额")
+    page.click("[data-testid=choose-order]")
+    expect(page.locator("[data-testid=outcome-text]")).to_have_text("报名 6 人，8 人列入候补。")
+    expect(page.locator("[data-testid=order-rule]")).to_contain_text("最大余数法")
+    seed = page.locator("[data-testid=seed]").inner_text()
+    expect(page.locator("[data-testid=school-row]")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("[data-testid=confirm]")
+    expect(page.locator("[data-testid=run-done]")).to_contain_text("报名 6 人，候补 8 人")
+    expect(page.locator("[data-testid=run-seed]")).to_have_text(seed)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert Enrolment.objects.filter(project=project, status="enrolled").count() == 6
+    assert Enrolment.objects.filter(project=project, status="waitlisted").count() == 8
+    page.click("[data-testid=undo]")
+    expect(page.locator("[data-testid=undo-summary]")).to_contain_text("退回 6 个名额")
+    page.click("[data-testid=confirm-undo]")
+    expect(page.locator("[data-testid=run-undone]")).to_be_visible()
+    assert not Enrolment.objects.filter(project=project).exists()
+    assert not [e for e in errors if "Content Security Policy" in e], errors

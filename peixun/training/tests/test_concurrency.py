@@ -138,24 +138,74 @@ def test_freed_places_go_to_the_waitlist_before_self_enrolments_racing_for_them(
     assert Enrolment.objects.filter(project=project, person__in=later, status="waitlisted").count() == 15
 
 
-def test_mandatory_enrolment_racing_self_enrolments_never_oversells_nor_half_enrols():
-    """The mandatory run takes all its places in one UPDATE and the self-enrolments one each, on the
-    same project row: together they fill the capacity exactly. A run that meets a teacher's own
-    enrolment made in the same instant is refused whole (UNIQUE(project, person)) and changes nothing."""
+def test_mandatory_enrolment_racing_self_enrolments_never_oversells_nor_fails():
+    """The mandatory run locks the project row before it reads the audience, so self-enrolments
+    taking a place wait for it (or it for them): together they fill the capacity exactly, and the
+    run always succeeds — it used to meet a teacher's row made in the same instant and fail with
+    an IntegrityError (a 500)."""
     world = build_world()
     people = [make_person(world.school_a1, f"必修{i}") for i in range(10)]
     audience = len(people) + 2  # with teacher_a1 and teacher_a2 of the county
-    project = make_project(world.county_a, capacity=audience, enrolment_mode="mandatory", waitlist=False)
-    jobs = [lambda: svc.enrol_mandatory(project=project, actor=None)]
-    jobs += [lambda p=p: svc.enrol(project=project, person=p, actor=None) for p in people]
-    results = run_together(jobs)
-    project = Project.objects.get(pk=project.pk)
-    assert places_consistent(project)
-    mandatory = Enrolment.objects.filter(project=project, source="mandatory").count()
-    own = Enrolment.objects.filter(project=project, source="self").count()
-    if isinstance(results[0], int):
-        assert project.places_taken == audience == mandatory + own
+    for _round in range(3):
+        project = make_project(world.county_a, capacity=audience, enrolment_mode="mandatory", waitlist=False)
+        jobs = [lambda project=project: svc.enrol_mandatory(project=project, actor=None)]
+        jobs += [
+            lambda p=p, project=project: svc.enrol(project=project, person=p, actor=None) for p in people
+        ]
+        results = run_together(jobs)
+        project = Project.objects.get(pk=project.pk)
+        assert places_consistent(project)
+        mandatory = Enrolment.objects.filter(project=project, source="mandatory").count()
+        own = Enrolment.objects.filter(project=project, source="self").count()
+        assert isinstance(results[0], int), results[0]
         assert results[0] == mandatory
-    else:
-        assert mandatory == 0 and project.places_taken == own
-    assert not [r for r in results[1:] if isinstance(r, Exception) and not isinstance(r, DomainError)]
+        assert project.places_taken == audience == mandatory + own
+        assert not [r for r in results[1:] if isinstance(r, Exception) and not isinstance(r, DomainError)]
+
+
+def test_an_ordered_mandatory_run_racing_waitlist_enrolments_is_applied_or_refused_whole_never_a_500():
+    """Beyond the places, self-enrolments go to the waitlist without touching the project row, so
+    one can land between the run's read and its INSERT: the run is then refused whole (the audience
+    changed since the preview) instead of failing with a database error."""
+    from peixun.training.exceptions import AudienceChangedError
+    from peixun.training.rules import mandatory as rules
+
+    world = build_world()
+    people = [make_person(world.school_a1, f"候补竞争{i}") for i in range(30)]
+    outcomes = Counter()
+    for _round in range(3):
+        project = make_project(world.county_a, capacity=5, enrolment_mode="mandatory")
+        for person in people[:5]:
+            svc.enrol(project=project, person=person, actor=None)  # full: later ones are waitlisted
+        plan = svc.plan_mandatory(project, option=rules.ORDER, seed="race")
+
+        def confirm(project=project, plan=plan):
+            return svc.start_mandatory_run(
+                project=project, actor=None, option=rules.ORDER, seed="race", digest=plan.digest
+            )
+
+        jobs = [confirm] + [
+            lambda p=p, project=project: svc.enrol(project=project, person=p, actor=None)
+            for p in people[5:15]
+        ]
+        results = run_together(jobs)
+        assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)], (
+            results
+        )
+        project = Project.objects.get(pk=project.pk)
+        assert places_consistent(project) and project.places_taken == 5
+        assert Enrolment.objects.filter(project=project).values("person").distinct().count() == (
+            Enrolment.objects.filter(project=project).count()
+        )
+        if isinstance(results[0], AudienceChangedError):
+            outcomes["refused"] += 1
+            assert not Enrolment.objects.filter(project=project, source="mandatory").exists()
+        else:
+            run = results[0]
+            run.refresh_from_db()
+            outcomes[run.state] += 1
+            if run.state == "done":
+                assert Enrolment.objects.filter(project=project, mandatory_run=run).count() == run.eligible
+            else:  # refused in the worker: nothing of it written
+                assert not Enrolment.objects.filter(project=project, source="mandatory").exists()
+    assert sum(outcomes.values()) == 3

@@ -1,6 +1,6 @@
 """Enrolment pages: a teacher's enrol / withdraw / confirm / exemption buttons, and the staff's
-enrolment management — the list with its waitlist, nominations, approvals, mandatory enrolment,
-quotas and the lottery."""
+enrolment management — the list with its waitlist, nominations, approvals, quotas and the lottery
+(mandatory enrolment: views/mandatory.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -201,6 +201,11 @@ def project_enrolments(request: SignedInRequest, pk: int) -> HttpResponse:
             .select_related("org")
         ),
         "mandatory": project.enrolment_mode == EnrolmentMode.MANDATORY,
+        "mandatory_runs": (
+            list(selectors.mandatory_runs(project)[:5])
+            if manages and project.enrolment_mode == EnrolmentMode.MANDATORY
+            else []
+        ),
     }
     template = "training/project_enrolments.html"
     if request.htmx and request.htmx.target == "enrolment-results":
@@ -255,20 +260,6 @@ def nominate(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "training/nominate.html", context)
-
-
-@login_required
-@require_POST
-def mandatory(request: SignedInRequest, pk: int) -> HttpResponse:
-    require_perm(request, "training.manage")
-    project = access.access_project(request.user, pk, "training.manage")
-    try:
-        count = enrolment_services.enrol_mandatory(project=project, actor=request.user, request=request)
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("%(count)s people enrolled.") % {"count": count})
-    return redirect("training:project-enrolments", project.pk)
 
 
 @login_required

@@ -5,7 +5,9 @@
 - `self_enrolment` — a teacher enrols themself (first come, the waitlist, or a lottery registration);
 - `nomination` — the school names a teacher within its quota;
 - `waitlist` — free places go to the waitlisted in order;
-- `mandatory` — the whole mandatory audience at once (B1), and exemptions from it (B4);
+- `mandatory_runs` — the whole mandatory audience at once (B1): when the places do not suffice,
+  more classes or up to the places in a stated order (previewed, confirmed, undoable);
+- `mandatory` — exemptions from it (B4);
 - `lottery` — the draw after the window takes all the winners' places at once;
 - `approval` — confirming a nomination or offer, approval chains;
 - `withdrawal` — withdrawing, declining, lapsed offers;
@@ -25,7 +27,15 @@ from peixun.training.services.enrolment.lottery import (
     lottery_applicants_from,
     verify_lottery,
 )
-from peixun.training.services.enrolment.mandatory import decide_exemption, enrol_mandatory, request_exemption
+from peixun.training.services.enrolment.mandatory import decide_exemption, request_exemption
+from peixun.training.services.enrolment.mandatory_runs import (
+    apply_mandatory_run,
+    enrol_mandatory,
+    plan_mandatory,
+    start_mandatory_run,
+    undo_mandatory_run,
+    verify_mandatory_run,
+)
 from peixun.training.services.enrolment.nomination import nominate
 from peixun.training.services.enrolment.places import TAKE_PLACE, give_back_place, take_places
 from peixun.training.services.enrolment.quotas import (
@@ -43,6 +53,7 @@ __all__ = [
     "HOLDING",
     "NEW_ENROLMENT",
     "TAKE_PLACE",
+    "apply_mandatory_run",
     "check_can_enrol",
     "close_window",
     "confirm_enrolment",
@@ -56,13 +67,17 @@ __all__ = [
     "lottery_applicants",
     "lottery_applicants_from",
     "nominate",
+    "plan_mandatory",
     "promote_waitlist",
     "proportional_quotas",
     "release_quotas",
     "request_exemption",
     "set_proportional_quotas",
     "set_quotas",
+    "start_mandatory_run",
     "take_places",
+    "undo_mandatory_run",
     "verify_lottery",
+    "verify_mandatory_run",
     "withdraw_enrolment",
 ]

@@ -100,3 +100,12 @@ def give_back_place(project: Project, school_id: int) -> None:
         else:
             rows.update(used=F("used") - 1)
     Project.objects.filter(pk=project.pk, places_taken__gt=0).update(places_taken=F("places_taken") - 1)
+
+
+def give_back_places(project: Project, count: int) -> None:
+    """Give back `count` places of the project at once — undoing a mandatory enrolment, which took
+    them without school quotas (`within_quotas=False`, B1)."""
+    if count > 0:
+        Project.objects.filter(pk=project.pk, places_taken__gte=count).update(
+            places_taken=F("places_taken") - count
+        )
