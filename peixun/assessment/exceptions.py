@@ -60,3 +60,11 @@ class ReasonRequiredError(DomainError):
     code = "reason_required"
     message = _("Give a reason.")
     status = 400
+
+
+class ResultsProvisionalError(DomainError):
+    code = "results_provisional"
+    message = _(
+        "%(count)s results are still provisional (%(what)s). Grade the work and enter the scores on "
+        "the Results tab, or wait until the work's due dates have passed, then close the project."
+    )
