@@ -52,7 +52,7 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
     for row in rows:
         row.reason_texts = reasons_text(row.reasons)
         row.waiting_texts = reasons_text(row.waiting)
-        row.band_label = labels.get(row.band, "")
+        row.band_label = wording.band_label(labels.get(row.band, ""), row.status)
         row.cells = wording.component_cells(row, scheme)
     manual_keys = [c for c in scheme.components if c.source in (MANUAL, EXAM)]
     manual: dict[int, dict[str, object]] = {}

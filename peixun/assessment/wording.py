@@ -343,6 +343,11 @@ def result_counts(rows) -> dict[str, int]:
     return counts
 
 
+def band_label(label: str, status: str) -> str:
+    """The band's label, unless it only repeats the result (不合格 beside 不合格)."""
+    return "" if label == status_text(status) else label
+
+
 def result_context(result: Result) -> dict:
     """What a result page shows, the staff's and the trainee's alike."""
     project = result.project
@@ -358,6 +363,6 @@ def result_context(result: Result) -> dict:
         "notes": reasons_text(result.notes),
         "reasons": reasons_text(result.reasons),
         "cells": component_cells(result, scheme),
-        "band_label": labels.get(result.band, ""),
+        "band_label": band_label(labels.get(result.band, ""), result.status),
         "final": project.status in lifecycle.FINAL,
     }

@@ -104,6 +104,11 @@ def one(value: Decimal | Fraction | int) -> str:
     return str(decimal.quantize(ONE_PLACE, ROUND_HALF_UP))
 
 
+def percent(value: Decimal) -> str:
+    """A weight as written: 20, 12.5 (no trailing zeros)."""
+    return format(value.quantize(ONE_PLACE, ROUND_HALF_UP).normalize(), "f")
+
+
 def _titles(tasks: Sequence[Task]) -> str:
     return "、".join(task.title for task in tasks)
 
@@ -350,7 +355,7 @@ def attendance_note(statuses: Sequence[str], rules: S.HardRules, weight_share: D
         "official": str(tally.leave_official),
         "per_lesson": one(per_lesson),
         "per_total": one(per_lesson * weight_share),
-        "weight": one(weight_share * HUNDRED),
+        "weight": percent(weight_share * HUNDRED),
     }
     if not leave:
         return Reason("attendance_plain", params)
@@ -374,7 +379,7 @@ def rules_of(scheme: S.Scheme) -> tuple[Reason, ...]:
         found.append(Reason("rule_absence", {"share": str(rules.absence_share), "leave": leave}))
     if any(component.source == S.ATTENDANCE for component in scheme.components):
         attendance = next(c for c in scheme.components if c.source == S.ATTENDANCE)
-        found.append(Reason("rule_leave_score", {"leave": leave, "weight": one(attendance.weight)}))
+        found.append(Reason("rule_leave_score", {"leave": leave, "weight": percent(attendance.weight)}))
     if rules.required_work:
         found.append(Reason("rule_work"))
     if rules.required_courses:

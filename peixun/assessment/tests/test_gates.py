@@ -71,7 +71,11 @@ DUE = datetime(2026, 9, 1, 14, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("work", "state", "code"),
     [
-        ((Work("反思", True, False, open=True, due=DUE, due_on="2026-09-01"),), gates.PENDING, "work_to_submit"),
+        (
+            (Work("反思", True, False, open=True, due=DUE, due_on="2026-09-01"),),
+            gates.PENDING,
+            "work_to_submit",
+        ),
         ((Work("反思", True, False),), gates.FAILED, "work_missing"),
         ((Work("反思", True, True),), gates.PASSED, "work_complete"),  # handed in, to grade: not missing
         ((Work("拓展", False, False),), gates.PASSED, "work_none"),
@@ -113,7 +117,9 @@ def test_each_piece_of_work_has_one_state(work, expected):
         (D(70), D(50), D(80), gates.PENDING, "total_pending"),  # so far, with lessons not marked
     ],
 )
-def test_the_pass_mark_fails_only_if_even_full_marks_for_the_rest_stay_below_it(total, low, high, state, code):
+def test_the_pass_mark_fails_only_if_even_full_marks_for_the_rest_stay_below_it(
+    total, low, high, state, code
+):
     gate = gates.pass_mark(total, low, high, D(60))
     assert (gate.state, gate.reason.code) == (state, code)
 
@@ -223,7 +229,9 @@ def test_one_leave_in_a_short_required_course_fails_that_course_and_the_gate_say
 
 def test_a_course_waiting_for_grades_is_pending_not_failed():
     courses = (CourseInfo(1, "必修一", True, True, D(10)),)
-    facts = Facts(marks=marks("present", course=1), work=(Work("作业", True, True, None, 1),), courses=courses)
+    facts = Facts(
+        marks=marks("present", course=1), work=(Work("作业", True, True, None, 1),), courses=courses
+    )
     outcome = scoring.evaluate(DEFAULT, facts)
     assert states(outcome)["required_courses"] == gates.PENDING and outcome.status == gates.PROVISIONAL
 

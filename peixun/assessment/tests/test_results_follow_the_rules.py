@@ -197,9 +197,20 @@ def test_the_workbook_has_a_column_per_gate_and_what_each_result_waits_for(clien
     response = client.get(reverse("assessment:results-export", args=[running.project.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
-    for title in ("结果", "缺课限度", "必做作业", "必修课程", "及格线", "师德一票否决（仅影响评优）", "待评分", "待提交"):
+    for title in (
+        "结果",
+        "缺课限度",
+        "必做作业",
+        "必修课程",
+        "及格线",
+        "师德一票否决（仅影响评优）",
+        "待评分",
+        "待提交",
+    ):
         assert title in header, title
-    rows = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {
+        row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
     first, second = rows[running.teachers[0].name], rows[running.teachers[1].name]
     assert first["结果"] == "暂定" and first["待评分"] == "班主任工作反思" and first["总分"] in (None, "")
     assert second["待提交"] == "班主任工作反思" and second["必做作业"].startswith("待定：")
