@@ -422,6 +422,9 @@ def lift_veto(*, veto: EthicsVeto, actor: User, request: HttpRequest | None = No
 # --- Excellence (RULES E1) -----------------------------------------------------------------------
 
 
+PROVISIONAL_REASON = "provisional"
+
+
 def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ties: str) -> list[dict]:
     """The selection from the current results, as stored on a round."""
     rows = list(
@@ -431,6 +434,7 @@ def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ti
             "attendance_rate",
             "coursework",
             "passed",
+            "status",
             "enrolment__school_id",
             "enrolment__person_id",
         )
@@ -455,7 +459,10 @@ def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ti
             "enrolment": r.id,
             "rank": r.rank,
             "selected": r.selected,
-            "reason": r.reason,
+            # Not eligible while provisional — not "did not pass" (ADR 0035).
+            "reason": PROVISIONAL_REASON
+            if r.reason == excellence_rules.NOT_PASSED and by_id[r.id]["status"] == gates.PROVISIONAL
+            else r.reason,
             "total": str(by_id[r.id]["total"]) if by_id[r.id]["total"] is not None else "",
             "attendance": str(by_id[r.id]["attendance_rate"]),
         }

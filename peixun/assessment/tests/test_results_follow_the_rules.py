@@ -215,3 +215,19 @@ def test_the_workbook_has_a_column_per_gate_and_what_each_result_waits_for(clien
     assert first["结果"] == "暂定" and first["待评分"] == "班主任工作反思" and first["总分"] in (None, "")
     assert second["待提交"] == "班主任工作反思" and second["必做作业"].startswith("待定：")
     assert first["缺课限度"].startswith("通过：缺课 0 次")
+
+
+def test_a_provisional_trainee_is_left_off_the_excellent_list_as_provisional_not_as_failed(world):
+    from peixun.assessment import services
+
+    running = running_project(world, size=2)
+    mark_present(running, lessons_past(running.project, 3))
+    task = assignment(running, due_in=timedelta(days=2))
+    coursework_services.submit(
+        assignment=task, enrolment=running.enrolments[0], text="一些体会", actor=running.users[0]
+    )
+    move_project(project=running.project, action="assess", actor=world.county_admin)
+    running.project.refresh_from_db()
+    drafted = services.draft_excellence(project=running.project, actor=world.county_admin)
+    reasons = {row["enrolment"]: row["reason"] for row in drafted.ranking}
+    assert reasons[running.enrolments[0].pk] == "provisional"
