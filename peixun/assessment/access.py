@@ -34,6 +34,7 @@ __all__ = [
     "access_enrolment_to_score",
     "access_objection",
     "access_project",
+    "access_result",
     "access_veto",
     "access_veto_person",
     "has_perm",
@@ -69,6 +70,23 @@ def results_visible(user, project: Project, results: QuerySet[Result]) -> QueryS
     if not cohorts and not schools:
         raise out_of_scope(user, "results of project", project.pk)
     return results.filter(query)
+
+
+def access_result(user, enrolment_pk: int) -> Result:
+    """One trainee's result (by enrolment) the user may see: as `results_visible`; 404 otherwise."""
+    found = (
+        Result.objects.filter(enrolment_id=enrolment_pk)
+        .select_related(
+            "project__organiser", "version", "enrolment__person", "enrolment__school", "enrolment__cohort"
+        )
+        .first()
+    )
+    if found is None:
+        raise out_of_scope(user, "result", enrolment_pk)
+    visible = results_visible(user, found.project, Result.objects.filter(pk=found.pk))
+    if not visible.exists():
+        raise out_of_scope(user, "result", enrolment_pk)
+    return found
 
 
 def access_enrolment_to_score(user, pk: int) -> Enrolment:

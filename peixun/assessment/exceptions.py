@@ -75,3 +75,11 @@ class TagsOffTheListError(DomainError):
         url=reverse_lazy("training:tag-repair"),
         link=_("Go to Tag repair"),
     )
+
+
+class ResultsProvisionalError(DomainError):
+    code = "results_provisional"
+    message = _(
+        "%(count)s results are still provisional (%(what)s). Grade the work and enter the scores on "
+        "the Results tab, or wait until the work's due dates have passed, then close the project."
+    )

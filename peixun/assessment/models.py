@@ -69,24 +69,39 @@ class ManualScore(models.Model):
         return f"{self.enrolment_id} {self.key}={self.value}"
 
 
+class ResultStatus(models.TextChoices):
+    PASSED = "passed", _("Pass")
+    FAILED = "failed", _("Fail")
+    PROVISIONAL = "provisional", _("Provisional")
+
+
 class Result(models.Model):
     """A Result is one trainee's standing in a project under the scheme version it names: every
-    component's score, the total, pass or fail with the reasons, the grade band, each course's
-    outcome and the hours passing grants. Recomputed in the same transaction as any change to
-    its inputs (attendance, leave, coursework, outside results, manual scores, a new scheme)."""
+    component's score, the total, its status — passed, failed, or provisional while an input is
+    still to come — with every gate that can fail the trainee and the reason that applied, the
+    grade band, each course's outcome and the hours passing grants. Recomputed in the same
+    transaction as any change to its inputs (attendance, leave, coursework, outside results,
+    manual scores, a new scheme), and when a due date passes (`recheck_at`)."""
 
     enrolment = models.OneToOneField("training.Enrolment", on_delete=models.CASCADE, related_name="result")
     project = models.ForeignKey("training.Project", on_delete=models.CASCADE, related_name="results")
     version = models.ForeignKey(
         SchemeVersion, verbose_name=_("scheme version"), on_delete=models.PROTECT, related_name="results"
     )
-    total = models.DecimalField(_("total"), max_digits=5, decimal_places=1)
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=1, null=True, blank=True)
     passed = models.BooleanField(_("passed"))
+    status = models.CharField(
+        _("result"), max_length=12, choices=ResultStatus.choices, default=ResultStatus.PROVISIONAL
+    )
     band = models.CharField(_("grade"), max_length=40, blank=True)
     components = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
     courses = models.JSONField(default=dict)
     pending = models.JSONField(default=list)
+    gates = models.JSONField(default=list)  # [{code, state, reason: {code, params}, items, award_only}]
+    waiting = models.JSONField(default=list)  # [{code, params}]: what a provisional result waits for
+    notes = models.JSONField(default=list)  # [{code, params}]: the attendance score and leave explained
+    recheck_at = models.DateTimeField(null=True, blank=True)  # the next due date to pass
     attendance_rate = models.DecimalField(_("attendance rate"), max_digits=5, decimal_places=1)
     coursework = models.DecimalField(_("coursework"), max_digits=5, decimal_places=1, null=True, blank=True)
     band_value = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
@@ -98,10 +113,13 @@ class Result(models.Model):
     class Meta:
         verbose_name = _("result")
         verbose_name_plural = _("results")
-        indexes = [models.Index(fields=["project", "passed", "total"], name="result_project_idx")]
+        indexes = [
+            models.Index(fields=["project", "passed", "total"], name="result_project_idx"),
+            models.Index(fields=["recheck_at"], name="result_recheck_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.enrolment_id} {self.total} {'pass' if self.passed else 'fail'}"
+        return f"{self.enrolment_id} {self.total} {self.status}"
 
 
 class TutorResult(models.Model):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from peixun.assessment.models import EthicsVeto, ManualScore, Result, SchemeVersion
@@ -26,7 +26,6 @@ from peixun.delivery.models import (
 )
 from peixun.delivery.rules import files as file_rules
 from peixun.training.models import Course, Enrolment, EnrolmentStatus, Project
-from peixun.training.rules import lifecycle
 
 
 def current_version(project: Project) -> SchemeVersion | None:
@@ -82,9 +81,9 @@ def facts_for(project: Project, enrolments: list[Enrolment]) -> dict[int, R.Fact
             "due_at",
         )
     }
-    # Work not yet due is not missing, until the training is over.
+    # Work not yet due is 待提交, never missing — whatever state the project is in (a project may
+    # move to assessment with work still open; its results stay provisional until the due date).
     now = timezone.now()
-    over = project.status not in lifecycle.BEFORE_ASSESSMENT
     uncounted = set(
         SubmissionFile.objects.filter(
             submission__assignment__project=project, submission__enrolment_id__in=ids
@@ -140,7 +139,9 @@ def facts_for(project: Project, enrolments: list[Enrolment]) -> dict[int, R.Fact
                     submitted,
                     percent,
                     assignment["course_id"],
-                    open=not over and now <= assignment["due_at"],
+                    open=now <= assignment["due_at"],
+                    due=assignment["due_at"],
+                    due_on=timezone.localtime(assignment["due_at"]).date().isoformat(),
                 )
             )
         extra: Mapping[str, Any] = outside.get(enrolment.pk, {})
@@ -169,5 +170,5 @@ def results(project: Project) -> QuerySet[Result]:
     return (
         Result.objects.filter(project=project)
         .select_related("enrolment__person", "enrolment__school", "enrolment__cohort", "version")
-        .order_by("-passed", "-total", "enrolment__person__name_pinyin", "pk")
+        .order_by("-passed", F("total").desc(nulls_last=True), "enrolment__person__name_pinyin", "pk")
     )

@@ -14,6 +14,7 @@ from django.db.models import Avg, Max
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from peixun.accounts.models import User
 from peixun.assessment import selectors
@@ -24,6 +25,7 @@ from peixun.assessment.exceptions import (
     OpenObjectionsError,
     ReasonRequiredError,
     ResultsLockedError,
+    ResultsProvisionalError,
     SchemeInvalidError,
     ScoreOutOfRangeError,
     UnknownComponentError,
@@ -42,7 +44,7 @@ from peixun.assessment.models import (
 )
 from peixun.assessment.rules import bands as band_rules
 from peixun.assessment.rules import excellence as excellence_rules
-from peixun.assessment.rules import presets, scoring
+from peixun.assessment.rules import gates, presets, scoring
 from peixun.assessment.rules.scheme import EXAM, MANUAL, Scheme, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
 from peixun.ledger import compliance
@@ -127,14 +129,33 @@ def _same(stored: Any, value: Any) -> bool:
     return bool(stored == value)
 
 
+def _reason_json(reason: gates.Reason) -> dict:
+    return {"code": reason.code, "params": dict(reason.params)}
+
+
+def _gate_json(gate: gates.Gate) -> dict:
+    return {
+        "code": gate.code,
+        "state": gate.state,
+        "reason": _reason_json(gate.reason),
+        "items": [_reason_json(item) for item in gate.items],
+        "award_only": gate.award_only,
+    }
+
+
 def _result_values(outcome: scoring.Outcome) -> dict:
     return {
         "total": outcome.total,
         "passed": outcome.passed,
+        "status": outcome.status,
         "components": {
             key: (str(value) if value is not None else None) for key, value in outcome.components.items()
         },
-        "reasons": [{"code": r.code, "params": dict(r.params)} for r in outcome.reasons],
+        "reasons": [_reason_json(r) for r in outcome.reasons],
+        "gates": [_gate_json(gate) for gate in outcome.gates],
+        "waiting": [_reason_json(r) for r in outcome.waiting],
+        "notes": [_reason_json(r) for r in outcome.notes],
+        "recheck_at": outcome.recheck_at,
         "courses": {str(course): passed for course, passed in outcome.courses.items()},
         "pending": list(outcome.pending),
         "attendance_rate": outcome.attendance_rate,
@@ -187,13 +208,72 @@ def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, f
     return len(enrolments)
 
 
+def recheck_due(now: datetime | None = None) -> int:
+    """Recompute the results whose next due date has passed (work not handed in by then turns from
+    待提交 to 缺交), run by `manage.py delivery_tick`. Idempotent: a recomputed result moves its
+    `recheck_at` to the next due date, or clears it. Returns how many were recomputed."""
+    now = now or timezone.now()
+    due: dict[int, list[int]] = {}
+    for project_id, enrolment_id in Result.objects.filter(
+        recheck_at__lte=now, project__status__in=lifecycle.MARKING
+    ).values_list("project_id", "enrolment_id"):
+        due.setdefault(project_id, []).append(enrolment_id)
+    count = 0
+    for project in Project.objects.filter(pk__in=due).select_related("organiser").order_by("pk"):
+        with transaction.atomic():
+            count += recompute(project=project, enrolment_ids=due[project.pk])
+    return count
+
+
+WAITING_GROUPS = (
+    ((gates.WORK_TO_GRADE, gates.SCORE_MISSING), _("to grade or score: %(names)s")),
+    ((gates.WORK_TO_SUBMIT,), _("work not yet due: %(names)s")),
+    ((gates.LESSONS_UNMARKED,), _("lessons not marked: %(names)s")),
+)
+
+
+def require_final_results(project: Project) -> None:
+    """Refuse (ResultsProvisionalError) while a trainee's result is provisional: closing makes
+    results final, and a result is final only when every input is in — nobody's hours are decided
+    on work not yet graded or not yet due. The message names who waits for what."""
+    rows = list(
+        Result.objects.filter(
+            project=project, status=gates.PROVISIONAL, enrolment__status=EnrolmentStatus.ENROLLED
+        )
+        .select_related("enrolment__person")
+        .order_by("enrolment__person__name_pinyin", "pk")
+    )
+    if not rows:
+        return
+    parts = []
+    for codes, wording in WAITING_GROUPS:
+        names = [
+            row.enrolment.person.name
+            for row in rows
+            if any(w.get("code") in codes for w in row.waiting or [])
+        ]
+        if names:
+            parts.append(str(wording) % {"names": _names(names)})
+    if not parts:
+        parts.append(
+            str(_("a gate still pending: %(names)s"))
+            % {"names": _names([r.enrolment.person.name for r in rows])}
+        )
+    raise ResultsProvisionalError(count=len(rows), what="；".join(parts))
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    text = "、".join(names[:shown])
+    return text + (str(_(" and %(n)s more") % {"n": len(names) - shown}) if len(names) > shown else "")
+
+
 def _assign_bands(project: Project, scheme: Scheme) -> None:
     levels = scheme.bands.levels
     rows = list(
         Result.objects.filter(project=project).values_list(
             "pk",
             "band_value",
-            "passed",
+            "status",
             "band",
             "enrolment__school_id",
             "enrolment__cohort_id",
@@ -202,11 +282,16 @@ def _assign_bands(project: Project, scheme: Scheme) -> None:
             "enrolment__person_id",
         )
     )
+    # A provisional result has no band until the value it is banded on is in (never 不合格 for
+    # work not graded yet); one that has failed is banded whatever is still to come.
     assigned = band_rules.assign(
         levels,
         [
-            band_rules.Row(pk, value, passed, school, cohort, total, _scores(components), person)
-            for pk, value, passed, _b, school, cohort, total, components, person in rows
+            band_rules.Row(
+                pk, value, status != gates.FAILED, school, cohort, total, _scores(components), person
+            )
+            for pk, value, status, _b, school, cohort, total, components, person in rows
+            if value is not None or status == gates.FAILED
         ],
         alone=scheme.bands.basis != "total",
         tie_break=scheme.bands.tie_break,
@@ -362,6 +447,9 @@ def lift_veto(*, veto: EthicsVeto, actor: User, request: HttpRequest | None = No
 # --- Excellence (RULES E1) -----------------------------------------------------------------------
 
 
+PROVISIONAL_REASON = "provisional"
+
+
 def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ties: str) -> list[dict]:
     """The selection from the current results, as stored on a round."""
     rows = list(
@@ -371,6 +459,7 @@ def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ti
             "attendance_rate",
             "coursework",
             "passed",
+            "status",
             "enrolment__school_id",
             "enrolment__person_id",
         )
@@ -379,7 +468,7 @@ def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ti
     candidates = [
         excellence_rules.Candidate(
             id=row["enrolment_id"],
-            total=row["total"],
+            total=row["total"] if row["total"] is not None else Decimal(0),  # provisional: not eligible
             attendance=row["attendance_rate"],
             coursework=row["coursework"],
             school=row["enrolment__school_id"],
@@ -395,8 +484,11 @@ def ranking(project: Project, share: Decimal, cap_per_school: Decimal | None, ti
             "enrolment": r.id,
             "rank": r.rank,
             "selected": r.selected,
-            "reason": r.reason,
-            "total": str(by_id[r.id]["total"]),
+            # Not eligible while provisional — not "did not pass" (ADR 0038).
+            "reason": PROVISIONAL_REASON
+            if r.reason == excellence_rules.NOT_PASSED and by_id[r.id]["status"] == gates.PROVISIONAL
+            else r.reason,
+            "total": str(by_id[r.id]["total"]) if by_id[r.id]["total"] is not None else "",
             "attendance": str(by_id[r.id]["attendance_rate"]),
         }
         for r in ranked

@@ -6,8 +6,9 @@
 - delivery asks for the absence limit: the scheme in force answers;
 - a project moves to assessment (peixun.training.lifecycle, "assess" 20): every result is
   recomputed, after delivery closed the lessons;
-- a project closes ("close" 10, 20): every result is recomputed, then each passing trainee's hours
-  are posted to the ledger (RULES A11);
+- a project closes ("close" 10, 15, 20): every result is recomputed; the close is refused while a
+  result is still provisional (work to grade or not yet due, scores to enter); then each passing
+  trainee's hours are posted to the ledger (RULES A11);
 - the trainee's project page: their result, with the reasons for a fail.
 """
 
@@ -20,10 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from peixun.assessment import selectors, services
 from peixun.assessment.exceptions import TagsOffTheListError
 from peixun.assessment.models import Result
-from peixun.assessment.wording import reasons_text
+from peixun.assessment.wording import result_context
 from peixun.delivery import hooks as delivery_hooks
 from peixun.training import lifecycle
-from peixun.training.rules import lifecycle as states
 from peixun.training.services import projects as project_services
 
 
@@ -41,6 +41,14 @@ def recompute_all(*, project, actor, request=None) -> None:
     services.recompute(project=project, force=True)
 
 
+def require_final(*, project, actor, request=None) -> None:
+    services.require_final_results(project)
+
+
+def recheck_due(*, now) -> None:
+    services.recheck_due(now)
+
+
 def post_hours(*, project, actor, request=None) -> None:
     # A tag off the list (typed before the list was closed) would stop the ledger: said first, with
     # the tag repair page as the place to put it right (issue 13).
@@ -54,17 +62,14 @@ def post_hours(*, project, actor, request=None) -> None:
 
 
 def result_panel(*, request, project, enrolment) -> str:
-    result = Result.objects.filter(enrolment=enrolment).select_related("version").first()
+    result = (
+        Result.objects.filter(enrolment=enrolment)
+        .select_related("version", "project", "enrolment__person")
+        .first()
+    )
     if result is None:
         return ""
-    context = {
-        "project": project,
-        "result": result,
-        "reasons": reasons_text(result.reasons),
-        "scheme": result.version.scheme(),
-        "final": project.status in states.FINAL,
-    }
-    return render_to_string("assessment/_my_result.html", context, request=request)
+    return render_to_string("assessment/_my_result.html", result_context(result), request=request)
 
 
 def register() -> None:
@@ -74,6 +79,15 @@ def register() -> None:
     recompute = {"does": _("recomputing the results"), "fix_at": _("the project's assessment scheme")}
     lifecycle.register_step("assess", 20, recompute_all, name="assessment.recompute", **recompute)
     lifecycle.register_step("close", 10, recompute_all, name="assessment.recompute", **recompute)
+    lifecycle.register_step(
+        "close",
+        15,
+        require_final,
+        name="assessment.require_final",
+        does=_("checking that every result is final"),
+        fix_at=_("the project's Results tab"),
+    )
+    delivery_hooks.clock_ticked.add(recheck_due, order=10, name="assessment.recheck_due")
     lifecycle.register_step(
         "close",
         20,

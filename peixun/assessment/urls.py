@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/<int:pk>/objections/", views.objection_create, name="objection-create"),
     path("objections/<int:pk>/decide/", views.objection_decide, name="objection-decide"),
     path("enrolments/<int:pk>/score/", views.manual_score, name="manual-score"),
+    path("enrolments/<int:pk>/result/", views.result_detail, name="result"),
     path("classes/<int:pk>/tutor-score/", views.tutor_score, name="tutor-score"),
     path("ethics/", views.vetoes, name="vetoes"),
     path("ethics/<int:pk>/lift/", views.veto_lift, name="veto-lift"),

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
-from peixun.assessment import access, exports, selectors, services
+from peixun.assessment import access, exports, selectors, services, wording
 from peixun.assessment.exceptions import SchemeInvalidError
 from peixun.assessment.models import (
     ExcellenceRound,
     ExcellenceStatus,
     Result,
+    ResultStatus,
     TutorResult,
 )
 from peixun.assessment.rules import presets
@@ -50,7 +51,9 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
     labels = band_labels(scheme)
     for row in rows:
         row.reason_texts = reasons_text(row.reasons)
-        row.band_label = labels.get(row.band, "")
+        row.waiting_texts = reasons_text(row.waiting)
+        row.band_label = wording.band_label(labels.get(row.band, ""), row.status)
+        row.cells = wording.component_cells(row, scheme)
     manual_keys = [c for c in scheme.components if c.source in (MANUAL, EXAM)]
     manual: dict[int, dict[str, object]] = {}
     if manual_keys:
@@ -74,6 +77,7 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
         manual_keys=manual_keys,
         can_score=project.status in lifecycle.MARKING,
         passed=sum(1 for row in rows if row.passed),
+        counts=wording.result_counts(rows),
         tutors=TutorResult.objects.filter(project=project).select_related("cohort", "cohort__tutor")
         if manages
         else [],
@@ -82,8 +86,24 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
         filter=request.GET.get("filter", ""),
     )
     if context["filter"] == "failed":
-        context["rows"] = [row for row in rows if not row.passed]
+        context["rows"] = [row for row in rows if row.status == ResultStatus.FAILED]
+    elif context["filter"] == "provisional":
+        context["rows"] = [row for row in rows if row.status == ResultStatus.PROVISIONAL]
     return render(request, "assessment/results.html", context)
+
+
+@login_required
+@require_GET
+def result_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    """One trainee's result (staff, the trainee's tutor, their school): every gate with its state
+    and the reason that applied, what a provisional result waits for, the components and how the
+    attendance score came about."""
+    access.require_results_door(request)
+    result = access.access_result(request.user, pk)
+    project = result.project
+    context = project_tabs(request, project, "results")
+    context.update(wording.result_context(result))
+    return render(request, "assessment/result_detail.html", context)
 
 
 @login_required
@@ -193,11 +213,13 @@ def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
             return redirect("assessment:scheme", project.pk)
     shown = current.scheme() if current else presets.preset(presets.DEFAULT)
     context = project_tabs(request, project, "results")
+    in_force = current.scheme() if current else presets.preset(presets.DEFAULT)
     context.update(
         current=current,
         scheme=shown,
         band_lines=bands_text(shown, project.pk),
         outdated=presets.outdated(current.preset, shown) if current else (),
+        rules=wording.scheme_rules(in_force),
         versions=project.scheme_versions.select_related("created_by"),
         text=text,
         problems=problems,

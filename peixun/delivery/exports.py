@@ -11,9 +11,9 @@ STATUS_ZH = {
     AttendanceStatus.PRESENT: "出勤",
     AttendanceStatus.LATE: "迟到",
     AttendanceStatus.ABSENT: "缺勤",
-    AttendanceStatus.LEAVE_PERSONAL: "事假",
-    AttendanceStatus.LEAVE_SICK: "病假",
-    AttendanceStatus.LEAVE_OFFICIAL: "公假",
+    AttendanceStatus.LEAVE_PERSONAL: "请假（事假）",
+    AttendanceStatus.LEAVE_SICK: "请假（病假）",
+    AttendanceStatus.LEAVE_OFFICIAL: "请假（公假）",
     "": "",
     "-": "—",
 }
@@ -23,7 +23,7 @@ def attendance(project, lessons, rows) -> bytes:
     header = ["姓名", "单位", "班级"]
     for lesson in lessons:
         header.append(f"{timezone.localtime(lesson.starts_at):%m-%d %H:%M} {lesson.topic}"[:60])
-    header += ["出勤", "迟到", "缺勤", "请假", "出勤率", "还可缺勤"]
+    header += ["出勤", "迟到", "缺勤", "请假（事假、病假）", "公假", "出勤率", "还可缺课"]
     body = []
     for row in rows:
         tally = row.tally
@@ -36,8 +36,9 @@ def attendance(project, lessons, rows) -> bytes:
                 tally.present,
                 tally.late,
                 tally.absent,
-                tally.leave_personal + tally.leave_sick + tally.leave_official,
-                f"{tally.rate()}%",
+                tally.leave_personal + tally.leave_sick,
+                tally.leave_official,
+                f"{row.rate}%",
                 row.left if row.left is not None else "",
             ]
         )

@@ -7,6 +7,9 @@
 - `absence_limit(project=…)`: the share of lessons a trainee may miss, and whether leave counts as an
   absence, as `(share, leave_counts)`; None when nothing limits it. The first answer counts —
   assessment answers from the scheme in force.
+- `clock_ticked(now=…)`: `manage.py delivery_tick` ran (after closing the lessons that ended) —
+  assessment recomputes the results whose next due date has passed, so 待提交 turns into 缺交 on
+  time.
 - `my_project_panels(request=…, project=…, enrolment=…)`: sections of the trainee's project page, each
   as HTML (or None to show nothing), in order — the result, the certificates.
 """
@@ -15,4 +18,5 @@ from peixun.core.hooks import Hook
 
 marks_changed = Hook("delivery: marks changed")
 absence_limit = Hook("delivery: absence limit")
+clock_ticked = Hook("delivery: the clock ticked")
 my_project_panels = Hook("delivery: the trainee's project page")

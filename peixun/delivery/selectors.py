@@ -4,6 +4,7 @@ table of a project, what a teacher has to do today, and the coursework completen
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -78,6 +79,11 @@ class MatrixRow:
     cells: list[str]
     tally: rules.Tally
     left: int | None  # absences left before failing; None without a limit
+    leave_counts: bool = True  # the scheme counts leave as missed class (RULES D2)
+
+    @property
+    def rate(self) -> Decimal:
+        return self.tally.rate(self.leave_counts)
 
     @property
     def warn(self) -> bool:
@@ -120,7 +126,7 @@ def attendance_matrix(user, project: Project) -> tuple[list[Lesson], list[Matrix
         )
         tally = rules.Tally.of((marks[enrolment.pk].get(lesson.pk, "") for lesson in own), len(own), ahead)
         left = rules.absences_left(tally, rule[0], rule[1]) if rule else None
-        rows.append(MatrixRow(enrolment, cells, tally, left))
+        rows.append(MatrixRow(enrolment, cells, tally, left, rule[1] if rule else True))
     return lessons, rows
 
 
@@ -208,15 +214,20 @@ def my_lessons(user, *, days: int = 14, now: datetime | None = None) -> list[Tod
 
 @dataclass
 class WorkItem:
+    """One task on the trainee's page; `past_due` once its due date has passed (not handed in by
+    then is 缺交; before it, 待提交)."""
+
     assignment: Assignment
     submission: Submission | None
     enrolment: Enrolment
+    past_due: bool = False
 
 
-def my_work(enrolment: Enrolment) -> list[WorkItem]:
+def my_work(enrolment: Enrolment, now: datetime | None = None) -> list[WorkItem]:
+    now = now or timezone.now()
     submissions = {s.assignment_id: s for s in Submission.objects.filter(enrolment=enrolment)}
     return [
-        WorkItem(assignment, submissions.get(assignment.pk), enrolment)
+        WorkItem(assignment, submissions.get(assignment.pk), enrolment, now > assignment.due_at)
         for assignment in Assignment.objects.filter(project=enrolment.project).select_related("course")
     ]
 
@@ -283,7 +294,7 @@ def completeness(user, project: Project) -> list[Completeness]:
                 row.submitted += 1
                 row.graded += submission.status == SubmissionStatus.GRADED
             elif assignment.required:
-                not_due = project.status == lifecycle.RUNNING and now <= assignment.due_at
+                not_due = now <= assignment.due_at  # 待提交 until its due date, never missing before
                 (row.todo if not_due else row.missing).append(assignment.title)
         rows.append(row)
     return rows

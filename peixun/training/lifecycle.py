@@ -7,6 +7,7 @@ The apps that must act register in their `AppConfig.ready()` — training never 
     assess  10 delivery     close the remaining lessons
             20 assessment   recompute the results
     close   10 assessment   recompute the results
+            15 assessment   refuse while a result is provisional (work to grade, not yet due …)
             20 assessment   post the hours to the ledger
             30 certificates revoke the certificates no longer supported
 

@@ -35,7 +35,7 @@ def test_staff_see_every_result_with_the_reason_for_a_fail_and_export_them(clien
     client.force_login(world.county_admin)
     page = client.get(reverse("assessment:results", args=[marked.project.pk])).content.decode()
     assert page.count('data-testid="result-row"') == 3
-    assert "缺勤 3 次，超过 1/3" in page  # the reason for the fail, in the default language
+    assert "缺课 3 次，超过 3 次课的 1/3（1.0）" in page  # the reason for the fail, in the default language
     failed = client.get(
         reverse("assessment:results", args=[marked.project.pk]), {"filter": "failed"}
     ).content.decode()

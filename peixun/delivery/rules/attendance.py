@@ -57,11 +57,21 @@ class Tally:
             missed += self.leave_personal + self.leave_sick
         return missed
 
-    def rate(self) -> Decimal:
-        """Attended lessons as a percentage of the lessons marked so far (100 before any)."""
-        if not self.marked:
+    def counted(self, leave_counts: bool = True) -> int:
+        """The marked lessons the rate is taken over: all of them when leave counts as missed
+        class (the default, RULES D2), else those not on personal or sick leave."""
+        if leave_counts:
+            return self.marked
+        return self.marked - self.leave_personal - self.leave_sick
+
+    def rate(self, leave_counts: bool = True) -> Decimal:
+        """Attended lessons as a percentage of the lessons marked so far (100 before any). Leave
+        (事假, 病假) is a lesson not attended, unless the scheme excuses it (`leave_counts` false:
+        those lessons are left out); official leave (公假) counts as attended."""
+        counted = self.counted(leave_counts)
+        if not counted:
             return Decimal(100)
-        return (Decimal(self.attended) * 100 / self.marked).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return (Decimal(self.attended) * 100 / counted).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def parse_share(text: str | Decimal | Fraction) -> Fraction:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from peixun.assessment import services as assessment_services
 from peixun.assessment.models import EthicsVeto, ExcellenceRound, Objection
 from peixun.certificates.models import Certificate, CertificateBatch, CertificateBundle, CertificateTemplate
 from peixun.certificates.rules import numbers
@@ -149,6 +150,7 @@ DELIVERY_VIEWS: dict[str, dict] = {
     # Assessment
     "assessment:results": {"perm": "assessment.view", "obj": "run_project", "denied": (403, 404)},
     "assessment:results-export": {"perm": "assessment.view", "obj": "run_project", "denied": (403, 404)},
+    "assessment:result": {"perm": "assessment.view", "obj": "run_enrolment", "denied": (403, 404)},
     "assessment:recompute": {"perm": "training.manage", "method": "post", "obj": "run_project"},
     "assessment:scheme": {"perm": "training.manage", "obj": "run_project"},
     "assessment:excellence": {"perm": "training.manage", "obj": "run_project"},
@@ -285,6 +287,7 @@ def _side(world, *, organiser, school, teacher, admin) -> dict:
         notice_ends_at=timezone.now() + timedelta(days=5),
     )
     objection = Objection.objects.create(round=round_, enrolment=enrolment, text="有异议", raised_by=admin)
+    assessment_services.recompute(project=project)  # the trainee's result page
     veto = EthicsVeto.objects.create(
         person=teacher, year=today.year, reason="师德考核不合格", recorded_by=admin
     )

@@ -136,7 +136,7 @@ def test_from_publication_to_a_verified_certificate(live_server, browser):
     phone.locator("[data-testid=work-item] a").first.click()
     phone.fill("#id_text", "通过这次培训，我理解了单元整体教学设计的思路，并尝试在课堂中落实学习任务群。")
     phone.click("[data-testid=hand-in]")
-    expect(phone.locator("[data-testid=work-item]")).to_contain_text("handed in")
+    expect(phone.locator("[data-testid=work-item]")).to_contain_text("to grade")
     assignment = project.assignments.get()
     tutor_page.goto(f"{base}{reverse('delivery:assignment', args=[assignment.pk])}")
     tutor_page.click("[data-testid=open-submission]")

@@ -30,6 +30,7 @@ def attendance(request: SignedInRequest, pk: int) -> HttpResponse:
         lessons=lessons,
         rows=rows,
         warned=sum(1 for row in rows if row.warn),
+        leave_counts=all(row.leave_counts for row in rows),
         leave=LeaveRequest.objects.filter(enrolment__project=project)
         .select_related("enrolment__person", "enrolment__school")
         .order_by("-created_at")[:50],

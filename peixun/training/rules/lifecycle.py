@@ -51,7 +51,7 @@ UNAPPROVED = frozenset({DRAFT, SUBMITTED, REJECTED})
 PUBLIC = frozenset({PUBLISHED, ENROLLING, RUNNING, ASSESSING, CLOSED})
 # Teachers enrol (mandatory enrolment, the lottery's register) and may still withdraw themselves.
 OPEN_FOR_ENROLMENT = frozenset({PUBLISHED, ENROLLING})
-# Published and not yet assessed: enrolments may still change; coursework not yet due is not missing.
+# Published and not yet assessed: enrolments may still change.
 BEFORE_ASSESSMENT = frozenset({PUBLISHED, ENROLLING, RUNNING})
 # Lessons and coursework may be scheduled once the project is approved, until it closes.
 SCHEDULING = frozenset({APPROVED, PUBLISHED, ENROLLING, RUNNING, ASSESSING})

@@ -24,6 +24,7 @@ def test_each_move_runs_the_steps_of_the_apps_that_own_them_in_this_order():
     assert lifecycle.STEPS["assess"].names() == ["delivery.close_lessons", "assessment.recompute"]
     assert lifecycle.STEPS["close"].names() == [
         "assessment.recompute",
+        "assessment.require_final",
         "assessment.post_hours",
         "certificates.revoke_unqualified",
     ]
