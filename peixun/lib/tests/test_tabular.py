@@ -1,7 +1,6 @@
 """Reading uploaded tables: format sniffing, zip-bomb checks, xlsx and csv rows, cell text."""
 
 import io
-import time
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -366,20 +365,17 @@ def test_empty_csv() -> None:
 # --- speed ----------------------------------------------------------------------------------------
 
 
-def test_fifty_thousand_rows_read_quickly() -> None:
+def test_fifty_thousand_rows_read_whole() -> None:
     header = ["姓名", "性别", "证件号码", "手机", "单位", "学段", "学科", "入职日期"]
     rows = [header]
     for i in range(50_000):
         number = make_valid_id("320705", date(1980, 1, 1 + i % 28), i % 100, "male")
         rows.append(["张三", "男", number, "13800138000", "某某学校", "小学", "语文", "2008-09-01"])
     data = xlsxwriter_bytes(rows)
-    started = time.perf_counter()
     table = read_table(data, "big.xlsx")
-    elapsed = time.perf_counter() - started
     assert len(table.rows) == 50_000
     assert table.rows[-1][0] == 50_001
-    # Typically ~0.3 s; the import budget is 5 s for 50,000 rows end to end.
-    assert elapsed < 2.5
+    # Its speed is measured in `make bench-import`, never timed here.
 
 
 # --- cell_text ------------------------------------------------------------------------------------
