@@ -54,7 +54,8 @@ MEASURE = """
     const h = height(el);
     if (h + 0.5 < minimum) {
       const text = (el.innerText || el.value || el.getAttribute('aria-label') || el.name || '').trim();
-      short.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${text.slice(0, 30)}" ${h.toFixed(1)}px`);
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      short.push(`${name} "${text.slice(0, 30)}" ${h.toFixed(1)}px`);
     }
   }
   return short;
