@@ -149,3 +149,131 @@ def record(
 def diff(before: dict, after: dict) -> dict:
     """{field: [before, after]} for the fields that changed."""
     return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+
+
+# Labels of the keys in an event's `changes`, for the audit and operation logs: one table in the
+# lowest layer that records; apps add their own with `register_field_labels` in AppConfig.ready().
+# A key not here is looked up as a field of any installed model (its verbose name), so a diff of a
+# model's fields reads in Chinese without listing every field twice.
+FIELD_LABELS: dict[str, Any] = {
+    "status": _("Status"),
+    "was": _("Before"),
+    "reason": _("Reason"),
+    "kind": _("Kind"),
+    "year": _("Year"),
+    "selected": _("Selected"),
+    "role": _("Role"),
+    "person": _("Person"),
+    "note": _("Note"),
+    "name": _("Name"),
+    "enrolment": _("Enrolment"),
+    "version": _("Version"),
+    "trainees": _("Trainees"),
+    "total": _("Total"),
+    "title": _("Title"),
+    "step": _("Approval step"),
+    "starts_at": _("Starts"),
+    "ends_at": _("Ends"),
+    "source": _("Source"),
+    "schools": _("Schools"),
+    "rows": _("Rows"),
+    "minutes": _("Minutes"),
+    "lockout": _("Locked out"),
+    "hours": _("Hours"),
+    "file": _("File"),
+    "by": _("By"),
+    "winners": _("Drawn"),
+    "value": _("Value"),
+    "valid_until": _("Valid until"),
+    "username": _("Username"),
+    "user": _("Account"),
+    "until": _("Until"),
+    "unmasked": _("Full ID numbers"),
+    "unchanged": _("Unchanged"),
+    "tutors_assigned": _("Tutors assigned"),
+    "tutor": _("Tutor"),
+    "topic": _("Topic"),
+    "to": _("To"),
+    "from": _("From"),
+    "template": _("Template"),
+    "tags": _("Tags"),
+    "size": _("Size"),
+    "share": _("Share"),
+    "seed": _("Random seed"),
+    "seal": _("Seal"),
+    "reversed": _("Reversed"),
+    "request": _("Request"),
+    "released": _("Released"),
+    "reference": _("Reference"),
+    "recompute": _("Recomputed"),
+    "prefix": _("Prefix"),
+    "posted": _("Posted"),
+    "policy": _("Policy"),
+    "perm": _("Permission"),
+    "people": _("People"),
+    "path": _("Position in the tree"),
+    "organiser": _("Organiser"),
+    "org": _("Organisation"),
+    "number": _("Number"),
+    "must_change_password": _("Must change password"),
+    "method": _("Method"),
+    "max_size": _("Capacity"),
+    "marked": _("Marked"),
+    "key": _("Key"),
+    "item": _("Item"),
+    "format": _("Format"),
+    "filters": _("Filters"),
+    "failures": _("Failures"),
+    "enrolled": _("Enrolled"),
+    "enrol_closes_at": _("Enrolment closes"),
+    "codes": _("Codes"),
+    "code": _("Code"),
+    "classes": _("Classes"),
+    "class": _("Class"),
+    "bundle": _("Bundle"),
+    "batch": _("Batch"),
+    "approved": _("Approved"),
+    "applicants": _("Applicants"),
+    "already": _("Already done"),
+    "addresses": _("Addresses"),
+    "accounts": _("Accounts"),
+    "absent": _("Absent"),
+    "action": _("Action"),
+    "assignment": _("Assignment"),
+    "chain": _("Approval chain"),
+    "chars": _("Characters"),
+    "code_period": _("Check-in code valid for"),
+    "created": _("Created"),
+    "updated": _("Updated"),
+    "filename": _("File name"),
+    "files": _("Files"),
+    "late": _("Late"),
+    "late_after": _("Late after"),
+    "opens_before": _("Opens before"),
+    "score": _("Score"),
+    "what_if": _("What-if"),
+}
+
+
+def register_field_labels(labels: dict[str, Any]) -> None:
+    """Add labels for `changes` keys (an app's own words); an existing key keeps its label."""
+    for key, label in labels.items():
+        FIELD_LABELS.setdefault(key, label)
+
+
+def field_label(key: str) -> str:
+    """The Chinese label of a `changes` key: the table, else a model field's verbose name, else the
+    key with underscores as spaces (never met in the shipped events: test_audit_labels checks)."""
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
+    from django.apps import apps
+
+    for model in apps.get_models():
+        try:
+            field = model._meta.get_field(key)
+        except Exception:  # noqa: S112 - FieldDoesNotExist; the next model may have it
+            continue
+        verbose = getattr(field, "verbose_name", None)
+        if verbose:
+            return str(verbose)
+    return key.replace("_", " ")

@@ -11,7 +11,9 @@ from peixun.audit.models import AuditEvent
 def events_about(target: models.Model, *, limit: int) -> list[AuditEvent]:
     """The most recent events about `target`, newest first."""
     return list(
-        AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))[:limit]
+        AuditEvent.objects.select_related("actor__person").filter(
+            target_type=target._meta.label_lower, target_id=str(target.pk)
+        )[:limit]
     )
 
 

@@ -198,7 +198,7 @@ def seed_delivery(*, school: Org, centre: Org, seed: int = 2026, today: date | N
         kind="notes",
         min_chars=3000,
         due_at=_at(today + timedelta(days=14), 22),
-        description="记录每次研修的要点与体会，不少于 3000 字（RULES C7）。",
+        description="记录每次研修的要点与体会，不少于 3000 字。",
     )
     design = Assignment.objects.create(
         project=running,
@@ -256,9 +256,7 @@ def seed_delivery(*, school: Org, centre: Org, seed: int = 2026, today: date | N
         category="knowledge_skills",
         tags=["head_teacher_topic"],
         mode="concentrated",
-        description=(
-            "班主任专题培训30学时（RULES A5、A17），出勤20%、作业30%、教育与组织工作50%（RULES D1、D2）。"
-        ),
+        description=("班主任专题培训30学时，出勤20%、作业30%、教育与组织工作50%。"),
         hours_credited=H("30"),
         enrol_opens_at=_at(ended - timedelta(days=40), 9),
         enrol_closes_at=_at(ended - timedelta(days=25), 17),

@@ -137,7 +137,7 @@ class Person(models.Model):
     (the last four characters, already visible in the mask) serves the search by last digits.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False, default="")
     name_initials = models.CharField(max_length=50, editable=False, default="")
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)

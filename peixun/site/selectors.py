@@ -140,7 +140,7 @@ def audit_events_in_scope(user) -> QuerySet[AuditEvent]:
         actor_granted = RoleGrant.objects.filter(path_q(roots, "org__path"), user=OuterRef("actor_id"))
         actor_employed = Person.objects.filter(path_q(roots, "org__path"), user=OuterRef("actor_id"))
         visible |= Q(org_path="") & (Q(actor__isnull=True) | Exists(actor_granted) | Exists(actor_employed))
-    return AuditEvent.objects.filter(visible)
+    return AuditEvent.objects.select_related("actor__person").filter(visible)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@
 
   function pie(items) {
     return {
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
       legend: { bottom: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } },
-      series: [{ type: "pie", radius: ["32%", "58%"], center: ["50%", "40%"], data: items, label: { show: false } }]
+      series: [{ type: "pie", radius: ["32%", "58%"], center: ["50%", "40%"], data: items, label: { show: true, position: "outside", formatter: "{c}", fontSize: 12 }, labelLine: { show: true, length: 6, length2: 6 } }]
     };
   }
 

@@ -160,8 +160,8 @@ def test_the_log_shows_times_and_times_in_changes_in_beijing_time(client, world)
     assert event.created_at == NEAR_MIDNIGHT_UTC
     page = audit_page(client, world.county_admin, action="lesson_changed").content.decode()
     assert "2026年3月2日 01:30" in page
-    assert "starts_at: 2026年3月2日 01:30" in page
-    assert "ends_at: — → 2026年3月2日 01:30" in page
+    assert "开始时间：2026年3月2日 01:30" in page
+    assert "结束时间：— → 2026年3月2日 01:30" in page
     assert "+00:00" not in page and "17:30" not in page
 
 
