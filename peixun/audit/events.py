@@ -169,6 +169,7 @@ FIELD_LABELS: dict[str, Any] = {
     "enrolment": _("Enrolment"),
     "version": _("Version"),
     "trainees": _("Trainees"),
+    "classes_added": _("Classes added"),
     "total": _("Total"),
     "title": _("Title"),
     "step": _("Approval step"),
