@@ -8,19 +8,22 @@ the message naming each wrong field (peixun.core.apierrors). The OpenAPI documen
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as ModelInvalid
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParamsInvalid
 
-from peixun.api.auth import ApiKeyAuth, BrowserSession
+from peixun.api.auth import ApiKeyAuth, BrowserSession, RateLimitedError
 from peixun.core import apierrors
+from peixun.core.exceptions import DomainError
+from peixun.core.schemas import ErrorOut
 from peixun.delivery.api import router as delivery_router
 from peixun.imports.api import router as imports_router
 from peixun.training.api import router as training_router
-from peixun.training.exceptions import DomainError, NotEligibleError
-from peixun.training.schemas import ErrorOut
+from peixun.training.exceptions import NotEligibleError
 from peixun.training.wording import reason_text
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
@@ -80,7 +83,12 @@ def domain_error(request, error: DomainError):
     body: dict[str, Any] = {"code": error.code, "message": str(error), "reasons": []}
     if isinstance(error, NotEligibleError):
         body["reasons"] = [{"code": r.code, "message": reason_text(r)} for r in error.reasons]
-    return api.create_response(request, body, status=error.status)
+    else:
+        body["reasons"] = [{"code": error.code, "message": str(detail)} for detail in error.details()]
+    response = api.create_response(request, body, status=error.status)
+    if isinstance(error, RateLimitedError):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(ParamsInvalid)
@@ -95,6 +103,24 @@ def http_error(request, error: HttpError):
         return api.create_response(request, apierrors.unauthorized_body(), status=401)
     body = apierrors.http_error_body(error.status_code, str(error))
     return api.create_response(request, body, status=error.status_code)
+
+
+@api.exception_handler(ModelInvalid)
+def model_invalid(request, error: ModelInvalid):
+    """A value a model refuses (a code not among its choices, dates in the wrong order …): 422,
+    one reason per field, in the words of the model's own validation."""
+    fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    listed = [
+        {"code": "invalid", "field": field, "message": f"{field}: {message}" if field else str(message)}
+        for field, messages in fields.items()
+        for message in messages
+    ]
+    problems = _("; ").join(r["message"] for r in listed)
+    body = apierrors.error_body(
+        apierrors.INVALID_REQUEST, _("The request is not valid: %(problems)s.") % {"problems": problems}
+    )
+    body["reasons"] = listed
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(Http404)

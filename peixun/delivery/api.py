@@ -14,7 +14,7 @@ from peixun.delivery import access
 from peixun.delivery.models import OutsideResult, OutsideSource
 from peixun.delivery.schemas import OutsideResultOut, OutsideResultsIn, OutsideResultsOut
 from peixun.delivery.services import outside
-from peixun.training.schemas import ErrorOut
+from peixun.core.schemas import ErrorOut
 
 router = Router(tags=["delivery"])
 
