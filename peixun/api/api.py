@@ -17,11 +17,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParamsInvalid
 
 from peixun.api.auth import ApiKeyAuth, BrowserSession, RateLimitedError
+from peixun.assessment.api import router as assessment_router
+from peixun.certificates.api import router as certificates_router
 from peixun.core import apierrors
 from peixun.core.exceptions import DomainError
 from peixun.core.schemas import ErrorOut
 from peixun.delivery.api import router as delivery_router
 from peixun.imports.api import router as imports_router
+from peixun.ledger.api import router as ledger_router
 from peixun.training.api import router as training_router
 from peixun.training.exceptions import NotEligibleError
 from peixun.training.wording import reason_text
@@ -67,8 +70,12 @@ class PeixunAPI(NinjaAPI):
 api = PeixunAPI(
     title="Peixun API",
     version="1",
-    description="Teacher training: projects, eligibility and enrolment. Authenticate with an API key "
-    "(X-API-Key header) or a signed-in browser session.",
+    description="Teacher training through its whole lifecycle: projects and their moves, enrolment, "
+    "classes, lessons, attendance, coursework and scores, results, certificates, ledger entries and "
+    "compliance. Authenticate with an API key (X-API-Key header: the key acts for its org subtree with "
+    "its role, may take only its actions — each operation names the one it needs — and is limited to "
+    "a number of calls a minute, 429 with Retry-After beyond) or a signed-in browser session. "
+    "A worked example: docs/api.md.",
     urls_namespace="api",
     auth=[ApiKeyAuth(), BrowserSession()],
     docs_url=None,  # the interactive docs would load scripts from a CDN; the JSON document is served
@@ -76,6 +83,9 @@ api = PeixunAPI(
 api.add_router("/training/", training_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/imports/", imports_router)
+api.add_router("/assessment/", assessment_router)
+api.add_router("/certificates/", certificates_router)
+api.add_router("/ledger/", ledger_router)
 
 
 @api.exception_handler(DomainError)
