@@ -52,6 +52,7 @@ class PeixunAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        actions = self._actions()
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
@@ -64,7 +65,36 @@ class PeixunAPI(NinjaAPI):
                 )
                 if operation.get("security"):
                     responses.setdefault(401, _error_response("No valid API key and no signed-in session."))
+                action = actions.get(operation.get("operationId", ""))
+                if action:
+                    operation["x-action"] = action
+                    operation["description"] = (
+                        operation.get("description", "") + f"\n\nAPI key action: `{action}`."
+                    ).strip()
+                    responses.setdefault(
+                        403,
+                        _error_response(
+                            f"An API key without the action `{action}` (code `action_not_allowed`)."
+                        ),
+                    )
+                    responses.setdefault(
+                        429,
+                        _error_response(
+                            "The key made too many calls this minute (code `throttled`, Retry-After)."
+                        ),
+                    )
         return schema
+
+    def _actions(self) -> dict[str, str]:
+        """operationId → the key action its view needs (peixun.core.apiscope.needs)."""
+        found = {}
+        for _prefix, router in self._routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    action = getattr(operation.view_func, "api_action", None)
+                    if action:
+                        found[operation.operation_id or self.get_openapi_operation_id(operation)] = action
+        return found
 
 
 api = PeixunAPI(

@@ -48,5 +48,12 @@ class ApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def action_labels(self) -> list[str]:
+        """The key's actions in words, in the order of the keys page."""
+        from peixun.core.apiscope import ACTIONS
+
+        return [str(label) for code, label in ACTIONS.items() if code in self.actions]
+
+    @property
     def active(self) -> bool:
         return self.revoked_at is None

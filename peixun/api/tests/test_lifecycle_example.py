@@ -32,7 +32,8 @@ def test_the_worked_example_runs_a_project_end_to_end(live_server, capsys):
     world = build_world()
     template_for(world)
     teachers = [world.teacher_a1, world.teacher_a2] + [
-        make_person(world.school_a1, f"示例学员{index}", section="primary", subjects=["语文"]) for index in range(2)
+        make_person(world.school_a1, f"示例学员{index}", section="primary", subjects=["语文"])
+        for index in range(2)
     ]
     key, secret = create_api_key(
         org=world.county_a, name="区研修平台", role=GrantRole.BUREAU_ADMIN, actor=world.city_admin
