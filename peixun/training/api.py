@@ -299,7 +299,7 @@ def _cohorts_out(project: Project) -> list[dict]:
             "number": c.number,
             "name": c.name,
             "tutor": c.tutor.name if c.tutor else "",
-            "size": c.size,
+            "size": getattr(c, "size", 0),  # annotated by the selector
         }
         for c in selectors.cohorts(project)
     ]
