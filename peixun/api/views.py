@@ -22,7 +22,9 @@ from peixun.orgs.models import Org
 
 class KeyForm(forms.Form):
     name = forms.CharField(
-        label=gettext_lazy("Key name"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=gettext_lazy("Key name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     org: "forms.ModelChoiceField[Org]" = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
