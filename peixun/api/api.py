@@ -8,19 +8,25 @@ the message naming each wrong field (peixun.core.apierrors). The OpenAPI documen
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as ModelInvalid
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParamsInvalid
 
-from peixun.api.auth import ApiKeyAuth, BrowserSession
+from peixun.api.auth import ApiKeyAuth, BrowserSession, RateLimitedError
+from peixun.assessment.api import router as assessment_router
+from peixun.certificates.api import router as certificates_router
 from peixun.core import apierrors
+from peixun.core.exceptions import DomainError
+from peixun.core.schemas import ErrorOut
 from peixun.delivery.api import router as delivery_router
 from peixun.imports.api import router as imports_router
+from peixun.ledger.api import router as ledger_router
 from peixun.training.api import router as training_router
-from peixun.training.exceptions import DomainError, NotEligibleError
-from peixun.training.schemas import ErrorOut
+from peixun.training.exceptions import NotEligibleError
 from peixun.training.wording import reason_text
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
@@ -46,6 +52,7 @@ class PeixunAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        actions = self._actions()
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
@@ -58,14 +65,47 @@ class PeixunAPI(NinjaAPI):
                 )
                 if operation.get("security"):
                     responses.setdefault(401, _error_response("No valid API key and no signed-in session."))
+                action = actions.get(operation.get("operationId", ""))
+                if action:
+                    operation["x-action"] = action
+                    operation["description"] = (
+                        operation.get("description", "") + f"\n\nAPI key action: `{action}`."
+                    ).strip()
+                    responses.setdefault(
+                        403,
+                        _error_response(
+                            f"An API key without the action `{action}` (code `action_not_allowed`)."
+                        ),
+                    )
+                    responses.setdefault(
+                        429,
+                        _error_response(
+                            "The key made too many calls this minute (code `throttled`, Retry-After)."
+                        ),
+                    )
         return schema
+
+    def _actions(self) -> dict[str, str]:
+        """operationId → the key action its view needs (peixun.core.apiscope.needs)."""
+        found = {}
+        for _prefix, router in self._routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    action = getattr(operation.view_func, "api_action", None)
+                    if action:
+                        found[operation.operation_id or self.get_openapi_operation_id(operation)] = action
+        return found
 
 
 api = PeixunAPI(
     title="Peixun API",
     version="1",
-    description="Teacher training: projects, eligibility and enrolment. Authenticate with an API key "
-    "(X-API-Key header) or a signed-in browser session.",
+    description="Teacher training through its whole lifecycle: projects and their moves, enrolment, "
+    "classes, lessons, attendance, coursework and scores, results, certificates, ledger entries and "
+    "compliance. Authenticate with an API key (X-API-Key header: the key acts for its org subtree with "
+    "its role, may take only its actions — each operation names the one it needs — and is limited to "
+    "a number of calls a minute, 429 with Retry-After beyond) or a signed-in browser session. "
+    "A worked example: docs/api.md.",
     urls_namespace="api",
     auth=[ApiKeyAuth(), BrowserSession()],
     docs_url=None,  # the interactive docs would load scripts from a CDN; the JSON document is served
@@ -73,6 +113,9 @@ api = PeixunAPI(
 api.add_router("/training/", training_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/imports/", imports_router)
+api.add_router("/assessment/", assessment_router)
+api.add_router("/certificates/", certificates_router)
+api.add_router("/ledger/", ledger_router)
 
 
 @api.exception_handler(DomainError)
@@ -80,7 +123,12 @@ def domain_error(request, error: DomainError):
     body: dict[str, Any] = {"code": error.code, "message": str(error), "reasons": []}
     if isinstance(error, NotEligibleError):
         body["reasons"] = [{"code": r.code, "message": reason_text(r)} for r in error.reasons]
-    return api.create_response(request, body, status=error.status)
+    else:
+        body["reasons"] = [{"code": error.code, "message": str(detail)} for detail in error.details()]
+    response = api.create_response(request, body, status=error.status)
+    if isinstance(error, RateLimitedError):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(ParamsInvalid)
@@ -95,6 +143,24 @@ def http_error(request, error: HttpError):
         return api.create_response(request, apierrors.unauthorized_body(), status=401)
     body = apierrors.http_error_body(error.status_code, str(error))
     return api.create_response(request, body, status=error.status_code)
+
+
+@api.exception_handler(ModelInvalid)
+def model_invalid(request, error: ModelInvalid):
+    """A value a model refuses (a code not among its choices, dates in the wrong order …): 422,
+    one reason per field, in the words of the model's own validation."""
+    fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    listed = [
+        {"code": "invalid", "field": field, "message": f"{field}: {message}" if field else str(message)}
+        for field, messages in fields.items()
+        for message in messages
+    ]
+    problems = _("; ").join(r["message"] for r in listed)
+    body = apierrors.error_body(
+        apierrors.INVALID_REQUEST, _("The request is not valid: %(problems)s.") % {"problems": problems}
+    )
+    body["reasons"] = listed
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(Http404)

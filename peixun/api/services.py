@@ -1,6 +1,7 @@
 """Writes for API keys: make one (with its service account and role grant) and revoke it."""
 
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,14 +12,24 @@ from peixun.accounts.models import User
 from peixun.api.auth import digest
 from peixun.api.models import ApiKey
 from peixun.audit import events
+from peixun.core.apiscope import ACTIONS
 from peixun.orgs.models import Org, RoleGrant
 
 
 @transaction.atomic
 def create_api_key(
-    *, org: Org, name: str, role: str, actor: User, request: HttpRequest | None = None
+    *,
+    org: Org,
+    name: str,
+    role: str,
+    actor: User,
+    actions: Iterable[str] = tuple(ACTIONS),
+    rate_limit: int = 120,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key for `org` with `role`. Returns the key and its secret, which is shown only now."""
+    """A new key for `org` with `role`, allowed `actions` (peixun.core.apiscope.ACTIONS) and
+    `rate_limit` calls a minute. Returns the key and its secret, which is shown only now."""
+    actions = [code for code in ACTIONS if code in set(actions)]
     prefix = secrets.token_hex(4)
     secret = f"pxk_{prefix}_{secrets.token_urlsafe(32)}"
     account = get_user_model().objects.create(username=f"api-{prefix}", first_name=name[:150])
@@ -26,14 +37,27 @@ def create_api_key(
     account.save(update_fields=["password"])
     RoleGrant.objects.create(user=account, role=role, org=org)
     key = ApiKey.objects.create(
-        org=org, name=name, role=role, account=account, prefix=prefix, digest=digest(secret), created_by=actor
+        org=org,
+        name=name,
+        role=role,
+        actions=actions,
+        rate_limit=rate_limit,
+        account=account,
+        prefix=prefix,
+        digest=digest(secret),
+        created_by=actor,
     )
     events.record(
         action="api_key_created",
         actor=actor,
         target=key,
         org_path=org.path,
-        changes={"role": role, "prefix": prefix},
+        changes={
+            "role": role,
+            "prefix": prefix,
+            "actions": "、".join(str(ACTIONS[code]) for code in actions),
+            "rate_limit": rate_limit,
+        },
         request=request,
     )
     return key, secret

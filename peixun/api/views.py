@@ -16,18 +16,35 @@ from peixun.accounts.http import SignedInRequest
 from peixun.api import services
 from peixun.api.access import access_key, key_orgs, keys_in_scope, require_perm
 from peixun.api.models import KEY_ROLES
+from peixun.core.apiscope import ACTIONS, READ_ACTIONS
 from peixun.orgs.models import Org
 
 
 class KeyForm(forms.Form):
     name = forms.CharField(
-        label=gettext_lazy("Name"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=gettext_lazy("Key name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     org: "forms.ModelChoiceField[Org]" = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
     )
     role = forms.ChoiceField(
         label=gettext_lazy("Role"), choices=KEY_ROLES, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    actions = forms.MultipleChoiceField(
+        label=gettext_lazy("What the key may do"),
+        choices=[(code, label) for code, label in ACTIONS.items()],
+        initial=list(READ_ACTIONS),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": gettext_lazy("Tick at least one action the key may take.")},
+    )
+    rate_limit = forms.IntegerField(
+        label=gettext_lazy("Calls per minute"),
+        min_value=1,
+        max_value=10000,
+        initial=120,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
 
     def __init__(self, *args, orgs=None, **kwargs):

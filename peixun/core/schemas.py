@@ -1,8 +1,18 @@
-"""API shapes shared by every app: a background run (peixun.core.runs) as the API shows it."""
+"""API shapes shared by every app: the one error shape, and a background run (peixun.core.runs) as
+the API shows it."""
 
 from datetime import datetime
 
 from ninja import Schema
+
+
+class ErrorOut(Schema):
+    """Every refusal of /api/v1/: a stable code, a message in Chinese saying what to do, and the
+    reasons (one per wrong field, or per unmet condition)."""
+
+    code: str
+    message: str
+    reasons: list[dict] = []
 
 
 class RunOut(Schema):

@@ -4,6 +4,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from peixun.core.apiscope import needs
 from peixun.core.schemas import RunOut
 from peixun.imports.access import access_job
 
@@ -22,6 +23,7 @@ class ImportJobOut(Schema):
 
 
 @router.get("/jobs/{job_id}", response=ImportJobOut, url_name="import-job")
+@needs("imports:read")
 def import_job(request: HttpRequest, job_id: int):
     """An import job the caller may see (404 otherwise): where it is and its run."""
     job = access_job(request.user, job_id)

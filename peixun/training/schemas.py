@@ -3,13 +3,9 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    reasons: list[dict] = []
+from peixun.core.schemas import ErrorOut as ErrorOut
 
 
 class CourseOut(Schema):
@@ -76,3 +72,69 @@ class EnrolmentOut(Schema):
     source: str
     subject: str
     created_at: datetime
+
+
+class TransitionOut(Schema):
+    action: str
+    target: str
+    needs_reason: bool
+
+
+class ProjectStateOut(ProjectDetailOut):
+    status_label: str
+    status_reason: str
+    transitions: list[TransitionOut]
+
+
+class CourseIn(Schema):
+    name: str = Field(max_length=200)
+    hours: Decimal = Field(gt=0, max_digits=6, decimal_places=1)
+    category: str = Field(default="knowledge_skills", max_length=20)
+    required: bool = True
+    assessed: bool = True
+
+
+class ProjectIn(Schema):
+    """A new draft project. Codes as in the OpenAPI enums of the pages (project_type `all_staff`,
+    level `county`, category `knowledge_skills`, mode `concentrated`, enrolment_mode `nomination` …)."""
+
+    organiser_id: int
+    title: str = Field(max_length=200)
+    project_type: str = Field(max_length=16)
+    level: str = Field(max_length=16)
+    category: str = Field(max_length=20)
+    mode: str = Field(default="concentrated", max_length=16)
+    description: str = Field(default="", max_length=5000)
+    hours_credited: Decimal = Field(ge=0, max_digits=6, decimal_places=1)
+    enrol_opens_at: datetime | None = None
+    enrol_closes_at: datetime | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    capacity: int = Field(default=100, ge=0)
+    min_size: int = Field(default=0, ge=0)
+    class_size: int = Field(default=100, ge=1, le=1000)
+    enrolment_mode: str = Field(default="self", max_length=16)
+    approval_chain: str = Field(default="none", max_length=16)
+    audience_ids: list[int] = Field(default=[], max_length=200)
+    courses: list[CourseIn] = Field(default=[], max_length=100)
+
+
+class TransitionIn(Schema):
+    action: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=1000)
+
+
+class NominationIn(Schema):
+    """The teacher to nominate: `person_id`, or `id_number` (in the body, never in an address)."""
+
+    person_id: int | None = None
+    id_number: str = Field(default="", max_length=40)
+    subject: str = Field(default="", max_length=20)
+
+
+class CohortOut(Schema):
+    id: int
+    number: int
+    name: str
+    tutor: str
+    size: int
