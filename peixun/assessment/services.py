@@ -3,7 +3,7 @@ and tutors' scores, ethics vetoes, excellence selection with its public notice, 
 project closes — posting each passing trainee's hours to the ledger in the same transaction
 (RULES A11; docs/decisions/0026-assessment-schemes.md, 0027-excellence-and-notice.md)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -257,7 +257,7 @@ def recompute_soon(
     return runs.enqueue(run)
 
 
-def recompute_in_chunks(*, run: ResultsRun, progress=None) -> int:
+def recompute_in_chunks(*, run: ResultsRun, progress: Callable[[int, int], None] | None = None) -> int:
     """The work of a ResultsRun: its trainees recomputed `CHUNK` at a time, each chunk in its own
     transaction (a mark made meanwhile waits for one chunk at most); how many were recomputed."""
     project = Project.objects.get(pk=run.project_id)
