@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint types deadcode bench bench-import bench-people bench-enrolment bench-ledger bench-certificates messages messages-update install install-dev clean
+.PHONY: run test lint types deadcode bench bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages messages messages-update install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,9 @@ bench-ledger: $(DEV_STAMP) messages
 
 bench-certificates: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.certificates
+
+bench-pages: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) var/staticfiles

@@ -241,6 +241,9 @@ TASKS = {
 # RUN_HEARTBEAT_SECONDS; a running run with no heartbeat for RUN_LEASE_SECONDS is interrupted.
 RUN_HEARTBEAT_SECONDS = float(os.environ.get("RUN_HEARTBEAT_SECONDS", "10"))
 RUN_LEASE_SECONDS = float(os.environ.get("RUN_LEASE_SECONDS", "60"))
+# A change touching more trainees than this (a lesson of a large class closed) has their results
+# recomputed by a background run instead of in the request (peixun.assessment.services).
+RESULTS_INLINE_LIMIT = int(os.environ.get("RESULTS_INLINE_LIMIT", "150"))
 
 # --- Compliance ------------------------------------------------------------------------------------
 # A rebuild of this many people or more evaluates in RECOMPUTE_WORKERS processes (PostgreSQL only).

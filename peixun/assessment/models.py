@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
+
+from peixun.core.runs import BackgroundRun
 
 
 class SchemeVersion(models.Model):
@@ -281,3 +283,26 @@ class HoursPosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} {self.part} r{self.revision} {self.hours}"
+
+
+class ResultsRun(BackgroundRun):
+    """A ResultsRun recomputes a project's results in the background (a background run,
+    peixun.core.runs) when a change touches more trainees than a request may recompute — closing
+    a lesson of a large class, a new scheme for a large project: `enrolment_ids` are those whose
+    inputs changed (None: everyone). A recompute leaves the same results however often it runs."""
+
+    project = models.ForeignKey("training.Project", on_delete=models.CASCADE, related_name="results_runs")
+    enrolment_ids = models.JSONField(null=True, blank=True)
+
+    kept_message = gettext_noop("Results recomputed so far are kept; running it again recomputes the rest.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"results {self.project_id} {self.state}"
+
+    def run_task(self):
+        from peixun.assessment import tasks
+
+        return tasks.recompute_results

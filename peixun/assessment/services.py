@@ -3,12 +3,13 @@ and tutors' scores, ethics vetoes, excellence selection with its public notice, 
 project closes — posting each passing trainee's hours to the ledger in the same transaction
 (RULES A11; docs/decisions/0026-assessment-schemes.md, 0027-excellence-and-notice.md)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Max
 from django.http import HttpRequest
@@ -39,6 +40,7 @@ from peixun.assessment.models import (
     Objection,
     ObjectionStatus,
     Result,
+    ResultsRun,
     SchemeVersion,
     TutorResult,
 )
@@ -47,6 +49,7 @@ from peixun.assessment.rules import excellence as excellence_rules
 from peixun.assessment.rules import gates, presets, scoring
 from peixun.assessment.rules.scheme import EXAM, MANUAL, Scheme, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
+from peixun.core import runs
 from peixun.ledger import compliance
 from peixun.ledger.services import post_credit, reverse_entry
 from peixun.lib.dates import format_date_zh
@@ -99,7 +102,7 @@ def save_version(
         changes={"version": number, "name": scheme.name, **({"note": note} if note else {})},
         request=request,
     )
-    recompute(project=project)
+    recompute_soon(project=project, actor=actor)
     return version
 
 
@@ -171,11 +174,22 @@ def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, f
     """Recompute the results of the given trainees (everyone when None) and the project's grade
     bands and tutors' scores, in the caller's transaction. Does nothing before the project runs or
     after it closed, unless `force` (closing itself). Returns how many were evaluated; only the
-    results that changed are written."""
+    results that changed are written.
+
+    Given trainees, the recompute is incremental: it also covers whoever's recheck is due and
+    whoever is enrolled without a result yet, so the results come out exactly as a recompute of
+    everyone would leave them (the other trainees' inputs did not change). It holds the project's
+    row while it reads the inputs and writes, so a background recompute of the class and a mark
+    made meanwhile never leave an older result over a newer one."""
     if project.status not in lifecycle.MARKING and not force:
         return 0
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
     version = ensure_version(project)
     scheme = version.scheme()
+    if enrolment_ids is not None:
+        enrolment_ids = affected(project, enrolment_ids)
+        if not enrolment_ids:
+            return 0
     enrolments = list(selectors.trainees(project, enrolment_ids).select_related("cohort"))
     facts = selectors.facts_for(project, enrolments)
     existing = {r.enrolment_id: r for r in Result.objects.filter(enrolment_id__in=[e.pk for e in enrolments])}
@@ -198,7 +212,7 @@ def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, f
         now = timezone.now()
         for result in updates:
             result.computed_at = now
-        Result.objects.bulk_update(updates, [*fields, "computed_at"], batch_size=500)
+        _write(updates, [*fields, "computed_at"])
     _assign_bands(project, scheme)
     _tutor_results(
         project,
@@ -206,6 +220,97 @@ def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, f
         {e.cohort_id for e in enrolments if e.cohort_id} if enrolment_ids is not None else None,
     )
     return len(enrolments)
+
+
+def inline_limit() -> int:
+    """How many trainees a request recomputes itself; more go to a background run."""
+    return int(getattr(settings, "RESULTS_INLINE_LIMIT", DEFAULT_INLINE_LIMIT))
+
+
+DEFAULT_INLINE_LIMIT = 150
+CHUNK = 100
+
+
+def recompute_soon(
+    *, project: Project, enrolment_ids: Iterable[int] | None = None, actor: User | None = None
+) -> ResultsRun | None:
+    """Recompute the results of these trainees (everyone when None): now, in the caller's
+    transaction, when they are at most `inline_limit()`; else in a background run with progress
+    (a run still waiting takes these trainees in too), returned. Nothing before the project runs
+    or after it closed (closing recomputes everyone itself)."""
+    if project.status not in lifecycle.MARKING:
+        return None
+    ids = None if enrolment_ids is None else sorted(set(enrolment_ids))
+    count = len(ids) if ids is not None else selectors.trainees(project).count()
+    if count <= inline_limit():
+        recompute(project=project, enrolment_ids=ids)
+        return None
+    waiting = (
+        ResultsRun.objects.select_for_update().filter(project=project, state=runs.RunState.QUEUED).first()
+    )
+    if waiting is not None:
+        known = waiting.enrolment_ids
+        waiting.enrolment_ids = None if ids is None or known is None else sorted(set(known) | set(ids))
+        waiting.save(update_fields=["enrolment_ids"])
+        return waiting
+    run = ResultsRun.objects.create(project=project, enrolment_ids=ids, actor=_actor(actor), total=count)
+    return runs.enqueue(run)
+
+
+def recompute_in_chunks(*, run: ResultsRun, progress: Callable[[int, int], None] | None = None) -> int:
+    """The work of a ResultsRun: its trainees recomputed `CHUNK` at a time, each chunk in its own
+    transaction (a mark made meanwhile waits for one chunk at most); how many were recomputed."""
+    project = Project.objects.get(pk=run.project_id)
+    if run.enrolment_ids is None:
+        ids = list(selectors.trainees(project).order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(run.enrolment_ids)
+    if progress:
+        progress(0, len(ids))
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            project = Project.objects.get(pk=run.project_id)  # closed meanwhile: closing recomputed
+            recompute(project=project, enrolment_ids=ids[start : start + CHUNK])
+        if progress:
+            progress(min(start + CHUNK, len(ids)), len(ids))
+    if run.enrolment_ids is None and project.status in lifecycle.MARKING:
+        with transaction.atomic():
+            _tutor_results(project, selectors.current_scheme(project), None)  # classes left empty too
+    return len(ids)
+
+
+def latest_run(project: Project) -> ResultsRun | None:
+    """The project's latest results run (finished within the last hour, or not finished)."""
+    run = ResultsRun.objects.filter(project=project).first()
+    if run is None or (run.finished_at and run.finished_at < timezone.now() - timedelta(hours=1)):
+        return None
+    return run
+
+
+def affected(project: Project, enrolment_ids: Iterable[int]) -> list[int]:
+    """The trainees a recompute of `enrolment_ids` covers: those, and in the project anyone whose
+    recheck is due (a due date passed: 待提交 becomes 缺交) or who is enrolled without a result."""
+    wanted = set(enrolment_ids)
+    wanted.update(
+        Result.objects.filter(project=project, recheck_at__lte=timezone.now()).values_list(
+            "enrolment_id", flat=True
+        )
+    )
+    wanted.update(selectors.trainees(project).filter(result__isnull=True).values_list("pk", flat=True))
+    return sorted(wanted)
+
+
+# Up to this many changed results are written one UPDATE each; more in bulk_update's batches (whose
+# CASE expressions cost more to build than a few plain updates take to run).
+PLAIN_UPDATES = 50
+
+
+def _write(results: list[Result], fields: list[str]) -> None:
+    if len(results) > PLAIN_UPDATES:
+        Result.objects.bulk_update(results, fields, batch_size=500)
+        return
+    for result in results:
+        Result.objects.filter(pk=result.pk).update(**{name: getattr(result, name) for name in fields})
 
 
 def recheck_due(now: datetime | None = None) -> int:

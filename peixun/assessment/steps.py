@@ -2,7 +2,8 @@
 `AssessmentConfig.ready()`:
 
 - delivery's marks change (peixun.delivery.hooks): the results they touch are recomputed, in the
-  same transaction;
+  same transaction — or, when they are more than a request may recompute (a lesson of a large
+  class closed), in a background run with progress (services.recompute_soon);
 - delivery asks for the absence limit: the scheme in force answers;
 - a project moves to assessment (peixun.training.lifecycle, "assess" 20): every result is
   recomputed, after delivery closed the lessons;
@@ -28,7 +29,8 @@ from peixun.training.services import projects as project_services
 
 
 def recompute_marked(*, project, enrolment_ids) -> None:
-    services.recompute(project=project, enrolment_ids=enrolment_ids)
+    # The trainees whose marks changed, at once; a whole class above the limit in the background.
+    services.recompute_soon(project=project, enrolment_ids=enrolment_ids)
 
 
 def absence_limit(*, project) -> tuple | None:

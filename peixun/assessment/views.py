@@ -84,6 +84,7 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
         can_close=manages and project.status == ProjectStatus.ASSESSING,
         postings=project.hours_postings.filter(active=True).count() if manages else 0,
         filter=request.GET.get("filter", ""),
+        results_run=services.latest_run(project),
     )
     if context["filter"] == "failed":
         context["rows"] = [row for row in rows if row.status == ResultStatus.FAILED]
@@ -119,8 +120,14 @@ def results_export(request: SignedInRequest, pk: int) -> HttpResponse:
 def recompute(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
-    count = services.recompute(project=project)
-    messages.success(request, _("%(n)s results were recomputed.") % {"n": count})
+    count = selectors.trainees(project).count()
+    run = services.recompute_soon(project=project, actor=request.user)
+    if run is None:
+        messages.success(request, _("%(n)s results were recomputed.") % {"n": count})
+    else:
+        messages.info(
+            request, _("The results are being recomputed in the background; the progress is shown below.")
+        )
     return redirect("assessment:results", project.pk)
 
 

@@ -4,10 +4,12 @@ hand, by `manage.py delivery_tick`, or for every lesson when the project moves t
 the warning to a trainee one absence away from failing (docs/decisions/0025-check-in-codes.md)."""
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from fractions import Fraction
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,7 +33,6 @@ from peixun.delivery.rules import checkin
 from peixun.delivery.services.lessons import (
     _inputs_changed,
     lessons_ahead,
-    lessons_of,
     require_status,
     settings_for,
     trainees,
@@ -163,14 +164,30 @@ def mark(
 def tally(enrolment: Enrolment) -> rules.Tally:
     """The trainee's marks over their lessons so far, out of all their lessons, and how many of
     them are still ahead (scheduled and not marked: where an absence can still happen)."""
-    lessons = dict(lessons_of(enrolment).values_list("pk", "status"))
-    marks = dict(
-        Attendance.objects.filter(enrolment=enrolment, lesson_id__in=list(lessons)).values_list(
-            "lesson_id", "status"
-        )
+    return tallies(enrolment.project_id, [enrolment])[enrolment.pk]
+
+
+def tallies(project_id: int, enrolments: list[Enrolment]) -> dict[int, rules.Tally]:
+    """`tally` of each of the project's given trainees, in two queries whatever their number."""
+    lessons = list(
+        Lesson.objects.filter(project_id=project_id)
+        .exclude(status=LessonStatus.CANCELLED)
+        .values_list("pk", "status", "cohort_id")
     )
-    ahead = sum(1 for pk, status in lessons.items() if status == LessonStatus.SCHEDULED and pk not in marks)
-    return rules.Tally.of(marks.values(), len(lessons), ahead)
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for enrolment_id, lesson_id, status in Attendance.objects.filter(
+        lesson__project_id=project_id, enrolment_id__in=[e.pk for e in enrolments]
+    ).values_list("enrolment_id", "lesson_id", "status"):
+        marks[enrolment_id][lesson_id] = status
+    found = {}
+    for enrolment in enrolments:
+        own = {
+            pk: status for pk, status, cohort in lessons if cohort is None or cohort == enrolment.cohort_id
+        }
+        marked = {pk: status for pk, status in marks[enrolment.pk].items() if pk in own}
+        ahead = sum(1 for pk, status in own.items() if status == LessonStatus.SCHEDULED and pk not in marked)
+        found[enrolment.pk] = rules.Tally.of(marked.values(), len(own), ahead)
+    return found
 
 
 def absence_rule(project: Project) -> tuple[Fraction, bool] | None:
@@ -186,19 +203,37 @@ def warn_near_limit(project: Project, enrolment_ids: Iterable[int]) -> int:
     if rule is None:
         return 0
     share, leave_counts = rule
+    enrolments = list(Enrolment.objects.filter(pk__in=list(enrolment_ids), project=project))
+    counts_of = tallies(project.pk, enrolments)
+    near = [e for e in enrolments if rules.needs_warning(counts_of[e.pk], share, leave_counts)]
+    if not near:
+        return 0
+    accounts: dict[int, list[int]] = defaultdict(list)
+    for user_id, person_id in (
+        get_user_model()
+        .objects.filter(person_id__in=[e.person_id for e in near], is_active=True)
+        .values_list("pk", "person_id")
+    ):
+        accounts[person_id].append(user_id)
+    told = set(
+        Notice.objects.filter(
+            user_id__in=[user for users in accounts.values() for user in users],
+            kind="absence_warning",
+            project=project,
+        ).values_list("user_id", flat=True)
+    )
+    url = reverse("delivery:my-project", args=[project.pk])
     warned = 0
-    for enrolment in Enrolment.objects.filter(pk__in=list(enrolment_ids)).select_related("person"):
-        counts = tally(enrolment)
-        if not rules.needs_warning(counts, share, leave_counts):
+    for enrolment in near:
+        users = accounts.get(enrolment.person_id, [])
+        if told.intersection(users):
             continue
-        accounts = notify.accounts_of([enrolment.person_id])
-        if Notice.objects.filter(user_id__in=accounts, kind="absence_warning", project=project).exists():
-            continue
+        counts = counts_of[enrolment.pk]
         notify.send(
-            accounts,
+            users,
             "absence_warning",
             project=project,
-            url=reverse("delivery:my-project", args=[project.pk]),
+            url=url,
             absences=str(counts.absences(leave_counts)),
             planned=str(counts.planned),
         )
@@ -247,7 +282,7 @@ def close_lesson(
     )
     if missing:
         warn_near_limit(lesson.project, missing)
-    _inputs_changed(lesson.project, missing or None)
+    _inputs_changed(lesson.project, missing)
     return len(missing)
 
 
