@@ -8,7 +8,7 @@ Callers check access first (peixun.orgs.access: `accounts.manage`, `accounts.pro
 import json
 import logging
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -228,14 +228,16 @@ class Issued:
     batch: PasswordSlipBatch | None
 
 
-def prepare_passwords(count: int) -> list[tuple[str, str]]:
+def prepare_passwords(count: int, progress: Callable[[int, int], None] | None = None) -> list[tuple[str, str]]:
     """`count` random initial passwords with their hashes, for `provision_teacher_accounts` to give
     out: hashing is the slow part (Argon2, ~0.1–0.3 s each by design), so a caller that must create
     accounts inside a longer transaction (an import's apply) hashes them before it starts."""
     pairs = []
-    for _ in range(count):
+    for done in range(count):
         password = temporary_password()
         pairs.append((password, make_password(password)))
+        if progress is not None and done % 20 == 19:
+            progress(done + 1, count)
     return pairs
 
 
