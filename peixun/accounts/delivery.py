@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
 
 from peixun.accounts.models import PasswordSlipBatch, User
 from peixun.core.vault import vault
@@ -51,9 +50,9 @@ class PasswordDelivery(Protocol):
     `deliver` is called once per issue, inside the transaction that sets the passwords, with the
     issuer (`actor`: None from the shell or a test) and every password issued. It returns the slips
     the issuer downloads (a `PasswordSlipBatch`) when the passwords go out on paper through the
-    issuer, or None when they went another way (the pages then say so with `sent_note`)."""
+    issuer, or None when they went another way; the pages then tell the issuer `sent_note` (for
+    instance "已通过短信发送给教师本人")."""
 
-    label: "StrOrPromise"
     sent_note: "StrOrPromise"
 
     def deliver(self, *, actor: User | None, issued: list[IssuedPassword]) -> PasswordSlipBatch | None: ...
@@ -63,8 +62,7 @@ class SlipDelivery:
     """The default: the passwords wait, encrypted with the ID vault, for the issuer to download a
     PDF of slips to print and an Excel list per school, each once, within SLIP_LIFETIME."""
 
-    label = _("Printed slips handed over by the issuer")
-    sent_note = ""
+    sent_note = ""  # the slips page says it all
 
     def deliver(self, *, actor: User | None, issued: list[IssuedPassword]) -> PasswordSlipBatch | None:
         purge_password_slips()

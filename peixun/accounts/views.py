@@ -40,6 +40,7 @@ from peixun.accounts.access import (
     require_perm,
 )
 from peixun.accounts.backends import RESIDENT_ID, find_user
+from peixun.accounts.delivery import password_delivery
 from peixun.accounts.forms import GrantForm, LoginForm, ProvisionForm
 from peixun.accounts.http import SignedInRequest
 from peixun.core.pagination import CappedPaginator
@@ -619,11 +620,14 @@ def teachers_create(request: SignedInRequest) -> HttpResponse:
         ngettext("Created %(count)d account.", "Created %(count)d accounts.", issued.count)
         % {"count": issued.count},
     )
-    return _after_issue(issued, chosen)
+    return _after_issue(request, issued, chosen)
 
 
-def _after_issue(issued: services.Issued, chosen: _RosterFilter) -> HttpResponse:
+def _after_issue(request: SignedInRequest, issued: services.Issued, chosen: _RosterFilter) -> HttpResponse:
     if issued.batch is None:
+        note = password_delivery().sent_note
+        if note and issued.count:
+            messages.info(request, note)
         return redirect(_roster_url(chosen))
     return redirect("accounts:slips", pk=issued.batch.pk)
 
@@ -646,4 +650,4 @@ def teachers_reset(request: SignedInRequest, pk: int) -> HttpResponse:
         request,
         _("%(name)s has a new initial password: hand over the slip below.") % {"name": account.display_name()},
     )
-    return _after_issue(issued, chosen)
+    return _after_issue(request, issued, chosen)

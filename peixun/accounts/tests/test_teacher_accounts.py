@@ -182,7 +182,6 @@ def test_another_password_delivery_can_be_plugged_in(school, settings):
     sent = []
 
     class Sms:
-        label = "短信"
         sent_note = "已通过短信发送"
 
         def deliver(self, *, actor, issued):
