@@ -91,7 +91,11 @@ def teacher_roster(user, *, org_path: str = "", query: str = "", show: str = "")
             | Q(user__username=query)
             | Q(mobile=query)
         )
-    return people.filter(_roster_q(show)).select_related("org", "user").order_by("org__path", "name_pinyin", "pk")
+    return (
+        people.filter(_roster_q(show))
+        .select_related("org", "user")
+        .order_by("org__path", "name_pinyin", "pk")
+    )
 
 
 def roster_counts(people: QuerySet) -> dict[str, int]:

@@ -228,7 +228,9 @@ class Issued:
     batch: PasswordSlipBatch | None
 
 
-def prepare_passwords(count: int, progress: Callable[[int, int], None] | None = None) -> list[tuple[str, str]]:
+def prepare_passwords(
+    count: int, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str]]:
     """`count` random initial passwords with their hashes, for `provision_teacher_accounts` to give
     out: hashing is the slow part (Argon2, ~0.1–0.3 s each by design), so a caller that must create
     accounts inside a longer transaction (an import's apply) hashes them before it starts."""
@@ -342,7 +344,9 @@ def provision_teacher_accounts(
             )
         batch = password_delivery().deliver(
             actor=actor,
-            issued=[IssuedPassword(user, p.person.org, p.password) for user, p in zip(users, fresh, strict=True)],
+            issued=[
+                IssuedPassword(user, p.person.org, p.password) for user, p in zip(users, fresh, strict=True)
+            ],
         )
     security_log.info("teacher accounts created: actor=%s count=%s", getattr(actor, "pk", None), len(fresh))
     return Issued(len(fresh), batch)
@@ -383,7 +387,9 @@ def reset_initial_passwords(
             account.password = hashes[account.pk]
             account.initial_password_expires_at = expires_at
             account.must_change_password = True
-            changes: dict[str, list] = {"valid_until": [_iso(before), _iso(account.initial_password_valid_until)]}
+            changes: dict[str, list] = {
+                "valid_until": [_iso(before), _iso(account.initial_password_valid_until)]
+            }
             if was_activated:
                 changes["must_change_password"] = [False, True]
             events.record(

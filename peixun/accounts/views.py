@@ -502,7 +502,9 @@ def _roster_filter(request: SignedInRequest, data) -> _RosterFilter:
     chosen.show = show if show in selectors.ROSTER_FILTERS else ""
     org_pk = (data.get("org") or "").strip()
     if org_pk:
-        chosen.org = access_org(request.user, int(org_pk) if org_pk.isdigit() else 0, perm="accounts.activate")
+        chosen.org = access_org(
+            request.user, int(org_pk) if org_pk.isdigit() else 0, perm="accounts.activate"
+        )
     return chosen
 
 
@@ -530,10 +532,13 @@ def teachers(request: SignedInRequest) -> HttpResponse:
     for person in rows:
         account = _account_of(person)
         person.account = account
+        person.staff_account = account is not None and account.pk in staff
         person.can_reset = account is not None and account.is_active and account.pk not in staff
         person.can_reset = person.can_reset and account.pk != request.user.pk
-        person.can_create = account is None and can_provision and path_in_scope(
-            request.user, "accounts.provision", person.org.path
+        person.can_create = (
+            account is None
+            and can_provision
+            and path_in_scope(request.user, "accounts.provision", person.org.path)
         )
     filters = [
         ("", _("All"), counts["all"]),
@@ -648,6 +653,7 @@ def teachers_reset(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     messages.success(
         request,
-        _("%(name)s has a new initial password: hand over the slip below.") % {"name": account.display_name()},
+        _("%(name)s has a new initial password: hand over the slip below.")
+        % {"name": account.display_name()},
     )
     return _after_issue(request, issued, chosen)

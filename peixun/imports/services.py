@@ -5,6 +5,8 @@ The uploaded bytes hold ID numbers, so they are stored encrypted with the ID vau
 Person.id_number_encrypted) and dropped once the file is applied.
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -89,7 +91,9 @@ def create_accounts(*, person_ids: list[int], actor: User, passwords: list[tuple
     return provision_teacher_accounts(people=people, actor=actor, passwords=passwords)
 
 
-def prepare_account_passwords(job: ImportJob, progress=None) -> list[tuple[str, str]]:
+def prepare_account_passwords(
+    job: ImportJob, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str]]:
     """The hashed initial passwords for the new people of a checked roster, made before the apply's
     transaction (hashing is slow by design); people already on the roster without an account get
     theirs hashed inside it."""

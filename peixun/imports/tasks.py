@@ -115,7 +115,9 @@ def apply_import(job_id: int) -> None:
                 fields = _summary_fields(summary)
                 if make_accounts:
                     # In the same transaction: the people and their accounts, or neither.
-                    issued = services.create_accounts(person_ids=summary.people, actor=actor, passwords=passwords)
+                    issued = services.create_accounts(
+                        person_ids=summary.people, actor=actor, passwords=passwords
+                    )
                     fields["counts"]["accounts"] = issued.count
                     fields["password_slips"] = issued.batch
                 now = timezone.now()

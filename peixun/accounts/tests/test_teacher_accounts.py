@@ -90,7 +90,9 @@ def test_another_schools_teachers_and_orgs_are_out_of_scope(client, school):
     assert client.get(reverse("accounts:teachers"), {"org": school.school_a2.pk}).status_code == 404
     other = make_user("t-other", (GrantRole.TEACHER, school.school_a2), person=school.teacher_a2)
     assert client.post(reverse("accounts:teachers-reset", args=[other.pk])).status_code == 404
-    assert client.post(reverse("accounts:teachers-create"), {"person": school.teacher_b1.pk}).status_code == 404
+    assert (
+        client.post(reverse("accounts:teachers-create"), {"person": school.teacher_b1.pk}).status_code == 404
+    )
     # Staff accounts and the coordinator's own are the bureau's to reset.
     staff = make_person(school.school_a1, "吴主任")
     school.coordinator_a1.person = staff
@@ -140,7 +142,11 @@ def test_resetting_an_activated_teachers_password_is_audited_and_forces_a_change
         assert holder.get(url).url == reverse("accounts:password-change")
     changed = holder.post(
         reverse("accounts:password-change"),
-        {"old_password": password, "new_password1": "Qingshan-river-77", "new_password2": "Qingshan-river-77"},
+        {
+            "old_password": password,
+            "new_password1": "Qingshan-river-77",
+            "new_password2": "Qingshan-river-77",
+        },
     )
     assert changed.status_code == 302
     assert holder.get(reverse("site:home")).status_code == 200
@@ -173,7 +179,9 @@ def test_a_prepared_password_holding_the_phones_tail_is_not_given_to_that_teache
     person = Person.objects.get(name="孙丽")
     bad = ("Ab" + MOBILE[-4:] + "xyzw", "hash-of-bad")
     good = services.prepare_passwords(1)[0]
-    issued = services.provision_teacher_accounts(people=[person], actor=school.coordinator_a1, passwords=[bad, good])
+    issued = services.provision_teacher_accounts(
+        people=[person], actor=school.coordinator_a1, passwords=[bad, good]
+    )
     assert issued.count == 1
     assert User.objects.get(person=person).password == good[1]
 
