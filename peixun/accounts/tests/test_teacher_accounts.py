@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from peixun.accounts import delivery, services
+from peixun.accounts import delivery, services, slips
 from peixun.accounts.models import PasswordSlipBatch
 from peixun.accounts.tests.helpers import sign_in
 from peixun.audit.models import AuditEvent
@@ -207,3 +207,19 @@ def test_another_password_delivery_can_be_plugged_in(school, settings):
     assert issued.batch is None and not PasswordSlipBatch.objects.exists()
     [(username, password)] = sent
     assert username == MOBILE and User.objects.get(username=MOBILE).check_password(password)
+
+
+def test_the_slip_workbook_holds_no_formula_even_for_a_name_that_looks_like_one():
+    slip = slips.Slip(
+        name="=HYPERLINK(\"http://x\",\"点我\")",
+        school="+东湖实验小学",
+        username="@13812345678",
+        password="Ab3dEf7hJk",
+        login_url="https://peixun.example/accounts/login/",
+        valid_until=date(2026, 9, 1),
+    )
+    sheet = load_workbook(io.BytesIO(slips.render_xlsx([slip], sheet_name="东湖实验小学"))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    values = [cell.value for cell in cells]
+    assert "Ab3dEf7hJk" in values and "2026年9月1日" in values
