@@ -211,7 +211,7 @@ def test_another_password_delivery_can_be_plugged_in(school, settings):
 
 def test_the_slip_workbook_holds_no_formula_even_for_a_name_that_looks_like_one():
     slip = slips.Slip(
-        name="=HYPERLINK(\"http://x\",\"点我\")",
+        name='=HYPERLINK("http://x","点我")',
         school="+东湖实验小学",
         username="@13812345678",
         password="Ab3dEf7hJk",
