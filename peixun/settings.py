@@ -162,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # An initial password (an account made from the roster, or a reset) that is still unchanged this
 # many days after it was issued no longer signs in; the school coordinator issues a new one.
 INITIAL_PASSWORD_DAYS = int(os.environ.get("INITIAL_PASSWORD_DAYS", "14"))
+# How issued initial passwords reach their holders (docs/accounts.md): printed slips by default; an
+# SMS or WeChat sender is a class with the same `deliver` method (peixun.accounts.delivery).
+PASSWORD_DELIVERY = os.environ.get("PASSWORD_DELIVERY", "peixun.accounts.delivery.SlipDelivery")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

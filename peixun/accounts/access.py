@@ -16,6 +16,7 @@ from peixun.orgs.access import access_grant as access_grant
 from peixun.orgs.access import access_org as access_org
 from peixun.orgs.access import accounts_in_scope as accounts_in_scope
 from peixun.orgs.access import has_perm as has_perm
+from peixun.orgs.access import out_of_scope as out_of_scope
 from peixun.orgs.access import path_in_scope as path_in_scope
 from peixun.orgs.access import require_perm as require_perm
 

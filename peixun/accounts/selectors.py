@@ -1,6 +1,6 @@
 """Reads of accounts for the account management pages."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from peixun.accounts.models import PasswordSlipBatch
@@ -59,4 +59,70 @@ def open_slips(user) -> QuerySet:
         PasswordSlipBatch.objects.filter(created_by=user, expires_at__gt=timezone.now())
         .exclude(sealed="")
         .order_by("-created_at")
+    )
+
+
+# The filters of the teacher accounts page, by their query value.
+ROSTER_FILTERS = ("none", "never", "inactive")
+
+
+def _roster_q(show: str) -> Q:
+    return {
+        "none": Q(user__isnull=True),
+        "never": Q(user__isnull=False, user__last_login__isnull=True),
+        "inactive": Q(user__isnull=False, user__must_change_password=True),
+    }.get(show, Q())
+
+
+def teacher_roster(user, *, org_path: str = "", query: str = "", show: str = "") -> QuerySet:
+    """Active people in the user's scope for teacher accounts (`accounts.activate`), with their
+    account if any, narrowed to an org subtree, a search (name, pinyin, initials, username or phone)
+    and one filter of ROSTER_FILTERS: 无账号, 从未登录 or 未激活. By school and name."""
+    people = people_in_scope(user, "accounts.activate").filter(status=PersonStatus.ACTIVE)
+    if org_path:
+        people = people.filter(org__path__startswith=org_path)
+    query = query.strip()
+    if query:
+        lowered = query.lower()
+        people = people.filter(
+            Q(name__contains=query)
+            | Q(name_pinyin__startswith=lowered)
+            | Q(name_initials__startswith=lowered)
+            | Q(user__username=query)
+            | Q(mobile=query)
+        )
+    return (
+        people.filter(_roster_q(show))
+        .select_related("org", "user")
+        .order_by("org__path", "name_pinyin", "pk")
+    )
+
+
+def roster_counts(people: QuerySet) -> dict[str, int]:
+    """How many of `people` (teacher_roster without a filter) each filter shows, in one query."""
+    return people.order_by().aggregate(
+        all=Count("pk"), **{show: Count("pk", filter=_roster_q(show)) for show in ROSTER_FILTERS}
+    )
+
+
+def staff_account_ids(account_ids: list[int]) -> set[int]:
+    """Those of the accounts that hold a role other than teacher: their passwords are the bureau's."""
+    return set(
+        RoleGrant.objects.filter(user_id__in=account_ids)
+        .exclude(role=GrantRole.TEACHER)
+        .values_list("user_id", flat=True)
+    )
+
+
+def resettable_teacher_accounts(user) -> QuerySet:
+    """Teacher accounts in the user's scope (`accounts.activate`) whose password they may reset,
+    activated or not: enabled, linked to a person of their scope, holding no staff role, not their
+    own."""
+    staff = RoleGrant.objects.exclude(role=GrantRole.TEACHER).values("user_id")
+    return (
+        accounts_in_scope(user, "accounts.activate")
+        .filter(path_q(scope_paths(user, "accounts.activate"), "person__org__path"), is_active=True)
+        .exclude(pk__in=staff)
+        .exclude(pk=user.pk)
+        .select_related("person__org")
     )

@@ -8,7 +8,7 @@ Callers check access first (peixun.orgs.access: `accounts.manage`, `accounts.pro
 import json
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peixun.accounts.delivery import SLIP_PURPOSE, IssuedPassword, password_delivery
+from peixun.accounts.delivery import purge_password_slips as purge_password_slips
 from peixun.accounts.models import PasswordSlipBatch, User
 from peixun.accounts.slips import Slip
 from peixun.audit import events
@@ -38,9 +40,6 @@ security_log = logging.getLogger("peixun.security")
 TEMPORARY_PASSWORD_LENGTH = 10
 # No 0/O, 1/l/I: a temporary password is read out over the phone.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-# How long the slips of newly issued passwords can be downloaded by whoever issued them.
-SLIP_LIFETIME = timedelta(hours=1)
-SLIP_PURPOSE = "password-slips"
 SLIP_FORMATS = ("pdf", "xlsx")
 
 
@@ -229,10 +228,38 @@ class Issued:
     batch: PasswordSlipBatch | None
 
 
-def _plan(people: list[Person]) -> list[_Planned]:
+def prepare_passwords(
+    count: int, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str]]:
+    """`count` random initial passwords with their hashes, for `provision_teacher_accounts` to give
+    out: hashing is the slow part (Argon2, ~0.1–0.3 s each by design), so a caller that must create
+    accounts inside a longer transaction (an import's apply) hashes them before it starts."""
+    pairs = []
+    for done in range(count):
+        password = temporary_password()
+        pairs.append((password, make_password(password)))
+        if progress is not None and done % 20 == 19:
+            progress(done + 1, count)
+    return pairs
+
+
+def _password_for(user: User, pool: Iterator[tuple[str, str]]) -> tuple[str, str]:
+    """A prepared password that passes the validators for `user` (one could hold the tail of their
+    phone), else a new one hashed now."""
+    for password, password_hash in pool:
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password, password_hash
+    password = temporary_password(user)
+    return password, make_password(password)
+
+
+def _plan(people: list[Person], pool: Iterator[tuple[str, str]]) -> list[_Planned]:
     """Usernames, random initial passwords and their hashes, computed before any write. Hashing is
     the slow part (Argon2, ~0.1 s each by design), so it must not run inside the transaction that
-    writes."""
+    writes (prepared ones come from `pool`)."""
     wanted = {p.mobile for p in people if p.mobile} | {f"t{p.pk}" for p in people}
     taken = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
     planned = []
@@ -241,13 +268,17 @@ def _plan(people: list[Person]) -> list[_Planned]:
         if username in taken:
             continue  # t<pk> taken by hand: this person needs an account made by an administrator
         taken.add(username)
-        password = temporary_password(User(username=username, person=person))
-        planned.append(_Planned(person, username, password, make_password(password)))
+        password, password_hash = _password_for(User(username=username, person=person), pool)
+        planned.append(_Planned(person, username, password, password_hash))
     return planned
 
 
 def provision_teacher_accounts(
-    *, people: Iterable[Person], actor: User, request: HttpRequest | None = None
+    *,
+    people: Iterable[Person],
+    actor: User,
+    request: HttpRequest | None = None,
+    passwords: Iterable[tuple[str, str]] = (),
 ) -> Issued:
     """Create a teacher account for each person without one, and the slips of their initial
     passwords for `actor` to download.
@@ -256,11 +287,12 @@ def provision_teacher_accounts(
     password is random (never derived from personal data), expires after INITIAL_PASSWORD_DAYS
     and must be changed at first sign-in; the account gets the `teacher` role over the person's
     org. People who gained an account meanwhile are skipped, so running it twice creates nothing
-    the second time.
+    the second time. `passwords` are ones made beforehand by `prepare_passwords`, used first.
+    The passwords go to their holders through the configured delivery (peixun.accounts.delivery).
     """
     people = list(people)
     already = set(User.objects.filter(person__in=people).values_list("person_id", flat=True))
-    planned = _plan([person for person in people if person.pk not in already])
+    planned = _plan([person for person in people if person.pk not in already], iter(passwords))
     if not planned:
         return Issued(0, None)
     expires_at = initial_password_expiry()
@@ -310,9 +342,11 @@ def provision_teacher_accounts(
                 },
                 request=request,
             )
-        batch = _keep_for_slips(
+        batch = password_delivery().deliver(
             actor=actor,
-            issued=[(user, p.person.org, p.password) for user, p in zip(users, fresh, strict=True)],
+            issued=[
+                IssuedPassword(user, p.person.org, p.password) for user, p in zip(users, fresh, strict=True)
+            ],
         )
     security_log.info("teacher accounts created: actor=%s count=%s", getattr(actor, "pk", None), len(fresh))
     return Issued(len(fresh), batch)
@@ -322,11 +356,17 @@ def provision_teacher_accounts(
 
 
 def reset_initial_passwords(
-    *, actor: User | None, accounts: Iterable[User], request: HttpRequest | None = None
+    *,
+    actor: User | None,
+    accounts: Iterable[User],
+    request: HttpRequest | None = None,
+    activated_too: bool = False,
 ) -> Issued:
     """Give each not-yet-activated account a new random initial password (the old one stops
     working) and keep the slips for `actor` to download. Callers pass accounts from
-    `selectors.inactive_teacher_accounts`; an account activated meanwhile is left alone."""
+    `selectors.inactive_teacher_accounts`; an account activated meanwhile is left alone — unless
+    `activated_too` (a teacher who forgot their password, reset one by one from
+    `selectors.teacher_accounts`): that account must then choose a new password again."""
     accounts = list(accounts)
     expires_at = initial_password_expiry()
     planned = [(account, temporary_password(account)) for account in accounts]
@@ -336,49 +376,34 @@ def reset_initial_passwords(
         issued = []
         for account, password in planned:
             before = account.initial_password_valid_until
-            changed = User.objects.filter(pk=account.pk, must_change_password=True, is_active=True).update(
-                password=hashes[account.pk], initial_password_expires_at=expires_at
+            was_activated = account.is_activated
+            waiting = {} if activated_too else {"must_change_password": True}
+            changed = User.objects.filter(pk=account.pk, is_active=True, **waiting).update(
+                password=hashes[account.pk], initial_password_expires_at=expires_at, must_change_password=True
             )
             if not changed or account.person is None:  # callers pass teacher accounts only
                 continue
             org = account.person.org
             account.password = hashes[account.pk]
             account.initial_password_expires_at = expires_at
+            account.must_change_password = True
+            changes: dict[str, list] = {
+                "valid_until": [_iso(before), _iso(account.initial_password_valid_until)]
+            }
+            if was_activated:
+                changes["must_change_password"] = [False, True]
             events.record(
                 action="account_password_reset",
                 actor=actor,
                 target=account,
                 org_path=org.path,
-                changes={"valid_until": [_iso(before), _iso(account.initial_password_valid_until)]},
+                changes=changes,
                 request=request,
             )
-            issued.append((account, org, password))
-        batch = _keep_for_slips(actor=actor, issued=issued)
+            issued.append(IssuedPassword(account, org, password))
+        batch = password_delivery().deliver(actor=actor, issued=issued)
     security_log.info("initial passwords reset: actor=%s count=%s", getattr(actor, "pk", None), len(issued))
     return Issued(len(issued), batch)
-
-
-def _keep_for_slips(*, actor: User | None, issued: list[tuple]) -> PasswordSlipBatch | None:
-    """Keep the passwords just issued, encrypted, for the issuer's one download of each slip file.
-    Without an issuer (a shell or a test) they are dropped: the accounts stay 未激活 until reset."""
-    purge_password_slips()
-    if actor is None or not getattr(actor, "is_authenticated", False) or not issued:
-        return None
-    payload = {
-        str(user.pk): [password, user.initial_password_expires_at.isoformat()]
-        for user, _org, password in issued
-    }
-    schools: dict[int, dict] = {}
-    for _user, org, _password in issued:
-        entry = schools.setdefault(org.pk, {"id": org.pk, "name": org.name, "path": org.path, "count": 0})
-        entry["count"] += 1
-    return PasswordSlipBatch.objects.create(
-        created_by=actor,
-        expires_at=timezone.now() + SLIP_LIFETIME,
-        count=len(issued),
-        sealed=vault().encrypt(json.dumps(payload), purpose=SLIP_PURPOSE),
-        schools=sorted(schools.values(), key=lambda school: school["path"]),
-    )
 
 
 class SlipsGone(AccountError):
@@ -455,9 +480,3 @@ def take_slips(
         len(slips),
     )
     return school, slips
-
-
-def purge_password_slips() -> int:
-    """Delete the slips whose hour has passed; returns how many batches went."""
-    deleted, _by_model = PasswordSlipBatch.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted

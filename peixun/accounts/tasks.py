@@ -18,6 +18,14 @@ def provision_teacher_accounts_task(*, org_id: int, actor_id: int) -> int:
 
 
 @task()
+def provision_people_accounts_task(*, person_ids: list[int], actor_id: int) -> int:
+    """Create the missing teacher accounts of the given people still in the actor's scope."""
+    actor = get_user_model().objects.get(pk=actor_id)
+    people = selectors.people_without_account_in_scope(actor).filter(pk__in=person_ids).select_related("org")
+    return services.provision_teacher_accounts(people=people, actor=actor).count
+
+
+@task()
 def reset_initial_passwords_task(*, account_ids: list[int], actor_id: int) -> int:
     """New initial passwords for the given accounts still in the actor's scope; returns how many."""
     actor = get_user_model().objects.get(pk=actor_id)

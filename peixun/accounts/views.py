@@ -17,6 +17,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -34,10 +35,12 @@ from peixun.accounts.access import (
     access_org,
     access_slips,
     has_perm,
+    out_of_scope,
     path_in_scope,
     require_perm,
 )
 from peixun.accounts.backends import RESIDENT_ID, find_user
+from peixun.accounts.delivery import password_delivery
 from peixun.accounts.forms import GrantForm, LoginForm, ProvisionForm
 from peixun.accounts.http import SignedInRequest
 from peixun.core.pagination import CappedPaginator
@@ -473,3 +476,184 @@ def slips_download(request: SignedInRequest, pk: str) -> HttpResponse:
         content = slips.render_xlsx(issued, sheet_name=school["name"])
         content_type = XLSX_TYPE
     return download(content, f"{title}-{school['name']}-{stamp}.{kind}", content_type)
+
+
+# --- Teacher accounts: the school's roster with each teacher's account ---------------------------
+
+ROSTER_PER_PAGE = 50
+
+
+@dataclass
+class _RosterFilter:
+    """What the teacher accounts page shows: an org of the user's scope, a search and a filter."""
+
+    org: Org | None = None
+    q: str = ""
+    show: str = ""
+
+    def link(self, **override) -> dict[str, object]:
+        values = {"org": self.org.pk if self.org else None, "q": self.q, "show": self.show, **override}
+        return {key: value for key, value in values.items() if value}
+
+
+def _roster_filter(request: SignedInRequest, data) -> _RosterFilter:
+    chosen = _RosterFilter(q=(data.get("q") or "").strip()[:50])
+    show = (data.get("show") or "").strip()
+    chosen.show = show if show in selectors.ROSTER_FILTERS else ""
+    org_pk = (data.get("org") or "").strip()
+    if org_pk:
+        chosen.org = access_org(
+            request.user, int(org_pk) if org_pk.isdigit() else 0, perm="accounts.activate"
+        )
+    return chosen
+
+
+def _roster_url(chosen: _RosterFilter) -> str:
+    url = reverse("accounts:teachers")
+    return f"{url}?{urlencode(chosen.link())}" if chosen.link() else url
+
+
+@login_required
+def teachers(request: SignedInRequest) -> HttpResponse:
+    """The teachers of the user's schools with their accounts: who has none (create them), who never
+    signed in, who has not yet chosen a password; a new password for any teacher account."""
+    require_perm(request, "accounts.activate")
+    chosen = _roster_filter(request, request.GET)
+    org_path = chosen.org.path if chosen.org else ""
+    unfiltered = selectors.teacher_roster(request.user, org_path=org_path, query=chosen.q)
+    counts = selectors.roster_counts(unfiltered)
+    people = selectors.teacher_roster(request.user, org_path=org_path, query=chosen.q, show=chosen.show)
+    paginator = CappedPaginator(people, ROSTER_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    account_ids = [person.user.pk for person in rows if _account_of(person) is not None]
+    staff = selectors.staff_account_ids(account_ids)
+    can_provision = has_perm(request.user, "accounts.provision")
+    for person in rows:
+        account = _account_of(person)
+        person.account = account
+        person.staff_account = account is not None and account.pk in staff
+        person.can_reset = account is not None and account.is_active and account.pk not in staff
+        person.can_reset = person.can_reset and account.pk != request.user.pk
+        person.can_create = (
+            account is None
+            and can_provision
+            and path_in_scope(request.user, "accounts.provision", person.org.path)
+        )
+    filters = [
+        ("", _("All"), counts["all"]),
+        ("none", _("No account"), counts["none"]),
+        ("never", _("Never signed in"), counts["never"]),
+        ("inactive", pgettext("account", "Not activated"), counts["inactive"]),
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "paginator": paginator,
+        "chosen": chosen,
+        "counts": counts,
+        "filters": [
+            (show, label, count, urlencode(chosen.link(show=show)), show == chosen.show)
+            for show, label, count in filters
+        ],
+        "link_query": urlencode(chosen.link()),
+        "org_options": _org_options(org_choices(request.user, perm="accounts.activate", levels=3)),
+        "can_provision": can_provision,
+        "without_account": selectors.people_without_account_in_scope(request.user)
+        .filter(org__path__startswith=org_path)
+        .count()
+        if can_provision
+        else 0,
+        "open_slips": list(selectors.open_slips(request.user)),
+        "initial_password_days": settings.INITIAL_PASSWORD_DAYS,
+    }
+    return render(request, "accounts/teachers.html", context)
+
+
+def _account_of(person):
+    try:
+        return person.user
+    except ObjectDoesNotExist:
+        return None
+
+
+@login_required
+@require_POST
+def teachers_create(request: SignedInRequest) -> HttpResponse:
+    """Accounts for one teacher (`person`) or every teacher the page shows without one (`all`),
+    then their slips. A person outside the user's scope, or who has an account, answers 404."""
+    require_perm(request, "accounts.provision")
+    chosen = _roster_filter(request, request.POST)
+    people = selectors.people_without_account_in_scope(request.user)
+    if chosen.org:
+        people = people.filter(org__path__startswith=chosen.org.path)
+    if request.POST.get("all") == "1":
+        people = people.filter(
+            pk__in=selectors.teacher_roster(
+                request.user, org_path=chosen.org.path if chosen.org else "", query=chosen.q, show="none"
+            ).values("pk")
+        )
+    else:
+        person_pk = request.POST.get("person", "")
+        people = people.filter(pk=int(person_pk) if person_pk.isdigit() else 0)
+        if not people.exists():
+            raise Http404
+    count = people.count()
+    if count == 0:
+        messages.info(request, _("Every teacher here already has an account."))
+        return redirect(_roster_url(chosen))
+    if count > PROVISION_INLINE_LIMIT:
+        from peixun.accounts.tasks import provision_people_accounts_task
+
+        provision_people_accounts_task.enqueue(
+            person_ids=list(people.values_list("pk", flat=True)), actor_id=request.user.pk or 0
+        )
+        messages.info(
+            request,
+            _(
+                "Creating accounts for %(count)d teachers in the background. In a few minutes their "
+                "password slips are ready for you on this page; reload it to see them."
+            )
+            % {"count": count},
+        )
+        return redirect(_roster_url(chosen))
+    issued = services.provision_teacher_accounts(
+        people=people.select_related("org"), actor=request.user, request=request
+    )
+    messages.success(
+        request,
+        ngettext("Created %(count)d account.", "Created %(count)d accounts.", issued.count)
+        % {"count": issued.count},
+    )
+    return _after_issue(request, issued, chosen)
+
+
+def _after_issue(request: SignedInRequest, issued: services.Issued, chosen: _RosterFilter) -> HttpResponse:
+    if issued.batch is None:
+        note = password_delivery().sent_note
+        if note and issued.count:
+            messages.info(request, note)
+        return redirect(_roster_url(chosen))
+    return redirect("accounts:slips", pk=issued.batch.pk)
+
+
+@login_required
+@require_POST
+def teachers_reset(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A new initial password for one teacher account of the user's scope, activated or not (a
+    teacher who forgot theirs), handed over on a slip; audited. Out of scope answers 404."""
+    require_perm(request, "accounts.activate")
+    chosen = _roster_filter(request, request.POST)
+    try:
+        account = selectors.resettable_teacher_accounts(request.user).get(pk=pk)
+    except ObjectDoesNotExist:
+        raise out_of_scope(request.user, "account", pk) from None
+    issued = services.reset_initial_passwords(
+        actor=request.user, accounts=[account], request=request, activated_too=True
+    )
+    messages.success(
+        request,
+        _("%(name)s has a new initial password: hand over the slip below.")
+        % {"name": account.display_name()},
+    )
+    return _after_issue(request, issued, chosen)

@@ -66,6 +66,17 @@ class ImportJob(BackgroundRun):
     sha256 = models.CharField(max_length=64, editable=False)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # The people roster: create the accounts of the active people in the file who have none, in the
+    # apply's one transaction (chosen on the preview); their slips wait for whoever applied it.
+    create_accounts = models.BooleanField(_("create accounts"), default=False)
+    password_slips = models.ForeignKey(
+        "accounts.PasswordSlipBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     kept_message = gettext_noop("Nothing was changed: run it again.")
 
@@ -113,6 +124,11 @@ class ImportJob(BackgroundRun):
     @property
     def unchanged_count(self) -> int:
         return (self.counts or {}).get("unchanged", 0)
+
+    @property
+    def accounts_count(self) -> int:
+        """Accounts the apply created (create_accounts)."""
+        return (self.counts or {}).get("accounts", 0)
 
     def run_task(self):
         from peixun.imports import tasks

@@ -5,18 +5,23 @@ The uploaded bytes hold ID numbers, so they are stored encrypted with the ID vau
 Person.id_number_encrypted) and dropped once the file is applied.
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.http import HttpRequest
 
 from peixun.accounts.models import User
+from peixun.accounts.selectors import people_without_account_in_scope
+from peixun.accounts.services import Issued, prepare_passwords, provision_teacher_accounts
 from peixun.audit import events
 from peixun.core import runs
 from peixun.core.runs import RunState
 from peixun.imports.content import seal
 from peixun.imports.models import ImportJob, ImportKind, ImportStep
 from peixun.lib import tabular
-from peixun.orgs.imports.common import sha256
-from peixun.orgs.models import Org
+from peixun.orgs.access import has_perm
+from peixun.orgs.imports.common import chunked, sha256
+from peixun.orgs.models import Org, Person
 
 
 class ImportNotReady(Exception):
@@ -44,9 +49,11 @@ def start_import(*, kind: str, data: bytes, filename: str, actor: User, org: Org
     return runs.enqueue(job)
 
 
-def apply_import(*, job: ImportJob, actor: User) -> ImportJob:
+def apply_import(*, job: ImportJob, actor: User, create_accounts: bool = False) -> ImportJob:
     """Queue the apply of a checked job. Only a clean, checked job moves on to the apply, once: a
-    second click or a concurrent request raises ImportNotReady."""
+    second click or a concurrent request raises ImportNotReady. `create_accounts` (the people
+    roster, for an actor who may create accounts): the apply also creates the accounts of the
+    people in the file who have none, in its one transaction."""
     job.refresh_from_db(fields=["errors", "step", "state"])
     if job.errors:
         raise ImportNotReady
@@ -55,6 +62,7 @@ def apply_import(*, job: ImportJob, actor: User) -> ImportJob:
         state=RunState.QUEUED,
         applied_by=actor,
         actor=actor,
+        create_accounts=create_accounts and may_create_accounts(job, actor),
         done=0,
         started_at=None,
         heartbeat_at=None,
@@ -64,6 +72,32 @@ def apply_import(*, job: ImportJob, actor: User) -> ImportJob:
     if not claimed:
         raise ImportNotReady
     return runs.enqueue(job)
+
+
+def may_create_accounts(job: ImportJob, user: User) -> bool:
+    """Whether applying `job` may create accounts for its people: a people roster, applied by a
+    user who creates teacher accounts (`accounts.provision`)."""
+    return job.kind == ImportKind.PEOPLE and has_perm(user, "accounts.provision")
+
+
+def create_accounts(*, person_ids: list[int], actor: User, passwords: list[tuple[str, str]]) -> Issued:
+    """Inside an apply's transaction: the accounts of the active people among `person_ids` who have
+    none and lie in the actor's scope for creating accounts, with their initial passwords (made
+    beforehand by `prepare_account_passwords`) handed over as the accounts app does (slips)."""
+    people: list[Person] = []
+    without = people_without_account_in_scope(actor).select_related("org")
+    for chunk in chunked(sorted(person_ids)):
+        people += without.filter(pk__in=chunk)
+    return provision_teacher_accounts(people=people, actor=actor, passwords=passwords)
+
+
+def prepare_account_passwords(
+    job: ImportJob, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str]]:
+    """The hashed initial passwords for the new people of a checked roster, made before the apply's
+    transaction (hashing is slow by design); people already on the roster without an account get
+    theirs hashed inside it."""
+    return prepare_passwords(job.created_count, progress=progress)
 
 
 def run_again(*, job: ImportJob, actor: User, request: HttpRequest | None = None) -> ImportJob:

@@ -17,6 +17,7 @@ from django_tasks import task
 
 from peixun.core import runs
 from peixun.core.runs import RunState
+from peixun.imports import services
 from peixun.imports.content import unseal
 from peixun.imports.models import ImportJob, ImportStep
 from peixun.imports.registry import importer
@@ -98,7 +99,10 @@ def apply_import(job_id: int) -> None:
             return
         actor = job.applied_by or job.created_by
         apply = importer(job.kind).apply
+        make_accounts = job.create_accounts and services.may_create_accounts(job, actor)
         try:
+            # Hashed before the transaction: Argon2 is slow by design.
+            passwords = services.prepare_account_passwords(job, work.progress) if make_accounts else []
             with transaction.atomic():
                 summary = apply(
                     unseal(job.content),
@@ -108,6 +112,14 @@ def apply_import(job_id: int) -> None:
                     progress=work.progress,
                     **_run_kwargs(job),
                 )
+                fields = _summary_fields(summary)
+                if make_accounts:
+                    # In the same transaction: the people and their accounts, or neither.
+                    issued = services.create_accounts(
+                        person_ids=summary.people, actor=actor, passwords=passwords
+                    )
+                    fields["counts"]["accounts"] = issued.count
+                    fields["password_slips"] = issued.batch
                 now = timezone.now()
                 # Applied: the file (with its ID numbers) is no longer needed; its sha256 stays.
                 marked = ImportJob.objects.filter(pk=job_id, applied_at__isnull=True).update(
@@ -117,7 +129,7 @@ def apply_import(job_id: int) -> None:
                     content=b"",
                     done=work.total,
                     total=work.total,
-                    **_summary_fields(summary),
+                    **fields,
                 )
                 if not marked:
                     raise _AlreadyApplied

@@ -4,6 +4,7 @@ button, the error workbook, and the blank templates.
 A job page polls itself (HTMX, every second) through its `status` partial while the job runs.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -105,10 +106,22 @@ def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_apply": job.status == ImportStatus.VALID and has_perm(request.user, importer(job.kind).perm),
         "can_rerun": job.can_run_again and has_perm(request.user, importer(job.kind).perm),
         "results_url": results_url(job) if results_url else "",
+        **_accounts_context(job, request.user),
     }
     if request.htmx:
         return render(request, "imports/job_detail.html#status", context)
     return render(request, "imports/job_detail.html", context)
+
+
+def _accounts_context(job: ImportJob, user) -> dict:
+    """The people roster's choice to create accounts on apply (on by default: they are teachers),
+    and once applied, the accounts created and their slips for whoever applied it."""
+    slips = job.password_slips
+    return {
+        "offer_accounts": services.may_create_accounts(job, user),
+        "slips": slips if slips is not None and slips.created_by_id == user.pk and slips.is_open else None,
+        "initial_password_days": settings.INITIAL_PASSWORD_DAYS,
+    }
 
 
 @login_required
@@ -117,7 +130,9 @@ def job_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     job = access_job(request.user, pk)
     require_perm(request, importer(job.kind).perm)
     try:
-        services.apply_import(job=job, actor=request.user)
+        services.apply_import(
+            job=job, actor=request.user, create_accounts=request.POST.get("create_accounts") == "1"
+        )
     except services.ImportNotReady:
         messages.warning(request, _("This import is not ready to apply."))
     return redirect("imports:detail", pk=job.pk)

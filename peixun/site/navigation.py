@@ -25,7 +25,7 @@ NAV_ITEMS = [
     ("policies:list", _("Policies"), "sliders", "policies.view"),
     ("orgs:tree", _("Organisations"), "diagram-3", "orgs.view"),
     ("orgs:people", _("People"), "people", "people.view"),
-    ("accounts:inactive", _("Teacher accounts"), "person-check", "accounts.activate"),
+    ("accounts:teachers", _("Teacher accounts"), "person-check", "accounts.activate"),
     ("imports:list", _("Imports"), "upload", "people.import"),
     ("site:audit-log", _("Audit log"), "journal-text", "audit.view"),
     ("accounts:list", _("Accounts"), "person-badge", "accounts.manage"),

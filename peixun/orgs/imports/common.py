@@ -60,6 +60,9 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # After an apply of the people roster: the primary keys of every person in the file (new,
+    # changed and unchanged), for what the importer does next (their accounts).
+    people: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -206,6 +206,7 @@ class _Plan:
     updates: list[tuple[Person, dict]] = field(default_factory=list)
     update_fields: set[str] = field(default_factory=set)
     touched_paths: set[str] = field(default_factory=set)
+    unchanged_ids: list[int] = field(default_factory=list)
 
 
 _ROLE_ORDER = {code: index for index, code in enumerate(vocab.ROLE.words)}
@@ -538,6 +539,7 @@ def _plan(
                 plan.update_fields.add(name)
         if not changes:
             plan.summary.unchanged += 1
+            plan.unchanged_ids.append(stored[0])
             continue
         # A partial instance: bulk_update writes only update_fields, and every one of those is set
         # here (each person's own final values), whichever fields changed for this person.
@@ -726,6 +728,7 @@ def apply_people_file(
             # New people too: until evaluated they have no compliance result at all.
             hooks.people_changed.run(person_ids=changed)
         summary = plan.summary
+        summary.people = changed + plan.unchanged_ids
         events.record(
             action="import_applied",
             actor=actor,

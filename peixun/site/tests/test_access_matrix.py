@@ -82,6 +82,11 @@ VIEWS: dict[str, View] = {
     "accounts:password-reset": View("accounts.manage", method="post", obj="account"),
     "accounts:provision": View("accounts.provision"),
     "accounts:inactive": View("accounts.activate"),
+    "accounts:teachers": View("accounts.activate"),
+    "accounts:teachers-create": View(
+        "accounts.provision", method="post", data=lambda side: {"all": "1", "org": side["org"]["pk"]}
+    ),
+    "accounts:teachers-reset": View("accounts.activate", method="post", obj="account"),
     "accounts:reset-initial": View(
         "accounts.activate", method="post", data=lambda side: {"all": "1", "org": side["org"]["pk"]}
     ),
