@@ -27,6 +27,7 @@ def audit_changes(event_or_changes) -> str:
         return ""
     if not isinstance(changes, dict):
         return str(changes)
+
     def shown(key: str, value: object) -> str:
         value = value_label(action, key, value)
         return "—" if value in (None, "") else dates.format_stamp(value)

@@ -24,7 +24,9 @@ def test_the_history_names_the_status_and_the_move_not_their_codes(client, world
 
 
 def test_a_new_project_is_logged_with_its_name_and_a_teacher_keeps_their_title():
-    created = AuditEvent(action="project_created", changes={"title": [None, "班主任专题培训"], "organiser": "东湖区"})
+    created = AuditEvent(
+        action="project_created", changes={"title": [None, "班主任专题培训"], "organiser": "东湖区"}
+    )
     assert audit_changes(created) == "项目名称：— → 班主任专题培训；主办单位：东湖区"
     updated = AuditEvent(action="person_updated", changes={"title": ["second", "first"]})
     assert audit_changes(updated).startswith("职称：")
