@@ -19,8 +19,10 @@ def test_the_history_names_the_status_and_the_move_not_their_codes(client, world
     move_project(project=project, action="approve", actor=world.county_admin)
     client.force_login(world.centre_staff)
     page = client.get(reverse("training:project-detail", args=[project.pk])).content.decode()
-    assert "状态：已提交 → 已通过；操作：审核通过" in page
-    assert "submitted" not in page.split('data-testid="history"')[1]
+    history = page.split('data-testid="history"')[1].split("</ul>")[0]
+    # PostgreSQL's jsonb keeps the keys in its own order.
+    assert "状态：已提交 → 已通过" in history and "操作：审核通过" in history
+    assert "submitted" not in history and "approve" not in history
 
 
 def test_a_new_project_is_logged_with_its_name_and_a_teacher_keeps_their_title():
