@@ -1,5 +1,6 @@
 """Appending audit events. Every state change, reveal and security event goes through `record`."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -218,7 +219,7 @@ FIELD_LABELS: dict[str, Any] = {
     "number": _("Number"),
     "must_change_password": _("Must change password"),
     "method": _("Method"),
-    "max_size": _("Capacity"),
+    "max_size": _("Class size"),
     "marked": _("Marked"),
     "key": _("Key"),
     "item": _("Item"),
@@ -256,15 +257,45 @@ FIELD_LABELS: dict[str, Any] = {
 }
 
 
-def register_field_labels(labels: dict[str, Any]) -> None:
-    """Add labels for `changes` keys (an app's own words); an existing key keeps its label."""
+# Labels of the coded values of a key in one action's `changes` (a status, an option): the log keeps
+# the code, the reader sees the words. Apps add theirs with `register_value_labels` in ready().
+VALUE_LABELS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def register_value_labels(action: str, key: str, labels: Mapping[str, Any]) -> None:
+    """Words for the codes `key` takes in the `changes` of `action` events (e.g. a model's choices)."""
+    VALUE_LABELS.setdefault((action, key), {}).update(labels)
+
+
+def value_label(action: str, key: str, value: object) -> object:
+    """The words for a coded value of `key` in an `action` event, or the value itself."""
+    labels = VALUE_LABELS.get((action, key))
+    if labels is None or not isinstance(value, str) or value not in labels:
+        return value
+    return str(labels[value])
+
+
+# A key that means something else in one action (`title`: a teacher's 职称, but a project's name in
+# project_created): its label there.
+ACTION_FIELD_LABELS: dict[tuple[str, str], Any] = {}
+
+
+def register_field_labels(labels: dict[str, Any], *, action: str = "") -> None:
+    """Add labels for `changes` keys (an app's own words), for every action or for one; an existing
+    key keeps its label."""
     for key, label in labels.items():
-        FIELD_LABELS.setdefault(key, label)
+        if action:
+            ACTION_FIELD_LABELS.setdefault((action, key), label)
+        else:
+            FIELD_LABELS.setdefault(key, label)
 
 
-def field_label(key: str) -> str:
-    """The Chinese label of a `changes` key: the table, else a model field's verbose name, else the
-    key with underscores as spaces (never met in the shipped events: test_audit_labels checks)."""
+def field_label(key: str, action: str = "") -> str:
+    """The Chinese label of a `changes` key: the action's own, else the table, else a model field's
+    verbose name, else the key with underscores as spaces (never met in the shipped events:
+    test_audit_labels checks)."""
+    if (action, key) in ACTION_FIELD_LABELS:
+        return str(ACTION_FIELD_LABELS[(action, key)])
     if key in FIELD_LABELS:
         return str(FIELD_LABELS[key])
     from django.apps import apps

@@ -8,6 +8,7 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        from peixun.training import steps
+        from peixun.training import steps, wording
 
         steps.register()
+        wording.register_audit_labels()

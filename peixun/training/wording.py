@@ -4,10 +4,12 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from peixun.audit import events
 from peixun.core.templatetags.peixun import zh_date
 from peixun.orgs.models import Gender, PersonRole, PersonStatus, Section, Title
-from peixun.training.models import Level, PrizeRank, ProjectType
+from peixun.training.models import Level, MandatoryOption, PrizeRank, ProjectStatus, ProjectType
 from peixun.training.rules.eligibility import Reason
 
 
@@ -116,3 +118,31 @@ def targets_text(t: dict) -> list[str]:
             }
         )
     return lines
+
+
+# The lifecycle's moves as their buttons say them (peixun.training.rules.lifecycle.TRANSITIONS).
+TRANSITION_LABELS = {
+    "submit": gettext_lazy("Submit for approval"),
+    "recall": gettext_lazy("Recall the submission"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Send back"),
+    "revise": gettext_lazy("Revise"),
+    "publish": gettext_lazy("Publish"),
+    "open_enrolment": gettext_lazy("Open enrolment now"),
+    "start": gettext_lazy("Start the training"),
+    "assess": gettext_lazy("Move to assessment"),
+    "close": gettext_lazy("Close"),
+    "reopen": gettext_lazy("Reopen to correct results"),
+    "archive": gettext_lazy("Archive"),
+    "cancel": gettext_lazy("Cancel the project"),
+}
+
+
+def register_audit_labels() -> None:
+    """The project's history and the audit log say statuses, moves and options in words."""
+    events.register_value_labels("project_transition", "status", dict(ProjectStatus.choices))
+    events.register_value_labels("project_transition", "action", TRANSITION_LABELS)
+    events.register_value_labels("enrolments_mandatory", "option", dict(MandatoryOption.choices))
+    for action in ("project_created", "project_updated"):
+        events.register_field_labels({"title": gettext_lazy("Project name")}, action=action)
+    events.register_field_labels({"title": gettext_lazy("Assignment title")}, action="assignment_saved")

@@ -219,3 +219,12 @@ def test_the_results_and_attendance_pages_cost_the_same_queries_for_more_trainee
         )
     services.recompute(project=running.project)
     assert counts() == before
+
+
+def test_the_lead_of_the_results_page_ends_its_sentence_with_a_full_stop_not_a_latin_dot(
+    client, world, marked
+):
+    client.force_login(world.county_admin)
+    page = client.get(reverse("assessment:results", args=[marked.project.pk])).content.decode()
+    assert "所有可能导致不合格的考核条件</a>。各项成绩齐全前结果为暂定" in page
+    assert "</a>. " not in page

@@ -2,7 +2,8 @@
 
 from django import template
 
-from peixun.audit.events import ACTIONS, field_label
+from peixun.audit.events import ACTIONS, field_label, value_label
+from peixun.audit.models import AuditEvent
 from peixun.lib import dates
 
 register = template.Library()
@@ -15,20 +16,29 @@ def action_label(action: str) -> str:
 
 
 @register.filter
-def audit_changes(changes) -> str:
-    """An event's changes on one line with each key as its Chinese label: `状态：草稿 → 已发布`."""
+def audit_changes(event_or_changes) -> str:
+    """An event's changes on one line with each key as its Chinese label and each coded value in
+    words (given the event; its bare `changes` keep their codes): `状态：草稿 → 已发布`."""
+    action = ""
+    changes = event_or_changes
+    if isinstance(event_or_changes, AuditEvent):
+        action, changes = event_or_changes.action, event_or_changes.changes
     if not changes:
         return ""
     if not isinstance(changes, dict):
         return str(changes)
+
+    def shown(key: str, value: object) -> str:
+        value = value_label(action, key, value)
+        return "—" if value in (None, "") else dates.format_stamp(value)
+
     parts = []
     for key, value in changes.items():
-        label = field_label(str(key))
+        label = field_label(str(key), action)
         if isinstance(value, list | tuple) and len(value) == 2:  # a [before, after] pair
-            before, after = ("—" if item in (None, "") else dates.format_stamp(item) for item in value)
-            parts.append(f"{label}：{before} → {after}")
+            parts.append(f"{label}：{shown(str(key), value[0])} → {shown(str(key), value[1])}")
         else:
-            parts.append(f"{label}：{dates.format_stamp(value)}")
+            parts.append(f"{label}：{dates.format_stamp(value_label(action, str(key), value))}")
     return "；".join(parts)
 
 

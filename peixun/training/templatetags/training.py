@@ -1,8 +1,10 @@
-"""Template filters of training: a project's state against the lifecycle's named sets."""
+"""Template filters of training: a project's state against the lifecycle's named sets, and a move's
+label."""
 
 from django import template
 
 from peixun.training.rules import lifecycle
+from peixun.training.wording import TRANSITION_LABELS
 
 register = template.Library()
 
@@ -15,3 +17,9 @@ def status_in(status: str, name: str) -> bool:
     if not isinstance(states, frozenset):
         raise template.TemplateSyntaxError(f"{name} is not a set of states")
     return status in states
+
+
+@register.filter
+def transition_label(action: str) -> str:
+    """A lifecycle move as its button says it."""
+    return str(TRANSITION_LABELS.get(action, action))

@@ -254,6 +254,22 @@ def test_a_coordinator_sees_only_their_schools_enrolments_and_exports_them(clien
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [world.teacher_a1.name]
 
 
+def test_a_coordinator_reads_their_own_schools_count_beside_the_projects_places(client, world):
+    """The heading's figures are the project's places; the list below is the coordinator's
+    schools only, so the page says how many of those are in (found on the walk of issue 13)."""
+    project = make_project(world.county_a, capacity=2, waitlist=True)
+    svc.enrol(project=project, person=world.teacher_a1, actor=None)
+    svc.enrol(project=project, person=world.teacher_a2, actor=None)
+    svc.enrol(project=project, person=make_person(world.school_a1, "候补老师"), actor=None)
+    client.force_login(world.coordinator_a1)
+    body = page(client.get(reverse("training:project-enrolments", args=[project.pk])))
+    assert "名额 2 / 2" in body
+    assert "您负责的学校：已报名 1 人，候补 1 人。" in body
+    client.force_login(world.centre_staff)
+    body = page(client.get(reverse("training:project-enrolments", args=[project.pk])))
+    assert "名额 2 / 2" in body and 'data-testid="in-scope"' not in body
+
+
 def test_a_coordinator_nominates_teachers_of_their_school(client, world):
     project = make_project(world.county_a, enrolment_mode="nomination")
     other = make_person(world.school_a1, "孙老师")

@@ -194,6 +194,10 @@ def project_enrolments(request: SignedInRequest, pk: int) -> HttpResponse:
         "q": q,
         "manages": manages,
         "statuses": [(value, label, counts.get(value, 0)) for value, label in EnrolmentStatus.choices],
+        "in_scope": {
+            "enrolled": counts.get(EnrolmentStatus.ENROLLED, 0),
+            "waitlisted": counts.get(EnrolmentStatus.WAITLISTED, 0),
+        },
         "waitlist": list(selectors.waitlist(project).filter(pk__in=scoped.values("pk"))[:50]),
         "quotas": list(
             SchoolQuota.objects.filter(project=project)
