@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from peixun.orgs.access import has_perm
+from peixun.orgs.access import has_perm, roles_of
+from peixun.orgs.models import GrantRole
 from peixun.training.selectors import unread_count
 
 # A nav item's condition: a permission code, None (every signed-in user), OWN_RECORD (the
@@ -15,6 +16,7 @@ from peixun.training.selectors import unread_count
 # teachers too find their enrolments and check in like any teacher).
 OWN_RECORD = "own-record"
 OWN_PLACES = "own-places"
+OWN = (OWN_RECORD, OWN_PLACES)
 
 NAV_ITEMS = [
     ("site:home", _("Home"), "house", None),
@@ -61,12 +63,31 @@ class UnreadNotices:
         return self._count
 
 
+def _own_group(items: list[dict]) -> list[dict]:
+    """Staff who are trainees too find their own pages (lessons, coursework, leave, hours …) under
+    one menu, 我的学习, so the bar keeps to one line; a teacher has them each on the bar."""
+    own = [item for item in items if item["own"]]
+    if len(own) < 2:
+        return items
+    group = {
+        "url": "",
+        "label": _("My learning"),
+        "icon": "person-workspace",
+        "active": any(item["active"] for item in own),
+        "own": False,
+        "children": own,
+    }
+    at = items.index(own[0])
+    rest = [item for item in items if not item["own"]]
+    return [*rest[:at], group, *rest[at:]]
+
+
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "unread_notices": 0}
     items = [
-        {"url": reverse(name), "label": label, "icon": icon, "active": False}
+        {"url": reverse(name), "label": label, "icon": icon, "active": False, "own": perm in OWN}
         for name, label, icon, perm in NAV_ITEMS
         if _shown(user, perm)
     ]
@@ -77,4 +98,6 @@ def navigation(request: HttpRequest) -> dict:
         items[0]["active"] = True
     elif matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
+    if roles_of(user) - {GrantRole.TEACHER}:
+        items = _own_group(items)
     return {"nav_items": items, "unread_notices": UnreadNotices(user)}

@@ -259,7 +259,8 @@ class TutorDay:
 
 def _risks(result: Result) -> list[str]:
     """Why a trainee's result may fail: absences at the limit, so one more fails (the moment the
-    trainee is warned too), or past it; required work past due and not handed in. Read from the gates the result stores (peixun.assessment)."""
+    trainee is warned too), or past it; required work past due and not handed in. Read from the
+    gates the result stores (peixun.assessment)."""
     reasons = []
     for gate in result.gates or []:
         params = (gate.get("reason") or {}).get("params") or {}
