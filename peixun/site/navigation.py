@@ -2,6 +2,8 @@
 of unread notices for the bell in the header (counted once per request, and only when a page shows
 it)."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +65,7 @@ class UnreadNotices:
         return self._count
 
 
-def _own_group(items: list[dict]) -> list[dict]:
+def _own_group(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Staff who are trainees too find their own pages (lessons, coursework, leave, hours …) under
     one menu, 我的学习, so the bar keeps to one line; a teacher has them each on the bar."""
     own = [item for item in items if item["own"]]
@@ -86,7 +88,7 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "unread_notices": 0}
-    items = [
+    items: list[dict[str, Any]] = [
         {"url": reverse(name), "label": label, "icon": icon, "active": False, "own": perm in OWN}
         for name, label, icon, perm in NAV_ITEMS
         if _shown(user, perm)

@@ -62,7 +62,7 @@ def notices(request: SignedInRequest) -> HttpResponse:
     paginator = CappedPaginator(selectors.notices_of(request.user), NOTICES_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     for item in page.object_list:
-        item.text = notice_texts.render(item.kind, item.params)  # type: ignore[attr-defined]  # for the template
+        item.text = notice_texts.render(item.kind, item.params)  # for the template
     return render(request, "training/notices.html", {"page": page, "paginator": paginator})
 
 
