@@ -14,6 +14,7 @@ from peixun.delivery.models import (
     Assignment,
     Attendance,
     AttendanceStatus,
+    DeliverySettings,
     LeaveRequest,
     Lesson,
     LessonStatus,
@@ -23,8 +24,9 @@ from peixun.delivery.models import (
 from peixun.delivery.rules import attendance as rules
 from peixun.delivery.rules import checkin
 from peixun.delivery.services.attendance import absence_rule
+from peixun.delivery.services.coursework import open_for_work
 from peixun.delivery.services.lessons import lessons_of, settings_for, trainees
-from peixun.training.models import Enrolment, EnrolmentStatus, Project
+from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
 from peixun.training.rules import lifecycle
 
 
@@ -183,31 +185,54 @@ def my_not_started(user) -> list[NotStarted]:
     return found
 
 
+def _own_lessons_q(enrolments: list[Enrolment]) -> Q:
+    """Each trainee's lessons (their class's and the whole project's), for many enrolments at once."""
+    query = Q(pk__in=[])
+    for enrolment in enrolments:
+        query |= Q(project_id=enrolment.project_id) & (
+            Q(cohort__isnull=True) | Q(cohort_id=enrolment.cohort_id)
+        )
+    return query
+
+
+def _settings_of(projects: list[Project]) -> None:
+    """Fetch the delivery settings of many projects in one query (peixun.delivery.services.lessons
+    `settings_for` then reads them from the project)."""
+    found = {row.project_id: row for row in DeliverySettings.objects.filter(project__in=projects)}
+    for project in projects:
+        project._delivery_settings = found.get(project.pk) or DeliverySettings(project=project)  # type: ignore[attr-defined]  # the cache settings_for reads
+
+
 def my_lessons(user, *, days: int = 14, now: datetime | None = None) -> list[TodayLesson]:
-    """The teacher's lessons from today for `days`, those open for check-in first."""
+    """The teacher's lessons from today for `days`, those open for check-in first (a fixed number
+    of queries, however many projects)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    enrolments = [e for e in my_enrolments(user) if e.project.status in lifecycle.MARKING]
+    if not enrolments:
+        return []
+    by_project = {enrolment.project_id: enrolment for enrolment in enrolments}
+    lessons = list(
+        Lesson.objects.filter(_own_lessons_q(enrolments))
+        .exclude(status=LessonStatus.CANCELLED)
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=days))
+        .order_by("starts_at", "pk")
+    )
+    marks = dict(
+        Attendance.objects.filter(
+            enrolment__in=enrolments, lesson__in=[lesson.pk for lesson in lessons]
+        ).values_list("lesson_id", "status")
+    )
+    _settings_of([enrolment.project for enrolment in enrolments])
     found = []
-    for enrolment in my_enrolments(user):
-        if enrolment.project.status not in lifecycle.MARKING:
-            continue
-        lessons = lessons_of(enrolment).filter(
-            starts_at__gte=start, starts_at__lt=start + timedelta(days=days)
+    for lesson in lessons:
+        enrolment = by_project[lesson.project_id]
+        lesson.project = enrolment.project
+        is_open = lesson.status == LessonStatus.SCHEDULED and checkin.in_window(
+            now, lesson.starts_at, lesson.ends_at, settings_for(enrolment.project).opens_before
         )
-        marks = dict(
-            Attendance.objects.filter(enrolment=enrolment, lesson__in=lessons).values_list(
-                "lesson_id", "status"
-            )
-        )
-        opens_before = settings_for(enrolment.project).opens_before
-        for lesson in lessons.select_related("project"):
-            is_open = lesson.status == LessonStatus.SCHEDULED and checkin.in_window(
-                now, lesson.starts_at, lesson.ends_at, opens_before
-            )
-            found.append(
-                TodayLesson(lesson, enrolment, is_open, marks.get(lesson.pk, ""), phase(lesson, now))
-            )
+        found.append(TodayLesson(lesson, enrolment, is_open, marks.get(lesson.pk, ""), phase(lesson, now)))
     found.sort(key=lambda item: (not item.open, item.lesson.starts_at))
     return found
 
@@ -221,6 +246,13 @@ class WorkItem:
     submission: Submission | None
     enrolment: Enrolment
     past_due: bool = False
+    open: bool = True  # work is still taken (peixun.delivery.services.coursework.open_for_work)
+
+    @property
+    def to_hand_in(self) -> bool:
+        """Not handed in (or returned for revision) and still taken: something to do."""
+        waiting = self.submission is None or self.submission.status == SubmissionStatus.RETURNED
+        return waiting and self.open
 
 
 def my_work(enrolment: Enrolment, now: datetime | None = None) -> list[WorkItem]:
@@ -230,6 +262,45 @@ def my_work(enrolment: Enrolment, now: datetime | None = None) -> list[WorkItem]
         WorkItem(assignment, submissions.get(assignment.pk), enrolment, now > assignment.due_at)
         for assignment in Assignment.objects.filter(project=enrolment.project).select_related("course")
     ]
+
+
+def my_coursework(user, now: datetime | None = None) -> list[WorkItem]:
+    """The coursework of every project the teacher is enrolled in, by due date (the My coursework
+    page; a fixed number of queries)."""
+    now = now or timezone.now()
+    enrolments = my_enrolments(user)
+    if not enrolments:
+        return []
+    by_project = {enrolment.project_id: enrolment for enrolment in enrolments}
+    submissions = {
+        (s.assignment_id, s.enrolment_id): s for s in Submission.objects.filter(enrolment__in=enrolments)
+    }
+    items = []
+    for assignment in (
+        Assignment.objects.filter(project_id__in=list(by_project))
+        .select_related("course")
+        .order_by("due_at", "order", "pk")
+    ):
+        enrolment = by_project[assignment.project_id]
+        assignment.project = enrolment.project
+        submission = submissions.get((assignment.pk, enrolment.pk))
+        items.append(
+            WorkItem(
+                assignment, submission, enrolment, now > assignment.due_at, open_for_work(assignment, now)
+            )
+        )
+    return items
+
+
+def my_leave_requests(user, limit: int = 100) -> list[LeaveRequest]:
+    """The teacher's leave requests in every project, newest first (the My leave page)."""
+    if not user.person_id:
+        return []
+    return list(
+        LeaveRequest.objects.filter(enrolment__person_id=user.person_id)
+        .select_related("enrolment__project")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def my_marks(enrolment: Enrolment, now: datetime | None = None) -> list[tuple[Lesson, str, str]]:
@@ -319,6 +390,56 @@ def submissions_for(user, assignment: Assignment) -> list[tuple[Enrolment, Submi
         s.enrolment_id: s for s in Submission.objects.filter(assignment=assignment).prefetch_related("files")
     }
     return [(e, found.get(e.pk)) for e in enrolments.order_by("cohort__number", "person__name_pinyin", "pk")]
+
+
+# --- The tutor's day -----------------------------------------------------------------------------
+
+
+def _tutored(user) -> list[tuple[int, int]]:
+    """(class id, project id) of the classes the user tutors in projects under way."""
+    if not user.is_authenticated or not user.person_id or not access.has_perm(user, "training.tutor"):
+        return []
+    return list(
+        Cohort.objects.filter(tutor_id=user.person_id, project__status__in=lifecycle.MARKING).values_list(
+            "pk", "project_id"
+        )
+    )
+
+
+def tutor_lessons_on(user, day: date) -> list[Lesson]:
+    """The lessons of `day` the tutor runs (their classes' and their projects' whole-project ones),
+    with how many trainees are marked so far."""
+    tutored = _tutored(user)
+    if not tutored:
+        return []
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    cohorts = [cohort for cohort, _project in tutored]
+    projects = {project for _cohort, project in tutored}
+    return list(
+        Lesson.objects.filter(Q(cohort_id__in=cohorts) | Q(cohort__isnull=True, project_id__in=projects))
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        .exclude(status=LessonStatus.CANCELLED)
+        .select_related("project", "cohort")
+        .annotate(marked=Count("attendance"))
+        .order_by("starts_at", "pk")
+    )
+
+
+def to_grade(user) -> QuerySet[Submission]:
+    """Work handed in by the trainees of the user's classes and not graded yet, the oldest first
+    (returned work waits for the trainee, not the tutor)."""
+    if not user.is_authenticated or not user.person_id or not access.has_perm(user, "training.tutor"):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(
+            status=SubmissionStatus.SUBMITTED,
+            enrolment__cohort__tutor_id=user.person_id,
+            enrolment__status=EnrolmentStatus.ENROLLED,
+            assignment__project__status__in=lifecycle.MARKING,
+        )
+        .select_related("assignment", "assignment__project", "enrolment__person", "enrolment__cohort")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def month_lessons(lessons, year: int, month: int) -> dict[date, list[Lesson]]:

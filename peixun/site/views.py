@@ -25,6 +25,8 @@ from peixun.orgs.models import GrantRole
 from peixun.site import selectors
 from peixun.site.access import has_perm, require_perm, roles_of
 from peixun.site.forms import AuditFilterForm
+from peixun.training import hooks as training_hooks
+from peixun.training import selectors as training_selectors
 
 AUDIT_PAGE_SIZE = 50
 # An export holds at most this many rows (the newest first; the page says so): the log can grow to
@@ -33,20 +35,38 @@ AUDIT_EXPORT_LIMIT = 50_000
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's day on one page: a person with several roles sees each section. Every section
+    reads a fixed number of queries, however many projects or trainees it covers."""
     user = request.user
     roles = roles_of(user)
     person = selectors.own_person(user)
+    now = timezone.now()
+    # Where the teacher stands under their credit policy (peixun.ledger), evaluated live.
+    own_standing = standing(person) if person is not None else None
+    # What waits in the inbox, the leave to decide and the work to grade included (training.hooks).
+    inbox = training_selectors.inbox(user)
+    panels = [panel for panel in training_hooks.inbox_panels.run(request=request) if panel]
+    office = selectors.office_day(user, now)
+    school = selectors.school_day(user, now)
     context = {
         "roles": roles,
         "admin": selectors.admin_summary(user),
         "coordinator": selectors.coordinator_summary(user),
+        "office": office,
+        "school": school,
+        "tutor": selectors.tutor_day(user, now, panels),
+        "teacher": selectors.teacher_day(user, own_standing, inbox.to_confirm, now),
+        # Staff see what waits for them in one card; a tutor's and a teacher's are in their sections.
+        "waiting": selectors.waiting_for_me(inbox, panels) if office or school else [],
         "person": person,
-        # Where the teacher stands under their credit policy (peixun.ledger), evaluated live.
-        "standing": standing(person) if person is not None else None,
+        "standing": own_standing,
         "is_personal": bool(roles & {GrantRole.TUTOR, GrantRole.TEACHER}) or not roles,
         "can_view_people": has_perm(user, "people.view"),
         "can_view_orgs": has_perm(user, "orgs.view"),
+        "can_provision": has_perm(user, "accounts.provision"),
+        "today": timezone.localdate(now),
     }
     return render(request, "site/home.html", context)
 

@@ -2,8 +2,10 @@
 `AppConfig.ready()`, training never imports them). What they do when a project moves is the
 lifecycle's hook, peixun.training.lifecycle.
 
-- `inbox_panels(request=…)`: sections of the inbox, each as HTML (or None to show nothing), in
-  order — the leave requests waiting for the user's decision.
+- `inbox_panels(request=…)`: sections of the inbox, each an `InboxPanel` (how many things wait in
+  it, and its HTML) or None to show nothing, in order — the leave requests waiting for the user's
+  decision, the coursework waiting for the tutor's grade. Their counts go into the inbox's total,
+  so the page never says "nothing waits" above a list of things that do.
 - `move_confirmation(project=…, action=…)` (first answer): the address of a page where the user
   must confirm a move before it is made, or None to make it at once — delivery: moving to
   assessment while lessons are still ahead.
@@ -11,7 +13,25 @@ lifecycle's hook, peixun.training.lifecycle.
   besides its trainees, in words, or None — delivery: the class has lessons.
 """
 
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
 from peixun.core.hooks import Hook
+
+
+@dataclass(frozen=True)
+class InboxPanel:
+    """A section another app adds to the inbox: what waits in it (`count`, all of them, even when
+    the list shows the first few) and the section as HTML; `label` and `anchor` name it in the
+    home page's summary of what waits, where `items` may be listed."""
+
+    count: int
+    html: SafeString
+    label: str = ""
+    anchor: str = ""
+    items: tuple = ()  # the first few of what waits, for a summary elsewhere (the home page)
+
 
 inbox_panels = Hook("training: the inbox")
 move_confirmation = Hook("training: a move to confirm first")

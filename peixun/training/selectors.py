@@ -367,6 +367,18 @@ class Inbox:
     changes_returned: list[ChangeRequest]
 
     @property
+    def enrolments_waiting(self) -> int:
+        return len(self.school_stage) + len(self.county_stage)
+
+    @property
+    def exemptions_waiting(self) -> int:
+        return len(self.exemptions_school) + len(self.exemptions_county)
+
+    @property
+    def changes(self) -> int:
+        return len(self.changes_to_decide) + len(self.changes_returned)
+
+    @property
     def total(self) -> int:
         return (
             len(self.projects)
@@ -468,8 +480,13 @@ def open_change_request(project: Project) -> ChangeRequest | None:
     )
 
 
-def notices(user, *, limit: int = 50) -> list[Notice]:
-    return list(Notice.objects.filter(user=user).select_related("project")[:limit])
+def notices_of(user) -> QuerySet[Notice]:
+    """The user's notices, the newest first."""
+    return Notice.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
 
 
 # --- Plans ---------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ DELIVERY_VIEWS: dict[str, dict] = {
     # The teacher's pages
     "delivery:my": {"perm": SIGNED_IN},
     "delivery:tutoring": {"perm": SIGNED_IN},
+    "delivery:my-work": {"perm": SIGNED_IN},
+    "delivery:my-leave": {"perm": SIGNED_IN},
     "delivery:checkin": {
         "perm": SIGNED_IN,
         "method": "post",

@@ -1,5 +1,6 @@
 """The teacher's pages, made for a phone: today's lessons with check-in by code or QR code, one
-project's schedule, marks, coursework, leave and result; and the tutor's list of classes.
+project's schedule, marks, coursework, leave and result, all their coursework and all their leave
+requests in one list each; and the tutor's list of classes.
 
 The phone keeps a random device cookie (two years, HttpOnly); its hash goes with each check-in,
 so one phone checks in one person per lesson (docs/decisions/0025-check-in-codes.md)."""
@@ -66,6 +67,35 @@ def my(request: SignedInRequest) -> HttpResponse:
         "linked": bool(request.user.person_id),
     }
     return _with_device(render(request, "delivery/my.html", context), token, new, request)
+
+
+@login_required
+@require_GET
+def my_work(request: SignedInRequest) -> HttpResponse:
+    """All the teacher's coursework, what is still to hand in first."""
+    items = selectors.my_coursework(request.user)
+    context = {
+        "to_do": [item for item in items if item.to_hand_in],
+        "done": [item for item in items if not item.to_hand_in],
+        "linked": bool(request.user.person_id),
+    }
+    return render(request, "delivery/my_work.html", context)
+
+
+@login_required
+@require_GET
+def my_leave(request: SignedInRequest) -> HttpResponse:
+    """All the teacher's leave requests, and the projects where they may ask for leave."""
+    context = {
+        "requests": selectors.my_leave_requests(request.user),
+        "can_ask": [
+            enrolment
+            for enrolment in selectors.my_enrolments(request.user)
+            if enrolment.project.status in lifecycle.OPEN_FOR_LEAVE
+        ],
+        "linked": bool(request.user.person_id),
+    }
+    return render(request, "delivery/my_leave.html", context)
 
 
 def _enrolment_for(request: HttpRequest, lesson: Lesson):

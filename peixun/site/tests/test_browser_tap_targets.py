@@ -86,7 +86,10 @@ def sign_in(page, base: str, username: str) -> None:
 def pages_of_role(page, base: str) -> list[str]:
     """The role's menu, then the first project and the first class it can open."""
     open_menu(page)
-    urls = page.eval_on_selector_all("#main-nav .nav-link", "links => links.map(a => a.getAttribute('href'))")
+    # Staff who are trainees too have their own pages in a drop-down (我的学习): its items count.
+    urls = page.eval_on_selector_all(
+        "#main-nav a.nav-link, #main-nav a.dropdown-item", "links => links.map(a => a.getAttribute('href'))"
+    )
     extra = []
     for list_url, selector in (("/training/", "main a[href^='/training/projects/']"),):
         page.goto(f"{base}{list_url}")

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from peixun.accounts.models import User
 from peixun.api.services import create_api_key
 from peixun.orgs.models import GrantRole
-from peixun.testing.factories import make_project
+from peixun.testing.factories import make_project, make_user
 from peixun.training.models import (
     AnnualPlan,
     ChangeRequest,
@@ -19,6 +20,7 @@ from peixun.training.models import (
     ExemptionRequest,
     LearningCode,
     MandatoryRun,
+    Notice,
     PlanItem,
     ProjectAttachment,
 )
@@ -114,6 +116,21 @@ TRAINING_VIEWS: dict[str, dict] = {
     "training:my": {"perm": SIGNED_IN},
     "training:inbox": {"perm": SIGNED_IN},
     "training:notices": {"perm": SIGNED_IN},
+    # A notice is its own account's alone: anyone else's answers 404.
+    "training:notice-open": {
+        "perm": SIGNED_IN,
+        "method": "post",
+        "obj": "notice",
+        "personas": frozenset({"teacher_user"}),
+        "denied": (404,),
+    },
+    "training:notice-read": {
+        "perm": SIGNED_IN,
+        "method": "post",
+        "obj": "notice",
+        "personas": frozenset({"teacher_user"}),
+        "denied": (404,),
+    },
     "training:plan-list": {"perm": "training.plan"},
     "training:plan-detail": {"perm": "training.plan", "obj": "plan"},
     "training:plan-item-project": {"perm": "training.manage", "method": "post", "obj": "plan_item"},
@@ -237,4 +254,10 @@ def training_objects(world) -> tuple[dict, dict]:
         teacher=world.other_teacher,
         admin=world.outsider,
     )
+    # The near notice is teacher_user's; the far one belongs to an account of the far city's teacher.
+    far_account = User.objects.filter(person=world.other_teacher).first() or make_user(
+        "far_notice_reader", person=world.other_teacher
+    )
+    near["notice"] = {"pk": Notice.objects.create(user=world.teacher_user, kind="promoted", url="/").pk}
+    far["notice"] = {"pk": Notice.objects.create(user=far_account, kind="promoted", url="/").pk}
     return near, far
