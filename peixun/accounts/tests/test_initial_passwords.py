@@ -449,13 +449,13 @@ def test_the_person_page_says_only_whether_the_account_is_activated(client, worl
 def test_coordinators_find_the_list_and_account_creation_from_the_nav_and_the_people_page(client, world):
     client.force_login(world.coordinator_a1)
     home = client.get(reverse("site:home")).content.decode()
-    assert reverse("accounts:inactive") in home
+    assert reverse("accounts:teachers") + "?show=inactive" in home
     people = client.get(reverse("orgs:people")).content.decode()
-    assert reverse("accounts:inactive") in people and reverse("accounts:provision") in people
+    assert reverse("accounts:inactive") in people and reverse("accounts:teachers") + "?show=none" in people
     inactive = client.get(reverse("accounts:inactive")).content.decode()
     assert reverse("accounts:provision") in inactive
     client.force_login(world.teacher_user)
-    assert reverse("accounts:inactive") not in client.get(reverse("site:home")).content.decode()
+    assert reverse("accounts:teachers") not in client.get(reverse("site:home")).content.decode()
 
 
 def test_the_first_sign_in_hint_is_on_the_login_page(client):

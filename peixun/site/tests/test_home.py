@@ -86,7 +86,7 @@ def test_coordinator_sees_how_many_accounts_are_not_yet_activated_and_reaches_th
     make_user("new_tutor", (GrantRole.TUTOR, world.school_a1), person=staff, must_change_password=True)
     response = home(client, world.coordinator_a1)
     assert response.context["coordinator"].not_activated == 1
-    assert reverse("accounts:inactive") in response.content.decode()
+    assert reverse("accounts:teachers") + "?show=inactive" in response.content.decode()
     assert "从未登录" not in response.content.decode()
 
 

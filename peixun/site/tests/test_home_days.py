@@ -212,7 +212,7 @@ def test_a_coordinator_sees_quotas_due_teachers_without_accounts_and_the_schools
     assert reverse("training:nominate", args=[project.pk]) in page
     assert "别校的名额" not in page
     assert school.without_account == 1  # teacher_a1 has an account; 别校无账号 is not theirs
-    assert reverse("accounts:provision") in page
+    assert reverse("accounts:teachers") + "?show=none" in page
     assert 'data-testid="no-compliance"' in page  # no policy governs the test world
 
 
