@@ -18,6 +18,8 @@ from peixun.core.hooks import Registry
 from peixun.imports.models import ImportJob
 from peixun.orgs.models import Org
 
+RECORD = _("Record")
+
 
 @dataclass(frozen=True)
 class Importer:
@@ -31,7 +33,7 @@ class Importer:
     asks_org: bool = False
     results_url: Callable[[ImportJob], str] | None = None
     # Whom or what a row concerns, as the preview's column title says it (RowChange.subject).
-    subject_label: str | Promise = _("Record")
+    subject_label: str | Promise = RECORD
 
     @property
     def upload_url_name(self) -> str:

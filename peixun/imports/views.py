@@ -188,11 +188,11 @@ def _changes_workbook(changes: list[RowChange], subject_label: str) -> bytes:
 
     def lines():
         for change in changes:
-            what = _("New") if change.new else _("Changed")
+            what = _("New") if change.new else _("Updated")
             if not change.fields:
-                yield [change.row, change.subject, what, None, None, None]
+                yield [change.row, change.who, what, None, None, None]
             for label, before, after in change.fields:
-                yield [change.row, change.subject, what, label, before or None, after]
+                yield [change.row, change.who, what, label, before or None, after]
 
     widths = [8, 32, 8, 12, 24, 24]
     return xlsx.write_workbook([xlsx.Sheet(_("Changes"), header, list(lines()), column_widths=widths)])

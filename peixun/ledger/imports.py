@@ -271,7 +271,7 @@ def _plan(
     positions, header_errors = map_header(table.header, COLUMNS)  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return _Plan(ImportSummary(errors=header_errors), [], set())
-    masked = masked_ids(table, positions[ID_NUMBER])  # type: ignore[union-attr]  # as above
+    masked = masked_ids(table, positions[ID_NUMBER])  # type: ignore[arg-type]  # as above
     if masked is not None:
         return _Plan(ImportSummary(errors=[masked]), [], set())
     rows, errors = _parse(table, positions, progress)
@@ -337,7 +337,8 @@ def _plan(
             summary.changes.append(
                 RowChange(
                     row.row,
-                    f"{stored_name}（{masked_id}）",
+                    stored_name,
+                    masked_id,
                     True,
                     (
                         (TITLE, "", row.title),

@@ -54,22 +54,29 @@ class RowError:
 @dataclass(frozen=True, slots=True)
 class RowChange:
     """What applying one row will do, as the preview shows it: the row, whom or what it concerns
-    (姓名 with the masked ID number, an org's name …), whether it creates a record, and for a
-    changed record each field that changes as (Chinese label, before, after), all display text.
-    A kind whose check fills ImportSummary.changes gets the preview's sample and full list."""
+    (a 姓名 or an org's name, and what tells it apart: the masked ID number, the org code),
+    whether it creates a record, and each field it sets or changes as (Chinese label, before,
+    after), all display text. A kind whose check fills ImportSummary.changes gets the preview's
+    sample and full list."""
 
     row: int
     subject: str
+    detail: str
     new: bool
     fields: tuple[tuple[str, str, str], ...] = ()
 
+    @property
+    def who(self) -> str:
+        return f"{self.subject}（{self.detail}）" if self.detail else self.subject
+
     def as_json(self) -> list:
-        return [self.row, self.subject, self.new, [list(change) for change in self.fields]]
+        return [self.row, self.subject, self.detail, self.new, [list(change) for change in self.fields]]
 
     @classmethod
     def from_json(cls, value: Sequence) -> "RowChange":
-        row, subject, new, fields = value
-        return cls(row, subject, new, tuple((label, before, after) for label, before, after in fields))
+        row, subject, detail, new, fields = value
+        shown = tuple((label, before, after) for label, before, after in fields)
+        return cls(row, subject, detail, new, shown)
 
 
 # How an empty value shows in a change (before → after).

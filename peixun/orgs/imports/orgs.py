@@ -23,12 +23,12 @@ from peixun.audit.models import AuditEvent
 from peixun.lib.tabular import cell_text
 from peixun.orgs import vocabulary as vocab
 from peixun.orgs.imports.common import (
+    BLANK,
     PROGRESS_EVERY,
     WRITE_BATCH,
     Column,
     ImportRejected,
     ImportSummary,
-    BLANK,
     Progress,
     RowChange,
     RowError,
@@ -290,13 +290,13 @@ def _plan(
         if row.row in bad_rows:
             continue
         current = existing.get(row.code)
-        subject = f"{row.name}（{row.code}）"
         if current is None:
             plan.creates.append(row)
             plan.summary.changes.append(
                 RowChange(
                     row.row,
-                    subject,
+                    row.name,
+                    row.code,
                     True,
                     ((KIND, "", vocab.ORG_KIND.word_for(row.kind)), (PARENT, "", row.parent_code or BLANK)),
                 )
@@ -313,7 +313,8 @@ def _plan(
             plan.moves.append(row)
         if changes:
             plan.renames.append((current, row, changes))
-            plan.summary.changes.append(RowChange(row.row, subject, False, _shown_changes(changes)))
+            shown = _shown_changes(changes)
+            plan.summary.changes.append(RowChange(row.row, row.name, row.code, False, shown))
         else:
             plan.summary.unchanged += 1
     plan.summary.created = len(plan.creates)

@@ -15,10 +15,10 @@ people are fetched in a handful of IN queries, and rows are written with bulk_cr
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -36,10 +36,10 @@ from peixun.lib.tabular import cell_text
 from peixun.orgs import hooks
 from peixun.orgs import vocabulary as vocab
 from peixun.orgs.imports.common import (
+    BLANK,
     LOOKUP_CHUNK,
     PROGRESS_EVERY,
     WRITE_BATCH,
-    BLANK,
     Column,
     ImportRejected,
     ImportSummary,
@@ -452,11 +452,6 @@ def _file_fields(positions: dict[str, int]) -> tuple[str, ...]:
     return tuple(fields)
 
 
-def _subject(record: _Row) -> str:
-    """Whom a row concerns, as the preview names them: 姓名 and the masked ID number."""
-    return f"{record.name}（{idnumbers.mask(record.number)}）"
-
-
 def _audit_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
@@ -477,7 +472,8 @@ _FIELD_LABELS = {
     "hire_date": HIRE_DATE,
     "status": STATUS,
 }
-_WORDS = {
+# A code (or, for roles, a list of codes) → its word.
+_WORDS: dict[str, Callable[[Any], str]] = {
     "gender": vocab.GENDER.word_for,
     "section": vocab.SECTION.word_for,
     "title": vocab.TITLE.word_for,
@@ -577,7 +573,7 @@ def _plan(
             plan.creates.append(record)
             plan.touched_paths.add(record.org_path)
             if describe:
-                described.append(RowChange(record.row, _subject(record), True))
+                described.append(RowChange(record.row, record.name, idnumbers.mask(record.number), True))
             continue
         if stored[org_slot] in outside_scope:
             errors.append(RowError(record.row, ID_NUMBER, MSG_OUT_OF_SCOPE_PERSON))
@@ -605,7 +601,8 @@ def _plan(
             described.append(
                 RowChange(
                     record.row,
-                    _subject(record),
+                    record.name,
+                    idnumbers.mask(record.number),
                     False,
                     tuple(
                         (
