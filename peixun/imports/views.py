@@ -106,6 +106,9 @@ def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_apply": job.status == ImportStatus.VALID and has_perm(request.user, importer(job.kind).perm),
         "can_rerun": job.can_run_again and has_perm(request.user, importer(job.kind).perm),
         "results_url": results_url(job) if results_url else "",
+        # A file refused as a whole (not a table, ID numbers masked …): its one message, no table.
+        "file_error": job.errors[0]["message"] if len(job.errors) == 1 and job.errors[0]["row"] == 0 else "",
+        "upload_url": reverse(importer(job.kind).upload_url_name),
         "changes": [RowChange.from_json(value) for value in job.changes] if not job.errors else [],
         "changes_hidden": max(0, job.created_count + job.updated_count - len(job.changes)),
         "subject_label": importer(job.kind).subject_label,

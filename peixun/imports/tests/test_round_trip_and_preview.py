@@ -84,6 +84,8 @@ def test_a_masked_export_is_refused_with_one_message_saying_why_and_what_to_do(c
     assert "包含完整证件号码" in message and "填入完整的证件号码" in message
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert page.count("隐去了中间几位") == 1
+    assert 'data-testid="file-error"' in page and 'id="import-errors"' not in page
+    assert reverse("imports:upload-people") in page
 
 
 def test_a_file_with_some_masked_numbers_is_refused_as_a_whole(world):
