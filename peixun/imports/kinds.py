@@ -3,6 +3,7 @@ historical training records (peixun.ledger) — registered by `ImportsConfig.rea
 cannot know the imports app, so it offers their files for them."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from peixun.imports import registry
 from peixun.imports.models import ImportJob, ImportKind
@@ -34,6 +35,7 @@ def register() -> None:
             icon="people",
             asks_org=True,
             results_url=_people_results,
+            subject_label=_("Person"),
         ),
         order=10,
     )
@@ -46,6 +48,7 @@ def register() -> None:
             template=lambda org: orgs_template(parent_code=org.code if org else ""),
             icon="diagram-3",
             results_url=lambda job: reverse("orgs:tree"),
+            subject_label=_("Organisation"),
         ),
         order=20,
     )
@@ -58,6 +61,7 @@ def register() -> None:
             template=lambda org: credits_template(),
             icon="journal-plus",
             results_url=lambda job: reverse("ledger:compliance"),
+            subject_label=_("Person"),
         ),
         order=30,
     )

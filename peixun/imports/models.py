@@ -38,7 +38,8 @@ class ImportStep(models.TextChoices):
 class ImportJob(BackgroundRun):
     """An ImportJob holds one uploaded file (in the database, so app servers stay stateless, and
     encrypted like ID numbers: peixun.imports.content; dropped once applied), the
-    preview computed from it (counts and every error) and, once applied, what changed.
+    preview computed from it (counts, every error and what each row would change) and, once
+    applied, what changed.
 
     Its background run (peixun.core.runs) does one step at a time: the check (no writes), then,
     when the check found no error and someone applies it, the apply, which re-checks the file
@@ -65,6 +66,11 @@ class ImportJob(BackgroundRun):
     content = models.BinaryField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
     errors = models.JSONField(default=list, blank=True)
+    # What the check found the file would do, row by row (peixun.orgs.imports.common.RowChange):
+    # the first CHANGES_SHOWN as shown on the page, and the full list sealed like the file
+    # (peixun.imports.content) for the preview workbook.
+    changes = models.JSONField(default=list, blank=True)
+    changes_content = models.BinaryField(default=b"", editable=False)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # The people roster: create the accounts of the active people in the file who have none, in the
     # apply's one transaction (chosen on the preview); their slips wait for whoever applied it.
@@ -136,4 +142,6 @@ class ImportJob(BackgroundRun):
         return tasks.apply_import if self.step == ImportStep.APPLY else tasks.check_import
 
     def reset_for_again(self) -> dict:
-        return {"errors": [], "counts": {}} if self.step == ImportStep.CHECK else {}
+        if self.step == ImportStep.CHECK:
+            return {"errors": [], "counts": {}, "changes": [], "changes_content": b""}
+        return {}

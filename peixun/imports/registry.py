@@ -11,9 +11,14 @@ registration and one ImportKind value.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from peixun.core.hooks import Registry
 from peixun.imports.models import ImportJob
 from peixun.orgs.models import Org
+
+RECORD = _("Record")
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class Importer:
     # The people roster is filed under an org the uploader picks (rows default to it).
     asks_org: bool = False
     results_url: Callable[[ImportJob], str] | None = None
+    # Whom or what a row concerns, as the preview's column title says it (RowChange.subject).
+    subject_label: str | Promise = RECORD
 
     @property
     def upload_url_name(self) -> str:

@@ -18,7 +18,7 @@ from django_tasks import task
 from peixun.core import runs
 from peixun.core.runs import RunState
 from peixun.imports import services
-from peixun.imports.content import unseal
+from peixun.imports.content import seal_changes, unseal
 from peixun.imports.models import ImportJob, ImportStep
 from peixun.imports.registry import importer
 from peixun.orgs import imports
@@ -26,6 +26,9 @@ from peixun.orgs.access import orgs_in_scope
 from peixun.orgs.models import Org
 
 logger = logging.getLogger(__name__)
+
+# The preview shows this many changed rows; the preview workbook has them all.
+CHANGES_SHOWN = 50
 
 # Marked for the catalog; stored in Chinese by runs.Work.fail, shown as stored.
 MSG_CHECK_FAILED = gettext_noop("The file could not be checked. Upload it again, or ask an administrator.")
@@ -59,7 +62,8 @@ class _AlreadyApplied(Exception):
 
 @task()
 def check_import(job_id: int) -> None:
-    """Check the job's file (no writes to people or orgs) and store the preview."""
+    """Check the job's file (no writes to people or orgs) and store the preview: counts, every
+    error and, for a kind whose check describes them, what each row would change."""
     with runs.work(ImportJob, job_id) as work:
         if work is None:
             return
@@ -79,7 +83,13 @@ def check_import(job_id: int) -> None:
             logger.exception("import check failed: job=%s", job_id)
             work.fail(MSG_CHECK_FAILED)
             return
-        work.finish(**_summary_fields(summary), total=work.total, done=work.total)
+        work.finish(
+            **_summary_fields(summary),
+            changes=[change.as_json() for change in summary.changes[:CHANGES_SHOWN]],
+            changes_content=seal_changes(summary.changes),
+            total=work.total,
+            done=work.total,
+        )
 
 
 @task()

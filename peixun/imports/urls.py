@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/apply/", views.job_apply, name="apply"),
     path("<int:pk>/again/", views.job_rerun, name="rerun"),
     path("<int:pk>/errors/", views.job_errors, name="errors"),
+    path("<int:pk>/changes/", views.job_changes, name="changes"),
 ]

@@ -17,11 +17,12 @@ from peixun.accounts.http import SignedInRequest
 from peixun.core.views import download
 from peixun.imports import selectors, services
 from peixun.imports.access import access_job, has_perm, require_perm, scope_paths
-from peixun.imports.content import unseal
+from peixun.imports.content import unseal, unseal_changes
 from peixun.imports.forms import UploadForm
 from peixun.imports.models import ImportJob, ImportKind, ImportStatus
 from peixun.imports.registry import importer, importers
 from peixun.lib import tabular, xlsx
+from peixun.orgs.imports.common import RowChange
 from peixun.orgs.models import Org
 
 # The page lists this many errors; the error workbook has them all.
@@ -107,6 +108,12 @@ def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_rerun": job.can_run_again and has_perm(request.user, importer(job.kind).perm),
         "results_url": results_url(job) if results_url else "",
         **_accounts_context(job, request.user),
+        # A file refused as a whole (not a table, ID numbers masked …): its one message, no table.
+        "file_error": job.errors[0]["message"] if len(job.errors) == 1 and job.errors[0]["row"] == 0 else "",
+        "upload_url": reverse(importer(job.kind).upload_url_name),
+        "changes": [RowChange.from_json(value) for value in job.changes] if not job.errors else [],
+        "changes_hidden": max(0, job.created_count + job.updated_count - len(job.changes)),
+        "subject_label": importer(job.kind).subject_label,
     }
     if request.htmx:
         return render(request, "imports/job_detail.html#status", context)
@@ -178,6 +185,35 @@ def _error_workbook(job: ImportJob) -> bytes:
         for error in job.errors
     ]
     return xlsx.error_workbook(header, rows)
+
+
+@login_required
+@require_GET
+def job_changes(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The preview workbook: every row the file would create or change, one line per changed
+    field (ID numbers masked, as on the page)."""
+    job = access_job(request.user, pk)
+    changes = unseal_changes(job.changes_content)
+    if not changes:
+        raise Http404
+    return download(
+        _changes_workbook(changes, str(importer(job.kind).subject_label)), f"import-{job.pk}-changes.xlsx"
+    )
+
+
+def _changes_workbook(changes: list[RowChange], subject_label: str) -> bytes:
+    header = [_("Row"), subject_label, _("What changes"), _("Field"), _("Before"), _("After")]
+
+    def lines():
+        for change in changes:
+            what = _("New") if change.new else _("Updated")
+            if not change.fields:
+                yield [change.row, change.who, what, None, None, None]
+            for label, before, after in change.fields:
+                yield [change.row, change.who, what, label, before or None, after]
+
+    widths = [8, 32, 8, 12, 24, 24]
+    return xlsx.write_workbook([xlsx.Sheet(_("Changes"), header, list(lines()), column_widths=widths)])
 
 
 @login_required

@@ -23,7 +23,7 @@ from peixun.ledger import compliance
 from peixun.ledger import vocabulary as words
 from peixun.ledger.models import CreditEntry
 from peixun.lib import idnumbers
-from peixun.lib.dates import parse_date
+from peixun.lib.dates import format_date_zh, format_hours, parse_date
 from peixun.lib.tabular import cell_text
 from peixun.orgs.imports.common import (
     LOOKUP_CHUNK,
@@ -33,10 +33,12 @@ from peixun.orgs.imports.common import (
     ImportRejected,
     ImportSummary,
     Progress,
+    RowChange,
     RowError,
     chunked,
     common_path,
     map_header,
+    masked_ids,
     read,
     sha256,
 )
@@ -255,24 +257,33 @@ class _Plan:
 
 
 def _plan(
-    data: bytes, filename: str, *, scope_orgs: QuerySet[Org] | None, progress: Progress | None
+    data: bytes,
+    filename: str,
+    *,
+    scope_orgs: QuerySet[Org] | None,
+    progress: Progress | None,
+    describe: bool = False,
 ) -> _Plan:
+    """What the file would do; with `describe`, summary.changes lists each new record."""
     table, failed = read(data, filename)
     if failed is not None:
         return _Plan(failed, [], set())
     positions, header_errors = map_header(table.header, COLUMNS)  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return _Plan(ImportSummary(errors=header_errors), [], set())
+    masked = masked_ids(table, positions[ID_NUMBER])  # type: ignore[arg-type]  # as above
+    if masked is not None:
+        return _Plan(ImportSummary(errors=[masked]), [], set())
     rows, errors = _parse(table, positions, progress)
 
     # People by ID hash, with their org path (scope) and name.
-    people: dict[str, tuple[int, str, str]] = {}
+    people: dict[str, tuple[int, str, str, str]] = {}
     hashes = sorted({row.id_hash for row in rows})
     for chunk in chunked(hashes, LOOKUP_CHUNK):
-        for pk, id_hash, name, path in Person.objects.filter(id_hash__in=chunk).values_list(
-            "pk", "id_hash", "name", "org__path"
+        for pk, id_hash, name, path, masked_id in Person.objects.filter(id_hash__in=chunk).values_list(
+            "pk", "id_hash", "name", "org__path", "id_masked"
         ):
-            people[id_hash] = (pk, name, path)
+            people[id_hash] = (pk, name, path, masked_id)
     scope_paths = list(scope_orgs.values_list("path", flat=True)) if scope_orgs is not None else None
 
     def in_scope(path: str) -> bool:
@@ -286,7 +297,7 @@ def _plan(
         if found is None:
             errors.append(RowError(row.row, ID_NUMBER, MSG_NO_PERSON))
             continue
-        pk, stored_name, path = found
+        pk, stored_name, path, _masked = found
         if not in_scope(path):
             errors.append(RowError(row.row, ID_NUMBER, MSG_OUT_OF_SCOPE))
             continue
@@ -320,6 +331,22 @@ def _plan(
         unchanged=len(candidates) - len(creates),
         errors=sorted(errors, key=lambda error: (error.row, order.get(error.column, 99))),
     )
+    if describe:
+        for row in creates:
+            _pk, stored_name, _path, masked_id = people[row.id_hash]
+            summary.changes.append(
+                RowChange(
+                    row.row,
+                    stored_name,
+                    masked_id,
+                    True,
+                    (
+                        (TITLE, "", row.title),
+                        (HOURS, "", format_hours(row.hours)),
+                        (DATE, "", format_date_zh(row.earned_on)),
+                    ),
+                )
+            )
     return _Plan(summary, creates, touched)
 
 
@@ -327,7 +354,7 @@ def check_credits_file(
     data: bytes, filename: str, *, scope_orgs: QuerySet[Org] | None, progress: Progress | None = None
 ) -> ImportSummary:
     """Check a training-record file without writing: new and already-recorded rows, every error."""
-    return _plan(data, filename, scope_orgs=scope_orgs, progress=progress).summary
+    return _plan(data, filename, scope_orgs=scope_orgs, progress=progress, describe=True).summary
 
 
 def apply_credits_file(

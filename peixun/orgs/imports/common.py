@@ -51,10 +51,43 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    """What applying one row will do, as the preview shows it: the row, whom or what it concerns
+    (a 姓名 or an org's name, and what tells it apart: the masked ID number, the org code),
+    whether it creates a record, and each field it sets or changes as (Chinese label, before,
+    after), all display text. A kind whose check fills ImportSummary.changes gets the preview's
+    sample and full list."""
+
+    row: int
+    subject: str
+    detail: str
+    new: bool
+    fields: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def who(self) -> str:
+        return f"{self.subject}（{self.detail}）" if self.detail else self.subject
+
+    def as_json(self) -> list:
+        return [self.row, self.subject, self.detail, self.new, [list(change) for change in self.fields]]
+
+    @classmethod
+    def from_json(cls, value: Sequence) -> "RowChange":
+        row, subject, detail, new, fields = value
+        shown = tuple((label, before, after) for label, before, after in fields)
+        return cls(row, subject, detail, new, shown)
+
+
+# How an empty value shows in a change (before → after).
+BLANK = "（空）"
+
+
 @dataclass
 class ImportSummary:
-    """What checking or applying a file found: counts of new, changed and identical rows, and
-    every error (when there is any, an apply writes nothing)."""
+    """What checking or applying a file found: counts of new, changed and identical rows, every
+    error (when there is any, an apply writes nothing) and, from a check that describes them,
+    each new or changed row (RowChange, in row order)."""
 
     created: int = 0
     updated: int = 0
@@ -63,6 +96,7 @@ class ImportSummary:
     # After an apply of the people roster: the primary keys of every person in the file (new,
     # changed and unchanged), for what the importer does next (their accounts).
     people: list[int] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +121,29 @@ class ImportRejected(Exception):
     def __init__(self, summary: ImportSummary) -> None:
         super().__init__(f"import rejected: {len(summary.errors)} errors")
         self.summary = summary
+
+
+def masked_ids_message(rows: Sequence[int]) -> str:
+    shown = "、".join(str(row) for row in rows[:5])
+    more = "等" if len(rows) > 5 else ""
+    return (
+        f"文件中有 {len(rows)} 行的证件号码隐去了中间几位（带 *，如第 {shown} 行{more}），"
+        "无法据此核对人员，整个文件未导入。"
+        "从人员名单导出的文件，请由可查看完整证件号码的管理员导出时勾选“包含完整证件号码”；"
+        "或在这些行填入完整的证件号码，再重新上传。"
+    )
+
+
+def masked_ids(table: tabular.Table, index: int) -> RowError | None:
+    """One file-level error when any row's ID number is masked (3207**********1234, as the
+    masked roster export writes it): such a file cannot name anyone, so it is refused up front
+    with one message instead of an error per row."""
+    rows = [number for number, cells in table.rows if _is_masked(cells[index])]
+    return RowError(FILE_ROW, "", masked_ids_message(rows)) if rows else None
+
+
+def _is_masked(value: object) -> bool:
+    return isinstance(value, str) and ("*" in value or "＊" in value)
 
 
 def file_error(message: str) -> ImportSummary:

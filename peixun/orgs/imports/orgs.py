@@ -23,12 +23,14 @@ from peixun.audit.models import AuditEvent
 from peixun.lib.tabular import cell_text
 from peixun.orgs import vocabulary as vocab
 from peixun.orgs.imports.common import (
+    BLANK,
     PROGRESS_EVERY,
     WRITE_BATCH,
     Column,
     ImportRejected,
     ImportSummary,
     Progress,
+    RowChange,
     RowError,
     chunked,
     common_path,
@@ -183,9 +185,23 @@ def _load_existing(codes: set[str]) -> tuple[dict[str, _Existing], dict[int, str
     return found, codes_by_id
 
 
+_CHANGE_LABELS = {"name": NAME, "kind": KIND, "parent": PARENT}
+
+
+def _shown_changes(changes: dict[str, list]) -> tuple[tuple[str, str, str], ...]:
+    """An org's changes as the preview shows them: Chinese labels, type words, codes as given."""
+    shown = []
+    for key, (before, after) in changes.items():
+        if key == "kind":
+            before, after = vocab.ORG_KIND.word_for(before), vocab.ORG_KIND.word_for(after)
+        shown.append((_CHANGE_LABELS[key], before or BLANK, after or BLANK))
+    return tuple(shown)
+
+
 def _plan(
     data: bytes, filename: str, *, scope_orgs: QuerySet[Org] | None, progress: Progress | None
 ) -> _Plan:
+    """What the file would do, with each new or changed org described (summary.changes)."""
     table, failed = read(data, filename)
     if failed is not None:
         return _Plan(summary=failed)
@@ -276,6 +292,15 @@ def _plan(
         current = existing.get(row.code)
         if current is None:
             plan.creates.append(row)
+            plan.summary.changes.append(
+                RowChange(
+                    row.row,
+                    row.name,
+                    row.code,
+                    True,
+                    ((KIND, "", vocab.ORG_KIND.word_for(row.kind)), (PARENT, "", row.parent_code or BLANK)),
+                )
+            )
             continue
         changes: dict[str, list] = {}
         if current.name != row.name:
@@ -288,6 +313,8 @@ def _plan(
             plan.moves.append(row)
         if changes:
             plan.renames.append((current, row, changes))
+            shown = _shown_changes(changes)
+            plan.summary.changes.append(RowChange(row.row, row.name, row.code, False, shown))
         else:
             plan.summary.unchanged += 1
     plan.summary.created = len(plan.creates)

@@ -15,10 +15,10 @@ people are fetched in a handful of IN queries, and rows are written with bulk_cr
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -29,13 +29,14 @@ from peixun.audit.models import AuditEvent
 from peixun.core.fields import join_codes
 from peixun.core.vault import vault
 from peixun.lib import idnumbers
-from peixun.lib.dates import parse_date
+from peixun.lib.dates import format_date_zh, parse_date
 from peixun.lib.names import starts_like_formula
 from peixun.lib.pinyin import pinyin_keys
 from peixun.lib.tabular import cell_text
 from peixun.orgs import hooks
 from peixun.orgs import vocabulary as vocab
 from peixun.orgs.imports.common import (
+    BLANK,
     LOOKUP_CHUNK,
     PROGRESS_EVERY,
     WRITE_BATCH,
@@ -43,10 +44,12 @@ from peixun.orgs.imports.common import (
     ImportRejected,
     ImportSummary,
     Progress,
+    RowChange,
     RowError,
     chunked,
     common_path,
     map_header,
+    masked_ids,
     read,
     sha256,
 )
@@ -162,8 +165,8 @@ def clean_name(value: object) -> str:
 def clean_mobile(value: object) -> str:
     """手机号 as 11 digits: spaces, dashes and a +86 prefix dropped. May return invalid text."""
     text = cell_text(value)
-    if len(text) == 11 and text.isdigit():
-        return text
+    if len(text) == 11 and text.isascii() and text.isdigit():
+        return text  # fast path; full-width digits (１３８…) are folded by squeeze below
     text = vocab.squeeze(text).replace("-", "")
     if text.startswith("+86"):
         text = text[3:]
@@ -456,6 +459,51 @@ def _audit_value(value: object) -> object:
     return value
 
 
+# The Chinese label of each field a change names, as the template's column titles say it.
+_FIELD_LABELS = {
+    "name": NAME,
+    "gender": GENDER,
+    "birth_date": BIRTH_DATE,
+    "org": "单位",
+    "mobile": MOBILE,
+    "section": SECTION,
+    "subjects": SUBJECTS,
+    "title": TITLE,
+    "roles": ROLES,
+    "hire_date": HIRE_DATE,
+    "status": STATUS,
+}
+# A code (or, for roles, a list of codes) → its word.
+_WORDS: dict[str, Callable[[Any], str]] = {
+    "gender": vocab.GENDER.word_for,
+    "section": vocab.SECTION.word_for,
+    "title": vocab.TITLE.word_for,
+    "status": vocab.STATUS.word_for,
+    "roles": vocab.ROLE.words_for,
+}
+
+
+def _shown(name: str, value: object, org_names: dict[int, str]) -> str:
+    """A stored or imported value as the preview shows it: words, not codes; dates in Chinese."""
+    if name == "org_id":
+        return org_names.get(value, "") if isinstance(value, int) else ""
+    if value in (None, "", []):
+        return BLANK
+    if isinstance(value, date):
+        return format_date_zh(value)
+    if name == "subjects":
+        return "、".join(value)  # type: ignore[arg-type]  # a list of subjects
+    words = _WORDS.get(name)
+    return str(words(value) if words is not None else value) or BLANK
+
+
+def _org_names(org_ids: set[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for chunk in chunked(sorted(org_ids)):
+        names.update(Org.objects.filter(pk__in=chunk).values_list("pk", "name"))
+    return names
+
+
 def _plan(
     data: bytes,
     filename: str,
@@ -463,13 +511,19 @@ def _plan(
     scope_orgs: QuerySet[Org] | None,
     default_org: Org | None,
     progress: Progress | None,
+    describe: bool = False,
 ) -> _Plan:
+    """What the file would do. With `describe`, summary.changes says it row by row (the check's
+    preview); the apply leaves that out."""
     table, failed = read(data, filename)
     if failed is not None:
         return _Plan(summary=failed)
     positions, header_errors = map_header(table.header, COLUMNS, required=() if default_org else (ORG_CODE,))  # type: ignore[union-attr]  # read() gives a table whenever it gives no failure
     if header_errors:
         return _Plan(summary=ImportSummary(errors=header_errors))
+    masked = masked_ids(table, positions[ID_NUMBER])  # type: ignore[arg-type]  # as above
+    if masked is not None:
+        return _Plan(summary=ImportSummary(errors=[masked]))
     rows, errors, org_codes = _parse_rows(table, positions, default_org, progress)
 
     # Orgs: one IN query per 900 distinct codes; a code outside the scope is as good as unknown.
@@ -512,11 +566,15 @@ def _plan(
     plan = _Plan(summary=ImportSummary())
     slots = [(name, stored_fields.index(name)) for name in fields]
     now = timezone.now()
+    described = plan.summary.changes
+    org_names = _org_names(set(org_codes_by_id)) if describe else {}
     for record in valid:
         stored = existing.get(record.id_hash)
         if stored is None:
             plan.creates.append(record)
             plan.touched_paths.add(record.org_path)
+            if describe:
+                described.append(RowChange(record.row, record.name, idnumbers.mask(record.number), True))
             continue
         if stored[org_slot] in outside_scope:
             errors.append(RowError(record.row, ID_NUMBER, MSG_OUT_OF_SCOPE_PERSON))
@@ -541,6 +599,24 @@ def _plan(
             plan.summary.unchanged += 1
             plan.unchanged_ids.append(stored[0])
             continue
+        if describe:
+            described.append(
+                RowChange(
+                    record.row,
+                    record.name,
+                    idnumbers.mask(record.number),
+                    False,
+                    tuple(
+                        (
+                            _FIELD_LABELS["org" if name == "org_id" else name],
+                            _shown(name, stored[slot], org_names),
+                            _shown(name, after[name], org_names),
+                        )
+                        for name, slot in slots
+                        if ("org" if name == "org_id" else name) in changes
+                    ),
+                )
+            )
         # A partial instance: bulk_update writes only update_fields, and every one of those is set
         # here (each person's own final values), whichever fields changed for this person.
         person = Person(pk=stored[0], updated_at=now, **after)
@@ -568,7 +644,9 @@ def check_people_file(
     """Check a roster file without writing: counts of new, changed and identical rows, and every
     error. `scope_orgs` limits the orgs rows may name (None: any, for the shell); `default_org`
     fills a blank or missing 单位代码."""
-    return _plan(data, filename, scope_orgs=scope_orgs, default_org=default_org, progress=progress).summary
+    return _plan(
+        data, filename, scope_orgs=scope_orgs, default_org=default_org, progress=progress, describe=True
+    ).summary
 
 
 # The columns _create fills, in the order of the tuples it builds.
