@@ -196,8 +196,9 @@ def _scheme_forms(data, scheme: Scheme):
     form = scheme_forms.SchemeForm(
         data, initial=fields, parts=scheme_forms.parts_of(data, parts), prefix=None
     )
-    components = scheme_forms.ComponentFormSet(data, initial=parts, prefix="components")
-    bands = scheme_forms.BandFormSet(data, initial=levels, prefix="bands")
+    # Bound rows are compared with no initial: a row left as it was is still a row.
+    components = scheme_forms.ComponentFormSet(data, initial=None if data else parts, prefix="components")
+    bands = scheme_forms.BandFormSet(data, initial=None if data else levels, prefix="bands")
     return form, components, bands
 
 
