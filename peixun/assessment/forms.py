@@ -54,7 +54,9 @@ class SchemeForm(StyledForm):
     leave_counts_as_absence = forms.BooleanField(label=_("Approved leave counts as absence"), required=False)
     required_work = forms.BooleanField(label=_("Every required task must be handed in"), required=False)
     required_courses = forms.BooleanField(label=_("Every required course must be passed"), required=False)
-    min_exam_score = forms.DecimalField(label=_("Lowest exam mark"), required=False, max_digits=7, decimal_places=1)
+    min_exam_score = forms.DecimalField(
+        label=_("Lowest exam mark"), required=False, max_digits=7, decimal_places=1
+    )
     min_online_minutes = forms.IntegerField(label=_("Fewest minutes online"), required=False)
     hours_mode = forms.ChoiceField(label=_("Passing grants"), choices=HOURS_MODE_CHOICES)
     hours_prorate = forms.ChoiceField(label=_("Hours scaled by attendance"), choices=PRORATE_CHOICES)
@@ -121,7 +123,7 @@ def _percent(share: Decimal | None) -> Decimal | None:
 
 def initial(scheme: Scheme) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """The form's, the components' and the bands' initial values from a scheme."""
-    ties = list(scheme.bands.tie_break) + ["", "", ""]
+    ties = [*scheme.bands.tie_break, "", "", ""]
     fields = {
         "name": scheme.name,
         "description": scheme.description,

@@ -17,6 +17,7 @@ from peixun.accounts.http import SignedInRequest
 from peixun.assessment import access, exports, selectors, services, wording
 from peixun.assessment import forms as scheme_forms
 from peixun.assessment.exceptions import SchemeInvalidError
+from peixun.assessment.forms import SchemeFileForm
 from peixun.assessment.models import (
     ExcellenceRound,
     ExcellenceStatus,
@@ -24,7 +25,6 @@ from peixun.assessment.models import (
     ResultStatus,
     TutorResult,
 )
-from peixun.assessment.forms import SchemeFileForm
 from peixun.assessment.rules import presets, scoring
 from peixun.assessment.rules.scheme import (
     EXAM,
@@ -291,7 +291,9 @@ def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _samples(project) -> list[tuple[int, str]]:
     enrolments = selectors.trainees(project).select_related("person", "school").order_by("person__name")[:200]
-    return [(e.pk, f"{e.person.name}（{e.school.name}）" if e.school_id else e.person.name) for e in enrolments]
+    return [
+        (e.pk, f"{e.person.name}（{e.school.name}）" if e.school_id else e.person.name) for e in enrolments
+    ]
 
 
 @login_required
@@ -308,7 +310,9 @@ def scheme_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     if text is not None:
         scheme = parse_scheme(text)
         try:
-            enrolment = selectors.trainees(project).select_related("person").get(pk=int(request.POST["sample"]))
+            enrolment = (
+                selectors.trainees(project).select_related("person").get(pk=int(request.POST["sample"]))
+            )
         except (KeyError, ValueError, Enrolment.DoesNotExist):
             enrolment = None
         if enrolment is not None:
@@ -349,7 +353,7 @@ def scheme_import(request: SignedInRequest, pk: int) -> HttpResponse:
     upload_form = SchemeFileForm(request.POST, request.FILES)
     if not upload_form.is_valid():
         for error in upload_form.errors.get("upload", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("assessment:scheme", project.pk)
     try:
         services.save_version(

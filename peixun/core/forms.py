@@ -68,7 +68,9 @@ class TextFileForm(StyledForm):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationError(_("The file is not UTF-8 text: save it as YAML (UTF-8) and try again.")) from None
+            raise ValidationError(
+                _("The file is not UTF-8 text: save it as YAML (UTF-8) and try again.")
+            ) from None
         if not text.strip():
             raise ValidationError(_("The file is empty: choose the file you exported."))
         self.filename = str(upload.name)[:100]

@@ -24,7 +24,10 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 def _translate(data: Any, table: Mapping[str, str]) -> Any:
     if isinstance(data, Mapping):
-        return {table.get(key, key) if isinstance(key, str) else key: _translate(v, table) for key, v in data.items()}
+        return {
+            table.get(key, key) if isinstance(key, str) else key: _translate(v, table)
+            for key, v in data.items()
+        }
     if isinstance(data, list | tuple):
         return [_translate(item, table) for item in data]
     return data

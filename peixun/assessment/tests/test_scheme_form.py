@@ -11,15 +11,13 @@ from django.urls import reverse
 
 from peixun.assessment import forms as scheme_forms
 from peixun.assessment.rules import presets
-from peixun.assessment.rules.scheme import export_text, parse_scheme, problem_lines, SchemeInvalid
+from peixun.assessment.rules.scheme import SchemeInvalid, export_text, parse_scheme, problem_lines
 from peixun.audit.models import AuditEvent
 from peixun.delivery.tests.helpers import running_project
 
 
 def _built(data):
-    scheme = presets.preset(presets.DEFAULT)
-    fields, parts, levels = scheme_forms.initial(scheme)
-    form = scheme_forms.SchemeForm(data, parts=scheme_forms.parts_of(data, parts))
+    form = scheme_forms.SchemeForm(data, parts=scheme_forms.parts_of(data, []))
     components = scheme_forms.ComponentFormSet(data, prefix="components")
     bands = scheme_forms.BandFormSet(data, prefix="bands")
     assert form.is_valid() and components.is_valid() and bands.is_valid(), (form.errors, components.errors)
@@ -74,7 +72,15 @@ def test_the_form_changed_builds_what_the_yaml_would_say():
 
 def test_a_problem_names_its_field_in_chinese():
     with pytest.raises(SchemeInvalid) as refused:
-        parse_scheme({"name": "x", "components": [{"key": "a", "source": "attendance", "weight": 50}, {"key": "b", "source": "manual", "weight": 150}]})
+        parse_scheme(
+            {
+                "name": "x",
+                "components": [
+                    {"key": "a", "source": "attendance", "weight": 50},
+                    {"key": "b", "source": "manual", "weight": 150},
+                ],
+            }
+        )
     assert problem_lines(refused.value.problems) == ["成绩构成第2行·权重：“150”太大，须不大于 100"]
     with pytest.raises(SchemeInvalid) as refused:
         parse_scheme({"方案名称": "x", "成绩构成": [{"代码": "a", "来源": "attendance", "权重": 95}]})
@@ -105,7 +111,9 @@ class TestPages:
         url = reverse("assessment:scheme", args=[running.project.pk])
         scheme = presets.preset("exam-practice")
         response = client.post(url, {**scheme_forms.as_post(scheme), "mode": "form", "note": "表单"})
-        assert response.status_code == 302, __import__("re").findall(r"scheme-problems.{0,400}", response.content.decode())
+        assert response.status_code == 302, __import__("re").findall(
+            r"scheme-problems.{0,400}", response.content.decode()
+        )
         version = running.project.scheme_versions.get()
         assert version.scheme() == scheme and parse_scheme(version.text) == scheme
         assert "成绩构成" in version.text and "权重" in version.text  # the stored text speaks Chinese
@@ -113,7 +121,10 @@ class TestPages:
     def test_chinese_field_names_are_accepted_in_the_text_view(self, client, world, running):
         client.force_login(world.county_admin)
         url = reverse("assessment:scheme", args=[running.project.pk])
-        text = "方案名称: 出勤与作业\n成绩构成:\n  - {代码: a, 来源: attendance, 权重: 40}\n  - {代码: w, 来源: coursework, 权重: 60}\n合格分: 60\n"
+        text = (
+            "方案名称: 出勤与作业\n成绩构成:\n  - {代码: a, 来源: attendance, 权重: 40}\n"
+            "  - {代码: w, 来源: coursework, 权重: 60}\n合格分: 60\n"
+        )
         assert client.post(url, {"mode": "text", "text": text}).status_code == 302
         assert running.project.scheme_versions.get().scheme().components[1].weight == 60
         bad = client.post(url, {"mode": "text", "text": text.replace("权重: 60}", "权重: 50}")})

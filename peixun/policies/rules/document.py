@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from peixun.lib.zhkeys import place_text, to_english
+from peixun.lib.zhkeys import place_text, to_english, yaml_text
 from peixun.policies.rules import codes
 
 Category = Literal["ethics_literacy", "knowledge_skills", "practice"]
@@ -328,6 +328,12 @@ def problem_lines(problems: list[tuple[str, str]]) -> list[str]:
         where = place_text(place, NAMES, ROWS)
         lines.append(f"{where}：{message}" if where else message)
     return lines
+
+
+def document_text(document: Mapping[str, Any]) -> str:
+    """A document (English keys) as the YAML text a version stores or a file carries: Chinese
+    field names, numbers and dates written plainly."""
+    return yaml_text(document, NAMES)
 
 
 # --- Reading ------------------------------------------------------------------------------------
