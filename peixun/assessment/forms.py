@@ -118,7 +118,8 @@ def _share(percent: Decimal) -> int | float:
 
 
 def _percent(share: Decimal | None) -> Decimal | None:
-    return None if share is None else (share * HUNDRED).normalize()
+    """A share as a percent written plainly (10, not 1E+1)."""
+    return None if share is None else Decimal(format((share * HUNDRED).normalize(), "f"))
 
 
 def initial(scheme: Scheme) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:

@@ -143,7 +143,7 @@ class PolicyForm(StyledForm):
     period_start_month = forms.IntegerField(label=_("The school year starts in month"), required=False)
     required_hours = _hours(_("Required hours for everyone"))
     hours_per_credit = forms.DecimalField(label=_("Hours per credit"), max_digits=6, decimal_places=2)
-    rounding = forms.ChoiceField(label=_("Credits"), choices=ROUNDING_CHOICES)
+    rounding = forms.ChoiceField(label=_("Rounding of credits"), choices=ROUNDING_CHOICES)
     places = forms.IntegerField(label=_("Decimal places of credits"))
     prorate_new_teachers = forms.BooleanField(
         label=_("A teacher hired during the period owes a share for the years in post"), required=False
@@ -246,7 +246,8 @@ def _share(percent: Decimal) -> int | float:
 
 
 def _pct(share: Decimal | None) -> Decimal | None:
-    return None if share is None else (share * HUNDRED).normalize()
+    """A share as a percent written plainly (10, not 1E+1)."""
+    return None if share is None else Decimal(format((share * HUNDRED).normalize(), "f"))
 
 
 class NotInForm(ValueError):
