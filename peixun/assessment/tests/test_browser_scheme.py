@@ -26,7 +26,7 @@ def test_a_scheme_is_built_in_the_form_with_a_live_preview(live_server, browser,
     running = running_project(world, size=2)
     project = running.project
     page = new_page(browser, width=width, language="zh-hans")
-    sign_in(page, live_server.url, "county_admin", PASSWORD)
+    sign_in(page, live_server.url, "centre_staff", PASSWORD)
     page.goto(f"{live_server.url}/assessment/projects/{project.pk}/scheme/?preset=head-teacher")
     total = page.locator("[data-weight-total]")
     expect(total).to_have_text("100")
