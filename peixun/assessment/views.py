@@ -251,7 +251,7 @@ def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
                     text=saved_text,
                     actor=request.user,
                     note=request.POST.get("note", ""),
-                    preset=request.POST.get("preset", ""),
+                    preset=_preset_kept(request.POST.get("preset", ""), saved_text),
                     request=request,
                 )
             except SchemeInvalidError as error:
@@ -287,6 +287,17 @@ def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     status = 400 if context["invalid"] else 200
     return render(request, "assessment/scheme.html", context, status=status)
+
+
+def _preset_kept(code: str, text: str) -> str:
+    """The preset a version is saved from, when it is still that preset: a scheme changed from it
+    is the organiser's own (no "saved from an earlier text of the preset" warning for it)."""
+    if code not in presets.codes():
+        return ""
+    try:
+        return code if parse_scheme(text) == presets.preset(code) else ""
+    except SchemeInvalid:
+        return code
 
 
 def _samples(project) -> list[tuple[int, str]]:

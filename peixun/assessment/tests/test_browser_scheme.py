@@ -72,5 +72,7 @@ def test_a_scheme_is_built_in_the_form_with_a_live_preview(live_server, browser,
     bands = [(b.label, b.min, b.cap_share) for b in scheme.bands.levels]
     assert bands == [("优秀", 90, Decimal("0.25")), ("合格", 0, None)]
     assert scheme.bands.tie_break == ("total", "lottery")
+    assert version.preset == ""  # changed from the preset: no warning about the preset's old text
+    expect(page.locator("[data-testid=scheme-outdated]")).to_have_count(0)
     page.screenshot(path=str(SHOTS / f"scheme-saved-{width}.png"), full_page=True)
     assert not csp_refusals(page)
