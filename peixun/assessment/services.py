@@ -74,9 +74,11 @@ def save_version(
     actor: User | None,
     note: str = "",
     preset: str = "",
+    filename: str = "",
     request: HttpRequest | None = None,
 ) -> SchemeVersion:
-    """A new version of the project's scheme (every result is recomputed with it)."""
+    """A new version of the project's scheme (every result is recomputed with it); `filename`
+    when it was imported from a file (audited)."""
     if project.status in lifecycle.ENDED:
         raise ResultsLockedError
     try:
@@ -99,11 +101,30 @@ def save_version(
         actor=actor,
         target=project,
         org_path=project.organiser.path,
-        changes={"version": number, "name": scheme.name, **({"note": note} if note else {})},
+        changes={
+            "version": number,
+            "name": scheme.name,
+            **({"note": note} if note else {}),
+            **({"filename": filename} if filename else {}),
+        },
         request=request,
     )
     recompute_soon(project=project, actor=actor)
     return version
+
+
+def record_scheme_export(
+    *, project: Project, version: SchemeVersion | None, actor: User, request: HttpRequest | None = None
+) -> None:
+    """Audit a scheme written to a file."""
+    events.record(
+        action="scheme_exported",
+        actor=actor,
+        target=project,
+        org_path=project.organiser.path,
+        changes={"version": version.number if version else 0},
+        request=request,
+    )
 
 
 def ensure_version(project: Project) -> SchemeVersion:
@@ -146,7 +167,7 @@ def _gate_json(gate: gates.Gate) -> dict:
     }
 
 
-def _result_values(outcome: scoring.Outcome) -> dict:
+def result_values(outcome: scoring.Outcome) -> dict:
     return {
         "total": outcome.total,
         "passed": outcome.passed,
@@ -194,9 +215,9 @@ def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, f
     facts = selectors.facts_for(project, enrolments)
     existing = {r.enrolment_id: r for r in Result.objects.filter(enrolment_id__in=[e.pk for e in enrolments])}
     creates, updates = [], []
-    fields = [*_result_values(scoring.evaluate(scheme, scoring.Facts())).keys(), "version"]
+    fields = [*result_values(scoring.evaluate(scheme, scoring.Facts())).keys(), "version"]
     for enrolment in enrolments:
-        values = _result_values(scoring.evaluate(scheme, facts[enrolment.pk]))
+        values = result_values(scoring.evaluate(scheme, facts[enrolment.pk]))
         result = existing.get(enrolment.pk)
         if result is None:
             creates.append(Result(enrolment=enrolment, project=project, version=version, **values))

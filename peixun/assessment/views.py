@@ -3,6 +3,7 @@ teachers), the scheme with its versions and presets, hand-entered scores, the tu
 excellent-trainee selection with its public notice and objections, and the ethics vetoes."""
 
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peixun.accounts.http import SignedInRequest
 from peixun.assessment import access, exports, selectors, services, wording
+from peixun.assessment import forms as scheme_forms
 from peixun.assessment.exceptions import SchemeInvalidError
+from peixun.assessment.forms import SchemeFileForm
 from peixun.assessment.models import (
     ExcellenceRound,
     ExcellenceStatus,
@@ -22,8 +25,17 @@ from peixun.assessment.models import (
     ResultStatus,
     TutorResult,
 )
-from peixun.assessment.rules import presets
-from peixun.assessment.rules.scheme import EXAM, MANUAL
+from peixun.assessment.rules import presets, scoring
+from peixun.assessment.rules.scheme import (
+    EXAM,
+    MANUAL,
+    Scheme,
+    SchemeInvalid,
+    document_text,
+    export_text,
+    parse_scheme,
+    problem_lines,
+)
 from peixun.assessment.wording import band_labels, bands_text, reasons_text
 from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
@@ -185,56 +197,203 @@ def tutor_score(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("assessment:results", cohort.project_id)
 
 
+def _scheme_forms(data, scheme: Scheme):
+    """The scheme form and its two formsets, bound to `data` or filled from `scheme`."""
+    fields, parts, levels = scheme_forms.initial(scheme)
+    form = scheme_forms.SchemeForm(
+        data, initial=fields, parts=scheme_forms.parts_of(data, parts), prefix=None
+    )
+    # Bound rows are compared with no initial: a row left as it was is still a row.
+    components = scheme_forms.ComponentFormSet(data, initial=None if data else parts, prefix="components")
+    bands = scheme_forms.BandFormSet(data, initial=None if data else levels, prefix="bands")
+    return form, components, bands
+
+
+def _scheme_from_forms(form, components, bands) -> tuple[str | None, list[tuple[str, str]]]:
+    """The YAML text the valid forms describe, or the problems (each also put on its field). The
+    document goes through the one parser; its text is what a version stores."""
+    if not (form.is_valid() and components.is_valid() and bands.is_valid()):
+        return None, []
+    document, rows = scheme_forms.document(form, components, bands)
+    try:
+        parse_scheme(document)
+    except SchemeInvalid as invalid:
+        scheme_forms.attach(invalid.problems, rows, form, components, bands)
+        return None, invalid.problems
+    return document_text(document), []
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def scheme(request: SignedInRequest, pk: int) -> HttpResponse:
-    """The scheme: the version in force, its history, and a new version from text or a preset."""
+    """The scheme: the version in force, its history, and a new version from the form, from text
+    (for experts: English keys or their Chinese names), from a preset or from a file."""
     access.require_perm(request, "training.manage")
     project = access.access_project(request.user, pk, "training.manage")
     current = selectors.current_version(project)
-    preset = request.GET.get("preset", "")
-    text = request.POST.get("text") if request.method == "POST" else None
+    preset = request.GET.get("preset", "") or request.POST.get("preset", "")
+    mode = request.POST.get("mode") or ("text" if "text" in request.POST else request.GET.get("mode", "form"))
+    start = (
+        presets.preset(preset)
+        if preset in presets.codes()
+        else (current.scheme() if current else presets.preset(presets.DEFAULT))
+    )
+    text = request.POST.get("text") if request.method == "POST" and mode == "text" else None
     if text is None:
-        text = (
-            presets.preset_text(preset)
-            if preset in presets.codes()
-            else (current.text if current else presets.preset_text(presets.DEFAULT))
-        )
-    problems = []
+        text = presets.preset_text(preset) if preset in presets.codes() else (current.text if current else "")
+        text = text or presets.preset_text(presets.DEFAULT)
+    posted_form = request.method == "POST" and mode == "form"
+    form, components, bands = _scheme_forms(request.POST if posted_form else None, start)
+    problems: list[tuple[str, str]] = []
     if request.method == "POST":
-        try:
-            services.save_version(
-                project=project,
-                text=text,
-                actor=request.user,
-                note=request.POST.get("note", ""),
-                preset=request.POST.get("preset", ""),
-                request=request,
-            )
-        except SchemeInvalidError as error:
-            problems = error.problems
-        except DomainError as error:
-            refuse(request, error)
+        if mode == "form":
+            built, problems = _scheme_from_forms(form, components, bands)
+            saved_text = built
         else:
-            messages.success(request, _("A new version of the scheme is in force; results were recomputed."))
-            return redirect("assessment:scheme", project.pk)
+            saved_text = text
+        if saved_text is not None:
+            try:
+                services.save_version(
+                    project=project,
+                    text=saved_text,
+                    actor=request.user,
+                    note=request.POST.get("note", ""),
+                    preset=_preset_kept(request.POST.get("preset", ""), saved_text),
+                    request=request,
+                )
+            except SchemeInvalidError as error:
+                problems = error.problems
+            except DomainError as error:
+                refuse(request, error)
+            else:
+                messages.success(
+                    request, _("A new version of the scheme is in force; results were recomputed.")
+                )
+                return redirect("assessment:scheme", project.pk)
     shown = current.scheme() if current else presets.preset(presets.DEFAULT)
     context = project_tabs(request, project, "results")
-    in_force = current.scheme() if current else presets.preset(presets.DEFAULT)
     context.update(
         current=current,
         scheme=shown,
         band_lines=bands_text(shown, project.pk),
         outdated=presets.outdated(current.preset, shown) if current else (),
-        rules=wording.scheme_rules(in_force),
+        rules=wording.scheme_rules(shown),
         versions=project.scheme_versions.select_related("created_by"),
         text=text,
-        problems=problems,
+        mode=mode,
+        form=form,
+        components=components,
+        bands=bands,
+        invalid=request.method == "POST" and bool(problems or form.errors),
+        problems=problem_lines(problems),
         presets=[(code, presets.preset(code)) for code in presets.codes()],
         chosen=preset,
         editable=project.status not in lifecycle.ENDED,
+        samples=_samples(project),
+        import_form=SchemeFileForm(),
     )
-    return render(request, "assessment/scheme.html", context, status=400 if problems else 200)
+    status = 400 if context["invalid"] else 200
+    return render(request, "assessment/scheme.html", context, status=status)
+
+
+def _preset_kept(code: str, text: str) -> str:
+    """The preset a version is saved from, when it is still that preset: a scheme changed from it
+    is the organiser's own (no "saved from an earlier text of the preset" warning for it)."""
+    if code not in presets.codes():
+        return ""
+    try:
+        return code if parse_scheme(text) == presets.preset(code) else ""
+    except SchemeInvalid:
+        return code
+
+
+def _samples(project) -> list[tuple[int, str]]:
+    enrolments = selectors.trainees(project).select_related("person", "school").order_by("person__name")[:200]
+    return [
+        (e.pk, f"{e.person.name}（{e.school.name}）" if e.school_id else e.person.name) for e in enrolments
+    ]
+
+
+@login_required
+@require_POST
+def scheme_preview(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The result a sample trainee would have under the scheme being written (the form as it is
+    now, posted by the page on each change): nothing is saved."""
+    access.require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.manage")
+    form, components, bands = _scheme_forms(request.POST, presets.preset(presets.DEFAULT))
+    text, problems = _scheme_from_forms(form, components, bands)
+    context: dict = {"problems": problem_lines(problems), "incomplete": text is None and not problems}
+    enrolment = None
+    if text is not None:
+        scheme = parse_scheme(text)
+        try:
+            enrolment = (
+                selectors.trainees(project).select_related("person").get(pk=int(request.POST["sample"]))
+            )
+        except (KeyError, ValueError, Enrolment.DoesNotExist):
+            enrolment = None
+        if enrolment is not None:
+            outcome = scoring.evaluate(scheme, selectors.facts_for(project, [enrolment])[enrolment.pk])
+            values = SimpleNamespace(**services.result_values(outcome))
+            context.update(
+                scheme=scheme,
+                outcome=outcome,
+                status_label=wording.status_text(outcome.status),
+                cells=wording.component_cells(values, scheme),
+                reason_texts=reasons_text(values.reasons),
+                waiting_texts=reasons_text(values.waiting),
+            )
+    context.update(enrolment=enrolment, project=project)
+    return render(request, "assessment/_scheme_preview.html", context)
+
+
+@login_required
+@require_GET
+def scheme_export(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The scheme in force as a YAML file with Chinese field names (audited)."""
+    access.require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.manage")
+    current = selectors.current_version(project)
+    scheme = current.scheme() if current else presets.preset(presets.DEFAULT)
+    services.record_scheme_export(project=project, version=current, actor=request.user, request=request)
+    filename = f"scheme-{project.pk}-v{current.number if current else 0}.yaml"
+    return download(export_text(scheme).encode("utf-8"), filename, "application/x-yaml; charset=utf-8")
+
+
+@login_required
+@require_POST
+def scheme_import(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A new version from an uploaded YAML file: size-capped, validated by the one parser before
+    anything is saved, audited with the file's name."""
+    access.require_perm(request, "training.manage")
+    project = access.access_project(request.user, pk, "training.manage")
+    upload_form = SchemeFileForm(request.POST, request.FILES)
+    if not upload_form.is_valid():
+        for error in upload_form.errors.get("upload", []):
+            messages.error(request, str(error))
+        return redirect("assessment:scheme", project.pk)
+    try:
+        services.save_version(
+            project=project,
+            text=upload_form.cleaned_data["upload"],
+            actor=request.user,
+            note=_("Imported from %(name)s") % {"name": upload_form.filename},
+            filename=upload_form.filename,
+            request=request,
+        )
+    except SchemeInvalidError as error:
+        lines = problem_lines(error.problems)
+        messages.error(
+            request,
+            _("The file was not imported; nothing was saved. Correct it and import it again: %(problems)s")
+            % {"problems": "；".join(lines)},
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("A new version of the scheme is in force; results were recomputed."))
+    return redirect("assessment:scheme", project.pk)
 
 
 # --- Excellence ----------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ ACTIONS: dict[str, Any] = {
     "credit_reversed": _("Hours reversed"),
     "policy_saved": _("Policy saved"),
     "policy_adopted": _("Policy adopted"),
+    "policy_exported": _("Policy exported to a file"),
     # Training (peixun.training)
     "plan_created": _("Annual plan created"),
     "plan_updated": _("Annual plan updated"),
@@ -83,6 +84,7 @@ ACTIONS: dict[str, Any] = {
     "outside_results_saved": _("Outside platform results saved"),
     # Assessment (peixun.assessment)
     "scheme_saved": _("Assessment scheme saved"),
+    "scheme_exported": _("Assessment scheme exported to a file"),
     "manual_score_set": _("Score entered"),
     "ethics_veto_recorded": _("Ethics veto recorded"),
     "ethics_veto_lifted": _("Ethics veto lifted"),

@@ -46,3 +46,32 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         style_fields(self, small=self.small)
+
+
+class TextFileForm(StyledForm):
+    """One uploaded text file (a YAML document): at most `max_bytes`, UTF-8; `cleaned_data["upload"]`
+    is its text and `filename` its name."""
+
+    max_bytes = 200_000
+    upload = forms.FileField(label=_("File (YAML)"))
+
+    filename = ""
+
+    def clean_upload(self) -> str:
+        upload = self.cleaned_data["upload"]
+        if upload.size > self.max_bytes:
+            raise ValidationError(
+                _("The file is too large (at most %(kb)s KB). Choose a smaller file.")
+                % {"kb": self.max_bytes // 1000}
+            )
+        raw = upload.read(self.max_bytes + 1)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _("The file is not UTF-8 text: save it as YAML (UTF-8) and try again.")
+            ) from None
+        if not text.strip():
+            raise ValidationError(_("The file is empty: choose the file you exported."))
+        self.filename = str(upload.name)[:100]
+        return text

@@ -17,6 +17,7 @@ from peixun.orgs.access import path_q
 from peixun.orgs.models import SEGMENT_LENGTH, Org, Person
 from peixun.policies.models import PolicyVersion
 from peixun.policies.rules import Evaluator, Result, period_containing
+from peixun.policies.rules import Policy as RulesPolicy
 from peixun.policies.selectors import Governance
 
 
@@ -48,6 +49,12 @@ def standing(person: Person, as_of: date | None = None) -> Standing:
     if version is not None:
         result = Evaluator(version.rules).evaluate(facts_of(person), earned_from_entries(entries), as_of)
     return Standing(person=person, version=version, result=result, entries=entries)
+
+
+def sample_result(policy: RulesPolicy, person: Person, as_of: date) -> Result:
+    """A person evaluated under a policy being written (the editor's preview): nothing is stored."""
+    entries = CreditEntry.objects.filter(person=person)
+    return Evaluator(policy).evaluate(facts_of(person), earned_from_entries(entries), as_of)
 
 
 # --- The compliance report -----------------------------------------------------------------------

@@ -6,7 +6,8 @@
   background task);
 - a policy version was adopted (peixun.policies.hooks): everyone under the policy's org is
   recomputed in the background once the adoption has committed;
-- a what-if run of a policy version is queued: the ledger's task does its work.
+- a what-if run of a policy version is queued: the ledger's task does its work;
+- a policy being written is previewed on one person: the ledger evaluates their hours.
 """
 
 import functools
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
-from peixun.ledger import tasks
+from peixun.ledger import selectors, tasks
 from peixun.ledger.models import ComplianceResult
 from peixun.ledger.services import start_recompute
 from peixun.orgs import hooks as org_hooks
@@ -47,3 +48,4 @@ def register() -> None:
     org_hooks.people_changed.add(refresh_changed_people, order=10, name="ledger.refresh")
     policy_hooks.adopted.add(recompute_governed, order=10, name="ledger.recompute")
     policy_hooks.what_if_task.add(tasks.run_what_if, order=10, name="ledger.what_if")
+    policy_hooks.sample_result.add(selectors.sample_result, order=10, name="ledger.sample_result")

@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 
 from peixun.orgs.access import access_org as access_org
 from peixun.orgs.access import orgs_in_scope as orgs_in_scope
-from peixun.orgs.access import out_of_scope, path_in_scope, path_q
+from peixun.orgs.access import out_of_scope, path_q
+from peixun.orgs.access import path_in_scope as path_in_scope
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.access import scope_paths as scope_paths
 from peixun.policies.models import Policy, PolicyVersion, WhatIfChange, WhatIfRun

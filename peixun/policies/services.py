@@ -35,10 +35,12 @@ def create_policy(
     effective_from: date,
     actor: User,
     note: str = "",
+    filename: str = "",
     request: HttpRequest | None = None,
 ) -> PolicyVersion:
     """A new policy bound to `org`, from a document, as draft version 1. The document's `code`
-    and `name` name the policy; a second policy with the same code on the same org is refused."""
+    and `name` name the policy; a second policy with the same code on the same org is refused.
+    `filename` when the document was imported from a file (audited)."""
     resolved = resolve(text)
     policy, created = Policy.objects.get_or_create(
         org=org, code=resolved["code"], defaults={"name": resolved["name"], "created_by": actor}
@@ -53,7 +55,10 @@ def create_policy(
         note=note,
         created_by=actor,
     )
-    _audit("policy_saved", actor, version, request, {"number": number, "created": created})
+    changes: dict[str, Any] = {"number": number, "created": created}
+    if filename:
+        changes["filename"] = filename
+    _audit("policy_saved", actor, version, request, changes)
     return version
 
 
@@ -65,9 +70,11 @@ def save_draft(
     effective_from: date,
     actor: User,
     note: str = "",
+    filename: str = "",
     request: HttpRequest | None = None,
 ) -> PolicyVersion:
-    """Change a draft's document or start date; an adopted version is frozen."""
+    """Change a draft's document or start date; an adopted version is frozen. `filename` when the
+    document was imported from a file (audited)."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise NotDraftError
@@ -83,7 +90,10 @@ def save_draft(
     version.save(update_fields=["text", "resolved", "effective_from", "note"])
     version.policy.save(update_fields=["name"])
     after = {"effective_from": effective_from.isoformat(), "text_length": len(text)}
-    _audit("policy_saved", actor, version, request, events.diff(before, after))
+    changes = events.diff(before, after)
+    if filename:
+        changes["filename"] = filename
+    _audit("policy_saved", actor, version, request, changes)
     return version
 
 
@@ -121,6 +131,11 @@ def adopt(*, version: PolicyVersion, actor: User, request: HttpRequest | None = 
     # The ledger recomputes everyone the policy governs (policies.hooks: its step, once committed).
     hooks.adopted.run(version=version, actor=actor)
     return version
+
+
+def record_export(*, version: PolicyVersion, actor: User, request: HttpRequest | None = None) -> None:
+    """Audit a version written to a file."""
+    _audit("policy_exported", actor, version, request, {})
 
 
 def _audit(

@@ -36,6 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from peixun.lib.zhkeys import place_text, to_english, yaml_text
 from peixun.policies.rules.document import problem_of
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -62,6 +63,47 @@ SOURCES = (
 )
 NEEDS_TARGET = (ONLINE_TIME, DISCUSSION)
 MAX_DOCUMENT_CHARS = 50_000
+
+# Every field's Chinese name: accepted in place of the English key, written on export, and used
+# to name the field of a problem (peixun.lib.zhkeys).
+NAMES = {
+    "name": "方案名称",
+    "description": "说明",
+    "components": "成绩构成",
+    "key": "代码",
+    "source": "来源",
+    "label": "名称",
+    "weight": "权重",
+    "max": "满分",
+    "target": "目标",
+    "hard_rules": "否决条件",
+    "max_absence_share": "缺勤比例上限",
+    "leave_counts_as_absence": "请假计为缺勤",
+    "required_work": "须交齐必做作业",
+    "required_courses": "须通过必修课程",
+    "min_exam_score": "考试最低分",
+    "min_online_minutes": "最少在线分钟",
+    "pass_mark": "合格分",
+    "bands": "等级",
+    "basis": "评定依据",
+    "levels": "等级列表",
+    "tie_break": "同分排序",
+    "code": "等级代码",
+    "min": "最低分",
+    "cap_share": "名额比例上限",
+    "cap_per": "名额限制范围",
+    "hours": "学时",
+    "mode": "登记方式",
+    "prorate": "按出勤折算",
+    "excellence": "优秀学员",
+    "share": "比例",
+    "cap_per_school": "每校比例上限",
+    "ties": "并列处理",
+    "notice_days": "公示天数",
+    "tutor": "辅导教师评分",
+    "own_weight": "本人工作权重",
+}
+ROWS = {"components": "行", "levels": "行"}
 
 
 class _Strict(BaseModel):
@@ -211,16 +253,22 @@ class Scheme(_Strict):
     excellence: Excellence = Field(default_factory=Excellence)
     tutor: Tutor = Field(default_factory=Tutor)
 
+    @field_validator("components")
+    @classmethod
+    def _weights(cls, components: tuple[Component, ...]) -> tuple[Component, ...]:
+        keys = [component.key for component in components]
+        if len(set(keys)) != len(keys):
+            raise PydanticCustomError("scheme", "各部分的代码不能重复")
+        total = sum((component.weight for component in components), Decimal(0))
+        if total != 100:
+            raise PydanticCustomError(
+                "scheme", "权重合计须为 100，现为 {total}", {"total": f"{total.normalize():f}"}
+            )
+        return components
+
     @model_validator(mode="after")
     def _consistent(self) -> "Scheme":
         keys = [component.key for component in self.components]
-        if len(set(keys)) != len(keys):
-            raise PydanticCustomError("scheme", "组成部分的 key 重复")
-        total = sum((component.weight for component in self.components), Decimal(0))
-        if total != 100:
-            raise PydanticCustomError(
-                "scheme", "各部分权重之和须为 100，现在是 {total}", {"total": str(total)}
-            )
         if self.bands.basis != TOTAL and self.bands.basis not in keys:
             raise PydanticCustomError(
                 "scheme",
@@ -268,7 +316,8 @@ def load_document(text: str) -> dict[str, Any]:
 
 
 def parse_scheme(source: str | Mapping[str, Any]) -> Scheme:
-    data = load_document(source) if isinstance(source, str) else dict(source)
+    """Validate a scheme (text or mapping; English keys or their Chinese names, NAMES)."""
+    data = to_english(load_document(source) if isinstance(source, str) else dict(source), NAMES)
     try:
         return Scheme.model_validate(data)
     except ValidationError as error:
@@ -300,7 +349,27 @@ def _place(loc: tuple[int | str, ...]) -> str:
     return place
 
 
+def problem_lines(problems: list[tuple[str, str]]) -> list[str]:
+    """Each problem as one Chinese line naming its field: "成绩构成第2行·权重：…"."""
+    lines = []
+    for place, message in problems:
+        where = place_text(place, NAMES, ROWS)
+        lines.append(f"{where}：{message}" if where else message)
+    return lines
+
+
 def scheme_json(scheme: Scheme) -> dict[str, Any]:
     """The scheme as plain JSON data (stable), to store beside its text."""
     data: dict[str, Any] = json.loads(scheme.model_dump_json())
     return data
+
+
+def export_text(scheme: Scheme) -> str:
+    """The scheme as a YAML file with Chinese field names, every field written (an import of it
+    gives the same scheme, whatever the defaults become)."""
+    return yaml_text(scheme.model_dump(), NAMES)
+
+
+def document_text(document: Mapping[str, Any]) -> str:
+    """A document built by the form, as the YAML text stored with its version (Chinese names)."""
+    return yaml_text(document, NAMES)

@@ -113,7 +113,7 @@ def test_a_scheme_saved_from_the_old_exam_practice_preset_is_told_and_can_start_
     page = client.get(url).content.decode()
     assert 'data-testid="scheme-outdated"' in page and "笔试低于 60 分即不合格" in page
     assert "?preset=exam-practice" in page
-    fresh = client.get(url, {"preset": "exam-practice"}).content.decode()
+    fresh = client.get(url, {"preset": "exam-practice", "mode": "text"}).content.decode()
     editor = fresh[fresh.index('id="scheme-text"') : fresh.index("</textarea>")]
     assert "tie_break: [total, lottery]" in editor and "min_exam_score" not in editor
     client.post(url, {"text": presets.preset_text("exam-practice"), "preset": "exam-practice"})

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from peixun.lib.zhkeys import place_text, to_english, yaml_text
 from peixun.policies.rules import codes
 
 Category = Literal["ethics_literacy", "knowledge_skills", "practice"]
@@ -263,6 +264,78 @@ class PolicyInvalid(ValueError):
         self.problems = problems
 
 
+# Every field's Chinese name: accepted in place of the English key, written on export, and used
+# to name the field of a problem (peixun.lib.zhkeys).
+NAMES = {
+    "code": "代码",
+    "name": "政策名称",
+    "source": "出处",
+    "description": "说明",
+    "include": "包含预设",
+    "period": "周期",
+    "kind": "类型",
+    "years": "年数",
+    "anchor": "起算日期",
+    "start_month": "起始月份",
+    "credits": "学分",
+    "hours_per_credit": "每学分学时",
+    "rounding": "取舍",
+    "places": "小数位数",
+    "required": "应修",
+    "hours": "学时",
+    "by_title": "按职称",
+    "by_role": "按岗位",
+    "by_section": "按学段",
+    "rules": "规则",
+    "id": "编号",
+    "label": "名称",
+    "applies_to": "适用对象",
+    "select": "计入范围",
+    "categories": "类别",
+    "tags": "标签",
+    "not_tags": "排除标签",
+    "levels": "级别",
+    "level_at_least": "最低级别",
+    "modes": "形式",
+    "credit_classes": "学分类别",
+    "sources": "学时来源",
+    "min_hours": "最少学时",
+    "min_share": "最少比例",
+    "max_hours": "最多学时",
+    "max_share": "最多比例",
+    "per": "上限按",
+    "prorate": "按比例折算",
+    "sections": "学段",
+    "titles": "职称",
+    "roles": "岗位",
+    "genders": "性别",
+    "statuses": "状态",
+    "hired_within_years": "入职年数内",
+    "new_teachers": "新教师",
+    "exemptions": "免修",
+    "retiring_within_years": "距退休年数内",
+    "retiring_by_period_end": "周期结束前退休",
+    "retirement_age": "退休年龄",
+    "reduce_total": "相应减少总学时",
+}
+ROWS = {"rules": "条", "exemptions": "条"}
+
+
+def problem_lines(problems: list[tuple[str, str]]) -> list[str]:
+    """Each problem as one Chinese line naming its field: "规则第2条·最少学时：…"."""
+    lines = []
+    for place, message in problems:
+        where = place_text(place, NAMES, ROWS)
+        lines.append(f"{where}：{message}" if where else message)
+    return lines
+
+
+def document_text(document: Mapping[str, Any]) -> str:
+    """A document (English keys) as the YAML text a version stores or a file carries: Chinese
+    field names, numbers and dates written plainly."""
+    return yaml_text(document, NAMES)
+
+
 # --- Reading ------------------------------------------------------------------------------------
 
 MAX_DOCUMENT_CHARS = 200_000
@@ -290,7 +363,7 @@ def parse_policy(
 
     `presets(code)` returns a preset's mapping (KeyError when unknown); by default the shipped
     presets (peixun.policies.rules.presets)."""
-    data = dict(load_document(source) if isinstance(source, str) else source)
+    data = to_english(dict(load_document(source) if isinstance(source, str) else source), NAMES)
     if presets is None:
         from peixun.policies.rules.presets import preset_document
 
@@ -302,7 +375,7 @@ def parse_policy(
     problems: list[tuple[str, str]] = []
     for index, code in enumerate(include):
         try:
-            included = presets(str(code))
+            included = to_english(presets(str(code)), NAMES)
         except KeyError:
             problems.append((f"include[{index}]", f"没有名为“{code}”的预设"))
             continue

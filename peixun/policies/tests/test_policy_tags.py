@@ -95,7 +95,7 @@ def test_the_form_shows_the_problem_at_the_field_and_keeps_the_text(client, worl
     response = client.post(reverse("policies:create"), data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "rules[1].select.tags[0]" in page
+    assert "规则第2条·计入范围·标签第1项" in page  # the field, named in Chinese
     assert "标签“head_teacher”不在标签列表中，请改用 head_teacher_topic（班主任专题）" in page
     assert "东湖区学时政策" in page
     assert not Policy.objects.exists()
