@@ -157,6 +157,8 @@ def account_list(request: SignedInRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "paginator": paginator,
+        # Other systems' keys (peixun.api) are made by the same administrators: found from here.
+        "can_manage_keys": has_perm(request.user, "api.keys"),
     }
     return render(request, "accounts/account_list.html", context)
 

@@ -286,3 +286,10 @@ def test_the_export_gives_the_last_sign_in_in_beijing_time_as_an_excel_date_time
     column = header.index("最近登录（北京时间）")
     teacher = next(row for row in rows if row[0] == world.teacher_user.username)
     assert teacher[column] == datetime(2026, 3, 2, 1, 30)  # noqa: DTZ001 - openpyxl reads naive values
+
+
+def test_the_administrator_finds_the_api_keys_from_the_accounts_page(client, world):
+    client.force_login(world.county_admin)
+    page = client.get(reverse("accounts:list")).content.decode()
+    assert reverse("apikeys:list") in page
+    assert client.get(reverse("apikeys:list")).status_code == 200
