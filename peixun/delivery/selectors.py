@@ -22,7 +22,7 @@ from peixun.delivery.models import (
 )
 from peixun.delivery.rules import attendance as rules
 from peixun.delivery.rules import checkin
-from peixun.delivery.services.attendance import absence_rule
+from peixun.delivery.services.attendance import absence_rule, approved_leave
 from peixun.delivery.services.lessons import lessons_of, settings_for, trainees
 from peixun.training.models import Enrolment, EnrolmentStatus, Project
 from peixun.training.rules import lifecycle
@@ -59,17 +59,56 @@ class RegisterRow:
     enrolment: Enrolment
     attendance: Attendance | None
     can_mark: bool
+    leave: str = ""  # the leave mark when the trainee is on approved leave that day
+
+    @property
+    def shown(self) -> str:
+        """The mark the register offers first: the stored one, else the approved leave, else
+        present ("all present, then the exceptions")."""
+        if self.attendance is not None:
+            return self.attendance.status
+        return self.leave or AttendanceStatus.PRESENT
+
+
+@dataclass
+class RegisterCounts:
+    expected: int
+    marked: int
+    here: int  # present, late or on official leave
+    by_status: list[tuple[str, str, int]]  # (status, label, count) of the marks stored
+
+
+def register_counts(rows: list[RegisterRow]) -> RegisterCounts:
+    stored = Counter(row.attendance.status for row in rows if row.attendance is not None)
+    here = sum(stored[status] for status in ATTENDED)
+    return RegisterCounts(
+        expected=len(rows),
+        marked=sum(stored.values()),
+        here=here,
+        by_status=[(value, str(label), stored[value]) for value, label in AttendanceStatus.choices],
+    )
+
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE_OFFICIAL)
 
 
 def register(user, lesson: Lesson) -> list[RegisterRow]:
     marks = {a.enrolment_id: a for a in Attendance.objects.filter(lesson=lesson)}
+    leave = approved_leave(lesson)
     rows = []
     for enrolment in (
         trainees(lesson)
         .select_related("person", "school", "cohort")
         .order_by("cohort__number", "person__name_pinyin", "pk")
     ):
-        rows.append(RegisterRow(enrolment, marks.get(enrolment.pk), access.can_mark(user, lesson, enrolment)))
+        rows.append(
+            RegisterRow(
+                enrolment,
+                marks.get(enrolment.pk),
+                access.can_mark(user, lesson, enrolment),
+                leave.get(enrolment.pk, ("", 0))[0],
+            )
+        )
     return rows
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("lessons/<int:pk>/close/", lessons.lesson_close, name="lesson-close"),
     path("lessons/<int:pk>/code/", lessons.lesson_code, name="lesson-code"),
     path("lessons/<int:pk>/mark/<int:enrolment_pk>/", lessons.lesson_mark, name="lesson-mark"),
+    path("lessons/<int:pk>/register/", lessons.lesson_register, name="lesson-register"),
     path("leave/<int:pk>/", attendance.leave_detail, name="leave"),
     path("leave/<int:pk>/decide/", attendance.leave_decide, name="leave-decide"),
     path("leave/<int:pk>/withdraw/", attendance.leave_withdraw, name="leave-withdraw"),
