@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peixun.delivery.views import attendance, coursework, lessons, my
+from peixun.delivery.views import attendance, coursework, grading, lessons, my
 
 app_name = "delivery"
 urlpatterns = [
@@ -36,5 +36,7 @@ urlpatterns = [
     path("coursework/<int:pk>/submit/", coursework.submit, name="submit"),
     path("submissions/<int:pk>/", coursework.submission_detail, name="submission"),
     path("submissions/<int:pk>/grade/", coursework.grade, name="grade"),
+    path("grading/", grading.grading, name="grading"),
+    path("grading/<int:pk>/", grading.grading_item, name="grading-item"),
     path("files/<int:pk>/", coursework.submission_file, name="file"),
 ]

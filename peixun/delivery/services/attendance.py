@@ -191,7 +191,9 @@ def approved_leave(lesson: Lesson, enrolment_ids: Iterable[int] | None = None) -
         queryset = queryset.filter(enrolment_id__in=list(enrolment_ids))
     return {
         enrolment_id: (LEAVE_OF_KIND[kind], pk)
-        for enrolment_id, kind, pk in queryset.order_by("created_at").values_list("enrolment_id", "kind", "pk")
+        for enrolment_id, kind, pk in queryset.order_by("created_at").values_list(
+            "enrolment_id", "kind", "pk"
+        )
     }
 
 

@@ -299,7 +299,9 @@ def lesson_register(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             ngettext(
-                "The register is saved: %(n)s mark written.", "The register is saved: %(n)s marks written.", saved
+                "The register is saved: %(n)s mark written.",
+                "The register is saved: %(n)s marks written.",
+                saved,
             )
             % {"n": saved},
         )
