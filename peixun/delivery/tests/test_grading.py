@@ -47,7 +47,7 @@ def queue(world):
 
 
 def test_the_queue_lists_only_the_tutors_classes_work(client, queue):
-    running, other_user, _assignment, submissions = queue
+    running, other_user, _assignment, _submissions = queue
     client.force_login(running.tutor_user)
     page = client.get(reverse("delivery:grading")).content.decode()
     assert page.count('data-testid="queue-row"') == 3
@@ -58,7 +58,7 @@ def test_the_queue_lists_only_the_tutors_classes_work(client, queue):
 
 
 def test_another_class_s_submission_answers_404_in_the_queue(client, world, queue):
-    running, other_user, _assignment, submissions = queue
+    _running, other_user, _assignment, submissions = queue
     client.force_login(other_user)
     assert client.get(reverse("delivery:grading-item", args=[submissions[0].pk])).status_code == 404
     response = client.post(
