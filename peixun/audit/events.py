@@ -84,6 +84,7 @@ ACTIONS: dict[str, Any] = {
     # Assessment (peixun.assessment)
     "scheme_saved": _("Assessment scheme saved"),
     "manual_score_set": _("Score entered"),
+    "manual_scores_imported": _("Scores imported"),
     "ethics_veto_recorded": _("Ethics veto recorded"),
     "ethics_veto_lifted": _("Ethics veto lifted"),
     "excellence_drafted": _("Excellent-trainee list drafted"),
@@ -254,6 +255,7 @@ FIELD_LABELS: dict[str, Any] = {
     "late_after": _("Late after"),
     "opens_before": _("Opens before"),
     "score": _("Score"),
+    "scores": _("Scores"),
     "what_if": _("What-if"),
 }
 
