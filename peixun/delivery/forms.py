@@ -224,7 +224,7 @@ class AssignmentForm(forms.ModelForm):
             raise forms.ValidationError(RUBRIC_ERRORS[error.code] % {"line": error.line}) from None
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         criteria, maximum = cleaned.get("rubric"), cleaned.get("max_score")
         if criteria and maximum is not None and rubric_rules.maximum(criteria) != maximum:
             self.add_error(

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+Criterion = dict[str, str]  # {"name": …, "max": "40"}
+
 MAX_CRITERIA = 12
 _SPLIT = re.compile(r"\s*[:：,，]\s*(?=[^:：,，]*$)")
 
@@ -31,11 +33,11 @@ def _points(text: str) -> Decimal | None:
     return value
 
 
-def parse(text: str) -> list[dict]:
+def parse(text: str) -> list[Criterion]:
     """The criteria of the text: [{"name": …, "max": "40"}, …]; [] for a blank text. Raises
     RubricError: a line without points ("no_points"), points not a positive number with at most
     one decimal ("bad_points"), a name twice ("duplicate"), too many lines ("too_many")."""
-    criteria: list[dict] = []
+    criteria: list[Criterion] = []
     names: set[str] = set()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -56,15 +58,15 @@ def parse(text: str) -> list[dict]:
     return criteria
 
 
-def as_text(criteria: list[dict]) -> str:
+def as_text(criteria: list[Criterion]) -> str:
     return "\n".join(f"{item['name']}：{item['max']}" for item in criteria)
 
 
-def maximum(criteria: list[dict]) -> Decimal:
+def maximum(criteria: list[Criterion]) -> Decimal:
     return sum((Decimal(item["max"]) for item in criteria), Decimal(0))
 
 
-def score(criteria: list[dict], given: list[str]) -> tuple[Decimal, list[str]]:
+def score(criteria: list[Criterion], given: list[str]) -> tuple[Decimal, list[str]]:
     """The score of points `given` per criterion (in order) and the points as stored. Raises
     RubricError("missing", n) for a criterion left blank and ("out_of_range", n) for points below
     0, above the criterion's maximum or with more than one decimal (n counts criteria from 1)."""

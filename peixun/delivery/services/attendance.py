@@ -263,7 +263,14 @@ def save_register(
     return _write_register(lesson, created, changed, log, actor, request)
 
 
-def _write_register(lesson, created, changed, log, actor, request) -> int:
+def _write_register(
+    lesson: Lesson,
+    created: list[Attendance],
+    changed: list[Attendance],
+    log: list[list],
+    actor: User,
+    request: HttpRequest | None,
+) -> int:
     if not log:
         return 0
     Attendance.objects.bulk_create(created)

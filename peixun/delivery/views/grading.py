@@ -57,7 +57,7 @@ def grading(request: SignedInRequest) -> HttpResponse:
     )
     items = list(queue[:QUEUE_SHOWN])
     for item in items:
-        item.grade_url = _item_url(item.pk, filters)  # type: ignore[attr-defined]  # for the template
+        item.grade_url = _item_url(item.pk, filters)
     context = {
         "items": items,
         "total": queue.count() if len(items) == QUEUE_SHOWN else len(items),
