@@ -124,7 +124,8 @@ DELIVERY_VIEWS: dict[str, dict] = {
     },
     "delivery:assignment": {**RUNNERS, "obj": "run_assignment"},
     "delivery:lesson-register": {**RUNNERS, "method": "post", "obj": "run_lesson"},
-    "delivery:grading": {**RUNNERS},
+    # The queue serves every grader, a tutor without a class too (an empty queue).
+    "delivery:grading": {**RUNNERS, "personas": frozenset({*STAFF, "tutor_a1"}), "denied": (403,)},
     "delivery:grading-item": {**RUNNERS, "obj": "run_submission"},
     "delivery:lesson-create": {"perm": "training.manage", "obj": "run_project"},
     "delivery:settings": {"perm": "training.manage", "obj": "run_project"},
