@@ -103,6 +103,7 @@ def test_a_mark_with_htmx_answers_the_row_and_the_counts_out_of_band(client, wor
     assert response.status_code == 200
     assert f'id="row-{target.pk}"' in html and f'id="row-{running.enrolments[0].pk}"' not in html
     assert 'id="register-counts"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="register-save"' in html  # the save button's count follows too
     assert 'data-testid="count-marked">1<' in html and 'data-testid="count-absent">1<' in html
     assert _marks(lesson) == {target.pk: ("absent", "register")}
 
