@@ -30,6 +30,7 @@ from peixun.training.access import access_project
 from peixun.training.models import Cohort, Enrolment, Project
 
 __all__ = [
+    "access_cohort_scores",
     "access_cohort_to_score",
     "access_enrolment_to_score",
     "access_objection",
@@ -37,6 +38,7 @@ __all__ = [
     "access_result",
     "access_veto",
     "access_veto_person",
+    "cohorts_to_score",
     "has_perm",
     "manages",
     "require_perm",
@@ -106,6 +108,23 @@ def access_cohort_to_score(user, pk: int) -> Cohort:
     if cohort is not None and manages(user, cohort.project):
         return cohort
     raise out_of_scope(user, "cohort", pk)
+
+
+def access_cohort_scores(user, pk: int) -> Cohort:
+    """A class whose trainees' hand-entered scores the user may enter (and import): the
+    organiser's staff, or the class's tutor."""
+    cohort = Cohort.objects.select_related("project__organiser").filter(pk=pk).first()
+    if cohort is not None and (manages(user, cohort.project) or pk in tutored_cohorts(user, cohort.project)):
+        return cohort
+    raise out_of_scope(user, "cohort", pk)
+
+
+def cohorts_to_score(user, project: Project) -> list[Cohort]:
+    """The project's classes whose scores the user may enter: all for staff, a tutor's own."""
+    cohorts = project.cohorts.order_by("number")
+    if not manages(user, project):
+        cohorts = cohorts.filter(pk__in=tutored_cohorts(user, project))
+    return list(cohorts)
 
 
 def access_objection(user, pk: int) -> Objection:

@@ -10,7 +10,8 @@
 - a project closes ("close" 10, 15, 20): every result is recomputed; the close is refused while a
   result is still provisional (work to grade or not yet due, scores to enter); then each passing
   trainee's hours are posted to the ledger (RULES A11);
-- the trainee's project page: their result, with the reasons for a fail.
+- the trainee's project page: their result, with the reasons for a fail;
+- the import pages (peixun.imports.registry): hand-entered scores, from a class's workbook.
 """
 
 from dataclasses import replace
@@ -21,9 +22,12 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.assessment import selectors, services
 from peixun.assessment.exceptions import TagsOffTheListError
+from peixun.assessment.imports import apply_scores_file, blank_template, check_scores_file
 from peixun.assessment.models import Result
 from peixun.assessment.wording import result_context
 from peixun.delivery import hooks as delivery_hooks
+from peixun.imports import registry as imports
+from peixun.imports.models import ImportKind
 from peixun.training import lifecycle
 from peixun.training.services import projects as project_services
 
@@ -75,6 +79,19 @@ def result_panel(*, request, project, enrolment) -> str:
 
 
 def register() -> None:
+    imports.register(
+        imports.Importer(
+            kind=ImportKind.SCORES,
+            perm="assessment.scores",
+            check=check_scores_file,
+            apply=apply_scores_file,
+            template=lambda org: blank_template(),
+            icon="123",
+            checks_actor=True,
+            results_url=lambda job: reverse("training:project-list"),
+        ),
+        order=50,
+    )
     delivery_hooks.marks_changed.add(recompute_marked, order=10, name="assessment.recompute")
     delivery_hooks.absence_limit.add(absence_limit, order=10, name="assessment.scheme")
     delivery_hooks.my_project_panels.add(result_panel, order=10, name="assessment.result")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/score/", views.manual_score, name="manual-score"),
     path("enrolments/<int:pk>/result/", views.result_detail, name="result"),
     path("classes/<int:pk>/tutor-score/", views.tutor_score, name="tutor-score"),
+    path("classes/<int:pk>/scores.xlsx", views.scores_template, name="scores-template"),
     path("ethics/", views.vetoes, name="vetoes"),
     path("ethics/<int:pk>/lift/", views.veto_lift, name="veto-lift"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
-from peixun.assessment import access, exports, selectors, services, wording
+from peixun.assessment import access, exports, imports, selectors, services, wording
 from peixun.assessment import forms as scheme_forms
 from peixun.assessment.exceptions import SchemeInvalidError
 from peixun.assessment.forms import SchemeFileForm
@@ -88,6 +88,7 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
         components=scheme.components,
         manual_keys=manual_keys,
         can_score=project.status in lifecycle.MARKING,
+        score_classes=access.cohorts_to_score(request.user, project) if manual_keys else [],
         passed=sum(1 for row in rows if row.passed),
         counts=wording.result_counts(rows),
         tutors=TutorResult.objects.filter(project=project).select_related("cohort", "cohort__tutor")
@@ -176,6 +177,16 @@ def manual_score(request: SignedInRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The score was saved and the result recomputed."))
     return back(request, "assessment:results", project.pk)
+
+
+@login_required
+@require_GET
+def scores_template(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A class's score workbook (every hand-scored component, or `?key=` one), to fill and import."""
+    access.require_results_door(request)
+    cohort = access.access_cohort_scores(request.user, pk)
+    key = request.GET.get("key") or None
+    return download(imports.class_template(cohort, key), f"scores-{cohort.pk}.xlsx", XLSX_TYPE)
 
 
 @login_required

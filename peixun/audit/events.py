@@ -76,6 +76,7 @@ ACTIONS: dict[str, Any] = {
     "lesson_changed": _("Lesson changed"),
     "lesson_closed": _("Lesson closed"),
     "attendance_marked": _("Attendance marked"),
+    "attendance_register_saved": _("Register saved"),
     "leave_requested": _("Leave requested"),
     "leave_decided": _("Leave decided"),
     "assignment_saved": _("Assignment saved"),
@@ -86,6 +87,7 @@ ACTIONS: dict[str, Any] = {
     "scheme_saved": _("Assessment scheme saved"),
     "scheme_exported": _("Assessment scheme exported to a file"),
     "manual_score_set": _("Score entered"),
+    "manual_scores_imported": _("Scores imported"),
     "ethics_veto_recorded": _("Ethics veto recorded"),
     "ethics_veto_lifted": _("Ethics veto lifted"),
     "excellence_drafted": _("Excellent-trainee list drafted"),
@@ -223,6 +225,7 @@ FIELD_LABELS: dict[str, Any] = {
     "method": _("Method"),
     "max_size": _("Class size"),
     "marked": _("Marked"),
+    "marks": _("Marks"),
     "key": _("Key"),
     "item": _("Item"),
     "format": _("Format"),
@@ -255,6 +258,7 @@ FIELD_LABELS: dict[str, Any] = {
     "late_after": _("Late after"),
     "opens_before": _("Opens before"),
     "score": _("Score"),
+    "scores": _("Scores"),
     "what_if": _("What-if"),
 }
 

@@ -104,6 +104,14 @@ class ScoreOutOfRangeError(DomainError):
     status = 400
 
 
+class RubricPointsError(DomainError):
+    code = "rubric_points"
+    message = _(
+        "Give points for every criterion of the rubric, between 0 and its maximum (one decimal at most)."
+    )
+    status = 400
+
+
 class LessonsAheadError(DomainError):
     code = "lessons_ahead"
     message = _(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from peixun.core.forms import DateInput, StyledForm, style_fields
 from peixun.delivery.models import Assignment, AttendanceStatus, LeaveKind
 from peixun.delivery.rules import leave as leave_rules
+from peixun.delivery.rules import rubric as rubric_rules
 from peixun.training.models import Cohort, Course
 
 
@@ -162,7 +163,26 @@ class DecideForm(StyledForm):
     )
 
 
+RUBRIC_ERRORS = {
+    "no_points": _("Line %(line)s: write the criterion, a colon and its points, e.g. 内容完整：40."),
+    "bad_points": _("Line %(line)s: the points must be a positive number with at most one decimal."),
+    "duplicate": _("Line %(line)s: this criterion is already listed; give each criterion once."),
+    "too_many": _("A rubric has at most 12 criteria: merge some."),
+}
+
+
 class AssignmentForm(forms.ModelForm):
+    rubric = forms.CharField(
+        label=_("Rubric (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "内容完整：40\n联系实际：40\n书写规范：20"}),
+        help_text=_(
+            "One criterion a line with its points; the points must add up to the maximum score. "
+            "The grader then gives points per criterion and the score is their sum. Leave blank "
+            "for a single score."
+        ),
+    )
+
     class Meta:
         model = Assignment
         fields = [
@@ -193,7 +213,26 @@ class AssignmentForm(forms.ModelForm):
         course = cast(forms.ModelChoiceField, self.fields["course"])
         course.queryset = project.courses.all()
         course.empty_label = _("The whole project")
+        if self.instance.pk and self.instance.rubric:
+            self.initial["rubric"] = rubric_rules.as_text(self.instance.rubric)
         style_fields(self)
+
+    def clean_rubric(self) -> list[dict]:
+        try:
+            return rubric_rules.parse(self.cleaned_data.get("rubric") or "")
+        except rubric_rules.RubricError as error:
+            raise forms.ValidationError(RUBRIC_ERRORS[error.code] % {"line": error.line}) from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        criteria, maximum = cleaned.get("rubric"), cleaned.get("max_score")
+        if criteria and maximum is not None and rubric_rules.maximum(criteria) != maximum:
+            self.add_error(
+                "rubric",
+                _("The points of the criteria add up to %(sum)s, not to the maximum score %(max)s.")
+                % {"sum": rubric_rules.maximum(criteria), "max": maximum},
+            )
+        return cleaned
 
 
 class SubmitForm(StyledForm):

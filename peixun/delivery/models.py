@@ -290,6 +290,8 @@ class Assignment(models.Model):
         _("deduction for late work (%)"), default=0, validators=[MaxValueValidator(100)]
     )
     late_until = models.DateTimeField(_("late work accepted until"), null=True, blank=True)
+    # Optional criteria whose points add up to max_score: [{"name": …, "max": "40"}] (rules.rubric).
+    rubric = models.JSONField(_("rubric"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -332,6 +334,7 @@ class Submission(models.Model):
     late = models.BooleanField(_("late"), default=False)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
+    rubric_points = models.JSONField(default=list, blank=True)  # the points per rubric criterion, as text
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from peixun.delivery import access
+from peixun.delivery.access import has_perm
 from peixun.delivery.models import (
     Assignment,
     Attendance,
@@ -23,9 +24,10 @@ from peixun.delivery.models import (
 )
 from peixun.delivery.rules import attendance as rules
 from peixun.delivery.rules import checkin
-from peixun.delivery.services.attendance import absence_rule
+from peixun.delivery.services.attendance import absence_rule, approved_leave
 from peixun.delivery.services.coursework import open_for_work
 from peixun.delivery.services.lessons import lessons_of, settings_for, trainees
+from peixun.orgs.access import path_q, scope_paths
 from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
 from peixun.training.rules import lifecycle
 
@@ -61,17 +63,56 @@ class RegisterRow:
     enrolment: Enrolment
     attendance: Attendance | None
     can_mark: bool
+    leave: str = ""  # the leave mark when the trainee is on approved leave that day
+
+    @property
+    def shown(self) -> str:
+        """The mark the register offers first: the stored one, else the approved leave, else
+        present ("all present, then the exceptions")."""
+        if self.attendance is not None:
+            return self.attendance.status
+        return self.leave or AttendanceStatus.PRESENT
+
+
+@dataclass
+class RegisterCounts:
+    expected: int
+    marked: int
+    here: int  # present, late or on official leave
+    by_status: list[tuple[str, str, int]]  # (status, label, count) of the marks stored
+
+
+def register_counts(rows: list[RegisterRow]) -> RegisterCounts:
+    stored = Counter(row.attendance.status for row in rows if row.attendance is not None)
+    here = sum(stored[status] for status in ATTENDED)
+    return RegisterCounts(
+        expected=len(rows),
+        marked=sum(stored.values()),
+        here=here,
+        by_status=[(value, str(label), stored[value]) for value, label in AttendanceStatus.choices],
+    )
+
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE_OFFICIAL)
 
 
 def register(user, lesson: Lesson) -> list[RegisterRow]:
     marks = {a.enrolment_id: a for a in Attendance.objects.filter(lesson=lesson)}
+    leave = approved_leave(lesson)
     rows = []
     for enrolment in (
         trainees(lesson)
         .select_related("person", "school", "cohort")
         .order_by("cohort__number", "person__name_pinyin", "pk")
     ):
-        rows.append(RegisterRow(enrolment, marks.get(enrolment.pk), access.can_mark(user, lesson, enrolment)))
+        rows.append(
+            RegisterRow(
+                enrolment,
+                marks.get(enrolment.pk),
+                access.can_mark(user, lesson, enrolment),
+                leave.get(enrolment.pk, ("", 0))[0],
+            )
+        )
     return rows
 
 
@@ -449,3 +490,44 @@ def month_lessons(lessons, year: int, month: int) -> dict[date, list[Lesson]]:
         if day.year == year and day.month == month:
             by_day[day].append(lesson)
     return by_day
+
+
+def grading_queue(
+    user, *, project_id: int | None = None, assignment_id: int | None = None
+) -> QuerySet[Submission]:
+    """Handed-in work waiting for a score that the user grades — a tutor: their classes'; staff:
+    every trainee's of the projects they manage — in running or assessed projects; by the
+    assignment's due date, then oldest first. The grading queue (delivery:grading) walks it; a
+    home page counts it."""
+    scope = path_q(scope_paths(user, "training.manage"), "assignment__project__organiser__path")
+    if user.person_id and has_perm(user, "training.tutor"):
+        scope |= Q(enrolment__cohort__tutor_id=user.person_id)
+    queryset = Submission.objects.filter(
+        scope,
+        status=SubmissionStatus.SUBMITTED,
+        assignment__project__status__in=lifecycle.MARKING,
+        enrolment__status=EnrolmentStatus.ENROLLED,
+    )
+    if project_id is not None:
+        queryset = queryset.filter(assignment__project_id=project_id)
+    if assignment_id is not None:
+        queryset = queryset.filter(assignment_id=assignment_id)
+    return queryset.order_by("assignment__due_at", "assignment_id", "submitted_at", "pk")
+
+
+def queue_neighbours(
+    queue: QuerySet[Submission], submission: Submission
+) -> tuple[int | None, int | None, int, int]:
+    """(previous id, next id, position from 1, length) of `submission` in the queue; a submission
+    no longer waiting (just graded) sits where it was, so next goes on from there."""
+    keyed = list(queue.values_list("assignment__due_at", "assignment_id", "submitted_at", "pk"))
+    here = (submission.assignment.due_at, submission.assignment_id, submission.submitted_at, submission.pk)
+    before = [row for row in keyed if row < here]
+    after = [row for row in keyed if row > here]
+    waiting = any(row[3] == submission.pk for row in keyed)
+    return (
+        before[-1][3] if before else None,
+        after[0][3] if after else None,
+        len(before) + 1,
+        len(keyed) + (0 if waiting else 1),
+    )

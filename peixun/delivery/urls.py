@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peixun.delivery.views import attendance, coursework, lessons, my
+from peixun.delivery.views import attendance, coursework, grading, lessons, my
 
 app_name = "delivery"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     path("lessons/<int:pk>/close/", lessons.lesson_close, name="lesson-close"),
     path("lessons/<int:pk>/code/", lessons.lesson_code, name="lesson-code"),
     path("lessons/<int:pk>/mark/<int:enrolment_pk>/", lessons.lesson_mark, name="lesson-mark"),
+    path("lessons/<int:pk>/register/", lessons.lesson_register, name="lesson-register"),
     path("leave/<int:pk>/", attendance.leave_detail, name="leave"),
     path("leave/<int:pk>/decide/", attendance.leave_decide, name="leave-decide"),
     path("leave/<int:pk>/withdraw/", attendance.leave_withdraw, name="leave-withdraw"),
@@ -37,5 +38,7 @@ urlpatterns = [
     path("coursework/<int:pk>/submit/", coursework.submit, name="submit"),
     path("submissions/<int:pk>/", coursework.submission_detail, name="submission"),
     path("submissions/<int:pk>/grade/", coursework.grade, name="grade"),
+    path("grading/", grading.grading, name="grading"),
+    path("grading/<int:pk>/", grading.grading_item, name="grading-item"),
     path("files/<int:pk>/", coursework.submission_file, name="file"),
 ]

@@ -14,6 +14,7 @@ class ImportKind(models.TextChoices):
     ORGS = "orgs", _("Organisations")
     CREDITS = "credits", _("Training records")
     OUTSIDE = "outside", _("Outside platform results")
+    SCORES = "scores", _("Hand-entered scores")
 
 
 class ImportStatus(models.TextChoices):

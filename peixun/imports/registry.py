@@ -31,6 +31,9 @@ class Importer:
     icon: str
     # The people roster is filed under an org the uploader picks (rows default to it).
     asks_org: bool = False
+    # The check is told who uploaded the file (`actor=`), for kinds whose rows are allowed per
+    # object rather than per org (the scores of the classes a tutor tutors).
+    checks_actor: bool = False
     results_url: Callable[[ImportJob], str] | None = None
     # Whom or what a row concerns, as the preview's column title says it (RowChange.subject).
     subject_label: str | Promise = RECORD

@@ -69,6 +69,7 @@ def check_import(job_id: int) -> None:
             return
         job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
         check = importer(job.kind).check
+        extra = {"actor": job.created_by} if importer(job.kind).checks_actor else {}
         try:
             summary = check(
                 unseal(job.content),
@@ -76,6 +77,7 @@ def check_import(job_id: int) -> None:
                 scope_orgs=job_scope(job, job.created_by),
                 progress=work.progress,
                 **_run_kwargs(job),
+                **extra,
             )
         except (runs.RunCancelled, runs.RunLost):
             raise

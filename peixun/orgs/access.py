@@ -70,6 +70,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # ethics vetoes (师德一票否决, D10).
     "assessment.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "assessment.veto": frozenset({R.BUREAU_ADMIN}),
+    # Hand-entered scores imported from a class's workbook: the organiser's staff and tutors (each
+    # row is checked against the classes the uploader may score).
+    "assessment.scores": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.TUTOR}),
     # Certificates (peixun.certificates): the organiser's staff design templates and issue; the
     # bureau revokes; schools see their teachers' certificates.
     "certificates.issue": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),

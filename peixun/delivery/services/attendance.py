@@ -27,7 +27,15 @@ from peixun.delivery.exceptions import (
     NotInLessonError,
     WrongCodeError,
 )
-from peixun.delivery.models import Attendance, AttendanceMethod, AttendanceStatus, Lesson, LessonStatus
+from peixun.delivery.models import (
+    Attendance,
+    AttendanceMethod,
+    AttendanceStatus,
+    LeaveRequest,
+    LeaveStatus,
+    Lesson,
+    LessonStatus,
+)
 from peixun.delivery.rules import attendance as rules
 from peixun.delivery.rules import checkin
 from peixun.delivery.services.lessons import (
@@ -159,6 +167,129 @@ def mark(
         warn_near_limit(lesson.project, [enrolment.pk])
     _inputs_changed(lesson.project, [enrolment.pk])
     return attendance
+
+
+# Leave a trainee asked for and was granted: the register shows it, and saves it, as 请假.
+LEAVE_OF_KIND = {
+    "personal": AttendanceStatus.LEAVE_PERSONAL,
+    "sick": AttendanceStatus.LEAVE_SICK,
+    "official": AttendanceStatus.LEAVE_OFFICIAL,
+}
+MISSED = (AttendanceStatus.ABSENT, AttendanceStatus.LEAVE_PERSONAL, AttendanceStatus.LEAVE_SICK)
+
+
+def approved_leave(lesson: Lesson, enrolment_ids: Iterable[int] | None = None) -> dict[int, tuple[str, int]]:
+    """{enrolment id: (leave mark, leave request id)} for the trainees on approved leave on the
+    lesson's day."""
+    day = timezone.localtime(lesson.starts_at).date()
+    queryset = LeaveRequest.objects.filter(
+        enrolment__project_id=lesson.project_id,
+        status=LeaveStatus.APPROVED,
+        starts_on__lte=day,
+        ends_on__gte=day,
+    )
+    if enrolment_ids is not None:
+        queryset = queryset.filter(enrolment_id__in=list(enrolment_ids))
+    return {
+        enrolment_id: (LEAVE_OF_KIND[kind], pk)
+        for enrolment_id, kind, pk in queryset.order_by("created_at").values_list(
+            "enrolment_id", "kind", "pk"
+        )
+    }
+
+
+@transaction.atomic
+def save_register(
+    *,
+    lesson: Lesson,
+    marks: dict[int, str],
+    shown: dict[int, str],
+    actor: User,
+    request: HttpRequest | None = None,
+) -> int:
+    """The tutor's register saved at once: `marks` is the mark chosen for each trainee on the page,
+    `shown` the mark the page offered first (the stored one, else present — or the leave when the
+    trainee is on approved leave). A trainee without a mark gets the chosen one; a marked trainee is
+    changed only when the tutor changed the row, so a check-in made meanwhile stays. One bulk write
+    and one audit event listing every change (before → after); returns how many were written."""
+    if any(status not in AttendanceStatus.values for status in marks.values()):
+        raise InvalidStatusError
+    lesson = Lesson.objects.select_for_update().select_related("project__organiser").get(pk=lesson.pk)
+    require_status(lesson.project, lifecycle.MARKING)
+    if lesson.status == LessonStatus.CANCELLED:
+        raise LessonClosedError
+    expected = set(trainees(lesson).filter(pk__in=list(marks)).values_list("pk", flat=True))
+    if expected != set(marks):
+        raise NotInLessonError
+    existing = {
+        mark.enrolment_id: mark
+        for mark in Attendance.objects.select_for_update().filter(lesson=lesson, enrolment_id__in=list(marks))
+    }
+    leave = approved_leave(lesson, marks)
+    recorder = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    created: list[Attendance] = []
+    changed: list[Attendance] = []
+    log: list[list] = []
+    for enrolment_id, status in sorted(marks.items()):
+        mark = existing.get(enrolment_id)
+        before = mark.status if mark is not None else ""
+        if mark is not None and (mark.status == status or status == shown.get(enrolment_id)):
+            continue
+        on_leave = leave.get(enrolment_id)
+        by_leave = on_leave is not None and on_leave[0] == status and status == shown.get(enrolment_id)
+        method = AttendanceMethod.LEAVE if by_leave else AttendanceMethod.REGISTER
+        note = f"leave:{on_leave[1]}" if by_leave and on_leave else ""
+        if mark is None:
+            created.append(
+                Attendance(
+                    lesson=lesson,
+                    enrolment_id=enrolment_id,
+                    status=status,
+                    method=method,
+                    note=note,
+                    recorded_by=recorder,
+                )
+            )
+        else:
+            mark.status, mark.method, mark.note, mark.recorded_by, mark.updated_at = (
+                status,
+                method,
+                note,
+                recorder,
+                now,
+            )
+            changed.append(mark)
+        log.append([enrolment_id, before, status])
+    return _write_register(lesson, created, changed, log, actor, request)
+
+
+def _write_register(
+    lesson: Lesson,
+    created: list[Attendance],
+    changed: list[Attendance],
+    log: list[list],
+    actor: User,
+    request: HttpRequest | None,
+) -> int:
+    if not log:
+        return 0
+    Attendance.objects.bulk_create(created)
+    Attendance.objects.bulk_update(changed, ["status", "method", "note", "recorded_by", "updated_at"])
+    events.record(
+        action="attendance_register_saved",
+        actor=actor,
+        target=lesson,
+        org_path=lesson.project.organiser.path,
+        changes={"marked": len(log), "marks": log},
+        request=request,
+    )
+    ids = [enrolment_id for enrolment_id, _before, _after in log]
+    missed = [enrolment_id for enrolment_id, _before, after in log if after in MISSED]
+    if missed:
+        warn_near_limit(lesson.project, missed)
+    _inputs_changed(lesson.project, ids)
+    return len(log)
 
 
 def tally(enrolment: Enrolment) -> rules.Tally:

@@ -17,6 +17,7 @@ from peixun.delivery.exceptions import (
     AlreadyGradedError,
     EmptySubmissionError,
     FileRejectedError,
+    RubricPointsError,
     ScoreOutOfRangeError,
     SubmissionClosedError,
     TooShortError,
@@ -29,6 +30,7 @@ from peixun.delivery.models import (
     SubmissionStatus,
 )
 from peixun.delivery.rules import files as file_rules
+from peixun.delivery.rules import rubric
 from peixun.delivery.services.lessons import _inputs_changed, require_status
 from peixun.training.models import Enrolment, Project
 from peixun.training.rules import lifecycle
@@ -57,6 +59,7 @@ ASSIGNMENT_FIELDS = (
     "late_penalty",
     "late_until",
     "course",
+    "rubric",
 )
 
 
@@ -244,9 +247,11 @@ def grade(
     comment: str,
     actor: User,
     returned: bool = False,
+    points: list[str] | None = None,
     request: HttpRequest | None = None,
 ) -> Submission:
-    """Grade a submission (score and comment), or return it for revision with a comment."""
+    """Grade a submission (score and comment), or return it for revision with a comment. With a
+    rubric, the score is the sum of the `points` given per criterion."""
     submission = (
         Submission.objects.select_for_update()
         .select_related("assignment__project__organiser", "enrolment__school")
@@ -254,15 +259,23 @@ def grade(
     )
     require_status(submission.assignment.project, lifecycle.MARKING)
     maximum = submission.assignment.max_score
+    criteria = submission.assignment.rubric
+    stored: list[str] = []
+    if criteria and not returned:
+        try:
+            score, stored = rubric.score(criteria, list(points or []))
+        except rubric.RubricError:
+            raise RubricPointsError from None
     if not returned and (score is None or score < 0 or score > maximum):
         raise ScoreOutOfRangeError(maximum=maximum)
     before = [submission.status, str(submission.score) if submission.score is not None else None]
     submission.status = SubmissionStatus.RETURNED if returned else SubmissionStatus.GRADED
     submission.score = None if returned else score
     submission.comment = comment.strip()[:5000]
+    submission.rubric_points = stored
     submission.graded_by = actor if getattr(actor, "pk", None) else None
     submission.graded_at = timezone.now()
-    submission.save(update_fields=["status", "score", "comment", "graded_by", "graded_at"])
+    submission.save(update_fields=["status", "score", "comment", "rubric_points", "graded_by", "graded_at"])
     events.record(
         action="work_graded",
         actor=actor,

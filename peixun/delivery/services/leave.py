@@ -24,6 +24,7 @@ from peixun.delivery.models import (
     LeaveStatus,
 )
 from peixun.delivery.rules import leave as rules
+from peixun.delivery.services.attendance import LEAVE_OF_KIND
 from peixun.delivery.services.lessons import _inputs_changed, lessons_of, settings_for
 from peixun.orgs.access import has_perm, path_q, scope_paths
 from peixun.orgs.models import Person
@@ -31,11 +32,7 @@ from peixun.training.models import Enrolment, EnrolmentStatus
 from peixun.training.rules import lifecycle
 from peixun.training.services import notify
 
-STATUS_OF_KIND = {
-    "personal": AttendanceStatus.LEAVE_PERSONAL,
-    "sick": AttendanceStatus.LEAVE_SICK,
-    "official": AttendanceStatus.LEAVE_OFFICIAL,
-}
+STATUS_OF_KIND = LEAVE_OF_KIND
 
 
 def deciders(request: LeaveRequest) -> list[int]:

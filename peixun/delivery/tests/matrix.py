@@ -125,6 +125,10 @@ DELIVERY_VIEWS: dict[str, dict] = {
         "data": lambda side: {"status": "present"},
     },
     "delivery:assignment": {**RUNNERS, "obj": "run_assignment"},
+    "delivery:lesson-register": {**RUNNERS, "method": "post", "obj": "run_lesson"},
+    # The queue serves every grader, a tutor without a class too (an empty queue).
+    "delivery:grading": {**RUNNERS, "personas": frozenset({*STAFF, "tutor_a1"}), "denied": (403,)},
+    "delivery:grading-item": {**RUNNERS, "obj": "run_submission"},
     "delivery:lesson-create": {"perm": "training.manage", "obj": "run_project"},
     "delivery:settings": {"perm": "training.manage", "obj": "run_project"},
     "delivery:assess": {"perm": "training.manage", "obj": "run_project"},
@@ -135,6 +139,8 @@ DELIVERY_VIEWS: dict[str, dict] = {
     "delivery:outside": {"perm": "delivery.import", "obj": "run_project"},
     "imports:upload-outside": {"perm": "delivery.import"},
     "imports:template-outside": {"perm": "delivery.import"},
+    "imports:upload-scores": {"perm": "assessment.scores"},
+    "imports:template-scores": {"perm": "assessment.scores"},
     "api:outside-results": {
         "perm": "delivery.import",
         "method": "post",
@@ -184,6 +190,7 @@ DELIVERY_VIEWS: dict[str, dict] = {
         "obj": "run_cohort",
         "data": lambda side: {"value": "80"},
     },
+    "assessment:scores-template": {"perm": "training.manage", "obj": "run_cohort", "denied": (403, 404)},
     "assessment:vetoes": {"perm": "assessment.veto"},
     "assessment:veto-lift": {"perm": "assessment.veto", "method": "post", "obj": "run_veto"},
     # Certificates

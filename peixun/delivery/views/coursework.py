@@ -58,6 +58,7 @@ def _assignment_form(request: SignedInRequest, project, assignment=None) -> Http
     form = AssignmentForm(request.POST or None, project=project, instance=assignment)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fields["rubric"] = form.cleaned_data["rubric"]
         try:
             coursework_services.save_assignment(
                 project=project,

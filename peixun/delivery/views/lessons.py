@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
@@ -227,15 +228,8 @@ def _register_context(request: HttpRequest, lesson) -> dict:
         choices=MARK_CHOICES,
         open_now=attendance_services.open_now(lesson),
         can_mark=lesson.project.status in lifecycle.MARKING and lesson.status != LessonStatus.CANCELLED,
-        counts={
-            "expected": len(rows),
-            "marked": sum(1 for row in rows if row.attendance),
-            "here": sum(
-                1
-                for row in rows
-                if row.attendance and row.attendance.status in ("present", "late", "leave_official")
-            ),
-        },
+        counts=selectors.register_counts(rows),
+        unmarked=sum(1 for row in rows if row.attendance is None and row.can_mark),
     )
     return context
 
@@ -267,7 +261,7 @@ def lesson_mark(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpRes
         attendance_services.mark(
             lesson=lesson,
             enrolment=enrolment,
-            status=request.POST.get("status", ""),
+            status=request.POST.get("status") or request.POST.get(f"status-{enrolment.pk}", ""),
             note=request.POST.get("note", "")[:200],
             actor=request.user,
             request=request,
@@ -280,7 +274,37 @@ def lesson_mark(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpRes
     if request.htmx:
         context = _register_context(request, lesson)
         context["row"] = next(row for row in context["rows"] if row.enrolment.pk == enrolment.pk)
+        context["oob"] = True  # the counts above the register follow the mark
         return render(request, "delivery/lesson_detail.html#row", context)
+    return redirect("delivery:lesson", lesson.pk)
+
+
+@login_required
+@require_POST
+def lesson_register(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Save the whole register in one request: every row the user may mark, as chosen on the page
+    (present unless marked otherwise; approved leave as leave)."""
+    require_runner(request)
+    lesson = access.access_lesson(request.user, pk, "run")
+    rows = [row for row in selectors.register(request.user, lesson) if row.can_mark]
+    marks = {row.enrolment.pk: request.POST.get(f"status-{row.enrolment.pk}") or row.shown for row in rows}
+    shown = {row.enrolment.pk: request.POST.get(f"shown-{row.enrolment.pk}") or row.shown for row in rows}
+    try:
+        saved = attendance_services.save_register(
+            lesson=lesson, marks=marks, shown=shown, actor=request.user, request=request
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The register is saved: %(n)s mark written.",
+                "The register is saved: %(n)s marks written.",
+                saved,
+            )
+            % {"n": saved},
+        )
     return redirect("delivery:lesson", lesson.pk)
 
 

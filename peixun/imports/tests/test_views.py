@@ -147,8 +147,11 @@ def test_another_schools_job_is_a_404_for_a_coordinator(client, world):
 
 
 def test_accounts_without_import_rights_are_refused(client, world):
-    client.force_login(world.tutor_a1)
+    client.force_login(world.teacher_user)
     assert client.get(reverse("imports:list")).status_code == 403
+    # A tutor imports their classes' scores, and nothing else.
+    client.force_login(world.tutor_a1)
+    assert reverse("imports:upload-scores") in client.get(reverse("imports:list")).content.decode()
     assert client.get(reverse("imports:upload-people")).status_code == 403
     client.force_login(world.coordinator_a1)
     assert client.get(reverse("imports:upload-orgs")).status_code == 403
