@@ -1,9 +1,9 @@
 """Reads of accounts for the account management pages."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from peixun.accounts.models import PasswordSlipBatch
+from peixun.accounts.models import PasswordSlipBatch, User
 from peixun.orgs.access import accounts_in_scope, path_q, people_in_scope, scope_paths
 from peixun.orgs.models import GrantRole, PersonStatus, RoleGrant
 
@@ -31,9 +31,16 @@ def accounts(user, query: str = "") -> QuerySet:
     )
 
 
+def _no_account() -> Q:
+    """No account is linked to the person. Written as NOT EXISTS, not as `user__isnull=True`: on
+    PostgreSQL the outer join's IS NULL on the account's id is estimated at one row whatever the
+    numbers, and a county of 100,000 teachers without accounts then took seconds to count."""
+    return ~Q(Exists(User.objects.filter(person_id=OuterRef("pk"))))
+
+
 def people_without_account_in_scope(user) -> QuerySet:
     """Active people in the user's scope for creating accounts whose record no account is linked to."""
-    return people_in_scope(user, "accounts.provision").filter(status=PersonStatus.ACTIVE, user__isnull=True)
+    return people_in_scope(user, "accounts.provision").filter(_no_account(), status=PersonStatus.ACTIVE)
 
 
 def inactive_teacher_accounts(user, perm: str = "accounts.activate") -> QuerySet:
@@ -66,9 +73,11 @@ def open_slips(user) -> QuerySet:
 ROSTER_FILTERS = ("none", "never", "inactive")
 
 
-def _roster_q(show: str) -> Q:
+def _roster_q(show: str, *, counting: bool = False) -> Q:
+    # Counted in one pass over the joined rows, the outer join's IS NULL is the cheap test; as a
+    # filter of the list it must be NOT EXISTS (see _no_account).
     return {
-        "none": Q(user__isnull=True),
+        "none": Q(user__isnull=True) if counting else _no_account(),
         "never": Q(user__isnull=False, user__last_login__isnull=True),
         "inactive": Q(user__isnull=False, user__must_change_password=True),
     }.get(show, Q())
@@ -101,7 +110,8 @@ def teacher_roster(user, *, org_path: str = "", query: str = "", show: str = "")
 def roster_counts(people: QuerySet) -> dict[str, int]:
     """How many of `people` (teacher_roster without a filter) each filter shows, in one query."""
     return people.order_by().aggregate(
-        all=Count("pk"), **{show: Count("pk", filter=_roster_q(show)) for show in ROSTER_FILTERS}
+        all=Count("pk"),
+        **{show: Count("pk", filter=_roster_q(show, counting=True)) for show in ROSTER_FILTERS},
     )
 
 

@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -207,9 +207,11 @@ def change_password(*, user: User, password: str, request: HttpRequest | None = 
 
 def people_without_account(org: Org) -> QuerySet[Person]:
     """Active people in `org`'s subtree whose record no account is linked to."""
-    return Person.objects.filter(
-        org__path__startswith=org.path, status=PersonStatus.ACTIVE, user__isnull=True
-    ).select_related("org")
+    return (
+        Person.objects.filter(org__path__startswith=org.path, status=PersonStatus.ACTIVE)
+        .exclude(Exists(User.objects.filter(person_id=OuterRef("pk"))))  # see selectors._no_account
+        .select_related("org")
+    )
 
 
 @dataclass(frozen=True)
