@@ -190,3 +190,15 @@ def test_the_import_page_and_the_top_bar_name_the_uploader(world, client):
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
         assert "coordinator_a1" not in page, url
         assert name in page, url
+
+
+def test_no_space_follows_a_full_width_colon_before_a_template_value():
+    """“权重： 出勤”: a message ending in a full-width colon is followed in the page directly by the
+    value, not by a space the template put there for English."""
+    ends_in_colon = {msgid for msgid, text in compiled_messages().items() if text.endswith("：")}
+    found = []
+    for template in ROOT.glob("*/templates/**/*.html"):
+        for msgid in re.findall(r'\{% translate "([^"]+)" %\}[ ]+[{<]', template.read_text()):
+            if msgid in ends_in_colon:
+                found.append(f"{template.name}: {msgid}")
+    assert not found
