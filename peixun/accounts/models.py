@@ -50,7 +50,8 @@ class User(AbstractUser):
             if grant is None:
                 cached = self.username
             else:
-                cached = str(_("%(role)s (%(org)s)") % {"role": grant.get_role_display(), "org": grant.org.name})
+                role, org = grant.get_role_display(), grant.org.name
+                cached = str(_("%(role)s (%(org)s)") % {"role": role, "org": org})
             self._peixun_display_name = cached
         return str(cached)
 

@@ -164,7 +164,8 @@ def test_templates_show_a_name_not_a_username_where_a_person_is_meant():
         where = str(template.relative_to(ROOT if ROOT in template.parents else ROOT.parent))
         if where in USERNAME_ALLOWED:
             continue
-        found += [f"{where}:{n}" for n, line in enumerate(template.read_text().splitlines(), 1) if shown.search(line)]
+        lines = enumerate(template.read_text().splitlines(), 1)
+        found += [f"{where}:{n}" for n, line in lines if shown.search(line)]
     assert not found
 
 
