@@ -203,3 +203,21 @@ def test_no_space_follows_a_full_width_colon_before_a_template_value():
             if msgid in ends_in_colon:
                 found.append(f"{template.name}: {msgid}")
     assert not found
+
+
+def test_a_certificate_is_zuofei_everywhere_never_chexiao():
+    """The PDF's watermark and the archive say 作废; the pages, messages and audit labels too."""
+    po = polib.pofile(str(LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    bad = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        about_certificates = entry.msgctxt == "certificate" or "ertificate" in entry.msgid
+        if not about_certificates:
+            about_certificates = all("certificates/" in path for path, _line in entry.occurrences)
+        text = entry.msgstr + "".join(entry.msgstr_plural.values())
+        if about_certificates and "撤销" in text:
+            bad.append(entry.msgid)
+    assert not bad
+    code = "".join(path.read_text() for path in (ROOT / "certificates").glob("*.py"))
+    assert "撤销" not in code
