@@ -38,9 +38,22 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def display_name(self) -> str:
+        """What people read for this account: the person's name, else the full name, else what
+        the account is by its first grant (教育局管理员（示范县教育局）), else the username."""
         if self.person is not None:
             return self.person.name
-        return self.get_full_name() or self.username
+        if full_name := self.get_full_name():
+            return full_name
+        cached = getattr(self, "_peixun_display_name", None)
+        if cached is None:
+            grant = self.grants.select_related("org").order_by("pk").first()
+            if grant is None:
+                cached = self.username
+            else:
+                role, org = grant.get_role_display(), grant.org.name
+                cached = str(_("%(role)s (%(org)s)") % {"role": role, "org": org})
+            self._peixun_display_name = cached
+        return str(cached)
 
     @property
     def is_activated(self) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from peixun.assessment.models import EthicsVeto, ManualScore, Result, SchemeVersion
+from peixun.assessment.models import EthicsVeto, ManualScore, Result, ResultStatus, SchemeVersion
 from peixun.assessment.rules import presets
 from peixun.assessment.rules import scoring as R
 from peixun.assessment.rules.scheme import Scheme
@@ -163,6 +163,14 @@ def vetoed_people(person_ids, year: int) -> set[int]:
         EthicsVeto.objects.filter(
             person_id__in=list(person_ids), year=year, lifted_at__isnull=True
         ).values_list("person_id", flat=True)
+    )
+
+
+def provisional_results(project: Project) -> QuerySet[Result]:
+    """The enrolled trainees' results that are still provisional (暂定): the project cannot close
+    while there is one."""
+    return Result.objects.filter(
+        project=project, status=ResultStatus.PROVISIONAL, enrolment__status=EnrolmentStatus.ENROLLED
     )
 
 

@@ -363,9 +363,7 @@ def require_final_results(project: Project) -> None:
     results final, and a result is final only when every input is in — nobody's hours are decided
     on work not yet graded or not yet due. The message names who waits for what."""
     rows = list(
-        Result.objects.filter(
-            project=project, status=gates.PROVISIONAL, enrolment__status=EnrolmentStatus.ENROLLED
-        )
+        selectors.provisional_results(project)
         .select_related("enrolment__person")
         .order_by("enrolment__person__name_pinyin", "pk")
     )

@@ -95,6 +95,7 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
         if manages
         else [],
         can_close=manages and project.status == ProjectStatus.ASSESSING,
+        provisional=selectors.provisional_results(project).count() if manages else 0,
         postings=project.hours_postings.filter(active=True).count() if manages else 0,
         filter=request.GET.get("filter", ""),
         results_run=services.latest_run(project),

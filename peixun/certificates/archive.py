@@ -156,7 +156,7 @@ def _entry_row(entry) -> list[str]:
 
 
 def _certificate_row(certificate: Certificate) -> list[str]:
-    status = f"已撤销（{certificate.revoke_reason}）" if certificate.revoked else "有效"
+    status = f"已作废（{certificate.revoke_reason}）" if certificate.revoked else "有效"
     return [
         certificate.number,
         KIND_ZH.get(certificate.kind, certificate.kind),

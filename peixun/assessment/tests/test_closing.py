@@ -2,12 +2,15 @@
 (RULES A11): nothing for a fail, nothing new on a second run, a reversal and a new entry after a
 reopen changed a result."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from peixun.assessment import services
+from peixun.assessment.exceptions import ResultsProvisionalError
 from peixun.assessment.models import HoursPosting, Result
 from peixun.audit.models import AuditEvent
 from peixun.delivery.models import Attendance
@@ -115,3 +118,25 @@ def test_lessons_not_marked_become_absent_when_they_close(world):
         "absent",
     }
     assert attendance_services.close_due_lessons(timezone.now()) == 0
+
+
+def test_the_results_page_says_why_the_project_cannot_close_yet_and_the_close_is_still_refused(world, client):
+    running = running_project(world, size=3)
+    lessons = lessons_past(running.project, 3)
+    mark_all(running, lessons)
+    move_project(project=running.project, action="assess", actor=world.county_admin)
+    client.force_login(world.county_admin)
+    url = reverse("assessment:results", args=[running.project.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="close-blocked"' not in page
+    assert re.search(r'data-testid="close-project" data-confirm', page)
+
+    Result.objects.filter(enrolment=running.enrolments[0]).update(status="provisional")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "1 个结果仍为暂定" in page
+    assert 'href="?filter=provisional"' in page
+    assert re.search(r'data-testid="close-project" disabled', page)
+    # The service keeps its own refusal (the close recomputes first, then refuses what is still
+    # provisional).
+    with pytest.raises(ResultsProvisionalError):
+        services.require_final_results(running.project)

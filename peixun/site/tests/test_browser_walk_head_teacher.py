@@ -396,7 +396,7 @@ def test_a_head_teacher_class_from_creation_to_certificates(live_server, browser
     bureau.goto(f"{base}{reverse('certificates:detail', args=[revoked.pk])}")
     bureau.fill("textarea[name=reason], input[name=reason]", "姓名录入有误，重新核对后另发")
     with bureau.expect_navigation():
-        bureau.click("text=撤销证书")
+        bureau.click("text=作废证书")
     expect(bureau.locator("[data-testid=revoked]")).to_contain_text("姓名录入有误")
     shot(bureau, "25-certificate-revoked")
     revoked_pdf = download(bureau, "[data-testid=download-pdf]")

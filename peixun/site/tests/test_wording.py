@@ -143,3 +143,81 @@ def test_donut_charts_print_their_numbers():
     charts = (ROOT.parent / "static" / "js" / "charts.js").read_text()
     pie = charts[charts.index("function pie") :]
     assert "label: { show: true" in pie.split("function", 2)[1]
+
+
+# Templates where the username itself is the subject: the sign-in form, the accounts pages and a
+# person's account box (the name to sign in with).
+USERNAME_ALLOWED = {
+    "accounts/templates/accounts/login.html",
+    "accounts/templates/accounts/account_list.html",
+    "accounts/templates/accounts/account_detail.html",
+    "accounts/templates/accounts/account_inactive.html",
+    "accounts/templates/accounts/teachers.html",
+    "orgs/templates/orgs/person_detail.html",
+}
+
+
+def test_templates_show_a_name_not_a_username_where_a_person_is_meant():
+    shown = re.compile(r"\.username\b|\.get_username\b")
+    found = []
+    for template in [*ROOT.glob("*/templates/**/*.html"), *(ROOT.parent / "templates").glob("**/*.html")]:
+        where = str(template.relative_to(ROOT if ROOT in template.parents else ROOT.parent))
+        if where in USERNAME_ALLOWED:
+            continue
+        lines = enumerate(template.read_text().splitlines(), 1)
+        found += [f"{where}:{n}" for n, line in lines if shown.search(line)]
+    assert not found
+
+
+@pytest.mark.django_db
+def test_an_account_without_a_person_is_named_by_its_role_and_org(world):
+    with translation.override("zh-hans"):
+        assert world.county_admin.display_name() == "教育局管理员（东湖区）"
+        assert world.centre_staff.display_name() == "培训中心人员（东湖区）"
+        assert world.teacher_user.display_name() == "李晓明"
+
+
+@pytest.mark.django_db
+def test_the_import_page_and_the_top_bar_name_the_uploader(world, client):
+    from peixun.imports.models import ImportJob
+
+    job = ImportJob.objects.create(
+        kind="people", created_by=world.coordinator_a1, org=world.school_a1, filename="a.xlsx", state="done"
+    )
+    client.force_login(world.coordinator_a1)
+    name = world.coordinator_a1.display_name()
+    assert "coordinator_a1" not in name
+    for url in (f"/imports/{job.pk}/", "/imports/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "coordinator_a1" not in page, url
+        assert name in page, url
+
+
+def test_no_space_follows_a_full_width_colon_before_a_template_value():
+    """“权重： 出勤”: a message ending in a full-width colon is followed in the page directly by the
+    value, not by a space the template put there for English."""
+    ends_in_colon = {msgid for msgid, text in compiled_messages().items() if text.endswith("：")}
+    found = []
+    for template in ROOT.glob("*/templates/**/*.html"):
+        for msgid in re.findall(r'\{% translate "([^"]+)" %\}[ ]+[{<]', template.read_text()):
+            if msgid in ends_in_colon:
+                found.append(f"{template.name}: {msgid}")
+    assert not found
+
+
+def test_a_certificate_is_zuofei_everywhere_never_chexiao():
+    """The PDF's watermark and the archive say 作废; the pages, messages and audit labels too."""
+    po = polib.pofile(str(LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    bad = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        about_certificates = entry.msgctxt == "certificate" or "ertificate" in entry.msgid
+        if not about_certificates:
+            about_certificates = all("certificates/" in path for path, _line in entry.occurrences)
+        text = entry.msgstr + "".join(entry.msgstr_plural.values())
+        if about_certificates and "撤销" in text:
+            bad.append(entry.msgid)
+    assert not bad
+    code = "".join(path.read_text() for path in (ROOT / "certificates").glob("*.py"))
+    assert "撤销" not in code

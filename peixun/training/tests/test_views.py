@@ -471,3 +471,23 @@ def test_the_projects_history_shows_changed_times_in_beijing_time(client, world)
     history = body[body.index('data-testid="history"') :]
     assert "2026年3月2日 01:30" in history
     assert "+00:00" not in history
+
+
+SUBJECT_HEADER = '<th scope="col" class="d-none d-lg-table-cell">学科</th>'
+
+
+def test_the_enrolment_list_labels_the_draw_number_and_shows_subject_only_when_a_row_has_one(client, world):
+    project = make_project(world.county_a)
+    svc.enrol(project=project, person=world.teacher_a1, actor=None)
+    svc.enrol(project=project, person=world.teacher_a2, actor=None)
+    Enrolment.objects.filter(project=project).update(subject="")
+    Enrolment.objects.filter(project=project, person=world.teacher_a1).update(lottery_rank=3)
+    client.force_login(world.centre_staff)
+    url = reverse("training:project-enrolments", args=[project.pk])
+    body = page(client.get(url))
+    assert "抽签序号 3" in body and "#3" not in body
+    assert SUBJECT_HEADER not in body
+    Enrolment.objects.filter(project=project, person=world.teacher_a2).update(subject="语文")
+    body = page(client.get(url))
+    assert SUBJECT_HEADER in body
+    assert "语文" in body

@@ -190,6 +190,8 @@ def project_enrolments(request: SignedInRequest, pk: int) -> HttpResponse:
     context = {
         "project": project,
         "page": page,
+        # 学科 only when a row on the page has one (mandatory enrolments often have none).
+        "show_subject": any(e.subject for e in page.object_list),
         "status": status,
         "q": q,
         "manages": manages,
