@@ -178,3 +178,25 @@ def _one_at_a_time(enrolment):
     )
     ahead = sum(1 for pk, status in lessons.items() if status == "scheduled" and pk not in marks)
     return attendance_rules.Tally.of(marks.values(), len(lessons), ahead)
+
+
+def test_a_chunked_run_bands_once_after_its_last_chunk_as_a_full_recompute_would(world, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 2)
+    running = running_project(world, size=6)  # the default scheme: bands by total
+    project, actor = running.project, running.tutor_user
+    rng = random.Random(10)
+    for lesson in lessons_past(project, 3):
+        for enrolment in running.enrolments:
+            status = rng.choice(["present", "present", "late", "absent"])
+            attendance_services.mark(lesson=lesson, enrolment=enrolment, status=status, actor=actor)
+    # Stale bands and tutors' scores, as results changed since: the run must redo them all.
+    Result.objects.filter(project=project).update(band="", total=None)
+    TutorResult.objects.filter(project=project).delete()
+    run = ResultsRun.objects.create(project=project, enrolment_ids=None, total=6)
+    with mock.patch.object(services, "_assign_bands", wraps=services._assign_bands) as bands:
+        assert services.recompute_in_chunks(run=run) == 6
+    assert bands.call_count == 1  # once, after the last of three chunks
+    chunked = _snapshot(project)
+    services.recompute(project=project)  # everyone, from scratch, in one go
+    assert _snapshot(project) == chunked
+    assert len({r[-2] for r in chunked["results"].values()}) > 1 and chunked["tutors"]
