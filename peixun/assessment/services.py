@@ -49,7 +49,7 @@ from peixun.assessment.rules import excellence as excellence_rules
 from peixun.assessment.rules import gates, presets, scoring
 from peixun.assessment.rules.scheme import EXAM, MANUAL, Scheme, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
-from peixun.core import runs
+from peixun.core import bulk, runs
 from peixun.ledger import compliance
 from peixun.ledger.services import post_credit, reverse_entry
 from peixun.lib.dates import format_date_zh
@@ -336,17 +336,8 @@ def affected(project: Project, enrolment_ids: Iterable[int]) -> list[int]:
     return sorted(wanted)
 
 
-# Up to this many changed results are written one UPDATE each; more in bulk_update's batches (whose
-# CASE expressions cost more to build than a few plain updates take to run).
-PLAIN_UPDATES = 50
-
-
 def _write(results: list[Result], fields: list[str]) -> None:
-    if len(results) > PLAIN_UPDATES:
-        Result.objects.bulk_update(results, fields, batch_size=500)
-        return
-    for result in results:
-        Result.objects.filter(pk=result.pk).update(**{name: getattr(result, name) for name in fields})
+    bulk.update_rows(results, fields)
 
 
 def recheck_due(now: datetime | None = None) -> int:
