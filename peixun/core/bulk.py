@@ -50,8 +50,9 @@ def update_rows(objects: Sequence[models.Model], fields: Sequence[str]) -> int:
     trainee register's 2 s under the profiler). No signals, no `auto_now`; returns how many."""
     if not objects:
         return 0
-    meta = type(objects[0])._meta
-    columns = [meta.get_field(name) for name in fields]
+    model = type(objects[0])
+    meta = model._meta
+    columns = [_field(model, name) for name in fields]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
     statement = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model
@@ -65,10 +66,14 @@ def update_rows(objects: Sequence[models.Model], fields: Sequence[str]) -> int:
 
 
 def _column(model: type[models.Model], name: str) -> str:
+    return _field(model, name).column
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field) or not field.column:
         raise ValueError(f"{name} is not a column of {model._meta.label}")
-    return field.column
+    return field
 
 
 def _preparer(postgresql: bool, adapt_datetime: Callable[[datetime], object]) -> Callable[[object], object]:
