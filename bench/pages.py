@@ -22,9 +22,10 @@ asked for again by a signed-in user: middleware, session and user, one small tem
 
 Sign-in is timed separately (POST of the login form, password hashed as in production) beside
 its lower bound, one password check alone. Then the actions that recompute a class: closing a
-lesson (结束课次: every trainee not marked becomes absent), marking one trainee in the register
-and grading one submission, in a class of 100 trainees and in one of 1,000 (where closing hands
-the recompute to a background run, peixun.assessment.services).
+lesson (结束课次: every trainee not marked becomes absent), marking one trainee in the register,
+saving a whole register (everyone present) and grading one submission, in a class of 100
+trainees and in one of 1,000 (where closing or saving hands the recompute to a background run,
+peixun.assessment.services).
 
 Targets: p95 < 300 ms for every page and action; sign-in p95 < 500 ms.
 
@@ -313,7 +314,8 @@ def _pages(user, world: dict) -> list[tuple[str, str]]:
 def _class_project(size: int, tutor, *, extra: int) -> dict:
     """A running project of the county's training centre with one class of `size` trainees tutored
     by the demo tutor: six lessons held and marked, `extra` held but not yet closed (four in five
-    checked in), one open today, and one assignment everyone handed in (written in bulk, not timed)."""
+    checked in), `extra` more held with nobody marked (registers to save), one open today, and one
+    assignment everyone handed in (written in bulk, not timed)."""
     import random
     from datetime import timedelta
     from decimal import Decimal
@@ -375,10 +377,12 @@ def _class_project(size: int, tutor, *, extra: int) -> dict:
     Lesson.objects.bulk_create(
         [lesson(-15 + i, LessonStatus.CLOSED) for i in range(6)]
         + [lesson(-8, LessonStatus.SCHEDULED) for _ in range(extra)]
+        + [lesson(-7, LessonStatus.SCHEDULED) for _ in range(extra)]
         + [lesson(0, LessonStatus.SCHEDULED)]
     )
     lessons = list(Lesson.objects.filter(project=project).order_by("starts_at", "pk"))
-    held, closing, today_lesson = lessons[:6], lessons[6:-1], lessons[-1]
+    held, closing, today_lesson = lessons[:6], lessons[6 : 6 + extra], lessons[-1]
+    registers = lessons[6 + extra : -1]  # nobody marked: each saved once, everyone present
     marks = []
     for item in held + closing:
         for enrolment in enrolments:
@@ -403,6 +407,7 @@ def _class_project(size: int, tutor, *, extra: int) -> dict:
         "enrolments": enrolments,
         "lesson": today_lesson,
         "closing": closing,
+        "registers": registers,
         "assignment": assignment,
         "submissions": list(Submission.objects.filter(assignment=assignment).order_by("pk")),
         "demo_project": demo_project.pk,
@@ -411,9 +416,11 @@ def _class_project(size: int, tutor, *, extra: int) -> dict:
 
 def _actions(client, world: dict, size: int, requests: int) -> list[tuple]:
     """The tutor's actions on a class of `size`: close a lesson, mark one trainee (HTMX, as the
-    register does), grade one submission — each request on its own lesson, trainee or work."""
+    register does), save a whole register (everyone present), grade one submission — each request
+    on its own lesson, trainee or work."""
     hx = {"HX-Request": "true"}
     closing, enrolments, submissions = world["closing"], world["enrolments"], world["submissions"]
+    registers = world["registers"]
     lesson = world["lesson"].pk
     rows = []
     for name, method, vary, headers, ok in (
@@ -433,6 +440,13 @@ def _actions(client, world: dict, size: int, requests: int) -> list[tuple]:
             ),
             hx,
             (200,),
+        ),
+        (
+            "action: save register",
+            "post",
+            lambda i: (f"/delivery/lessons/{registers[i].pk}/register/", {}),
+            None,
+            (302,),
         ),
         (
             "action: grade one submission",

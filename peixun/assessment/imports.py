@@ -24,6 +24,7 @@ from peixun.assessment.models import ManualScore
 from peixun.assessment.rules.scheme import EXAM, MANUAL, Component
 from peixun.assessment.services import recompute
 from peixun.audit import events
+from peixun.core import bulk
 from peixun.lib import xlsx
 from peixun.orgs.imports.common import (
     Column,
@@ -259,7 +260,7 @@ def apply_scores_file(
                     score.value, score.entered_by, score.entered_at = value, actor, now
                     updated.append(score)
             ManualScore.objects.bulk_create(created)
-            ManualScore.objects.bulk_update(updated, ["value", "entered_by", "entered_at"])
+            bulk.update_rows(updated, ["value", "entered_by", "entered_at"])
             events.record(
                 action="manual_scores_imported",
                 actor=actor,

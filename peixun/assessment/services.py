@@ -49,7 +49,7 @@ from peixun.assessment.rules import excellence as excellence_rules
 from peixun.assessment.rules import gates, presets, scoring
 from peixun.assessment.rules.scheme import EXAM, MANUAL, Scheme, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
-from peixun.core import runs
+from peixun.core import bulk, runs
 from peixun.ledger import compliance
 from peixun.ledger.services import post_credit, reverse_entry
 from peixun.lib.dates import format_date_zh
@@ -191,11 +191,14 @@ def result_values(outcome: scoring.Outcome) -> dict:
 
 
 @transaction.atomic
-def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, force: bool = False) -> int:
+def recompute(
+    *, project: Project, enrolment_ids: Iterable[int] | None = None, force: bool = False, bands: bool = True
+) -> int:
     """Recompute the results of the given trainees (everyone when None) and the project's grade
     bands and tutors' scores, in the caller's transaction. Does nothing before the project runs or
     after it closed, unless `force` (closing itself). Returns how many were evaluated; only the
-    results that changed are written.
+    results that changed are written. Without `bands` the bands and tutors' scores are left for
+    the caller to redo once (`finish_recompute`, after a background run's last chunk).
 
     Given trainees, the recompute is incremental: it also covers whoever's recheck is due and
     whoever is enrolled without a result yet, so the results come out exactly as a recompute of
@@ -234,13 +237,26 @@ def recompute(*, project: Project, enrolment_ids: Iterable[int] | None = None, f
         for result in updates:
             result.computed_at = now
         _write(updates, [*fields, "computed_at"])
-    _assign_bands(project, scheme)
-    _tutor_results(
-        project,
-        scheme,
-        {e.cohort_id for e in enrolments if e.cohort_id} if enrolment_ids is not None else None,
-    )
+    if bands:
+        _assign_bands(project, scheme)
+        _tutor_results(
+            project,
+            scheme,
+            {e.cohort_id for e in enrolments if e.cohort_id} if enrolment_ids is not None else None,
+        )
     return len(enrolments)
+
+
+@transaction.atomic
+def finish_recompute(*, project: Project) -> None:
+    """The project's grade bands and every class's tutor score redone from the stored results, as
+    a recompute of everyone leaves them; nothing once the project no longer takes marks."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status not in lifecycle.MARKING:
+        return
+    scheme = ensure_version(project).scheme()
+    _assign_bands(project, scheme)
+    _tutor_results(project, scheme, None)
 
 
 def inline_limit() -> int:
@@ -280,7 +296,8 @@ def recompute_soon(
 
 def recompute_in_chunks(*, run: ResultsRun, progress: Callable[[int, int], None] | None = None) -> int:
     """The work of a ResultsRun: its trainees recomputed `CHUNK` at a time, each chunk in its own
-    transaction (a mark made meanwhile waits for one chunk at most); how many were recomputed."""
+    transaction (a mark made meanwhile waits for one chunk at most), then the project's grade bands
+    and tutors' scores once, after the last chunk; how many were recomputed."""
     project = Project.objects.get(pk=run.project_id)
     if run.enrolment_ids is None:
         ids = list(selectors.trainees(project).order_by("pk").values_list("pk", flat=True))
@@ -291,12 +308,10 @@ def recompute_in_chunks(*, run: ResultsRun, progress: Callable[[int, int], None]
     for start in range(0, len(ids), CHUNK):
         with transaction.atomic():
             project = Project.objects.get(pk=run.project_id)  # closed meanwhile: closing recomputed
-            recompute(project=project, enrolment_ids=ids[start : start + CHUNK])
+            recompute(project=project, enrolment_ids=ids[start : start + CHUNK], bands=False)
         if progress:
             progress(min(start + CHUNK, len(ids)), len(ids))
-    if run.enrolment_ids is None and project.status in lifecycle.MARKING:
-        with transaction.atomic():
-            _tutor_results(project, selectors.current_scheme(project), None)  # classes left empty too
+    finish_recompute(project=project)  # classes left empty too
     return len(ids)
 
 
@@ -321,17 +336,8 @@ def affected(project: Project, enrolment_ids: Iterable[int]) -> list[int]:
     return sorted(wanted)
 
 
-# Up to this many changed results are written one UPDATE each; more in bulk_update's batches (whose
-# CASE expressions cost more to build than a few plain updates take to run).
-PLAIN_UPDATES = 50
-
-
 def _write(results: list[Result], fields: list[str]) -> None:
-    if len(results) > PLAIN_UPDATES:
-        Result.objects.bulk_update(results, fields, batch_size=500)
-        return
-    for result in results:
-        Result.objects.filter(pk=result.pk).update(**{name: getattr(result, name) for name in fields})
+    bulk.update_rows(results, fields)
 
 
 def recheck_due(now: datetime | None = None) -> int:

@@ -43,11 +43,37 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return len(prepared)
 
 
+def update_rows(objects: Sequence[models.Model], fields: Sequence[str]) -> int:
+    """Write `fields` (names such as `version` or `version_id`) of these saved instances of one
+    model: one prepared UPDATE run for every row (`executemany`) — `bulk_update` spends most of its
+    time building a CASE expression per field over the whole batch (measured: 1.6 s of a 100-
+    trainee register's 2 s under the profiler). No signals, no `auto_now`; returns how many."""
+    if not objects:
+        return 0
+    model = type(objects[0])
+    meta = model._meta
+    columns = [_field(model, name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    statement = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model
+    rows = [
+        (*(field.get_db_prep_save(getattr(item, field.attname), connection) for field in columns), item.pk)
+        for item in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, rows)
+    return len(rows)
+
+
 def _column(model: type[models.Model], name: str) -> str:
+    return _field(model, name).column
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field) or not field.column:
         raise ValueError(f"{name} is not a column of {model._meta.label}")
-    return field.column
+    return field
 
 
 def _preparer(postgresql: bool, adapt_datetime: Callable[[datetime], object]) -> Callable[[object], object]:

@@ -84,11 +84,27 @@ class RegisterCounts:
 
 def register_counts(rows: list[RegisterRow]) -> RegisterCounts:
     stored = Counter(row.attendance.status for row in rows if row.attendance is not None)
-    here = sum(stored[status] for status in ATTENDED)
+    return _counts(len(rows), stored)
+
+
+def register_counts_of(user, lesson: Lesson) -> tuple[RegisterCounts, int]:
+    """The register's counts, as `register_counts` of the whole register gives them, and how many
+    the user may mark are not marked yet — counted in the database, for a single mark's answer."""
+    everyone = trainees(lesson)
+    marks = Attendance.objects.filter(lesson=lesson, enrolment_id__in=everyone.values("pk"))
+    stored = Counter(dict(marks.values_list("status").annotate(n=Count("pk")).order_by()))
+    markable = everyone
+    if not access.manages(user, lesson.project):
+        markable = markable.filter(cohort_id__in=access.tutored_cohorts(user, lesson.project))
+    unmarked = markable.exclude(pk__in=marks.values("enrolment_id")).count()
+    return _counts(everyone.count(), stored), unmarked
+
+
+def _counts(expected: int, stored: Counter) -> RegisterCounts:
     return RegisterCounts(
-        expected=len(rows),
+        expected=expected,
         marked=sum(stored.values()),
-        here=here,
+        here=sum(stored[status] for status in ATTENDED),
         by_status=[(value, str(label), stored[value]) for value, label in AttendanceStatus.choices],
     )
 
@@ -96,14 +112,18 @@ def register_counts(rows: list[RegisterRow]) -> RegisterCounts:
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE_OFFICIAL)
 
 
-def register(user, lesson: Lesson) -> list[RegisterRow]:
-    marks = {a.enrolment_id: a for a in Attendance.objects.filter(lesson=lesson)}
-    leave = approved_leave(lesson)
+def register(user, lesson: Lesson, enrolment_ids: list[int] | None = None) -> list[RegisterRow]:
+    """The lesson's register, one row per trainee (only these trainees' rows when given)."""
+    enrolments = trainees(lesson)
+    marks_of = Attendance.objects.filter(lesson=lesson)
+    if enrolment_ids is not None:
+        enrolments = enrolments.filter(pk__in=enrolment_ids)
+        marks_of = marks_of.filter(enrolment_id__in=enrolment_ids)
+    marks = {a.enrolment_id: a for a in marks_of}
+    leave = approved_leave(lesson, enrolment_ids)
     rows = []
-    for enrolment in (
-        trainees(lesson)
-        .select_related("person", "school", "cohort")
-        .order_by("cohort__number", "person__name_pinyin", "pk")
+    for enrolment in enrolments.select_related("person", "school", "cohort").order_by(
+        "cohort__number", "person__name_pinyin", "pk"
     ):
         rows.append(
             RegisterRow(

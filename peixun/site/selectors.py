@@ -257,12 +257,12 @@ class TutorDay:
     at_risk_count: int
 
 
-def _risks(result: Result) -> list[str]:
+def _risks(gates: list[dict] | None) -> list[str]:
     """Why a trainee's result may fail: absences at the limit, so one more fails (the moment the
     trainee is warned too), or past it; required work past due and not handed in. Read from the
     gates the result stores (peixun.assessment)."""
     reasons = []
-    for gate in result.gates or []:
+    for gate in gates or []:
         params = (gate.get("reason") or {}).get("params") or {}
         if gate.get("code") == "absence" and gate.get("state") in ("failed", "pending"):
             try:
@@ -305,20 +305,24 @@ def tutor_day(user, now: datetime, panels: list[InboxPanel]) -> TutorDay | None:
             project__status__in=lifecycle.MARKING,
         )
         .exclude(status=ResultStatus.PASSED)
-        .select_related("enrolment__person", "enrolment__cohort", "project")
         .order_by("project__starts_on", "enrolment__cohort__number", "enrolment__person__name_pinyin")
     )
-    at_risk = []
-    for result in results:
-        reasons = _risks(result)
+    # Only the gates of every result are read (a tutor may have a thousand trainees); the people
+    # and projects only of those shown.
+    risks = {}
+    for pk, gates in results.values_list("pk", "gates"):
+        reasons = _risks(gates)
         if reasons:
-            at_risk.append(AtRisk(result.enrolment, result.project, reasons))
+            risks[pk] = reasons
+    shown = list(risks)[: HOME_LIST * 2]
+    found = Result.objects.select_related("enrolment__person", "enrolment__cohort", "project").in_bulk(shown)
+    at_risk = [AtRisk(found[pk].enrolment, found[pk].project, risks[pk]) for pk in shown]
     return TutorDay(
         lessons=delivery_selectors.tutor_lessons_on(user, timezone.localdate(now)),
         to_grade=by_anchor.get("grade"),
         leave=by_anchor.get("leave"),
-        at_risk=at_risk[: HOME_LIST * 2],
-        at_risk_count=len(at_risk),
+        at_risk=at_risk,
+        at_risk_count=len(risks),
     )
 
 

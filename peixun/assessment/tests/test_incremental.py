@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from peixun.assessment import services
 from peixun.assessment.models import Result, ResultsRun, TutorResult
+from peixun.core import bulk
 from peixun.core.runs import RunState
 from peixun.delivery.models import Attendance
 from peixun.delivery.rules import attendance as attendance_rules
@@ -178,3 +179,42 @@ def _one_at_a_time(enrolment):
     )
     ahead = sum(1 for pk, status in lessons.items() if status == "scheduled" and pk not in marks)
     return attendance_rules.Tally.of(marks.values(), len(lessons), ahead)
+
+
+def test_a_chunked_run_bands_once_after_its_last_chunk_as_a_full_recompute_would(world, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 2)
+    running = running_project(world, size=6)  # the default scheme: bands by total
+    project, actor = running.project, running.tutor_user
+    rng = random.Random(10)
+    for lesson in lessons_past(project, 3):
+        for enrolment in running.enrolments:
+            status = rng.choice(["present", "present", "late", "absent"])
+            attendance_services.mark(lesson=lesson, enrolment=enrolment, status=status, actor=actor)
+    # Stale bands and tutors' scores, as results changed since: the run must redo them all.
+    Result.objects.filter(project=project).update(band="", total=None)
+    TutorResult.objects.filter(project=project).delete()
+    run = ResultsRun.objects.create(project=project, enrolment_ids=None, total=6)
+    with mock.patch.object(services, "_assign_bands", wraps=services._assign_bands) as bands:
+        assert services.recompute_in_chunks(run=run) == 6
+    assert bands.call_count == 1  # once, after the last of three chunks
+    chunked = _snapshot(project)
+    services.recompute(project=project)  # everyone, from scratch, in one go
+    assert _snapshot(project) == chunked
+    assert len({r[-2] for r in chunked["results"].values()}) > 1 and chunked["tutors"]
+
+
+def test_results_are_written_row_by_row_and_read_back_as_computed(world):
+    """The changed results are written by one prepared UPDATE per row (peixun.core.bulk): JSON,
+    decimals, times, a foreign key and empty values read back exactly as they were set."""
+    running = running_project(world, size=2)
+    services.recompute(project=running.project)
+    first, second = Result.objects.filter(project=running.project).order_by("pk")
+    due = timezone.now().replace(microsecond=123000) + timedelta(days=2)
+    first.total, first.recheck_at, first.components = Decimal("87.5"), due, {"出勤": "95.0", "作业": None}
+    first.notes, first.band = ["缺交：教学反思"], "优秀"
+    second.total, second.recheck_at, second.components, second.band = None, None, {}, ""
+    fields = ["total", "recheck_at", "components", "notes", "band", "version"]
+    assert bulk.update_rows([first, second], fields) == 2
+    for result in (first, second):
+        stored = Result.objects.get(pk=result.pk)
+        assert [getattr(stored, name) for name in fields] == [getattr(result, name) for name in fields]

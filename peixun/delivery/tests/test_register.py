@@ -3,6 +3,7 @@ time (HTMX, with the counts above following), the rest saved in one request and 
 approved leave shown and saved as leave; a cancelled lesson takes no marks."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peixun.audit.models import AuditEvent
+from peixun.delivery import selectors
 from peixun.delivery.models import Attendance, LeaveRequest, LessonStatus
 from peixun.delivery.tests.helpers import lesson_at, running_project
 from peixun.training.models import Cohort, Enrolment
@@ -145,3 +147,37 @@ def test_saving_all_present_writes_in_bulk_whatever_the_size_of_the_class(client
         return len(captured)
 
     assert queries(big, 35) - queries(running.cohort, 5) <= 5
+
+
+def test_one_mark_reads_that_trainee_and_the_counts_whatever_the_size_of_the_class(client, world):
+    """A mark's answer (its row, the counts out of band) is read for that trainee alone: the same
+    number of queries in a class of 5 as in one of 35, with the counts the whole register shows."""
+    running = running_project(world, size=40)
+    big = Cohort.objects.create(project=running.project, number=2, name="第2班", tutor=running.tutor)
+    Enrolment.objects.filter(pk__in=[e.pk for e in running.enrolments[5:]]).update(cohort=big)
+    client.force_login(running.tutor_user)
+
+    def mark(cohort, members) -> tuple[int, str]:
+        lesson = lesson_at(running.project, timezone.now() - timedelta(minutes=30), cohort=cohort)
+        _approved_leave(members[0], lesson)
+        Attendance.objects.create(lesson=lesson, enrolment=members[1], status="late", method="code")
+        url = reverse("delivery:lesson-mark", args=[lesson.pk, members[2].pk])
+        with (
+            CaptureQueriesContext(connection) as captured,
+            mock.patch.object(selectors, "register", wraps=selectors.register) as read,
+        ):
+            response = client.post(url, {"status": "absent"}, HTTP_HX_REQUEST="true")
+        assert [c.args[2] for c in read.call_args_list] == [[members[2].pk]]  # not the whole class
+        html = response.content.decode()
+        assert f'id="row-{members[2].pk}"' in html and html.count('data-testid="register-row"') == 1
+        page = client.get(reverse("delivery:lesson", args=[lesson.pk])).content.decode()
+        for part in ('id="register-counts"', 'id="register-save"'):
+            start = page.index(part)
+            shown = page[start : page.index("</div>", start)]
+            assert shown in html.replace(' hx-swap-oob="true"', "")  # as the whole register shows them
+        return len(captured), html
+
+    small_queries, small = mark(running.cohort, running.enrolments[:5])
+    big_queries, big_html = mark(big, running.enrolments[5:])
+    assert 'data-testid="count-expected">35<' in big_html and 'data-testid="count-expected">5<' in small
+    assert big_queries == small_queries

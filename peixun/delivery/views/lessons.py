@@ -227,11 +227,15 @@ def _register_context(request: HttpRequest, lesson) -> dict:
         rows=rows,
         choices=MARK_CHOICES,
         open_now=attendance_services.open_now(lesson),
-        can_mark=lesson.project.status in lifecycle.MARKING and lesson.status != LessonStatus.CANCELLED,
+        can_mark=_can_mark(lesson),
         counts=selectors.register_counts(rows),
         unmarked=sum(1 for row in rows if row.attendance is None and row.can_mark),
     )
     return context
+
+
+def _can_mark(lesson) -> bool:
+    return lesson.project.status in lifecycle.MARKING and lesson.status != LessonStatus.CANCELLED
 
 
 @login_required
@@ -272,9 +276,19 @@ def lesson_mark(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpRes
             return redirect("delivery:lesson", lesson.pk)
         return HttpResponse(str(error), status=error.status)
     if request.htmx:
-        context = _register_context(request, lesson)
-        context["row"] = next(row for row in context["rows"] if row.enrolment.pk == enrolment.pk)
-        context["oob"] = True  # the counts above the register follow the mark
+        # This trainee's row, and out of band the counts above the register and the save button,
+        # all read for this one mark (not the whole class drawn again).
+        counts, unmarked = selectors.register_counts_of(request.user, lesson)
+        context = {
+            "lesson": lesson,
+            "row": selectors.register(request.user, lesson, [enrolment.pk])[0],
+            "choices": MARK_CHOICES,
+            "open_now": attendance_services.open_now(lesson),
+            "can_mark": _can_mark(lesson),
+            "counts": counts,
+            "unmarked": unmarked,
+            "oob": True,
+        }
         return render(request, "delivery/lesson_detail.html#row", context)
     return redirect("delivery:lesson", lesson.pk)
 

@@ -343,3 +343,28 @@ def test_the_home_pages_queries_do_not_grow_with_projects_and_trainees(client, w
     growing.add(4)
     many = _queries(client, user)
     assert many <= few, f"{who}: {few} queries with 1 project, {many} with 5"
+
+
+def test_the_tutors_trainees_at_risk_are_counted_all_and_listed_first_ones_in_the_same_queries(client, world):
+    running = running_project(world, size=14)
+    past = lessons_past(running.project, 3, cohort=running.cohort)
+
+    def absent(enrolments) -> None:  # one absence of three: one more fails (a third is the limit)
+        for enrolment in enrolments:
+            attendance_services.mark(
+                lesson=past[0], enrolment=enrolment, status="absent", actor=world.county_admin
+            )
+
+    def at_risk() -> tuple[int, list[str], int]:
+        home(client, running.tutor_user)  # caches of a first visit warmed
+        with CaptureQueriesContext(connection) as captured:
+            tutor = home(client, running.tutor_user).context["tutor"]
+        return tutor.at_risk_count, [row.enrolment.person.name for row in tutor.at_risk], len(captured)
+
+    absent(running.enrolments[1:3])
+    count, names, few_queries = at_risk()
+    assert (count, names) == (2, ["学员1", "学员2"])
+    absent(running.enrolments[3:])
+    count, names, many_queries = at_risk()
+    assert count == 13 and len(names) == 10 and names[:2] == ["学员1", "学员10"]  # by pinyin
+    assert many_queries == few_queries
