@@ -7,7 +7,9 @@ re-exports the org-level checks they use); `access_*` answer 404 for missing and
 
 from peixun.ledger.models import CreditEntry
 from peixun.orgs.access import access_org as access_org
-from peixun.orgs.access import access_person, has_perm, out_of_scope, path_in_scope
+from peixun.orgs.access import access_person, out_of_scope, path_in_scope
+from peixun.orgs.access import has_perm as has_perm
+from peixun.orgs.access import path_q as path_q
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.access import scope_paths as scope_paths
 from peixun.orgs.models import Person

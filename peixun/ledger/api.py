@@ -14,9 +14,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from peixun.core.apiscope import needs
 from peixun.core.schemas import ErrorOut
 from peixun.ledger import selectors
-from peixun.ledger.access import access_hours_person
+from peixun.ledger.access import access_hours_person, access_org, has_perm, path_q, scope_paths
 from peixun.ledger.models import CreditEntry
-from peixun.orgs.access import access_org, has_perm, path_q, scope_paths
 from peixun.orgs.models import Org
 
 router = Router(tags=["ledger"])

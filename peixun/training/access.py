@@ -19,9 +19,11 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from peixun.core.compiled import CompiledLookup
-from peixun.orgs.access import grants_of, has_perm, out_of_scope, path_q, scope_paths
+from peixun.orgs.access import grants_of, has_perm, out_of_scope
 from peixun.orgs.access import orgs_in_scope as orgs_in_scope
+from peixun.orgs.access import path_q as path_q
 from peixun.orgs.access import require_perm as require_perm
+from peixun.orgs.access import scope_paths as scope_paths
 from peixun.orgs.models import Org, Person, ancestor_paths
 from peixun.training.models import ChangeRequest, Cohort, Enrolment, LearningCode, MandatoryRun, Project
 from peixun.training.rules import lifecycle

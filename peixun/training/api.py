@@ -16,10 +16,9 @@ from peixun.accounts.http import SignedInRequest
 from peixun.core.apiscope import needs
 from peixun.core.vault import vault
 from peixun.lib import idnumbers
-from peixun.orgs.access import orgs_in_scope, path_q, scope_paths
 from peixun.orgs.models import IdType, Org, ancestor_paths
 from peixun.training import access, selectors, services
-from peixun.training.access import has_perm
+from peixun.training.access import has_perm, orgs_in_scope, path_q, scope_paths
 from peixun.training.exceptions import NoPersonError
 from peixun.training.models import Enrolment, Project, ProjectStatus
 from peixun.training.rules import lifecycle

@@ -161,6 +161,19 @@ DELIVERY_VIEWS: dict[str, dict] = {
     "assessment:result": {"perm": "assessment.view", "obj": "run_enrolment", "denied": (403, 404)},
     "assessment:recompute": {"perm": "training.manage", "method": "post", "obj": "run_project"},
     "assessment:scheme": {"perm": "training.manage", "obj": "run_project"},
+    "assessment:scheme-export": {"perm": "training.manage", "obj": "run_project"},
+    "assessment:scheme-preview": {
+        "perm": "training.manage",
+        "obj": "run_project",
+        "method": "post",
+        "served": (200, 400),
+    },
+    "assessment:scheme-import": {
+        "perm": "training.manage",
+        "obj": "run_project",
+        "method": "post",
+        "served": (200, 302, 400),
+    },
     "assessment:excellence": {"perm": "training.manage", "obj": "run_project"},
     "assessment:notice": {"perm": SIGNED_IN, "obj": "run_project", "personas": VISIBLE, "denied": (404,)},
     "assessment:objection-create": {

@@ -57,6 +57,8 @@ LEDGER_VIEWS: dict[str, dict] = {
     "policies:detail": {"perm": "policies.view", "obj": "policy"},
     "policies:new-draft": {"perm": "policies.manage", "method": "post", "obj": "policy"},
     "policies:version": {"perm": "policies.view", "obj": "version"},
+    "policies:export": {"perm": "policies.view", "obj": "version"},
+    "policies:preview": {"perm": "policies.manage", "method": "post", "served": (200, 400)},
     "policies:version-edit": {"perm": "policies.manage", "obj": "draft"},
     "policies:adopt": {"perm": "policies.manage", "method": "post", "obj": "draft"},
     "ledger:what-if-start": {

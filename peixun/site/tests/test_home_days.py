@@ -23,6 +23,15 @@ from peixun.training.models import Cohort, Enrolment, SchoolQuota
 pytestmark = pytest.mark.django_db
 
 
+def _today(offset: timedelta):
+    """A moment `offset` from now that is still today in Beijing (the other way round near
+    midnight), so "today's lessons" hold whenever the suite runs."""
+    moment = timezone.now() + offset
+    if timezone.localdate(moment) != timezone.localdate():
+        moment = timezone.now() - offset
+    return moment
+
+
 def home(client, user):
     client.force_login(user)
     response = client.get(reverse("site:home"))
@@ -59,7 +68,7 @@ def ask_leave(running, index=1):
 
 def test_a_teacher_sees_todays_lesson_with_check_in_their_coursework_and_their_leave(client, world):
     running = running_project(world)
-    lesson_at(running.project, timezone.now() - timedelta(minutes=5), topic="今日专题讲座")
+    lesson_at(running.project, _today(-timedelta(minutes=5)), topic="今日专题讲座")
     assignment(running.project, "单元教学设计")
     ask_leave(running, index=0)
     page = home(client, world.teacher_user).content.decode()
@@ -132,7 +141,7 @@ def test_the_teachers_menu_leads_to_lessons_coursework_and_leave(client, world):
 
 def test_a_tutor_sees_todays_lessons_work_to_grade_leave_to_decide_and_trainees_at_risk(client, world):
     running = running_project(world, size=4)
-    lesson_at(running.project, timezone.now() + timedelta(hours=1), cohort=running.cohort, topic="下午的课")
+    lesson_at(running.project, _today(timedelta(hours=1)), cohort=running.cohort, topic="下午的课")
     submission = hand_in(assignment(running.project, "单元教学设计"), running.enrolments[1])
     leave = ask_leave(running, index=2)
     past = lessons_past(running.project, 3, cohort=running.cohort)
@@ -293,7 +302,7 @@ class Growing:
         self._fill(self.first.project, self.first.enrolments, self.first.users)
 
     def _fill(self, project, enrolments, users) -> None:
-        lesson_at(project, timezone.now() + timedelta(hours=1), cohort=enrolments[0].cohort)
+        lesson_at(project, _today(timedelta(hours=1)), cohort=enrolments[0].cohort)
         hand_in(assignment(project), enrolments[1])
         today = timezone.localdate()
         leave_services.request_leave(

@@ -422,7 +422,13 @@ def test_api_keys_are_shown_once_and_can_be_revoked(client, world):
     client.force_login(world.county_admin)
     response = client.post(
         reverse("apikeys:list"),
-        {"name": "学习平台", "org": world.county_a.pk, "role": "centre_staff", "actions": ["projects:read"], "rate_limit": 120},
+        {
+            "name": "学习平台",
+            "org": world.county_a.pk,
+            "role": "centre_staff",
+            "actions": ["projects:read"],
+            "rate_limit": 120,
+        },
         **EN,
     )
     body = page(response)
