@@ -53,6 +53,8 @@ types: $(DEV_STAMP)
 deadcode: $(DEV_STAMP)
 	$(BIN)/vulture
 
+# Browser tests (marker `browser`) run once, on SQLite; every other test runs on both databases
+# (docs/decisions/0048-browser-tests-once.md).
 test: $(DEV_STAMP) messages lint types
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	@echo "== layers (docs/architecture.md) =="
@@ -61,7 +63,7 @@ test: $(DEV_STAMP) messages lint types
 	env -u DATABASE_URL $(BIN)/pytest -q -n auto $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== tests on PostgreSQL =="; \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n auto $(PYTEST_ARGS); \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n auto -m "not browser" $(PYTEST_ARGS); \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi

@@ -46,7 +46,10 @@ class User(AbstractUser):
             return full_name
         cached = getattr(self, "_peixun_display_name", None)
         if cached is None:
-            grant = self.grants.select_related("org").order_by("pk").first()
+            if "grants" in getattr(self, "_prefetched_objects_cache", {}):  # a list's prefetch
+                grant = min(self.grants.all(), key=lambda g: g.pk, default=None)
+            else:
+                grant = self.grants.select_related("org").order_by("pk").first()
             if grant is None:
                 cached = self.username
             else:

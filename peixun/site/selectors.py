@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,7 +155,12 @@ def audit_events_in_scope(user) -> QuerySet[AuditEvent]:
         actor_granted = RoleGrant.objects.filter(path_q(roots, "org__path"), user=OuterRef("actor_id"))
         actor_employed = Person.objects.filter(path_q(roots, "org__path"), user=OuterRef("actor_id"))
         visible |= Q(org_path="") & (Q(actor__isnull=True) | Exists(actor_granted) | Exists(actor_employed))
-    return AuditEvent.objects.select_related("actor__person").filter(visible)
+    # The actors' grants too: an account without a person is shown by its first grant.
+    return (
+        AuditEvent.objects.select_related("actor__person")
+        .prefetch_related(Prefetch("actor__grants", queryset=RoleGrant.objects.select_related("org")))
+        .filter(visible)
+    )
 
 
 @dataclass(frozen=True)

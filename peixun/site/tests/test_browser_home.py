@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from peixun.delivery.models import Assignment, Submission
 from peixun.delivery.tests.helpers import lesson_at, running_project
+from peixun.site.tests.test_home_days import _today
 from peixun.testing.browser import csp_refusals, needs_chromium, new_page
 from peixun.testing.factories import PASSWORD
 from peixun.testing.personas import build_world
@@ -22,7 +23,7 @@ def test_a_teacher_on_a_phone_checks_the_day_and_reads_a_notice(live_server, bro
 
     world = build_world()
     running = running_project(world)
-    lesson_at(running.project, timezone.now() - timedelta(minutes=5), topic="今日专题讲座")
+    lesson_at(running.project, _today(-timedelta(minutes=5)), topic="今日专题讲座")
     notify.send([world.teacher_user.pk], "promoted", project=running.project)
     page = new_page(browser, width=390, language="zh-hans")
     sign_in(page, live_server.url, "teacher_a1", PASSWORD)
