@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "peixun.ledger",
     "peixun.core",
     "peixun.training",
+    "peixun.recognition",
     "peixun.delivery",
     "peixun.assessment",
     "peixun.certificates",

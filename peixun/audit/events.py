@@ -96,6 +96,12 @@ ACTIONS: dict[str, Any] = {
     "objection_decided": _("Objection decided"),
     "excellence_finalised": _("Excellent-trainee list made final"),
     "hours_posted": _("Project hours posted"),
+    # Recognition of outside training (peixun.recognition)
+    "recognition_declared": _("Outside training declared"),
+    "recognition_changed": _("Declaration of outside training changed"),
+    "recognition_reviewed": _("Declaration of outside training reviewed"),
+    "recognition_imported": _("Outside training imported as recognised"),
+    "recognition_rule_saved": _("Project's rule on recognised training saved"),
     # Certificates (peixun.certificates)
     "certificate_template_saved": _("Certificate template saved"),
     "certificates_batch_started": _("Certificates issued"),

@@ -15,6 +15,7 @@ class ImportKind(models.TextChoices):
     CREDITS = "credits", _("Training records")
     OUTSIDE = "outside", _("Outside platform results")
     SCORES = "scores", _("Hand-entered scores")
+    RECOGNITION = "recognition", _("Recognised outside training")
 
 
 class ImportStatus(models.TextChoices):

@@ -78,6 +78,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "certificates.issue": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     "certificates.revoke": frozenset({R.BUREAU_ADMIN}),
     "certificates.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    # Recognition of outside training (peixun.recognition): the school reviews its teachers'
+    # declarations first, then the bureau or the centre, who also import platform files.
+    "recognition.school": frozenset({R.SCHOOL_COORDINATOR}),
+    "recognition.bureau": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    "recognition.import": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     # API keys act for an org with one role; only the bureau issues them.
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }

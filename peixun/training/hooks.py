@@ -9,6 +9,10 @@ lifecycle's hook, peixun.training.lifecycle.
 - `move_confirmation(project=…, action=…)` (first answer): the address of a page where the user
   must confirm a move before it is made, or None to make it at once — delivery: moving to
   assessment while lessons are still ahead.
+- `mandatory_exempt(project=…, person_ids=…)`: who of the mandatory audience is excused from it
+  by something training does not know, as {person id: why, in words}; the answers are merged —
+  recognition: an approved city-level-or-above training, where the project says so (B6). Those
+  people are left out of the mandatory enrolment, and its preview says how many and why.
 - `class_in_use(cohort=…)` (first answer): why a class may not be removed by a change request
   besides its trainees, in words, or None — delivery: the class has lessons.
 """
@@ -35,4 +39,5 @@ class InboxPanel:
 
 inbox_panels = Hook("training: the inbox")
 move_confirmation = Hook("training: a move to confirm first")
+mandatory_exempt = Hook("training: who a mandatory audience excuses")
 class_in_use = Hook("training: what keeps a class from being removed")

@@ -42,7 +42,7 @@ from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core import bulk, runs
 from peixun.orgs.models import Org
-from peixun.training import selectors
+from peixun.training import hooks, selectors
 from peixun.training.exceptions import (
     AudienceChangedError,
     CapacityTooSmallError,
@@ -119,6 +119,8 @@ class MandatoryPlan:
     classes: list[grouping.Group] = field(default_factory=list)  # CLASSES
     classes_before: int = 0
     digest: str = ""
+    # Left out by another app's word (training.hooks.mandatory_exempt): {person id: why}.
+    exempted: dict[int, str] = field(default_factory=dict)
 
     @property
     def eligible(self) -> int:
@@ -177,6 +179,10 @@ def plan_mandatory(project: Project, *, option: str = rules.ALL, seed: str = "")
     people = [
         m for m in selectors.decided_audience(project, mandatory=True) if live.get(m.person_id) not in LIVE
     ]
+    exempted: dict[int, str] = {}
+    for answer in hooks.mandatory_exempt.run(project=project, person_ids=[m.person_id for m in people]):
+        exempted.update(answer or {})
+    people = [m for m in people if m.person_id not in exempted]
     earlier = [m.person_id for m in people if m.person_id in live]
     plan = MandatoryPlan(
         project=project,
@@ -190,6 +196,7 @@ def plan_mandatory(project: Project, *, option: str = rules.ALL, seed: str = "")
             else {}
         ),
         schools=Org.objects.in_bulk({m.school_id for m in people}),
+        exempted=exempted,
     )
     if plan.fits:
         plan.option = rules.ALL
