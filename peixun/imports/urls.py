@@ -16,6 +16,13 @@ urlpatterns = [
     path("template/outside.xlsx", views.template, {"kind": ImportKind.OUTSIDE}, name="template-outside"),
     path("new/scores/", views.upload, {"kind": ImportKind.SCORES}, name="upload-scores"),
     path("template/scores.xlsx", views.template, {"kind": ImportKind.SCORES}, name="template-scores"),
+    path("new/recognition/", views.upload, {"kind": ImportKind.RECOGNITION}, name="upload-recognition"),
+    path(
+        "template/recognition.xlsx",
+        views.template,
+        {"kind": ImportKind.RECOGNITION},
+        name="template-recognition",
+    ),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/apply/", views.job_apply, name="apply"),
     path("<int:pk>/again/", views.job_rerun, name="rerun"),

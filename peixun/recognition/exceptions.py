@@ -7,7 +7,9 @@ from peixun.core.exceptions import DomainError
 
 class NotAllowedError(DomainError):
     code = "recognition_not_allowed"
-    message = _("This declaration is “%(status)s”: that is no longer possible. Reload the page to see where it is.")
+    message = _(
+        "This declaration is “%(status)s”: that is no longer possible. Reload the page to see where it is."
+    )
 
 
 class ReasonRequiredError(DomainError):

@@ -3,7 +3,20 @@
 from peixun.lib.dates import format_date_zh, format_hours
 from peixun.lib.xlsx import Sheet, write_workbook
 
-HEADER = ["姓名", "单位", "培训机构", "课程名称", "层级", "类别", "开始日期", "结束日期", "学时", "证书编号", "状态", "来源"]
+HEADER = [
+    "姓名",
+    "单位",
+    "培训机构",
+    "课程名称",
+    "层级",
+    "类别",
+    "开始日期",
+    "结束日期",
+    "学时",
+    "证书编号",
+    "状态",
+    "来源",
+]
 
 
 def declarations(rows, sheet: str = "学时认定") -> bytes:

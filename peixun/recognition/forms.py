@@ -25,7 +25,9 @@ class DeclarationForm(StyledForm):
     )
     course = forms.CharField(label=_("Course or programme"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=LEVELS, initial=Level.PROVINCIAL)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.KNOWLEDGE_SKILLS)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Category.choices, initial=Category.KNOWLEDGE_SKILLS
+    )
     mode = forms.ChoiceField(label=_("Mode"), choices=MODES, initial=Mode.REMOTE)
     starts_on = forms.DateField(label=_("Start date"), widget=DateInput())
     ends_on = forms.DateField(label=_("End date"), widget=DateInput())
@@ -66,12 +68,14 @@ class DeclarationForm(StyledForm):
         data = upload.read(proof_rules.MAX_BYTES + 1)
         kind = proof_rules.sniff(data)
         if kind is None:
-            raise ValidationError(_("The proof must be a photo (JPG, PNG, WebP) or a PDF: choose another file."))
+            raise ValidationError(
+                _("The proof must be a photo (JPG, PNG, WebP) or a PDF: choose another file.")
+            )
         self.proof = Proof(str(upload.name)[:255], kind, data)
         return upload
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends:
             if ends < starts:
@@ -81,9 +85,20 @@ class DeclarationForm(StyledForm):
         return cleaned
 
     def data_for_service(self) -> dict:
-        return {key: self.cleaned_data[key] for key in (
-            "provider", "course", "level", "category", "mode", "starts_on", "ends_on", "hours", "certificate_no"
-        )}
+        return {
+            key: self.cleaned_data[key]
+            for key in (
+                "provider",
+                "course",
+                "level",
+                "category",
+                "mode",
+                "starts_on",
+                "ends_on",
+                "hours",
+                "certificate_no",
+            )
+        }
 
 
 class ReviewForm(StyledForm):

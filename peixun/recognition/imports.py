@@ -204,7 +204,9 @@ def _person(who: str) -> Person | None:
     people = Person.objects.select_related("org")
     if not check.error:
         return people.filter(id_hash=vault().lookup_hash("resident_id", check.number)).first()
-    person_id = User.objects.filter(username=who, person__isnull=False).values_list("person_id", flat=True).first()
+    person_id = (
+        User.objects.filter(username=who, person__isnull=False).values_list("person_id", flat=True).first()
+    )
     return people.filter(pk=person_id).first() if person_id else None
 
 
@@ -244,7 +246,13 @@ def _plan(data: bytes, filename: str, scope_orgs: QuerySet[Org] | None) -> _Plan
         probe = Declaration(person=person, **row.data)
         probe.certificate_key = dedup.certificate_key(probe.certificate_no)
         claim = dedup.Claim(
-            -row.row, person.pk, probe.provider, probe.course, probe.starts_on, probe.ends_on, probe.certificate_no
+            -row.row,
+            person.pk,
+            probe.provider,
+            probe.course,
+            probe.starts_on,
+            probe.ends_on,
+            probe.certificate_no,
         )
         earlier = dedup.find(claim, [c for c, _n in in_file])
         if earlier:

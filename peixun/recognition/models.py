@@ -93,7 +93,9 @@ class Step(models.Model):
     action = models.CharField(max_length=16)
     before = models.CharField(max_length=16, blank=True, choices=Status.choices)
     after = models.CharField(max_length=16, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField(blank=True, max_length=500)
     at = models.DateTimeField(auto_now_add=True)
 

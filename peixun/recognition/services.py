@@ -25,6 +25,7 @@ from peixun.recognition.exceptions import (
 )
 from peixun.recognition.models import Declaration, Origin, ProjectRule, Status, Step
 from peixun.recognition.rules import dedup, states
+from peixun.training.models import Project
 
 SCHOOL = "school"
 BUREAU = "bureau"
@@ -139,7 +140,9 @@ def declare(
 
 
 def _locked(declaration: Declaration) -> Declaration:
-    return Declaration.objects.select_for_update().select_related("person", "person__org").get(pk=declaration.pk)
+    return (
+        Declaration.objects.select_for_update().select_related("person", "person__org").get(pk=declaration.pk)
+    )
 
 
 @transaction.atomic
@@ -252,15 +255,15 @@ def import_declaration(*, person: Person, data: dict, import_key: str, actor: Us
     _apply(declaration, data, None)
     declaration.status = states.next_state("", states.IMPORT)
     declaration.save()
-    Step.objects.create(
-        declaration=declaration, action=states.IMPORT, after=declaration.status, actor=actor
-    )
+    Step.objects.create(declaration=declaration, action=states.IMPORT, after=declaration.status, actor=actor)
     _post(declaration, actor)
     return declaration
 
 
 @transaction.atomic
-def set_project_rule(*, project, exempts: bool, actor: User, request: HttpRequest | None = None) -> ProjectRule:
+def set_project_rule(
+    *, project: Project, exempts: bool, actor: User, request: HttpRequest | None = None
+) -> ProjectRule:
     rule, _created = ProjectRule.objects.select_for_update().get_or_create(project=project)
     was = rule.city_level_exempts
     rule.city_level_exempts = exempts

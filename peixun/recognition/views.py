@@ -66,7 +66,9 @@ def _context(request, declaration: Declaration) -> dict:
         "own": own,
         "step": step,
         "review_form": ReviewForm(),
-        "duplicates": selectors.duplicates(declaration) if reviewer and declaration.status != Status.WITHDRAWN else [],
+        "duplicates": selectors.duplicates(declaration)
+        if reviewer and declaration.status != Status.WITHDRAWN
+        else [],
         "history": declaration.steps.select_related("actor").all(),
         "can_withdraw": own and declaration.status in (Status.PENDING_SCHOOL, Status.RETURNED),
         "can_correct": own and declaration.status == Status.RETURNED,
@@ -98,7 +100,9 @@ def correct(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Only a returned declaration can be corrected."))
         return redirect("recognition:detail", pk)
     initial = {field: getattr(declaration, field) for field in services.FIELDS}
-    form = DeclarationForm(request.POST or None, request.FILES or None, initial=initial, has_proof=declaration.has_proof)
+    form = DeclarationForm(
+        request.POST or None, request.FILES or None, initial=initial, has_proof=declaration.has_proof
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.resubmit(
@@ -168,7 +172,11 @@ def _inbox(request: SignedInRequest, step: str) -> HttpResponse:
         "show": show,
         "rows": rows,
         "count": queryset.count() if len(rows) == LIST_LIMIT else len(rows),
-        "flagged": {row.pk for row in rows if row.status in (Status.PENDING_SCHOOL, Status.PENDING_BUREAU) and selectors.duplicates(row)},
+        "flagged": {
+            row.pk
+            for row in rows
+            if row.status in (Status.PENDING_SCHOOL, Status.PENDING_BUREAU) and selectors.duplicates(row)
+        },
         "can_import": access.may(request.user, access.IMPORT) and step == "bureau",
     }
     return render(request, "recognition/inbox.html", context)
@@ -201,10 +209,15 @@ def inbox_export(request: SignedInRequest, step: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_rule(request: SignedInRequest, pk: int) -> HttpResponse:
     project = access.access_managed_project(request.user, pk)
-    form = ProjectRuleForm(request.POST or None, initial={"city_level_exempts": selectors.project_rule(project)})
+    form = ProjectRuleForm(
+        request.POST or None, initial={"city_level_exempts": selectors.project_rule(project)}
+    )
     if request.method == "POST" and form.is_valid():
         services.set_project_rule(
-            project=project, exempts=form.cleaned_data["city_level_exempts"], actor=request.user, request=request
+            project=project,
+            exempts=form.cleaned_data["city_level_exempts"],
+            actor=request.user,
+            request=request,
         )
         messages.success(request, _("Saved. The mandatory enrolment's preview leaves out whom it exempts."))
         return redirect("recognition:project-rule", pk)

@@ -2,9 +2,7 @@
 and the near and far declarations they are called with: near, 李晓明's of 东湖实验小学; far, 周磊's
 of 临江第二中学."""
 
-from peixun.orgs.models import GrantRole
 from peixun.recognition.tests.factories import declare
-from peixun.testing.factories import make_user
 
 SIGNED_IN = "signed-in"
 OWN = frozenset({"teacher_user"})
@@ -42,8 +40,7 @@ RECOGNITION_VIEWS: dict[str, dict] = {
 
 def recognition_objects(world) -> tuple[dict, dict]:
     near = declare(world.teacher_a1, world.teacher_user)
-    far_user = make_user("far_teacher", (GrantRole.TEACHER, world.other_school), person=world.other_teacher)
-    far = declare(world.other_teacher, far_user, certificate_no="LJ-0001")
+    far = declare(world.other_teacher, certificate_no="LJ-0001")
     return (
         {
             "declaration": {"pk": near.pk},

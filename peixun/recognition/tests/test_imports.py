@@ -42,14 +42,20 @@ def test_a_platform_file_becomes_approved_declarations_posted_once_and_again_pos
     assert not Declaration.objects.exists()  # the check writes nothing
     apply_recognition_file(data, "平台.xlsx", scope_orgs=scope, actor=world.county_admin)
     imported = Declaration.objects.get(person=world.teacher_a1)
-    assert (imported.status, imported.origin, imported.level) == (Status.APPROVED, Origin.IMPORTED, "provincial")
+    assert (imported.status, imported.origin, imported.level) == (
+        Status.APPROVED,
+        Origin.IMPORTED,
+        "provincial",
+    )
     assert CreditEntry.objects.filter(source="recognition").count() == 2
     again = apply_recognition_file(data, "平台.xlsx", scope_orgs=scope, actor=world.county_admin)
     assert (again.created, again.unchanged) == (0, 2)
     assert CreditEntry.objects.filter(source="recognition").count() == 2
 
 
-def test_rows_that_duplicate_a_declaration_each_other_or_are_out_of_scope_are_errors_and_nothing_applies(world):
+def test_rows_that_duplicate_a_declaration_each_other_or_are_out_of_scope_are_errors_and_nothing_applies(
+    world,
+):
     declare(world.teacher_a1, world.teacher_user, certificate_no="SJ-9")
     data = workbook(
         row("李晓明", "teacher_a1", course="别的课程", cert="sj 9"),  # the same certificate as a declaration

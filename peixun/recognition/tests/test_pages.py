@@ -26,7 +26,9 @@ def form(**fields):
     return values
 
 
-def test_a_teacher_declares_with_a_proof_the_school_and_the_bureau_approve_and_the_hours_are_posted(client, world):
+def test_a_teacher_declares_with_a_proof_the_school_and_the_bureau_approve_and_the_hours_are_posted(
+    client, world
+):
     client.force_login(world.teacher_user)
     refused = client.post(
         reverse("recognition:declare"),

@@ -5,12 +5,16 @@ import pytest
 from peixun.recognition.rules import dedup, proof, states
 
 
-def claim(ref, person=1, provider="国家中小学智慧教育平台", course="新课标解读", start=(3, 1), end=(3, 31), cert=""):
+def claim(
+    ref, person=1, provider="国家中小学智慧教育平台", course="新课标解读", start=(3, 1), end=(3, 31), cert=""
+):
     return dedup.Claim(ref, person, provider, course, date(2026, *start), date(2026, *end), cert)
 
 
 def test_the_same_certificate_is_a_duplicate_whoever_declared_it_and_however_it_is_written():
-    found = dedup.find(claim(1, cert="zh2026-0001"), [claim(2, person=9, course="别的课", cert="ＺＨ2026 0001")])
+    found = dedup.find(
+        claim(1, cert="zh2026-0001"), [claim(2, person=9, course="别的课", cert="ＺＨ2026 0001")]
+    )
     assert found == [dedup.Duplicate(dedup.SAME_CERTIFICATE, 2)]
 
 

@@ -13,7 +13,7 @@ from peixun.recognition.exceptions import (
     ReasonRequiredError,
 )
 from peixun.recognition.models import ProjectRule, Status
-from peixun.recognition.tests.factories import declare, declaration_data
+from peixun.recognition.tests.factories import declaration_data, declare
 from peixun.testing.factories import give_hours, make_project
 from peixun.training.models import EnrolmentMode
 from peixun.training.services.enrolment import plan_mandatory
@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 def _through(world, declaration, **bureau):
     services.review(declaration=declaration, step="school", approve=True, actor=world.coordinator_a1)
-    return services.review(declaration=declaration, step="bureau", approve=True, actor=world.county_admin, **bureau)
+    return services.review(
+        declaration=declaration, step="bureau", approve=True, actor=world.county_admin, **bureau
+    )
 
 
 def test_approved_by_school_then_bureau_posts_the_hours_once_as_recognition(world):
@@ -44,19 +46,32 @@ def test_approved_by_school_then_bureau_posts_the_hours_once_as_recognition(worl
         services.review(declaration=declaration, step="bureau", approve=True, actor=world.county_admin)
     assert CreditEntry.objects.filter(person=world.teacher_a1).count() == 1
     assert [s.after for s in declaration.steps.all()] == ["pending_school", "pending_bureau", "approved"]
-    assert AuditEvent.objects.filter(action="recognition_reviewed", target_id=str(declaration.pk)).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="recognition_reviewed", target_id=str(declaration.pk)).count() == 2
+    )
 
 
 def test_returned_with_a_reason_corrected_and_resubmitted_or_withdrawn(world):
     declaration = declare(world.teacher_a1, world.teacher_user)
     with pytest.raises(ReasonRequiredError):
         services.review(declaration=declaration, step="school", approve=False, actor=world.coordinator_a1)
-    services.review(declaration=declaration, step="school", approve=False, note="证书看不清", actor=world.coordinator_a1)
+    services.review(
+        declaration=declaration, step="school", approve=False, note="证书看不清", actor=world.coordinator_a1
+    )
     declaration.refresh_from_db()
     assert (declaration.status, declaration.school_note) == (Status.RETURNED, "证书看不清")
-    services.resubmit(declaration=declaration, data=declaration_data(hours=Decimal("10")), proof=None, actor=world.teacher_user)
+    services.resubmit(
+        declaration=declaration,
+        data=declaration_data(hours=Decimal("10")),
+        proof=None,
+        actor=world.teacher_user,
+    )
     declaration.refresh_from_db()
-    assert (declaration.status, declaration.hours, declaration.has_proof) == (Status.PENDING_SCHOOL, Decimal("10.0"), True)
+    assert (declaration.status, declaration.hours, declaration.has_proof) == (
+        Status.PENDING_SCHOOL,
+        Decimal("10.0"),
+        True,
+    )
     services.withdraw(declaration=declaration, actor=world.teacher_user)
     declaration.refresh_from_db()
     assert declaration.status == Status.WITHDRAWN
@@ -67,25 +82,33 @@ def test_returned_with_a_reason_corrected_and_resubmitted_or_withdrawn(world):
 def test_a_duplicate_needs_an_override_and_the_same_approved_certificate_is_refused(world):
     first = _through(world, declare(world.teacher_a1, world.teacher_user))
     # Same course, overlapping dates, another certificate number: approved only with a reason.
-    second = declare(world.teacher_a1, world.teacher_user, certificate_no="ZH2026-0002", starts_on=date(2026, 3, 20))
+    second = declare(
+        world.teacher_a1, world.teacher_user, certificate_no="ZH2026-0002", starts_on=date(2026, 3, 20)
+    )
     services.review(declaration=second, step="school", approve=True, actor=world.coordinator_a1)
     assert [f.kind for f in selectors.duplicates(second)] == ["same_course"]
     with pytest.raises(DuplicateOverrideRequiredError):
         services.review(declaration=second, step="bureau", approve=True, actor=world.county_admin)
     second.refresh_from_db()
     assert second.status == Status.PENDING_BUREAU
-    services.review(declaration=second, step="bureau", approve=True, actor=world.county_admin, override="两期不同的课程")
+    services.review(
+        declaration=second, step="bureau", approve=True, actor=world.county_admin, override="两期不同的课程"
+    )
     assert CreditEntry.objects.filter(person=world.teacher_a1).count() == 2
     # Someone else's declaration with the approved certificate number: never approved.
     third = declare(world.teacher_a2, None, course="别的课程", certificate_no=first.certificate_no.lower())
     services.review(declaration=third, step="school", approve=True, actor=world.coordinator_a1)
     with pytest.raises(DuplicateCertificateError):
-        services.review(declaration=third, step="bureau", approve=True, actor=world.county_admin, override="x")
+        services.review(
+            declaration=third, step="bureau", approve=True, actor=world.county_admin, override="x"
+        )
     assert not CreditEntry.objects.filter(person=world.teacher_a2).exists()
 
 
 def test_hours_imported_from_a_platform_for_the_same_course_are_shown_beside_it(world):
-    give_hours(world.teacher_a1, 12, title="新课标解读与教学设计", earned_on=date(2026, 3, 31), source="direct")
+    give_hours(
+        world.teacher_a1, 12, title="新课标解读与教学设计", earned_on=date(2026, 3, 31), source="direct"
+    )
     declaration = declare(world.teacher_a1, world.teacher_user)
     found = selectors.duplicates(declaration)
     assert [(f.kind, f.entry.title) for f in found] == [("in_ledger", "新课标解读与教学设计")]
