@@ -24,6 +24,7 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from peixun.ledger.models import ComplianceResult, CreditEntry, CreditRollup
+from peixun.lib.processes import exit_with_parent
 from peixun.orgs.models import Person
 from peixun.policies.models import PolicyVersion
 from peixun.policies.rules import Earned, Evaluator, Facts, Result, codes
@@ -365,7 +366,9 @@ def rebuild(*, org_path: str = "", as_of: date | None = None, progress: Progress
         return total
     # Each forked process opens its own connection: none may be inherited open.
     connections.close_all()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=exit_with_parent
+    ) as pool:
         for count in pool.map(_evaluate_ids, batches, [as_of] * len(batches)):
             done += count
             if progress is not None:

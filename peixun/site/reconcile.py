@@ -114,9 +114,7 @@ def half_applied() -> Check:
     )
     for pk, enrolled, waitlisted in applied.values_list("pk", "enrolled", "waitlisted"):
         if written.get(pk, 0) != enrolled + waitlisted:
-            check.broken.append(
-                f"mandatory={pk} rows={written.get(pk, 0)} counted={enrolled + waitlisted}"
-            )
+            check.broken.append(f"mandatory={pk} rows={written.get(pk, 0)} counted={enrolled + waitlisted}")
     return check
 
 

@@ -4,6 +4,7 @@ does not hold. Reads only: safe on a live database, and the last step of a resto
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from peixun.site.reconcile import SHOWN, reconcile
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         failed = 0
         for check in reconcile():
-            verdict = _("pass") if check.ok else _("FAIL")
+            verdict = pgettext("reconcile", "pass") if check.ok else pgettext("reconcile", "FAIL")
             style = self.style.SUCCESS if check.ok else self.style.ERROR
             self.stdout.write(
                 style(
