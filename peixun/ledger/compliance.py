@@ -130,10 +130,10 @@ def rollup_differences(org_path: str = "") -> tuple[int, list[tuple[tuple, Decim
     cells = entries.keys() | rollups.keys()
     differences = [
         (key, entries.get(key), rollups.get(key))
-        for key in sorted(cells, key=str)
+        for key in cells
         if (entries.get(key) or 0) != (rollups.get(key) or 0)
     ]
-    return len(cells), differences
+    return len(cells), sorted(differences, key=str)
 
 
 # --- Facts and hours -----------------------------------------------------------------------------

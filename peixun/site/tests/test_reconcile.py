@@ -60,7 +60,9 @@ def test_a_consistent_world_passes_and_each_broken_invariant_is_reported(world):
     out = StringIO()
     call_command("reconcile", stdout=out)
     assert "不通过" not in out.getvalue()
-    assert out.getvalue().count("通过") == len(reconcile.CHECKS)
+    lines = out.getvalue().splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == ["通过"] * len(reconcile.CHECKS)
+    assert lines[-1] == "全部检查通过。"
     assert all(check.ok and check.checked for check in reconcile.reconcile()[:3])
 
     project = world["project"]
