@@ -25,12 +25,13 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench import common
 
 DEADLINE = 600  # seconds: a bound on waiting for a worker, not a measure
+ORPHAN_GRACE = 15  # seconds a killed process's children get to notice and end
 ROSTER_ROWS = 3000
 CERTIFICATES = 1000
 TEACHERS = 1200
@@ -98,13 +99,16 @@ class Servers:
     @staticmethod
     def kill(process: subprocess.Popen | None) -> list[int]:
         """SIGKILL `process` (its children are left as a real crash leaves them); the ids of its
-        children still alive a few seconds later (orphans), which are then stopped."""
+        children still alive ORPHAN_GRACE seconds later (orphans), which are then stopped."""
         if process is None or process.poll() is not None:
             return []
         children = _children(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        time.sleep(3)
+        # gunicorn's workers and the pools' children notice their parent is gone and end.
+        deadline = time.monotonic() + ORPHAN_GRACE
+        while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+            time.sleep(0.5)
         orphans = [pid for pid in children if _alive(pid)]
         for pid in orphans:
             os.kill(pid, signal.SIGKILL)
@@ -179,6 +183,8 @@ def _second_project(project):
     copy.id = None
     copy.title = project.title + "（二）"
     copy.places_taken = 0
+    copy.starts_on += timedelta(days=30)  # not at the same time as the first
+    copy.ends_on += timedelta(days=30)
     copy.save()
     copy.audience.set(audience)
     Course.objects.create(project=copy, name="师德", hours=24, category="ethics_literacy")

@@ -47,7 +47,8 @@ class Drill:
 
     def step(self, name: str, ok: bool, detail: str = "") -> bool:
         self.failures += not ok
-        print(f"  {'通过' if ok else '不通过'}  {name}{('：' + detail) if detail else ''}", flush=True)
+        shown = f"：{detail}" if detail and not ok else ""
+        print(f"  {'通过' if ok else '不通过'}  {name}{shown}", flush=True)
         return ok
 
 
@@ -82,8 +83,10 @@ def _pg_env(url: str) -> dict[str, str]:
 
 
 def _seed(url: str) -> None:
-    common.manage(url, "migrate", "--no-input", "-v", "0")
-    common.manage(url, "seed_demo", "--scale", "small", "--once")
+    for args in (("migrate", "--no-input", "-v", "0"), ("seed_demo", "--scale", "small", "--once")):
+        done = _manage(url, *args)
+        if done.returncode != 0:
+            raise SystemExit(f"restore_check: {args[0]} failed: {done.stderr.strip()[-500:]}")
 
 
 def _compare(drill: Drill, source: dict[str, int], copy: dict[str, int]) -> None:
