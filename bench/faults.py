@@ -31,7 +31,7 @@ from pathlib import Path
 from bench import common
 
 DEADLINE = 600  # seconds: a bound on waiting for a worker, not a measure
-ORPHAN_GRACE = 15  # seconds a killed process's children get to notice and end
+ORPHAN_GRACE = 60  # seconds a killed process's children get to notice and end
 ROSTER_ROWS = 3000
 CERTIFICATES = 1000
 TEACHERS = 1200
@@ -111,6 +111,7 @@ class Servers:
             time.sleep(0.5)
         orphans = [pid for pid in children if _alive(pid)]
         for pid in orphans:
+            print(f"    orphan {pid}: {_describe(pid)}", flush=True)
             os.kill(pid, signal.SIGKILL)
         return orphans
 
@@ -147,6 +148,16 @@ def _children(pid: int) -> list[int]:
             if int(stat.rpartition(")")[2].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def _describe(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        wchan = Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return "gone"
+    return f"state={state} wchan={wchan} {command}"
 
 
 def _alive(pid: int) -> bool:
