@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint types deadcode bench bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages messages messages-update install install-dev clean
+.PHONY: run test lint types deadcode bench faults bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages messages messages-update install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ test: $(DEV_STAMP) messages lint types
 # (default postgres://postgres@127.0.0.1:5432/peixun_bench) and are skipped when it does not answer.
 bench: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.run_all
+
+# Kills and restarts (bench/faults.py) and the restore drill (bench/restore_check.py) on PostgreSQL
+# at BENCH_DATABASE_URL (+ "_faults", "_restore"); also run by `make bench`. ADR 0052.
+faults: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.restore_check
 
 bench-import: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.import_people

@@ -1,10 +1,11 @@
 """Every benchmark, in order: `make bench` (never part of `make test`). Exit status 1 when one
 misses its target or fails."""
 
+import subprocess
 import sys
 import time
 
-from bench import certificates, enrolment, import_people, ledger, pages, people_list
+from bench import certificates, enrolment, import_people, ledger, pages, people_list, restore_check
 
 BENCHMARKS = (
     ("import_people", import_people.main),
@@ -13,7 +14,14 @@ BENCHMARKS = (
     ("enrolment", enrolment.main),
     ("certificates", certificates.main),
     ("pages", pages.main),
+    ("faults", lambda argv: _own_process("bench.faults", argv)),
+    ("restore_check", restore_check.main),
 )
+
+
+def _own_process(module: str, argv: list[str]) -> int:
+    """A benchmark that sets Django up in its own process (its own database)."""
+    return subprocess.run([sys.executable, "-m", module, *argv], check=False).returncode  # noqa: S603
 
 
 def main() -> int:

@@ -37,6 +37,7 @@ from peixun.core.exceptions import DomainError
 from peixun.delivery.rules import files as file_rules
 from peixun.lib.dates import format_hours
 from peixun.lib.pdfmerge import Merger
+from peixun.lib.processes import exit_with_parent
 from peixun.orgs.models import Org
 from peixun.training.models import Cohort, Enrolment, EnrolmentStatus, Project
 from peixun.training.rules import lifecycle
@@ -348,7 +349,9 @@ class Renderer:
 
             render.fonts_ready()
             connections.close_all()
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=get_context("fork"), initializer=exit_with_parent
+            )
 
     def __call__(self, items: list[render.CertificateData]) -> list[bytes]:
         if self.pool is None:

@@ -411,6 +411,7 @@ class Work:
     def progress(self, done: int, total: int) -> None:
         """Record progress; raises RunCancelled or RunLost when the run should stop here."""
         self._progress = (done, total)
+        _fault_hold(done)
         if self._thread is None:
             mine = self._mine().filter(state=RunState.RUNNING)
             if not mine.update(done=done, total=total, heartbeat_at=timezone.now()):
@@ -450,6 +451,23 @@ class Work:
 
     def fail(self, message: str = MSG_FAILED, **fields) -> bool:
         return self.finish(state=RunState.FAILED, error=message, **fields)
+
+
+def _fault_hold(done: int) -> None:
+    """Fault trials only (bench/faults.py): with PEIXUN_FAULT_HOLD_AT=N set in the worker's
+    environment, the work pauses PEIXUN_FAULT_HOLD_SECONDS (default 600) the first time its
+    progress reaches N, so that a trial kills it at a known point (the heartbeat thread writes
+    that progress meanwhile). Unset in production: one dictionary lookup."""
+    global _held
+    hold_at = os.environ.get("PEIXUN_FAULT_HOLD_AT")
+    if not hold_at or _held or done < int(hold_at):
+        return
+    _held = True
+    logger.warning("fault trial: holding at progress %s", done)
+    time.sleep(float(os.environ.get("PEIXUN_FAULT_HOLD_SECONDS", "600")))
+
+
+_held = False  # one hold per worker process
 
 
 def claim(model: type[R], pk: int) -> R | None:

@@ -19,11 +19,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from peixun.ledger.models import ComplianceResult, CreditEntry, CreditRollup
+from peixun.lib.processes import exit_with_parent
 from peixun.orgs.models import Person
 from peixun.policies.models import PolicyVersion
 from peixun.policies.rules import Earned, Evaluator, Facts, Result, codes
@@ -109,6 +110,30 @@ def rebuild_rollups(**person_filter) -> None:
         if everyone:
             cell = ", ".join(["person_id", "month", *_CELL_FIELDS])
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_CELL_CONSTRAINT} UNIQUE ({cell})")
+
+
+def rollup_differences(org_path: str = "") -> tuple[int, list[tuple[tuple, Decimal | None, Decimal | None]]]:
+    """Compare the stored rollups under `org_path` (everyone for "") with the sums of their
+    entries: (cells compared, [(cell, sum of the entries, stored rollup), …] where they differ).
+    Reads only (`manage.py recompute_compliance --check`, `manage.py reconcile`)."""
+    scope = {"person__org__path__startswith": org_path} if org_path else {}
+    cell = ("person_id", "month", *_CELL_FIELDS)
+    entries = {
+        row[:-1]: row[-1]
+        for row in CreditEntry.objects.filter(**scope)
+        .annotate(month=TruncMonth("earned_on"), tag_text=Cast("tags", CharField()))
+        .values_list(*[("tag_text" if name == "tags" else name) for name in cell])
+        .annotate(total=Sum("hours"))
+        .order_by()
+    }
+    rollups = {row[:-1]: row[-1] for row in CreditRollup.objects.filter(**scope).values_list(*cell, "hours")}
+    cells = entries.keys() | rollups.keys()
+    differences = [
+        (key, entries.get(key), rollups.get(key))
+        for key in cells
+        if (entries.get(key) or 0) != (rollups.get(key) or 0)
+    ]
+    return len(cells), sorted(differences, key=str)
 
 
 # --- Facts and hours -----------------------------------------------------------------------------
@@ -341,7 +366,9 @@ def rebuild(*, org_path: str = "", as_of: date | None = None, progress: Progress
         return total
     # Each forked process opens its own connection: none may be inherited open.
     connections.close_all()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=exit_with_parent
+    ) as pool:
         for count in pool.map(_evaluate_ids, batches, [as_of] * len(batches)):
             done += count
             if progress is not None:

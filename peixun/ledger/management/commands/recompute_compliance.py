@@ -7,14 +7,9 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import CharField, Sum
-from django.db.models.functions import Cast, TruncMonth
 
 from peixun.ledger import compliance
-from peixun.ledger.models import CreditEntry, CreditRollup
 from peixun.orgs.models import Org
-
-CELL = ("person_id", "month", "category", "tags", "level", "mode", "credit_class", "source")
 
 
 class Command(BaseCommand):
@@ -51,26 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"recomputed people={count} seconds={time.perf_counter() - started:.1f}")
 
     def _check(self, path: str) -> None:
-        scope = {"person__org__path__startswith": path} if path else {}
-        entries = {
-            row[:-1]: row[-1]
-            for row in CreditEntry.objects.filter(**scope)
-            .annotate(month=TruncMonth("earned_on"), tag_text=Cast("tags", CharField()))
-            .values_list(*[("tag_text" if name == "tags" else name) for name in CELL])
-            .annotate(total=Sum("hours"))
-            .order_by()
-        }
-        rollups = {
-            row[:-1]: row[-1] for row in CreditRollup.objects.filter(**scope).values_list(*CELL, "hours")
-        }
-        differences = [
-            (key, entries.get(key), rollups.get(key))
-            for key in entries.keys() | rollups.keys()
-            if (entries.get(key) or 0) != (rollups.get(key) or 0)
-        ]
-        self.stdout.write(
-            f"checked cells={len(entries.keys() | rollups.keys())} differences={len(differences)}"
-        )
+        cells, differences = compliance.rollup_differences(path)
+        self.stdout.write(f"checked cells={cells} differences={len(differences)}")
         for key, expected, stored in differences[:20]:
             self.stdout.write(
                 f"  person={key[0]} month={key[1]} {key[2:]}: entries={expected} rollup={stored}"
