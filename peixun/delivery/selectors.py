@@ -169,25 +169,24 @@ def attendance_matrix(user, project: Project) -> tuple[list[Lesson], list[Matrix
     ).values_list("lesson_id", "enrolment_id", "status"):
         marks[enrolment_id][lesson_id] = status
     rule = absence_rule(project)
+    # Each class's own lessons (those of the whole project and the class's), worked out once per
+    # class rather than once per trainee: a class of 100 over 30 lessons is 3,000 cells.
+    columns = [(lesson.pk, lesson.cohort_id, lesson.status == LessonStatus.SCHEDULED) for lesson in lessons]
+    own_of: dict[int | None, list[tuple[int, bool]]] = {}
     rows = []
     for enrolment in enrolments:
-        own = [
-            lesson
-            for lesson in lessons
-            if lesson.cohort_id is None or lesson.cohort_id == enrolment.cohort_id
-        ]
+        cohort_id = enrolment.cohort_id
+        own = own_of.get(cohort_id)
+        if own is None:
+            own = own_of[cohort_id] = [
+                (pk, scheduled) for pk, cohort, scheduled in columns if cohort is None or cohort == cohort_id
+            ]
+        mine = marks[enrolment.pk]
         cells = [
-            marks[enrolment.pk].get(lesson.pk, "")
-            if (lesson.cohort_id is None or lesson.cohort_id == enrolment.cohort_id)
-            else "-"
-            for lesson in lessons
+            mine.get(pk, "") if cohort is None or cohort == cohort_id else "-" for pk, cohort, _s in columns
         ]
-        ahead = sum(
-            1
-            for lesson in own
-            if lesson.status == LessonStatus.SCHEDULED and lesson.pk not in marks[enrolment.pk]
-        )
-        tally = rules.Tally.of((marks[enrolment.pk].get(lesson.pk, "") for lesson in own), len(own), ahead)
+        ahead = sum(1 for pk, scheduled in own if scheduled and pk not in mine)
+        tally = rules.Tally.of((mine.get(pk, "") for pk, _s in own), len(own), ahead)
         left = rules.absences_left(tally, rule[0], rule[1]) if rule else None
         rows.append(MatrixRow(enrolment, cells, tally, left, rule[1] if rule else True))
     return lessons, rows

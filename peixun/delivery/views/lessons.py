@@ -225,13 +225,18 @@ def _register_context(request: HttpRequest, lesson) -> dict:
     context.update(
         lesson=lesson,
         rows=rows,
-        choices=MARK_CHOICES,
+        choices=_mark_choices(),
         open_now=attendance_services.open_now(lesson),
         can_mark=_can_mark(lesson),
         counts=selectors.register_counts(rows),
         unmarked=sum(1 for row in rows if row.attendance is None and row.can_mark),
     )
     return context
+
+
+def _mark_choices() -> tuple[tuple[str, str], ...]:
+    """The marks with their labels in the active language, translated once per page, not per row."""
+    return tuple((str(value), str(label)) for value, label in MARK_CHOICES)
 
 
 def _can_mark(lesson) -> bool:
@@ -282,7 +287,7 @@ def lesson_mark(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpRes
         context = {
             "lesson": lesson,
             "row": selectors.register(request.user, lesson, [enrolment.pk])[0],
-            "choices": MARK_CHOICES,
+            "choices": _mark_choices(),
             "open_now": attendance_services.open_now(lesson),
             "can_mark": _can_mark(lesson),
             "counts": counts,
