@@ -121,6 +121,7 @@ def register(user, lesson: Lesson, enrolment_ids: list[int] | None = None) -> li
         marks_of = marks_of.filter(enrolment_id__in=enrolment_ids)
     marks = {a.enrolment_id: a for a in marks_of}
     leave = approved_leave(lesson, enrolment_ids)
+    can_mark = access.marker(user, lesson)
     rows = []
     for enrolment in enrolments.select_related("person", "school", "cohort").order_by(
         "cohort__number", "person__name_pinyin", "pk"
@@ -129,11 +130,25 @@ def register(user, lesson: Lesson, enrolment_ids: list[int] | None = None) -> li
             RegisterRow(
                 enrolment,
                 marks.get(enrolment.pk),
-                access.can_mark(user, lesson, enrolment),
+                can_mark(enrolment),
                 leave.get(enrolment.pk, ("", 0))[0],
             )
         )
     return rows
+
+
+def register_shown(user, lesson: Lesson) -> dict[int, str]:
+    """{enrolment id: the mark the register offers first} for every trainee of the lesson the user
+    may mark — what saving the whole register reads, without building its rows (a register of 1,000
+    built four model instances per row)."""
+    can_mark = access.marker(user, lesson)
+    marks = dict(Attendance.objects.filter(lesson=lesson).values_list("enrolment_id", "status"))
+    leave = approved_leave(lesson, None)
+    shown = {}
+    for pk, cohort_id in trainees(lesson).values_list("pk", "cohort_id"):
+        if can_mark(Enrolment(pk=pk, cohort_id=cohort_id)):
+            shown[pk] = marks.get(pk) or leave.get(pk, ("", 0))[0] or AttendanceStatus.PRESENT
+    return shown
 
 
 @dataclass

@@ -305,9 +305,9 @@ def lesson_register(request: SignedInRequest, pk: int) -> HttpResponse:
     (present unless marked otherwise; approved leave as leave)."""
     require_runner(request)
     lesson = access.access_lesson(request.user, pk, "run")
-    rows = [row for row in selectors.register(request.user, lesson) if row.can_mark]
-    marks = {row.enrolment.pk: request.POST.get(f"status-{row.enrolment.pk}") or row.shown for row in rows}
-    shown = {row.enrolment.pk: request.POST.get(f"shown-{row.enrolment.pk}") or row.shown for row in rows}
+    offered = selectors.register_shown(request.user, lesson)
+    marks = {pk: request.POST.get(f"status-{pk}") or first for pk, first in offered.items()}
+    shown = {pk: request.POST.get(f"shown-{pk}") or first for pk, first in offered.items()}
     try:
         saved = attendance_services.save_register(
             lesson=lesson, marks=marks, shown=shown, actor=request.user, request=request
