@@ -218,6 +218,9 @@ def child(label: str, requests: int) -> int:
     }
     print(f"# pages: {label}: {people} people; building classes of {CLASS_SIZES}", flush=True)
     classes = {size: _class_project(size, users["tutor"], extra=requests + 3) for size in CLASS_SIZES}
+    from peixun import wsgi  # as the server loads the app: settled once it is loaded
+
+    wsgi.settle()
     clients = {}
     for username, _role in ROLES:
         clients[username] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -148,7 +148,7 @@ AUTHENTICATION_BACKENDS = [
     "peixun.accounts.backends.IdentifierBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "peixun.accounts.hashers.Argon2Hasher",  # OWASP parameters (ADR 0058)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,6 +3,7 @@ and tutors' scores, ethics vetoes, excellence selection with its public notice, 
 project closes — posting each passing trainee's hours to the ledger in the same transaction
 (RULES A11; docs/decisions/0026-assessment-schemes.md, 0027-excellence-and-notice.md)."""
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -217,26 +218,30 @@ def recompute(
     enrolments = list(selectors.trainees(project, enrolment_ids).select_related("cohort"))
     facts = selectors.facts_for(project, enrolments)
     existing = {r.enrolment_id: r for r in Result.objects.filter(enrolment_id__in=[e.pk for e in enrolments])}
-    creates, updates = [], []
-    fields = [*result_values(scoring.evaluate(scheme, scoring.Facts())).keys(), "version"]
+    creates = []
+    # Only what moved is written: the results grouped by the fields that changed (a register saved
+    # moves the attendance of everyone, not their scores), one prepared UPDATE per group.
+    updates: dict[tuple[str, ...], list[Result]] = defaultdict(list)
+    now = timezone.now()
     for enrolment in enrolments:
         values = result_values(scoring.evaluate(scheme, facts[enrolment.pk]))
         result = existing.get(enrolment.pk)
         if result is None:
             creates.append(Result(enrolment=enrolment, project=project, version=version, **values))
             continue
-        if result.version_id == version.pk and all(_same(getattr(result, k), v) for k, v in values.items()):
+        changed = [name for name, value in values.items() if not _same(getattr(result, name), value)]
+        if result.version_id != version.pk:
+            changed.append("version")
+        if not changed:
             continue  # unchanged: no write (a recompute of a whole project touches only what moved)
         result.version = version
         for name, value in values.items():
             setattr(result, name, value)
-        updates.append(result)
+        result.computed_at = now
+        updates[tuple(changed)].append(result)
     Result.objects.bulk_create(creates, batch_size=500)
-    if updates:
-        now = timezone.now()
-        for result in updates:
-            result.computed_at = now
-        _write(updates, [*fields, "computed_at"])
+    for changed, results in updates.items():
+        _write(results, [*changed, "computed_at"])
     if bands:
         _assign_bands(project, scheme)
         _tutor_results(

@@ -17,7 +17,7 @@ from peixun.testing.factories import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 PRODUCTION_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "peixun.accounts.hashers.Argon2Hasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
@@ -26,7 +26,7 @@ def test_settings_hash_passwords_with_argon2_first():
     # conftest swaps in MD5 for speed; the module's own value is what production runs.
     from peixun import settings as production
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert production.PASSWORD_HASHERS[0] == "peixun.accounts.hashers.Argon2Hasher"
 
 
 def test_a_new_password_is_stored_as_argon2(settings, world):

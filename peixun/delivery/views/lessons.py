@@ -225,13 +225,18 @@ def _register_context(request: HttpRequest, lesson) -> dict:
     context.update(
         lesson=lesson,
         rows=rows,
-        choices=MARK_CHOICES,
+        choices=_mark_choices(),
         open_now=attendance_services.open_now(lesson),
         can_mark=_can_mark(lesson),
         counts=selectors.register_counts(rows),
         unmarked=sum(1 for row in rows if row.attendance is None and row.can_mark),
     )
     return context
+
+
+def _mark_choices() -> tuple[tuple[str, str], ...]:
+    """The marks with their labels in the active language, translated once per page, not per row."""
+    return tuple((str(value), str(label)) for value, label in MARK_CHOICES)
 
 
 def _can_mark(lesson) -> bool:
@@ -282,7 +287,7 @@ def lesson_mark(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpRes
         context = {
             "lesson": lesson,
             "row": selectors.register(request.user, lesson, [enrolment.pk])[0],
-            "choices": MARK_CHOICES,
+            "choices": _mark_choices(),
             "open_now": attendance_services.open_now(lesson),
             "can_mark": _can_mark(lesson),
             "counts": counts,
@@ -300,9 +305,9 @@ def lesson_register(request: SignedInRequest, pk: int) -> HttpResponse:
     (present unless marked otherwise; approved leave as leave)."""
     require_runner(request)
     lesson = access.access_lesson(request.user, pk, "run")
-    rows = [row for row in selectors.register(request.user, lesson) if row.can_mark]
-    marks = {row.enrolment.pk: request.POST.get(f"status-{row.enrolment.pk}") or row.shown for row in rows}
-    shown = {row.enrolment.pk: request.POST.get(f"shown-{row.enrolment.pk}") or row.shown for row in rows}
+    offered = selectors.register_shown(request.user, lesson)
+    marks = {pk: request.POST.get(f"status-{pk}") or first for pk, first in offered.items()}
+    shown = {pk: request.POST.get(f"shown-{pk}") or first for pk, first in offered.items()}
     try:
         saved = attendance_services.save_register(
             lesson=lesson, marks=marks, shown=shown, actor=request.user, request=request
