@@ -75,12 +75,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scripts.prod_local import Layout, Supervisor
+    from scripts.prod_local import Layout, Supervisor, missing_programs
 
     url = common.bench_url("_checkin")
     reason = common.postgres_reachable(url)
     if reason:
         print(f"load_checkin SKIPPED: PostgreSQL unreachable at {url} ({reason})")
+        return 0
+    missing = missing_programs(Layout())
+    if missing:
+        print(f"load_checkin SKIPPED: {'; '.join(missing)}")
         return 0
     with tempfile.TemporaryDirectory(prefix="peixun-load-") as tmp:
         layout = Layout(

@@ -4,7 +4,7 @@ misses its target or fails."""
 import sys
 import time
 
-from bench import certificates, enrolment, import_people, ledger, pages, people_list
+from bench import certificates, enrolment, import_people, ledger, load_checkin, pages, people_list
 
 BENCHMARKS = (
     ("import_people", import_people.main),
@@ -13,6 +13,7 @@ BENCHMARKS = (
     ("enrolment", enrolment.main),
     ("certificates", certificates.main),
     ("pages", pages.main),
+    ("load_checkin", load_checkin.main),
 )
 
 

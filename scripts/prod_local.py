@@ -62,8 +62,8 @@ class Layout:
     task_workers: int = 2
     python: str = sys.executable
     static_root: Path = ROOT / "var" / "staticfiles"
-    nginx: str = "nginx"
-    redis: str = "redis-server"
+    nginx: str = field(default_factory=lambda: _program("nginx"))
+    redis: str = field(default_factory=lambda: _program("redis-server"))
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -180,6 +180,11 @@ class Layout:
             [self.python, manage, "collectstatic", "--no-input", "-v", "0"],
             [self.python, manage, "runs_sweep", "-v", "0"],
         ]
+
+
+def _program(name: str) -> str:
+    """The program's path; Debian installs nginx in /usr/sbin, outside most users' PATH."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin") or name
 
 
 def local_keys(run_dir: Path) -> dict[str, str]:
