@@ -219,6 +219,7 @@ def report(phase: str, result: dict, stored: dict, floors: dict[str, float], kil
         f"stored_by_code={stored['by_code']} "
         f"lost={len(lost)} duplicates={stored['duplicates']} refused={result['refused']} "
         f"register_marks={stored['marked']} | requests={total['n']} errors={total['errors']} "
+        f"(refused check-ins {result['refused']}, failed requests {total['errors'] - result['refused']}) "
         f"p50_ms={total['p50']:.0f} p95_ms={total['p95']:.0f} | arrivals_seconds={result['seconds']:.0f}"
     )
     if result["refusals"]:
