@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint types deadcode bench faults bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages messages messages-update install install-dev clean
+.PHONY: run test lint types deadcode bench faults bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages bench-load prod-local messages messages-update install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,17 @@ bench-certificates: $(DEV_STAMP) messages
 
 bench-pages: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.pages
+
+# A lesson's start on real servers (locust against prod-local, on BENCH_DATABASE_URL + "_checkin"):
+# 1,000 check-ins in two minutes, then an app server killed mid-run. Needs nginx and redis-server.
+bench-load: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.load_checkin
+
+# One box laid out as a province's servers (docs/operations.md §12): nginx, two gunicorn app
+# servers, two task workers, PostgreSQL (PROD_LOCAL_DATABASE_URL) and Redis, DEBUG off. Needs the
+# Debian packages nginx and redis-server (the runner says how to install them). Ctrl-C stops all.
+prod-local: $(STAMP) messages
+	$(BIN)/python -m scripts.prod_local --port $(or $(PROD_LOCAL_PORT),8080)
 
 clean:
 	rm -rf $(VENV) var/staticfiles

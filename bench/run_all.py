@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from bench import certificates, enrolment, import_people, ledger, pages, people_list, restore_check
+from bench import certificates, enrolment, import_people, ledger, load_checkin, pages, people_list, restore_check
 
 BENCHMARKS = (
     ("import_people", import_people.main),
@@ -14,6 +14,7 @@ BENCHMARKS = (
     ("enrolment", enrolment.main),
     ("certificates", certificates.main),
     ("pages", pages.main),
+    ("load_checkin", load_checkin.main),
     ("faults", lambda argv: _own_process("bench.faults", argv)),
     ("restore_check", restore_check.main),
 )
