@@ -5,7 +5,16 @@ import subprocess
 import sys
 import time
 
-from bench import certificates, enrolment, import_people, ledger, load_checkin, pages, people_list, restore_check
+from bench import (
+    certificates,
+    enrolment,
+    import_people,
+    ledger,
+    load_checkin,
+    pages,
+    people_list,
+    restore_check,
+)
 
 BENCHMARKS = (
     ("import_people", import_people.main),
