@@ -86,7 +86,7 @@ def save_version(
         scheme = parse_scheme(text)
     except SchemeInvalid as invalid:
         raise SchemeInvalidError(invalid.problems) from None
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     number = (SchemeVersion.objects.filter(project=project).aggregate(top=Max("number"))["top"] or 0) + 1
     version = SchemeVersion.objects.create(
         project=project,
@@ -208,7 +208,7 @@ def recompute(
     made meanwhile never leave an older result over a newer one."""
     if project.status not in lifecycle.MARKING and not force:
         return 0
-    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).values_list("pk", flat=True).first()
     version = ensure_version(project)
     scheme = version.scheme()
     if enrolment_ids is not None:
@@ -256,7 +256,7 @@ def recompute(
 def finish_recompute(*, project: Project) -> None:
     """The project's grade bands and every class's tutor score redone from the stored results, as
     a recompute of everyone leaves them; nothing once the project no longer takes marks."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     if project.status not in lifecycle.MARKING:
         return
     scheme = ensure_version(project).scheme()

@@ -181,3 +181,22 @@ def test_one_mark_reads_that_trainee_and_the_counts_whatever_the_size_of_the_cla
     big_queries, big_html = mark(big, running.enrolments[5:])
     assert 'data-testid="count-expected">35<' in big_html and 'data-testid="count-expected">5<' in small
     assert big_queries == small_queries
+
+
+def test_saving_a_register_locks_the_lesson_without_blocking_check_ins(client, world):
+    """Check-ins insert marks whose foreign key takes a key-share lock on the lesson row; the
+    register takes FOR NO KEY UPDATE, which that lock does not wait for (a FOR UPDATE here
+    deadlocked check-ins against tutors' marks under load, bench/load_checkin.py)."""
+    running = running_project(world, size=2)
+    lesson = lesson_at(running.project, timezone.now() - timedelta(minutes=30))
+    client.force_login(running.tutor_user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(reverse("delivery:lesson-register", args=[lesson.pk]), {})
+    assert response.status_code == 302
+    assert Attendance.objects.filter(lesson=lesson).count() == 2
+    locks = [q["sql"] for q in ctx.captured_queries if "FOR " in q["sql"] and "UPDATE" in q["sql"]]
+    if connection.vendor == "postgresql":  # SQLite takes no row locks
+        lesson_locks = [sql for sql in locks if 'FROM "delivery_lesson"' in sql]
+        assert lesson_locks and all("FOR NO KEY UPDATE" in sql for sql in lesson_locks)
+        project_locks = [sql for sql in locks if 'FROM "training_project"' in sql]
+        assert project_locks and all("FOR NO KEY UPDATE" in sql for sql in project_locks)
