@@ -82,7 +82,10 @@ class PeixunAPI(NinjaAPI):
                     if status in (401, 429) and not secured:
                         continue
                     if status == 403 and action:
-                        description = f"An API key without the action `{action}` (code `action_not_allowed`), or {description}"
+                        description = (
+                            f"An API key without the action `{action}` (code `action_not_allowed`), "
+                            f"or {description}"
+                        )
                     elif status == 403:
                         description = description[0].upper() + description[1:]
                     responses.setdefault(status, _error_response(description))

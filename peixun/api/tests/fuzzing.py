@@ -11,6 +11,7 @@ server) with a bureau administrator's key of one county, on the test database. E
 prints the cases run and what failed (peixun/api/tests/test_fuzz.py)."""
 
 import json
+import logging
 import os
 import re
 import time
@@ -38,6 +39,7 @@ from peixun.training.models import Cohort, Enrolment
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ERROR_KEYS = {"code", "message", "reasons"}
+QUIET_LOGGERS = ("django.request", "peixun.security")
 CHECK_NAMES = (
     "not_a_server_error",
     "status_code_conformance",
@@ -47,8 +49,12 @@ CHECK_NAMES = (
 )
 
 
-def examples_per_operation(default: int) -> int:
-    return int(os.environ.get("FUZZ_EXAMPLES", default))
+def examples_per_operation(default: int) -> tuple[int, bool]:
+    """How many cases of each kind per operation, and whether they are the same every run: a few,
+    fixed, in `make test`; FUZZ_EXAMPLES (set by `make fuzz`), new ones each run."""
+    if "FUZZ_EXAMPLES" in os.environ:
+        return int(os.environ["FUZZ_EXAMPLES"]), False
+    return default, True
 
 
 class InProcessApp:
@@ -148,6 +154,18 @@ def county_key(world) -> dict[str, str]:
     return {"X-API-Key": secret}
 
 
+def cases(operation, mode: GenerationMode, ids: dict[str, list[int]]) -> st.SearchStrategy:
+    """Generated cases of `operation`; half of them, for an operation with path parameters, with
+    real ids of the scene in those parameters."""
+    generated = operation.as_strategy(generation_mode=mode)
+    names = [parameter.name for parameter in operation.path_parameters]
+    if not names:
+        return generated
+    real = st.fixed_dictionaries({name: st.sampled_from(ids.get(name, [1])) for name in names})
+    with_ids = real.flatmap(lambda given: operation.as_strategy(generation_mode=mode, path_parameters=given))
+    return st.one_of(with_ids, generated)
+
+
 @dataclass
 class Outcome:
     cases: int = 0
@@ -163,32 +181,44 @@ def load_schema(client) -> schemathesis.BaseSchema:
     return schema
 
 
-def fuzz(schema, headers: dict[str, str], ids: dict[str, list[int]], *, examples: int) -> Outcome:
-    """Every operation, `examples` positive and `examples` negative cases each; a failing operation
-    is shrunk to its smallest failing case and listed, and the run goes on."""
+def fuzz(
+    schema, headers: dict[str, str], ids: dict[str, list[int]], *, examples: int, derandomize: bool = True
+) -> Outcome:
+    """Every operation, up to `examples` positive and `examples` negative cases each (the same ones
+    every time when `derandomize`, as in `make test`; new ones each run otherwise, as in `make
+    fuzz`); a failing operation is shrunk to its smallest failing case and listed, and the run goes
+    on to the next."""
     outcome = Outcome()
     started = time.monotonic()
+    quiet = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:  # thousands of expected refusals; server errors (ERROR) still show
+        logger.setLevel(logging.ERROR)
+    try:
+        _fuzz_operations(schema, headers, ids, examples, derandomize, outcome)
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _fuzz_operations(schema, headers, ids, examples: int, derandomize: bool, outcome: Outcome) -> None:
     app = schema.app
     run_checks = checks()
     for result in schema.get_all_operations():
         operation = result.ok()
-        names = [p.name for p in operation.path_parameters]
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            strategies = [operation.as_strategy(generation_mode=mode)]
-            if names:
-                real = st.fixed_dictionaries({name: st.sampled_from(ids.get(name, [1])) for name in names})
-                strategies.insert(0, real.flatmap(lambda given, m=mode: operation.as_strategy(
-                    generation_mode=m, path_parameters=given)))
 
             @settings(
                 max_examples=examples,
                 deadline=None,
                 database=None,
-                derandomize=True,
+                derandomize=derandomize,
                 phases=[Phase.explicit, Phase.generate, Phase.shrink],
                 suppress_health_check=list(HealthCheck),
             )
-            @given(case=st.one_of(strategies))
+            @given(case=cases(operation, mode, ids))
             def run(case):
                 outcome.cases += 1
                 response = case.call(app=app, headers=headers)
@@ -201,5 +231,3 @@ def fuzz(schema, headers: dict[str, str], ids: dict[str, list[int]], *, examples
                 if isinstance(error, KeyboardInterrupt | SystemExit):
                     raise
                 outcome.failures.append(f"{operation.label} ({mode.value}): {error}")
-    outcome.seconds = time.monotonic() - started
-    return outcome
