@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint types deadcode bench faults bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages bench-load prod-local messages messages-update install install-dev clean
+.PHONY: run test fuzz lint types deadcode bench faults bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages bench-load prod-local messages messages-update install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ test: $(DEV_STAMP) messages lint types
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi
+
+# The API fuzz probe, long (docs/decisions/0050-api-fuzzing-with-schemathesis.md): schemathesis sends
+# FUZZ_EXAMPLES valid and as many invalid requests to every /api/v1 operation, new ones each run,
+# in-process on a throwaway test database (SQLite, or DATABASE_URL=... for PostgreSQL), and prints
+# the cases run and every failure. `make test` runs a short fixed pass of the same test.
+FUZZ_EXAMPLES ?= 100
+fuzz: $(DEV_STAMP) messages
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s -p no:cacheprovider peixun/api/tests/test_fuzz.py
 
 # Benchmarks (never part of `make test`); PostgreSQL parts use BENCH_DATABASE_URL
 # (default postgres://postgres@127.0.0.1:5432/peixun_bench) and are skipped when it does not answer.

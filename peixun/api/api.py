@@ -36,6 +36,21 @@ def _error_response(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
 
 
+# The refusals any operation may answer, all in the one shape ErrorOut (peixun.core.apierrors),
+# declared on every operation of the OpenAPI document so that a client — and the fuzz probe
+# (ADR 0050) — can rely on them.
+SHARED_REFUSALS = {
+    400: "The request cannot be handled as sent (code `bad_request` or the refusal's own code).",
+    401: "No valid API key and no signed-in session (code `unauthorized`).",
+    403: "a role that does not allow it (code `forbidden`).",
+    404: "What is asked for does not exist or is outside the caller's org subtree (code `not_found`).",
+    409: "The lifecycle does not allow it now; the message says why.",
+    422: "The parameters or the body do not validate: code `invalid_request`, a message naming each wrong "
+    "field, and one reason per field {code, field, message}.",
+    429: "The key made too many calls this minute (code `throttled`, Retry-After).",
+}
+
+
 class PeixunAPI(NinjaAPI):
     """NinjaAPI whose root (/api/v1/) points to the OpenAPI document instead of answering 404
     (its interactive docs page is off: it would load scripts from a CDN), and whose OpenAPI
@@ -56,33 +71,24 @@ class PeixunAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                responses.setdefault(
-                    422,
-                    _error_response(
-                        "The parameters or the body do not validate: code `invalid_request`, a message "
-                        "naming each wrong field, and one reason per field {code, field, message}."
-                    ),
-                )
-                if operation.get("security"):
-                    responses.setdefault(401, _error_response("No valid API key and no signed-in session."))
+                secured = bool(operation.get("security"))
                 action = actions.get(operation.get("operationId", ""))
                 if action:
                     operation["x-action"] = action
                     operation["description"] = (
                         operation.get("description", "") + f"\n\nAPI key action: `{action}`."
                     ).strip()
-                    responses.setdefault(
-                        403,
-                        _error_response(
-                            f"An API key without the action `{action}` (code `action_not_allowed`)."
-                        ),
-                    )
-                    responses.setdefault(
-                        429,
-                        _error_response(
-                            "The key made too many calls this minute (code `throttled`, Retry-After)."
-                        ),
-                    )
+                for status, description in SHARED_REFUSALS.items():
+                    if status in (401, 429) and not secured:
+                        continue
+                    if status == 403 and action:
+                        description = (
+                            f"An API key without the action `{action}` (code `action_not_allowed`), "
+                            f"or {description}"
+                        )
+                    elif status == 403:
+                        description = description[0].upper() + description[1:]
+                    responses.setdefault(status, _error_response(description))
         return schema
 
     def _actions(self) -> dict[str, str]:

@@ -8,6 +8,8 @@ and services as the pages."""
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationError
@@ -68,7 +70,7 @@ def _project(request: HttpRequest, project_id: int):
 
 @router.post(
     "/projects/{project_id}/outside-results",
-    response={200: OutsideResultsOut, 400: OutsideResultsOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: OutsideResultsOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     url_name="outside-results",
     openapi_extra={
         "requestBody": {
@@ -80,7 +82,8 @@ def _project(request: HttpRequest, project_id: int):
 @needs("outside-results:write")
 def post_outside_results(request: SignedInRequest, project_id: int):  # the key's account (ApiKeyAuth)
     """Save online minutes, discussion counts and exam scores by ID number; with `dry_run` only
-    check. 400 with every row's errors, and nothing saved, when any row is wrong. The body is read
+    check. 400 in the one error shape (code `rows_invalid`, one reason per wrong cell with its row
+    and column), and nothing saved, when any row is wrong. The body is read
     only once the caller may write to the project (an outsider learns nothing from a 422)."""
     project = _project(request, project_id)
     try:
@@ -110,7 +113,7 @@ def post_outside_results(request: SignedInRequest, project_id: int):  # the key'
         "errors": [error.as_json() for error in planned.errors],
     }
     if planned.errors:
-        return Status(400, out)
+        return Status(400, _rows_refused(planned.errors))
     if not body.dry_run:
         outside.apply(
             planned,
@@ -120,6 +123,30 @@ def post_outside_results(request: SignedInRequest, project_id: int):  # the key'
         )
         out["applied"] = True
     return Status(200, out)
+
+
+def _rows_refused(errors) -> dict:
+    """The refusal of a batch with wrong rows, in the API's one error shape: one reason per wrong
+    cell, with its row (from 1) and column, the message naming them."""
+    reasons = [
+        {
+            "code": "invalid_row",
+            "row": error.row,
+            "column": error.column,
+            "message": _("Row %(row)s, %(column)s: %(problem)s")
+            % {"row": error.row, "column": error.column, "problem": error.message},
+        }
+        for error in errors[: apierrors.MAX_REASONS]
+    ]
+    rows = len({error.row for error in errors})
+    message = ngettext(
+        "%(rows)s row is wrong, so nothing was saved: %(problems)s. Correct it and send the rows again.",
+        "%(rows)s rows are wrong, so nothing was saved: %(problems)s. Correct them and send the rows again.",
+        rows,
+    ) % {"rows": rows, "problems": _("; ").join(reason["message"] for reason in reasons)}
+    body = apierrors.error_body("rows_invalid", message)
+    body["reasons"] = reasons
+    return body
 
 
 @router.get(

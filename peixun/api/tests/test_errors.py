@@ -10,6 +10,7 @@ from django.urls import reverse
 from peixun.api.services import create_api_key
 from peixun.delivery.tests.helpers import running_project
 from peixun.orgs.models import GrantRole
+from peixun.testing.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,24 @@ def test_a_malformed_body_answers_422_naming_each_field_without_echoing_it(clien
     assert number not in response.content.decode() and "很多" not in response.content.decode()
 
 
+def test_wrong_rows_of_outside_results_answer_400_in_the_one_shape_naming_row_and_column(
+    client, world, importer
+):
+    """Found by the fuzz probe: the 400 for wrong rows was a row report without code or message."""
+    running = running_project(world)
+    url = reverse("api:outside-results", args=[running.project.pk])
+    body = {"rows": [{"id_number": "1"}, {"id_number": "", "discussions": 16318748062308}]}
+    response = client.post(url, json.dumps(body), content_type="application/json", **importer)
+    assert response.status_code == 400
+    answer = response.json()
+    assert_error_shape(answer, "rows_invalid")
+    assert answer["message"].startswith("有 2 行有误，未保存任何数据：第 1 行（证件号码）：")
+    assert {(reason["row"], reason["column"]) for reason in answer["reasons"]} >= {
+        (1, "证件号码"),
+        (2, "讨论次数"),
+    }
+
+
 def test_a_body_that_is_not_json_answers_422_in_the_same_shape(client, world, importer):
     running = running_project(world)
     url = reverse("api:outside-results", args=[running.project.pk])
@@ -77,12 +96,27 @@ def test_missing_credentials_answer_401_in_the_same_shape(client):
     assert "X-API-Key" in response.json()["message"]
 
 
-def test_the_openapi_document_declares_422_with_the_error_schema_on_every_operation(client):
+def test_the_openapi_document_declares_every_refusal_with_the_error_schema_on_every_operation(client):
+    """Found by the fuzz probe: 404 (and 400, 409) answered by operations that did not declare them."""
     document = client.get("/api/v1/openapi.json").json()
     assert {"code", "message"} <= set(document["components"]["schemas"]["ErrorOut"]["properties"])
     operations = [op for ops in document["paths"].values() for op in ops.values()]
-    assert len(operations) >= 7
+    assert len(operations) >= 30
     for operation in operations:
-        declared = operation["responses"]["422"]["content"]["application/json"]["schema"]
-        assert declared == {"$ref": "#/components/schemas/ErrorOut"}, operation["operationId"]
-        assert operation["responses"]["401"]["content"]["application/json"]["schema"] == declared
+        for status in ("400", "401", "403", "404", "409", "422", "429"):
+            declared = operation["responses"][status]["content"]["application/json"]["schema"]
+            assert declared == {"$ref": "#/components/schemas/ErrorOut"}, (operation["operationId"], status)
+
+
+def test_an_operation_without_its_own_404_answers_404_for_an_out_of_scope_project_as_declared(
+    client, world, importer
+):
+    """Found by the fuzz probe: the outside-results list of another county's project answered 404,
+    which its operation did not declare."""
+    outside = make_project(world.county_b)
+    response = client.get(reverse("api:outside-results-list", args=[outside.pk]), **importer)
+    assert response.status_code == 404
+    assert_error_shape(response.json(), "not_found")
+    document = client.get("/api/v1/openapi.json").json()
+    listed = document["paths"]["/api/v1/delivery/projects/{project_id}/outside-results"]["get"]["responses"]
+    assert "404" in listed

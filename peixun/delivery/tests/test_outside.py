@@ -123,7 +123,7 @@ def test_the_api_checks_every_row_and_saves_all_or_nothing(client, world, runnin
     response = client.post(
         url, json.dumps({"rows": [good, bad]}), content_type="application/json", HTTP_X_API_KEY=secret
     )
-    assert response.status_code == 400 and {e["row"] for e in response.json()["errors"]} == {2}
+    assert response.status_code == 400 and {r["row"] for r in response.json()["reasons"]} == {2}
     assert not OutsideResult.objects.exists()
     checked = client.post(
         url,
