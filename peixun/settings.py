@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "peixun.ledger",
     "peixun.core",
     "peixun.training",
+    "peixun.schoolbased",
     "peixun.delivery",
     "peixun.assessment",
     "peixun.certificates",

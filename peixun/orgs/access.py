@@ -78,6 +78,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "certificates.issue": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     "certificates.revoke": frozenset({R.BUREAU_ADMIN}),
     "certificates.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    # School-based training (peixun.schoolbased): the school coordinator files the plan and the
+    # year-end registration; the bureau and the centre publish the prescribed topics, review plans
+    # and accept registrations.
+    "schoolbased.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "schoolbased.plan": frozenset({R.SCHOOL_COORDINATOR}),
+    "schoolbased.review": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     # API keys act for an org with one role; only the bureau issues them.
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }
