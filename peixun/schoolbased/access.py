@@ -56,7 +56,11 @@ def own_line(user, pk: int) -> TeacherLine:
     """A line of the signed-in teacher's own."""
     line = None
     if user.person_id:
-        line = TeacherLine.objects.filter(pk=pk, person_id=user.person_id).select_related("registration__plan__school").first()
+        line = (
+            TeacherLine.objects.filter(pk=pk, person_id=user.person_id)
+            .select_related("registration__plan__school")
+            .first()
+        )
     if line is None:
         raise out_of_scope(user, "teacher_line", pk)
     return line
@@ -65,11 +69,15 @@ def own_line(user, pk: int) -> TeacherLine:
 def own_lines(user) -> QuerySet[TeacherLine]:
     if not user.person_id:
         return TeacherLine.objects.none()
-    return TeacherLine.objects.filter(person_id=user.person_id).select_related("registration__plan__school", "line")
+    return TeacherLine.objects.filter(person_id=user.person_id).select_related(
+        "registration__plan__school", "line"
+    )
 
 
 def district_years_in_scope(user) -> QuerySet[DistrictYear]:
-    return DistrictYear.objects.filter(path_q(scope_paths(user, "schoolbased.review"), "org__path")).select_related("org")
+    return DistrictYear.objects.filter(
+        path_q(scope_paths(user, "schoolbased.review"), "org__path")
+    ).select_related("org")
 
 
 def may_see_line_evidence(user, line: TeacherLine) -> bool:

@@ -22,7 +22,9 @@ class TopicForm(forms.Form):
     title = forms.CharField(label=_("Topic"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.SCHOOL)
-    planned_hours = forms.DecimalField(label=_("Planned hours"), min_value=0.5, max_digits=5, decimal_places=1)
+    planned_hours = forms.DecimalField(
+        label=_("Planned hours"), min_value=0.5, max_digits=5, decimal_places=1
+    )
 
 
 class PlanCreateForm(forms.Form):
@@ -39,11 +41,15 @@ class PlanLineForm(forms.Form):
     title = forms.CharField(label=_("Activity topic"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.SCHOOL)
-    planned_hours = forms.DecimalField(label=_("Planned hours"), min_value=0.5, max_digits=5, decimal_places=1)
+    planned_hours = forms.DecimalField(
+        label=_("Planned hours"), min_value=0.5, max_digits=5, decimal_places=1
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput)
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none(), required=False)
-    budget = forms.DecimalField(label=_("Budget (yuan)"), min_value=0, max_digits=10, decimal_places=2, initial=0)
+    budget = forms.DecimalField(
+        label=_("Budget (yuan)"), min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
 
     def __init__(self, *args, topics, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)

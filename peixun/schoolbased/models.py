@@ -191,7 +191,9 @@ class Activity(models.Model):
     """An activity of the plan held on a day, with its attendees and the hours each earned."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="activities")
-    line = models.ForeignKey(PlanLine, verbose_name=_("plan line"), on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(
+        PlanLine, verbose_name=_("plan line"), on_delete=models.PROTECT, related_name="+"
+    )
     held_on = models.DateField(_("held on"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -210,17 +212,25 @@ class TeacherLine(models.Model):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="lines")
     person = models.ForeignKey(Person, verbose_name=_("teacher"), on_delete=models.PROTECT, related_name="+")
-    line = models.ForeignKey(PlanLine, verbose_name=_("plan line"), on_delete=models.PROTECT, related_name="+")
-    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(
+        PlanLine, verbose_name=_("plan line"), on_delete=models.PROTECT, related_name="+"
+    )
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="lines"
+    )
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     earned_on = models.DateField(_("date"))
-    answer = models.CharField(_("teacher's answer"), max_length=16, choices=Answer.choices, default=Answer.PENDING)
+    answer = models.CharField(
+        _("teacher's answer"), max_length=16, choices=Answer.choices, default=Answer.PENDING
+    )
     dispute_reason = models.TextField(_("dispute reason"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     evidence_name = models.CharField(_("evidence"), max_length=255, blank=True)
     evidence_type = models.CharField(max_length=64, blank=True)
     evidence = models.BinaryField(null=True, blank=True, editable=False)
-    counted_hours = models.DecimalField(_("hours counted"), max_digits=5, decimal_places=1, null=True, blank=True)
+    counted_hours = models.DecimalField(
+        _("hours counted"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("teacher's line")
@@ -228,7 +238,9 @@ class TeacherLine(models.Model):
         ordering = ["registration", "person", "earned_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "person"], name="sb_line_once_per_activity", condition=models.Q(activity__isnull=False)
+                fields=["activity", "person"],
+                name="sb_line_once_per_activity",
+                condition=models.Q(activity__isnull=False),
             )
         ]
 

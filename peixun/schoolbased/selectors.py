@@ -77,7 +77,9 @@ def teacher_rows(registration: Registration) -> list[TeacherRow]:
     school = registration.plan.school
     rows: dict[int, TeacherRow] = {
         person.pk: TeacherRow(person)
-        for person in Person.objects.filter(org=school, status=PersonStatus.ACTIVE).order_by("name_pinyin", "id")
+        for person in Person.objects.filter(org=school, status=PersonStatus.ACTIVE).order_by(
+            "name_pinyin", "id"
+        )
     }
     grouped: dict[int, list[TeacherLine]] = defaultdict(list)
     for line in registration.lines.select_related("line", "person").order_by("earned_on", "id"):

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from peixun.audit import events
 from peixun.core import bulk
-from peixun.lib.dates import format_hours
 from peixun.ledger import compliance
 from peixun.ledger.models import CreditEntry
+from peixun.lib.dates import format_hours
 from peixun.orgs.imports.common import chunked
 from peixun.orgs.models import Org, Person, PersonStatus
 from peixun.schoolbased import selectors
@@ -89,7 +89,14 @@ def publish_year(*, org: Org, school_year: int, deadline: date, actor, request=N
         changes = {"deadline": [str(before), str(deadline)]}
     else:
         changes = {"school_year": school_year, "deadline": str(deadline)}
-    events.record(action="sb_year_published", actor=actor, target=year, org_path=org.path, changes=changes, request=request)
+    events.record(
+        action="sb_year_published",
+        actor=actor,
+        target=year,
+        org_path=org.path,
+        changes=changes,
+        request=request,
+    )
     return year
 
 
@@ -152,7 +159,7 @@ def save_line(
     starts_on: date,
     ends_on: date,
     leader: Person | None = None,
-    budget=Decimal(0),
+    budget: Decimal | None = None,
     topic: PrescribedTopic | None = None,
     line: PlanLine | None = None,
     request=None,
@@ -163,14 +170,26 @@ def save_line(
     start, end = selectors.year_start(plan.school_year), date(plan.school_year + 1, 8, 31)
     if not (start <= starts_on <= ends_on <= end):
         raise LineInvalidError(
-            why=_("Dates: the activity must start and end within the school year (%(start)s to %(end)s), the end on or after the start.")
-            % {"start": f"{start.year}年{start.month}月{start.day}日", "end": f"{end.year}年{end.month}月{end.day}日"}
+            why=_(
+                "Dates: the activity must start and end within the school year (%(start)s to %(end)s), "
+                "the end on or after the start."
+            )
+            % {
+                "start": f"{start.year}年{start.month}月{start.day}日",
+                "end": f"{end.year}年{end.month}月{end.day}日",
+            }
         )
     if leader is not None and leader.org_id != plan.school_id:
         raise LineInvalidError(why=_("Leader: choose a teacher of this school."))
-    if topic is not None and not selectors.topics_for(plan.school, plan.school_year).filter(pk=topic.pk).exists():
-        raise LineInvalidError(why=_("Prescribed topic: choose one the district published for this school year."))
-    if budget is None or Decimal(budget) < 0:
+    if (
+        topic is not None
+        and not selectors.topics_for(plan.school, plan.school_year).filter(pk=topic.pk).exists()
+    ):
+        raise LineInvalidError(
+            why=_("Prescribed topic: choose one the district published for this school year.")
+        )
+    budget = Decimal(0) if budget is None else Decimal(budget)
+    if budget < 0:
         raise LineInvalidError(why=_("Budget: enter 0 or more yuan."))
     creating = line is None
     if line is None:
@@ -199,7 +218,12 @@ def delete_line(*, line: PlanLine, actor, request=None) -> None:
     title = line.title
     line.delete()
     events.record(
-        action="sb_plan_line_deleted", actor=actor, target=plan, org_path=plan.school.path, changes={"title": title}, request=request
+        action="sb_plan_line_deleted",
+        actor=actor,
+        target=plan,
+        org_path=plan.school.path,
+        changes={"title": title},
+        request=request,
     )
 
 
@@ -212,14 +236,17 @@ def problem_text(problem: Problem, caps: Caps) -> str:
     if problem.kind == "no_lines":
         return _("Add at least one activity.")
     if problem.kind == "missing_topic":
-        return _("The district's prescribed topic “%(title)s” is missing: add a line for it.") % {"title": problem.title}
+        return _("The district's prescribed topic “%(title)s” is missing: add a line for it.") % {
+            "title": problem.title
+        }
     what = {
         "prescribed": _("Prescribed content"),
         "own": _("School-chosen content"),
         "total": _("All school-based training"),
     }[problem.what]
     return _(
-        "%(what)s: %(planned)s credits planned, over the yearly cap of %(cap)s credits by %(excess)s; reduce the planned hours."
+        "%(what)s: %(planned)s credits planned, over the yearly cap of %(cap)s credits by %(excess)s; "
+        "reduce the planned hours."
     ) % {
         "what": what,
         "planned": _credits(problem.planned, caps),
@@ -267,7 +294,9 @@ def submit_plan(*, plan: SchoolPlan, actor, request=None) -> PlanVersion:
     plan.version += 1
     plan.state = target
     plan.save(update_fields=["version", "state"])
-    version = PlanVersion.objects.create(plan=plan, number=plan.version, lines=_snapshot(plan), submitted_by=actor)
+    version = PlanVersion.objects.create(
+        plan=plan, number=plan.version, lines=_snapshot(plan), submitted_by=actor
+    )
     events.record(
         action="sb_plan_submitted",
         actor=actor,
@@ -281,7 +310,13 @@ def submit_plan(*, plan: SchoolPlan, actor, request=None) -> PlanVersion:
 
 @transaction.atomic
 def decide_plan(
-    *, plan: SchoolPlan, actor, approve: bool, comment: str = "", line_comments: dict[int, str] | None = None, request=None
+    *,
+    plan: SchoolPlan,
+    actor,
+    approve: bool,
+    comment: str = "",
+    line_comments: dict[int, str] | None = None,
+    request=None,
 ) -> SchoolPlan:
     plan = SchoolPlan.objects.select_for_update().select_related("school").get(pk=plan.pk)
     action = "approve" if approve else "return"
@@ -364,14 +399,18 @@ def _check_day(day: date, registration: Registration) -> None:
     year = registration.plan.school_year
     start, end = selectors.year_start(year), min(date(year + 1, 8, 31), timezone.localdate())
     if not start <= day <= end:
-        raise LineInvalidError(
-            why=_("Date: choose a day of the school year, not after today.")
-        )
+        raise LineInvalidError(why=_("Date: choose a day of the school year, not after today."))
 
 
 @transaction.atomic
 def record_activity(
-    *, registration: Registration, line: PlanLine, held_on: date, attendees: list[tuple[Person, object]], actor, request=None
+    *,
+    registration: Registration,
+    line: PlanLine,
+    held_on: date,
+    attendees: list[tuple[Person, object]],
+    actor,
+    request=None,
 ) -> Activity:
     """An activity of the plan held on a day, with each attendee's hours: one line per teacher."""
     registration = _lock_registration(registration)
@@ -390,9 +429,18 @@ def record_activity(
             continue
         seen.add(person.pk)
         checked.append((person, _hours(hours, person.name)))
-    activity = Activity.objects.create(registration=registration, line=line, held_on=held_on, created_by=actor)
+    activity = Activity.objects.create(
+        registration=registration, line=line, held_on=held_on, created_by=actor
+    )
     TeacherLine.objects.bulk_create(
-        TeacherLine(registration=registration, person=person, line=line, activity=activity, hours=hours, earned_on=held_on)
+        TeacherLine(
+            registration=registration,
+            person=person,
+            line=line,
+            activity=activity,
+            hours=hours,
+            earned_on=held_on,
+        )
         for person, hours in checked
     )
     events.record(
@@ -426,7 +474,15 @@ def check_evidence(upload: Evidence) -> str:
 
 @transaction.atomic
 def add_manual_line(
-    *, registration: Registration, person: Person, line: PlanLine, hours, earned_on: date, evidence: Evidence, actor, request=None
+    *,
+    registration: Registration,
+    person: Person,
+    line: PlanLine,
+    hours,
+    earned_on: date,
+    evidence: Evidence,
+    actor,
+    request=None,
 ) -> TeacherLine:
     """A line for an activity that was not recorded, with its evidence (a file)."""
     registration = _lock_registration(registration)
@@ -438,7 +494,9 @@ def add_manual_line(
     _check_day(earned_on, registration)
     amount = _hours(hours, _("Hours"))
     content_type = check_evidence(evidence)
-    name = "".join(char for char in evidence.name.replace("\\", "/").split("/")[-1] if char.isprintable())[:200]
+    name = "".join(char for char in evidence.name.replace("\\", "/").split("/")[-1] if char.isprintable())[
+        :200
+    ]
     teacher_line = TeacherLine.objects.create(
         registration=registration,
         person=person,
@@ -454,7 +512,12 @@ def add_manual_line(
         actor=actor,
         target=registration,
         org_path=school.path,
-        changes={"person": person.name, "title": line.title, "hours": str(amount), "evidence": teacher_line.evidence_name},
+        changes={
+            "person": person.name,
+            "title": line.title,
+            "hours": str(amount),
+            "evidence": teacher_line.evidence_name,
+        },
         request=request,
     )
     return teacher_line
@@ -477,7 +540,12 @@ def answer_line(*, line: TeacherLine, actor, confirm: bool, reason: str = "", re
     if reason and not confirm:
         changes["reason"] = reason
     events.record(
-        action="sb_line_answered", actor=actor, target=line, org_path=registration.plan.school.path, changes=changes, request=request
+        action="sb_line_answered",
+        actor=actor,
+        target=line,
+        org_path=registration.plan.school.path,
+        changes=changes,
+        request=request,
     )
     return line
 
@@ -544,7 +612,9 @@ class Posting:
 
 
 @transaction.atomic
-def decide_registration(*, registration: Registration, actor, accept: bool, comment: str = "", request=None) -> Posting:
+def decide_registration(
+    *, registration: Registration, actor, accept: bool, comment: str = "", request=None
+) -> Posting:
     """The district returns the registration with a comment, or accepts it: the counted hours
     are posted to the ledger (once)."""
     registration = _lock_registration(registration)
@@ -614,8 +684,17 @@ def post_registration(registration: Registration, *, actor=None) -> Posting:
     by_person: dict[int, list[TeacherLine]] = defaultdict(list)
     active = set(Person.objects.filter(org=school, status=PersonStatus.ACTIVE).values_list("pk", flat=True))
     lines = list(
-        registration.lines.select_related("line").order_by("person_id", "earned_on", "id").only(
-            "id", "person_id", "hours", "earned_on", "line__topic_id", "line__title", "line__category", "line__level"
+        registration.lines.select_related("line")
+        .order_by("person_id", "earned_on", "id")
+        .only(
+            "id",
+            "person_id",
+            "hours",
+            "earned_on",
+            "line__topic_id",
+            "line__title",
+            "line__category",
+            "line__level",
         )
     )
     for line in lines:
@@ -627,7 +706,11 @@ def post_registration(registration: Registration, *, actor=None) -> Posting:
             counted = {line.pk: Decimal(0) for line in person_lines}
         else:
             counted = allocate(
-                [RegisteredLine(line.pk, line.hours, line.line.topic_id is not None) for line in person_lines], caps
+                [
+                    RegisteredLine(line.pk, line.hours, line.line.topic_id is not None)
+                    for line in person_lines
+                ],
+                caps,
             )
         for line in person_lines:
             line.counted_hours = counted[line.pk]
@@ -637,7 +720,9 @@ def post_registration(registration: Registration, *, actor=None) -> Posting:
     bulk.update_rows(lines, ["counted_hours"])
     taken: set[str] = set()
     for chunk in chunked([key for key, _line in wanted], 900):
-        taken.update(CreditEntry.objects.filter(idempotency_key__in=chunk).values_list("idempotency_key", flat=True))
+        taken.update(
+            CreditEntry.objects.filter(idempotency_key__in=chunk).values_list("idempotency_key", flat=True)
+        )
     now = timezone.now()
     author_id = actor.pk if actor is not None and actor.is_authenticated else None
     rows = []

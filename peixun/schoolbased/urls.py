@@ -19,7 +19,11 @@ urlpatterns = [
     path("registrations/<int:pk>/submit/", views.registration_submit, name="registration-submit"),
     path("registrations/<int:pk>/decide/", views.registration_decide, name="registration-decide"),
     path("registrations/<int:pk>/export.xlsx", views.registration_export, name="registration-export"),
-    path("registrations/<int:pk>/teachers/<int:person_pk>/", views.registration_teacher, name="registration-teacher"),
+    path(
+        "registrations/<int:pk>/teachers/<int:person_pk>/",
+        views.registration_teacher,
+        name="registration-teacher",
+    ),
     path("lines/<int:pk>/resolve/", views.line_resolve, name="line-resolve"),
     path("lines/<int:pk>/evidence/", views.evidence, name="evidence"),
     path("mine/", views.mine, name="mine"),

@@ -32,7 +32,11 @@ from peixun.schoolbased.models import PlanState, RegistrationState, SchoolPlan
 @require_http_methods(["GET", "POST"])
 def topics(request: SignedInRequest) -> HttpResponse:
     access.require_perm(request, "schoolbased.review")
-    orgs = access.orgs_in_scope(request.user, "schoolbased.review").filter(kind__in=["city", "county"]).order_by("path")
+    orgs = (
+        access.orgs_in_scope(request.user, "schoolbased.review")
+        .filter(kind__in=["city", "county"])
+        .order_by("path")
+    )
     year_form = YearForm(request.POST if request.POST.get("form") == "year" else None, orgs=orgs)
     topic_form = TopicForm(request.POST if request.POST.get("form") == "topic" else None)
     years = access.district_years_in_scope(request.user).prefetch_related("topics")
@@ -46,7 +50,9 @@ def topics(request: SignedInRequest) -> HttpResponse:
                 year = years.filter(pk=request.POST.get("district_year") or 0).first()
                 if year is None:
                     raise Http404
-                services.add_topic(district_year=year, actor=request.user, request=request, **topic_form.cleaned_data)
+                services.add_topic(
+                    district_year=year, actor=request.user, request=request, **topic_form.cleaned_data
+                )
                 messages.success(request, _("Prescribed topic added."))
                 return redirect("schoolbased:topics")
         except DomainError as error:
@@ -61,14 +67,22 @@ def plans(request: SignedInRequest) -> HttpResponse:
     access.require_perm(request, "schoolbased.plan")
     schools = access.orgs_in_scope(request.user, "schoolbased.plan").filter(kind="school").order_by("path")
     today = timezone.localdate()
-    form = PlanCreateForm(request.POST or None, initial={"school_year": today.year if today.month >= 9 else today.year - 1})
+    form = PlanCreateForm(
+        request.POST or None, initial={"school_year": today.year if today.month >= 9 else today.year - 1}
+    )
     if request.method == "POST" and form.is_valid():
         school = schools.filter(pk=request.POST.get("school") or 0).first() or schools.first()
         if school is None:
             raise Http404
-        plan = services.create_plan(school=school, school_year=form.cleaned_data["school_year"], actor=request.user, request=request)
+        plan = services.create_plan(
+            school=school, school_year=form.cleaned_data["school_year"], actor=request.user, request=request
+        )
         return redirect("schoolbased:plan", plan.pk)
-    context = {"plans": access.plans_in_scope(request.user, "schoolbased.plan"), "form": form, "schools": schools}
+    context = {
+        "plans": access.plans_in_scope(request.user, "schoolbased.plan"),
+        "form": form,
+        "schools": schools,
+    }
     return render(request, "schoolbased/plans.html", context)
 
 
@@ -103,7 +117,10 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         request.POST or None,
         topics=selectors.topics_for(plan.school, plan.school_year),
         people=_people(plan),
-        initial={"starts_on": selectors.year_start(plan.school_year), "ends_on": selectors.year_start(plan.school_year)},
+        initial={
+            "starts_on": selectors.year_start(plan.school_year),
+            "ends_on": selectors.year_start(plan.school_year),
+        },
     )
     if request.method == "POST":
         access.access_plan(request.user, pk, "schoolbased.plan")
@@ -124,7 +141,8 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "lines": lines,
         "form": form,
         "may_edit": may_edit,
-        "may_review": access.has_perm(request.user, "schoolbased.review") and plan.state == PlanState.SUBMITTED,
+        "may_review": access.has_perm(request.user, "schoolbased.review")
+        and plan.state == PlanState.SUBMITTED,
         "problems": services.check_plan(plan) if plan.editable else [],
         "caps": caps,
         "sums": {"prescribed": prescribed, "own": own, "total": prescribed + own},
@@ -157,7 +175,9 @@ def plan_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         refuse(request, error)
     else:
-        messages.success(request, _("Version %(number)s submitted to the district.") % {"number": version.number})
+        messages.success(
+            request, _("Version %(number)s submitted to the district.") % {"number": version.number}
+        )
     return redirect("schoolbased:plan", plan.pk)
 
 
@@ -174,12 +194,19 @@ def plan_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     try:
         services.decide_plan(
-            plan=plan, actor=request.user, approve=approve, comment=request.POST.get("comment", ""), line_comments=notes, request=request
+            plan=plan,
+            actor=request.user,
+            approve=approve,
+            comment=request.POST.get("comment", ""),
+            line_comments=notes,
+            request=request,
         )
     except DomainError as error:
         refuse(request, error)
     else:
-        messages.success(request, _("Plan approved.") if approve else _("Plan returned to the school with the comments."))
+        messages.success(
+            request, _("Plan approved.") if approve else _("Plan returned to the school with the comments.")
+        )
     return redirect("schoolbased:plan", plan.pk)
 
 
@@ -221,8 +248,10 @@ def registration(request: SignedInRequest, pk: int) -> HttpResponse:
         "rows": selectors.teacher_rows(item),
         "excluded": selectors.excluded_people(plan.school),
         "may_edit": access.has_perm(request.user, "schoolbased.plan") and item.editable,
-        "may_submit": access.has_perm(request.user, "schoolbased.plan") and item.state in ("compiling", "returned"),
-        "may_review": access.has_perm(request.user, "schoolbased.review") and item.state == RegistrationState.SUBMITTED,
+        "may_submit": access.has_perm(request.user, "schoolbased.plan")
+        and item.state in ("compiling", "returned"),
+        "may_review": access.has_perm(request.user, "schoolbased.review")
+        and item.state == RegistrationState.SUBMITTED,
         "activity_form": ActivityForm(lines=lines, people=people),
         "manual_form": ManualLineForm(lines=lines, people=people),
         "disputes": item.lines.filter(answer="disputed").select_related("person", "line"),
@@ -247,7 +276,11 @@ def activity_add(request: SignedInRequest, pk: int) -> HttpResponse:
     item = access.access_registration(request.user, pk, "schoolbased.plan")
     form = ActivityForm(request.POST, lines=item.plan.lines.all(), people=_people(item.plan))
     if not form.is_valid():
-        messages.error(request, _("Check the activity: %(errors)s") % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+        messages.error(
+            request,
+            _("Check the activity: %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
         return redirect("schoolbased:registration", item.pk)
     data = form.cleaned_data
     _refused_or(
@@ -272,7 +305,11 @@ def manual_line(request: SignedInRequest, pk: int) -> HttpResponse:
     item = access.access_registration(request.user, pk, "schoolbased.plan")
     form = ManualLineForm(request.POST, request.FILES, lines=item.plan.lines.all(), people=_people(item.plan))
     if not form.is_valid():
-        messages.error(request, _("Check the manual line: %(errors)s") % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+        messages.error(
+            request,
+            _("Check the manual line: %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
         return redirect("schoolbased:registration", item.pk)
     data = form.cleaned_data
     upload = data["evidence"]
@@ -334,7 +371,11 @@ def registration_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     accept = request.POST.get("decision") == "accept"
     try:
         posting = services.decide_registration(
-            registration=item, actor=request.user, accept=accept, comment=request.POST.get("comment", ""), request=request
+            registration=item,
+            actor=request.user,
+            accept=accept,
+            comment=request.POST.get("comment", ""),
+            request=request,
         )
     except DomainError as error:
         refuse(request, error)
@@ -342,8 +383,15 @@ def registration_decide(request: SignedInRequest, pk: int) -> HttpResponse:
         if accept:
             messages.success(
                 request,
-                _("Accepted: %(posted)s entries posted for %(people)s teachers; %(not_counted)s hours over the caps not counted.")
-                % {"posted": posting.posted, "people": posting.people, "not_counted": format_hours(posting.not_counted)},
+                _(
+                    "Accepted: %(posted)s entries posted for %(people)s teachers; "
+                    "%(not_counted)s hours over the caps not counted."
+                )
+                % {
+                    "posted": posting.posted,
+                    "people": posting.people,
+                    "not_counted": format_hours(posting.not_counted),
+                },
             )
         else:
             messages.success(request, _("Registration returned to the school with the comment."))
@@ -369,8 +417,26 @@ def registration_export(request: SignedInRequest, pk: int) -> HttpResponse:
                 ]
             )
     for person in selectors.excluded_people(item.plan.school):
-        rows.append([person.name, _("Not in school-based training: %(reason)s") % {"reason": person.get_status_display()}, "", "", "", "", ""])
-    header = [_("Teacher"), _("Activity topic"), _("Date"), _("Hours"), _("Teacher's answer"), _("Hours counted"), _("Source")]
+        rows.append(
+            [
+                person.name,
+                _("Not in school-based training: %(reason)s") % {"reason": person.get_status_display()},
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+    header = [
+        _("Teacher"),
+        _("Activity topic"),
+        _("Date"),
+        _("Hours"),
+        _("Teacher's answer"),
+        _("Hours counted"),
+        _("Source"),
+    ]
     content = write_workbook([Sheet(_("School-based registration"), header, rows)])
     return download(content, f"{item.plan.school.name}-{item.plan.year_label}-校本研修登记.xlsx")
 
@@ -383,7 +449,9 @@ def registration_teacher(request: SignedInRequest, pk: int, person_pk: int) -> H
     if person is None:
         raise Http404
     lines = item.lines.filter(person=person).select_related("line").order_by("earned_on", "id")
-    return render(request, "schoolbased/teacher_lines.html", {"registration": item, "person": person, "lines": lines})
+    return render(
+        request, "schoolbased/teacher_lines.html", {"registration": item, "person": person, "lines": lines}
+    )
 
 
 @login_required
@@ -397,7 +465,9 @@ def evidence(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
-    lines = list(access.own_lines(request.user).order_by("-registration__plan__school_year", "earned_on", "id"))
+    lines = list(
+        access.own_lines(request.user).order_by("-registration__plan__school_year", "earned_on", "id")
+    )
     return render(request, "schoolbased/mine.html", {"lines": lines})
 
 
@@ -409,10 +479,12 @@ def mine_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     _refused_or(
         request,
         lambda: services.answer_line(
-            line=line, actor=request.user, confirm=confirm, reason=request.POST.get("reason", ""), request=request
+            line=line,
+            actor=request.user,
+            confirm=confirm,
+            reason=request.POST.get("reason", ""),
+            request=request,
         ),
         _("Thank you, your answer is recorded.") if confirm else _("Your dispute is sent to the school."),
     )
     return redirect("schoolbased:mine")
-
-

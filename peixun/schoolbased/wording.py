@@ -29,7 +29,13 @@ def register_audit_labels() -> None:
             "not_counted": gettext_lazy("Hours not counted"),
         }
     )
-    for action in ("sb_topic_added", "sb_plan_line_saved", "sb_plan_line_deleted", "sb_activity_recorded", "sb_manual_line_added"):
+    for action in (
+        "sb_topic_added",
+        "sb_plan_line_saved",
+        "sb_plan_line_deleted",
+        "sb_activity_recorded",
+        "sb_manual_line_added",
+    ):
         events.register_field_labels({"title": gettext_lazy("Activity topic")}, action=action)
     for action in ("sb_plan_submitted", "sb_plan_returned", "sb_plan_approved"):
         events.register_value_labels(action, "state", dict(PlanState.choices))

@@ -34,7 +34,11 @@ def _school_only(rule: Rule) -> bool:
         select.credit_classes,
         select.sources,
     )
-    return select.levels == ("school",) and not any(narrowing) and not rule.applies_to.model_dump(exclude_defaults=True)
+    return (
+        select.levels == ("school",)
+        and not any(narrowing)
+        and not rule.applies_to.model_dump(exclude_defaults=True)
+    )
 
 
 def caps_from_rules(rules: Iterable[Rule], hours_per_credit: Decimal = Decimal(10)) -> Caps:
@@ -84,7 +88,9 @@ def plan_problems(lines: Sequence[PlannedLine], topics: dict[int, str], caps: Ca
     if not lines:
         problems.append(Problem("no_lines"))
     carried = {line.topic_id for line in lines if line.topic_id is not None}
-    problems.extend(Problem("missing_topic", title=title) for pk, title in topics.items() if pk not in carried)
+    problems.extend(
+        Problem("missing_topic", title=title) for pk, title in topics.items() if pk not in carried
+    )
     prescribed = sum((line.hours for line in lines if line.topic_id is not None), Decimal(0))
     own = sum((line.hours for line in lines if line.topic_id is None), Decimal(0))
     for what, planned, cap in (

@@ -27,6 +27,7 @@ from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
+from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
 from peixun.testing.factories import make_user
 from peixun.testing.personas import World
 from peixun.training.tests.matrix import TRAINING_VIEWS, training_objects
@@ -130,6 +131,7 @@ VIEWS: dict[str, View] = {
 VIEWS.update({name: View(**spec) for name, spec in TRAINING_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -234,6 +236,7 @@ def _objects(world: World) -> Objects:
     near_training, far_training = training_objects(world)
     near_ledger, far_ledger = ledger_objects(world)
     near_delivery, far_delivery = delivery_objects(world)
+    near_schoolbased, far_schoolbased = schoolbased_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -247,6 +250,7 @@ def _objects(world: World) -> Objects:
             **near_training,
             **near_ledger,
             **near_delivery,
+            **near_schoolbased,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -260,6 +264,7 @@ def _objects(world: World) -> Objects:
             **far_training,
             **far_ledger,
             **far_delivery,
+            **far_schoolbased,
         },
     )
 
