@@ -4,7 +4,7 @@ misses its target or fails."""
 import sys
 import time
 
-from bench import certificates, enrolment, import_people, ledger, pages, people_list
+from bench import certificates, enrolment, import_people, ledger, pages, people_list, schoolbased
 
 BENCHMARKS = (
     ("import_people", import_people.main),
@@ -12,6 +12,7 @@ BENCHMARKS = (
     ("ledger", ledger.main),
     ("enrolment", enrolment.main),
     ("certificates", certificates.main),
+    ("schoolbased", schoolbased.main),
     ("pages", pages.main),
 )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from peixun.core.choices import Category, Level
 from peixun.core.forms import DateInput
 from peixun.orgs.models import Org, Person
+from peixun.schoolbased.models import PlanLine, PrescribedTopic
 
 
 class YearForm(forms.Form):
@@ -32,9 +33,9 @@ class PlanCreateForm(forms.Form):
 
 
 class PlanLineForm(forms.Form):
-    topic = forms.ModelChoiceField(
+    topic: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("District-prescribed topic"),
-        queryset=None,
+        queryset=PrescribedTopic.objects.none(),
         required=False,
         empty_label=_("(chosen by the school)"),
     )
@@ -58,7 +59,9 @@ class PlanLineForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    line = forms.ModelChoiceField(label=_("Plan line"), queryset=None)
+    line: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Plan line"), queryset=PlanLine.objects.none()
+    )
     held_on = forms.DateField(label=_("Held on"), widget=DateInput)
     hours = forms.DecimalField(label=_("Hours each"), min_value=0.5, max_digits=5, decimal_places=1)
     attendees = forms.ModelMultipleChoiceField(
@@ -73,7 +76,9 @@ class ActivityForm(forms.Form):
 
 class ManualLineForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Teacher"), queryset=Person.objects.none())
-    line = forms.ModelChoiceField(label=_("Plan line"), queryset=None)
+    line: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Plan line"), queryset=PlanLine.objects.none()
+    )
     earned_on = forms.DateField(label=_("Date"), widget=DateInput)
     hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_digits=5, decimal_places=1)
     evidence = forms.FileField(label=_("Evidence (PDF or image, at most 5 MB)"))

@@ -11,9 +11,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peixun.accounts.models import User
 from peixun.audit import events
 from peixun.core import bulk
 from peixun.ledger import compliance
@@ -78,7 +80,9 @@ def _state_label(choices, state: str) -> str:
 
 
 @transaction.atomic
-def publish_year(*, org: Org, school_year: int, deadline: date, actor, request=None) -> DistrictYear:
+def publish_year(
+    *, org: Org, school_year: int, deadline: date, actor: User, request: HttpRequest | None = None
+) -> DistrictYear:
     year, created = DistrictYear.objects.get_or_create(
         org=org, school_year=school_year, defaults={"deadline": deadline, "created_by": actor}
     )
@@ -86,7 +90,7 @@ def publish_year(*, org: Org, school_year: int, deadline: date, actor, request=N
         before = year.deadline
         year.deadline = deadline
         year.save(update_fields=["deadline"])
-        changes = {"deadline": [str(before), str(deadline)]}
+        changes: dict[str, object] = {"deadline": [str(before), str(deadline)]}
     else:
         changes = {"school_year": school_year, "deadline": str(deadline)}
     events.record(
@@ -123,7 +127,9 @@ def add_topic(
 
 
 @transaction.atomic
-def create_plan(*, school: Org, school_year: int, actor, request=None) -> SchoolPlan:
+def create_plan(
+    *, school: Org, school_year: int, actor: User, request: HttpRequest | None = None
+) -> SchoolPlan:
     plan, created = SchoolPlan.objects.get_or_create(
         school=school, school_year=school_year, defaults={"created_by": actor}
     )
@@ -151,18 +157,18 @@ LINE_FIELDS = ("title", "category", "level", "planned_hours", "starts_on", "ends
 def save_line(
     *,
     plan: SchoolPlan,
-    actor,
+    actor: User,
     title: str,
     category: str,
     level: str,
-    planned_hours,
+    planned_hours: object,
     starts_on: date,
     ends_on: date,
     leader: Person | None = None,
     budget: Decimal | None = None,
     topic: PrescribedTopic | None = None,
     line: PlanLine | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> PlanLine:
     plan = SchoolPlan.objects.select_for_update().select_related("school").get(pk=plan.pk)
     _editable(plan)
@@ -212,7 +218,7 @@ def save_line(
 
 
 @transaction.atomic
-def delete_line(*, line: PlanLine, actor, request=None) -> None:
+def delete_line(*, line: PlanLine, actor: User, request: HttpRequest | None = None) -> None:
     plan = SchoolPlan.objects.select_for_update().select_related("school").get(pk=line.plan_id)
     _editable(plan)
     title = line.title
@@ -282,7 +288,7 @@ def _snapshot(plan: SchoolPlan) -> list[dict]:
 
 
 @transaction.atomic
-def submit_plan(*, plan: SchoolPlan, actor, request=None) -> PlanVersion:
+def submit_plan(*, plan: SchoolPlan, actor: User, request: HttpRequest | None = None) -> PlanVersion:
     plan = SchoolPlan.objects.select_for_update().select_related("school").get(pk=plan.pk)
     target = flow.plan_move(plan.state, "submit")
     if target is None:
@@ -312,11 +318,11 @@ def submit_plan(*, plan: SchoolPlan, actor, request=None) -> PlanVersion:
 def decide_plan(
     *,
     plan: SchoolPlan,
-    actor,
+    actor: User,
     approve: bool,
     comment: str = "",
     line_comments: dict[int, str] | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> SchoolPlan:
     plan = SchoolPlan.objects.select_for_update().select_related("school").get(pk=plan.pk)
     action = "approve" if approve else "return"
@@ -360,7 +366,7 @@ def decide_plan(
 
 
 @transaction.atomic
-def start_registration(*, plan: SchoolPlan, actor, request=None) -> Registration:
+def start_registration(*, plan: SchoolPlan, actor: User, request: HttpRequest | None = None) -> Registration:
     if plan.state != PlanState.APPROVED:
         raise PlanNotApprovedError
     year = selectors.district_year(plan.school, plan.school_year)
@@ -409,8 +415,8 @@ def record_activity(
     line: PlanLine,
     held_on: date,
     attendees: list[tuple[Person, object]],
-    actor,
-    request=None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> Activity:
     """An activity of the plan held on a day, with each attendee's hours: one line per teacher."""
     registration = _lock_registration(registration)
@@ -481,8 +487,8 @@ def add_manual_line(
     hours,
     earned_on: date,
     evidence: Evidence,
-    actor,
-    request=None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> TeacherLine:
     """A line for an activity that was not recorded, with its evidence (a file)."""
     registration = _lock_registration(registration)
@@ -524,7 +530,9 @@ def add_manual_line(
 
 
 @transaction.atomic
-def answer_line(*, line: TeacherLine, actor, confirm: bool, reason: str = "", request=None) -> TeacherLine:
+def answer_line(
+    *, line: TeacherLine, actor: User, confirm: bool, reason: str = "", request: HttpRequest | None = None
+) -> TeacherLine:
     """The teacher confirms a line, or disputes it with a reason."""
     registration = _lock_registration(line.registration)
     _registration_editable(registration)
@@ -551,7 +559,9 @@ def answer_line(*, line: TeacherLine, actor, confirm: bool, reason: str = "", re
 
 
 @transaction.atomic
-def resolve_line(*, line: TeacherLine, actor, hours, resolution: str, request=None) -> TeacherLine:
+def resolve_line(
+    *, line: TeacherLine, actor: User, hours: object, resolution: str, request: HttpRequest | None = None
+) -> TeacherLine:
     """The school answers a dispute: the hours kept (or corrected) and why."""
     registration = _lock_registration(line.registration)
     _registration_editable(registration)
@@ -577,7 +587,9 @@ def resolve_line(*, line: TeacherLine, actor, hours, resolution: str, request=No
 
 
 @transaction.atomic
-def submit_registration(*, registration: Registration, actor, request=None) -> Registration:
+def submit_registration(
+    *, registration: Registration, actor: User, request: HttpRequest | None = None
+) -> Registration:
     registration = _lock_registration(registration)
     target = flow.registration_move(registration.state, "submit")
     if target is None:
@@ -613,7 +625,12 @@ class Posting:
 
 @transaction.atomic
 def decide_registration(
-    *, registration: Registration, actor, accept: bool, comment: str = "", request=None
+    *,
+    registration: Registration,
+    actor: User,
+    accept: bool,
+    comment: str = "",
+    request: HttpRequest | None = None,
 ) -> Posting:
     """The district returns the registration with a comment, or accepts it: the counted hours
     are posted to the ledger (once)."""
@@ -673,7 +690,7 @@ def entry_key(registration_id: int, person_id: int, line_id: int) -> str:
     return f"schoolbased:{registration_id}:{person_id}:{line_id}"
 
 
-def post_registration(registration: Registration, *, actor=None) -> Posting:
+def post_registration(registration: Registration, *, actor: User | None = None) -> Posting:
     """Post every teacher's counted hours (within the policy's yearly caps, earliest lines
     first) as ledger entries of source 校本研修, one per teacher and line, written by COPY; the
     keys already in the ledger are skipped, so nothing is posted twice. Runs inside the caller's
@@ -703,7 +720,7 @@ def post_registration(registration: Registration, *, actor=None) -> Posting:
     wanted: list[tuple[str, TeacherLine]] = []
     for person_id, person_lines in by_person.items():
         if person_id not in active:
-            counted = {line.pk: Decimal(0) for line in person_lines}
+            counted: dict[object, Decimal] = {line.pk: Decimal(0) for line in person_lines}
         else:
             counted = allocate(
                 [
@@ -755,8 +772,8 @@ def post_registration(registration: Registration, *, actor=None) -> Posting:
     posting.posted = bulk.insert_rows(CreditEntry, ENTRY_FIELDS, rows)
     posting.people = len(people)
     ids = sorted(people)
-    for chunk in chunked(ids, 900):
-        compliance.rebuild_rollups(person_id__in=list(chunk))
+    for id_chunk in chunked(ids, 900):
+        compliance.rebuild_rollups(person_id__in=list(id_chunk))
     if ids:
         compliance.refresh(ids)
     return posting

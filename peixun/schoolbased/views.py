@@ -186,8 +186,8 @@ def plan_submit(request: SignedInRequest, pk: int) -> HttpResponse:
 def plan_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_perm(request, "schoolbased.review")
     plan = access.access_plan(request.user, pk, "schoolbased.review")
-    notes = {
-        int(key.removeprefix("line-")): value
+    notes: dict[int, str] = {
+        int(key.removeprefix("line-")): str(value)
         for key, value in request.POST.items()
         if key.startswith("line-") and key.removeprefix("line-").isdigit()
     }
