@@ -197,7 +197,7 @@ def run(teachers: int) -> int:
             "created_at",
         )
     ]
-    rows = [
+    copied = [
         (
             *row[:3],
             CreditEntry._meta.get_field("tags").get_prep_value(row[3]),
@@ -207,7 +207,7 @@ def run(teachers: int) -> int:
         )
         for row in rows
     ]
-    bound = min(_copy_lower_bound(rows) for _ in range(3))
+    bound = min(_copy_lower_bound(copied) for _ in range(3))
     with transaction.atomic():
         again = services.post_registration(registration, actor=actor)
     count = entries.count()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +72,7 @@ def _hours(value: object, what: str) -> Decimal:
     return amount
 
 
-def _state_label(choices, state: str) -> str:
+def _state_label(choices: type[models.TextChoices], state: str) -> str:
     return str(dict(choices.choices)[state])
 
 
@@ -106,7 +106,14 @@ def publish_year(
 
 @transaction.atomic
 def add_topic(
-    *, district_year: DistrictYear, title: str, category: str, level: str, planned_hours, actor, request=None
+    *,
+    district_year: DistrictYear,
+    title: str,
+    category: str,
+    level: str,
+    planned_hours: object,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> PrescribedTopic:
     hours = _hours(planned_hours, _("Planned hours"))
     topic = PrescribedTopic.objects.create(
@@ -484,7 +491,7 @@ def add_manual_line(
     registration: Registration,
     person: Person,
     line: PlanLine,
-    hours,
+    hours: object,
     earned_on: date,
     evidence: Evidence,
     actor: User,
