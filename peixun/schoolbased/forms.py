@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peixun.core.choices import Category, Level
-from peixun.core.forms import DateInput
+from peixun.core.forms import DateInput, StyledForm
 from peixun.orgs.models import Org, Person
 from peixun.schoolbased.models import PlanLine, PrescribedTopic
 
 
-class YearForm(forms.Form):
+class YearForm(StyledForm):
     org = forms.ModelChoiceField(label=_("District"), queryset=Org.objects.none())
     school_year = forms.IntegerField(label=_("School year (first year)"), min_value=2000, max_value=2100)
     deadline = forms.DateField(label=_("Registration deadline"), widget=DateInput)
@@ -19,7 +19,7 @@ class YearForm(forms.Form):
         self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
-class TopicForm(forms.Form):
+class TopicForm(StyledForm):
     title = forms.CharField(label=_("Topic"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.SCHOOL)
@@ -28,11 +28,11 @@ class TopicForm(forms.Form):
     )
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(StyledForm):
     school_year = forms.IntegerField(label=_("School year (first year)"), min_value=2000, max_value=2100)
 
 
-class PlanLineForm(forms.Form):
+class PlanLineForm(StyledForm):
     topic: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("District-prescribed topic"),
         queryset=PrescribedTopic.objects.none(),
@@ -58,14 +58,16 @@ class PlanLineForm(forms.Form):
         self.fields["leader"].queryset = people  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(StyledForm):
     line: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Plan line"), queryset=PlanLine.objects.none()
     )
     held_on = forms.DateField(label=_("Held on"), widget=DateInput)
     hours = forms.DecimalField(label=_("Hours each"), min_value=0.5, max_digits=5, decimal_places=1)
     attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Attendees"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, lines, people, **kwargs) -> None:
@@ -74,7 +76,7 @@ class ActivityForm(forms.Form):
         self.fields["attendees"].queryset = people  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
-class ManualLineForm(forms.Form):
+class ManualLineForm(StyledForm):
     person = forms.ModelChoiceField(label=_("Teacher"), queryset=Person.objects.none())
     line: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Plan line"), queryset=PlanLine.objects.none()
