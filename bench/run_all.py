@@ -14,6 +14,7 @@ from bench import (
     pages,
     people_list,
     restore_check,
+    schoolbased,
 )
 
 BENCHMARKS = (
@@ -22,6 +23,7 @@ BENCHMARKS = (
     ("ledger", ledger.main),
     ("enrolment", enrolment.main),
     ("certificates", certificates.main),
+    ("schoolbased", schoolbased.main),
     ("pages", pages.main),
     ("load_checkin", load_checkin.main),
     ("faults", lambda argv: _own_process("bench.faults", argv)),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "peixun.core",
     "peixun.training",
     "peixun.recognition",
+    "peixun.schoolbased",
     "peixun.delivery",
     "peixun.assessment",
     "peixun.certificates",

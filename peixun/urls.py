@@ -11,6 +11,7 @@ urlpatterns = [
     path("hours/", include("peixun.ledger.urls")),
     path("policies/", include("peixun.policies.urls")),
     path("training/", include("peixun.training.urls")),
+    path("school-based/", include("peixun.schoolbased.urls")),
     path("delivery/", include("peixun.delivery.urls")),
     path("recognition/", include("peixun.recognition.urls")),
     path("assessment/", include("peixun.assessment.urls")),

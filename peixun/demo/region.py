@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from peixun.demo import plan
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.ledger import seed_ledger
+from peixun.demo.schoolbased import seed_schoolbased
 from peixun.demo.training import seed_training
 from peixun.lib.pinyin import pinyin_keys
 from peixun.orgs.models import PATH_SEGMENT, GrantRole, Org, Person, RoleGrant
@@ -137,6 +138,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_ledger(root=orgs[DEMO_ROOT_CODE], county=county, seed=seed, today=_today())
     # Lessons, attendance and coursework under way; a closed project with hours and certificates.
     seed_delivery(school=orgs[demo_school.code], centre=orgs[demo_centre.code], seed=seed, today=_today())
+    # The county's prescribed topics and the demo school's draft school-based plan.
+    seed_schoolbased(school=orgs[demo_school.code], county=county, today=_today())
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 

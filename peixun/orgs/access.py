@@ -83,6 +83,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recognition.school": frozenset({R.SCHOOL_COORDINATOR}),
     "recognition.bureau": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     "recognition.import": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    # School-based training (peixun.schoolbased): the school coordinator files the plan and the
+    # year-end registration; the bureau and the centre publish the prescribed topics, review plans
+    # and accept registrations.
+    "schoolbased.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "schoolbased.plan": frozenset({R.SCHOOL_COORDINATOR}),
+    "schoolbased.review": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     # API keys act for an org with one role; only the bureau issues them.
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }

@@ -28,6 +28,7 @@ from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
+from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
 from peixun.testing.factories import make_user
 from peixun.testing.personas import World
 from peixun.training.tests.matrix import TRAINING_VIEWS, training_objects
@@ -132,6 +133,7 @@ VIEWS.update({name: View(**spec) for name, spec in TRAINING_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -237,6 +239,7 @@ def _objects(world: World) -> Objects:
     near_ledger, far_ledger = ledger_objects(world)
     near_delivery, far_delivery = delivery_objects(world)
     near_recognition, far_recognition = recognition_objects(world)
+    near_schoolbased, far_schoolbased = schoolbased_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -251,6 +254,7 @@ def _objects(world: World) -> Objects:
             **near_ledger,
             **near_delivery,
             **near_recognition,
+            **near_schoolbased,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -265,6 +269,7 @@ def _objects(world: World) -> Objects:
             **far_ledger,
             **far_delivery,
             **far_recognition,
+            **far_schoolbased,
         },
     )
 
