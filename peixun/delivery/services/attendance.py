@@ -215,7 +215,9 @@ def save_register(
     and one audit event listing every change (before → after); returns how many were written."""
     if not set(marks.values()) <= set(AttendanceStatus.values):
         raise InvalidStatusError
-    lesson = Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    lesson = (
+        Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    )
     require_status(lesson.project, lifecycle.MARKING)
     if lesson.status == LessonStatus.CANCELLED:
         raise LessonClosedError
@@ -400,7 +402,9 @@ def close_lesson(
 ) -> int:
     """Close a lesson: everyone not marked becomes absent. Returns how many were marked so.
     Closing twice does nothing more."""
-    lesson = Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    lesson = (
+        Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    )
     if lesson.status != LessonStatus.SCHEDULED:
         return 0
     now = now or timezone.now()

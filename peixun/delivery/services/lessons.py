@@ -129,7 +129,9 @@ def create_lesson(
 def update_lesson(
     *, lesson: Lesson, data: LessonData, actor: User, request: HttpRequest | None = None
 ) -> Lesson:
-    lesson = Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    lesson = (
+        Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    )
     require_status(lesson.project, lifecycle.SCHEDULING)
     if lesson.status != LessonStatus.SCHEDULED:
         raise LessonClosedError
@@ -163,7 +165,9 @@ def cancel_lesson(
     *, lesson: Lesson, actor: User, reason: str = "", request: HttpRequest | None = None
 ) -> Lesson:
     """A cancelled lesson counts for nobody; marks already taken are kept but no longer count."""
-    lesson = Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    lesson = (
+        Lesson.objects.select_for_update(no_key=True).select_related("project__organiser").get(pk=lesson.pk)
+    )
     require_status(lesson.project, lifecycle.SCHEDULING)
     if lesson.status == LessonStatus.CANCELLED:
         return lesson
