@@ -37,7 +37,8 @@ DEMO_PASSWORD = "Peixun@2026"  # noqa: S105 - the published password of the demo
 # authenticator app by hand or from `manage.py demo_code`, which prints their current codes. Demo
 # only: real accounts each set up their own secret at the first sign-in.
 DEMO_TOTP_KEY = "70656978756e2d64656d6f2d3266612d6b657921"
-DEMO_TOTP_SECRET = "OBSW S6DV NYWW IZLN N4WT EZTB FVVW K6JB"  # DEMO_TOTP_KEY in base32, as apps take it
+# DEMO_TOTP_KEY in base32, as apps take it.
+DEMO_TOTP_SECRET = "OBSW S6DV NYWW IZLN N4WT EZTB FVVW K6JB"  # noqa: S105
 BATCH_SIZE = 2_000
 PUBLIC_SCALES = ("small", "district", "city", "province")
 
