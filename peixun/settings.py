@@ -209,7 +209,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # Second factor (docs/accounts.md, docs/decisions/0049): TOTP codes from an authenticator app, named
 # with this issuer; django-otp's own exponential throttle is off, the limit is ours (5 wrong codes,
 # then SECOND_FACTOR_WAIT_MINUTES).
-OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Peixun")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "培训")
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 SECOND_FACTOR_FAILURE_LIMIT = 5

@@ -136,7 +136,7 @@ def test_each_demo_account_signs_in_through_the_login_form(client, username):
         assert client.get(reverse("site:home")).url.startswith(reverse("accounts:two-factor"))
         out = StringIO()
         call_command("demo_code", stdout=out)
-        code = re.search(rf"^{username}: (\d{{6}})", out.getvalue(), re.M).group(1)
+        code = re.search(rf"^{username}[:：]\s*(\d{{6}})", out.getvalue(), re.M).group(1)
         assert client.post(reverse("accounts:two-factor"), {"code": code}).status_code == 302
     assert client.get(reverse("site:home")).status_code == 200
 
