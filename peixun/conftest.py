@@ -10,6 +10,16 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture
+def client():
+    """Django's test client whose `force_login` also passes the second factor for those who need
+    it, as their real sign-in would (peixun.testing.second_factor); `force_login(user,
+    verified=False)` or a plain django.test.Client meets the gate."""
+    from peixun.testing.second_factor import VerifiedClient
+
+    return VerifiedClient()
+
+
 @pytest.fixture(autouse=True)
 def _append_only_tables_emptied(request):
     """After a transactional test (live server, threads), empty the append-only tables so Django's

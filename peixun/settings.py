@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "peixun.accounts",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # user.is_verified(): the second factor of this session (peixun.accounts.twofactor).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -203,6 +208,14 @@ if os.environ.get("PROXY_COUNT", "0").strip() not in ("", "0"):
 # Sessions: admins are logged out after idle time (peixun.accounts.middleware).
 SESSION_ENGINE = "peixun.accounts.sessions"  # Redis instead when REDIS_URL is set (below)
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Second factor (docs/accounts.md, docs/decisions/0049): TOTP codes from an authenticator app, named
+# with this issuer; django-otp's own exponential throttle is off, the limit is ours (5 wrong codes,
+# then SECOND_FACTOR_WAIT_MINUTES).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "培训")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+SECOND_FACTOR_FAILURE_LIMIT = 5
+SECOND_FACTOR_WAIT_MINUTES = int(os.environ.get("SECOND_FACTOR_WAIT_MINUTES", "15"))
 ADMIN_IDLE_TIMEOUT_SECONDS = int(os.environ.get("ADMIN_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,7 @@
 """Applied to every request: X-Forwarded-Proto believed only from a trusted proxy (first, before
 Django's SecurityMiddleware reads the scheme); then the account policies — idle timeout for admin
-roles, and the password change that imported accounts must make before anything else."""
+roles, the second factor of those who need one (peixun.accounts.twofactor), and the password
+change that imported accounts must make before anything else."""
 
 import logging
 import time
@@ -11,8 +12,10 @@ from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from peixun.accounts import twofactor
 from peixun.lib import clientaddr
 from peixun.orgs.access import ADMIN_ROLES, roles_of
 
@@ -77,11 +80,41 @@ class AccountPolicyMiddleware:
                 if now - last_seen >= 60 or LAST_SEEN_KEY not in request.session:
                     # Minute resolution is enough for a 30-minute timeout and spares a write per request.
                     request.session[LAST_SEEN_KEY] = now
+            # The second factor before anything else: until the session has passed it, every page
+            # but its own steps, signing out and the language switch answers a redirect to it.
+            if (
+                twofactor.required(user)
+                and not twofactor.is_verified(request)
+                and not self._allowed_before_second_factor(request.path)
+            ):
+                step = reverse("accounts:two-factor")
+                if request.method == "GET" and not getattr(request, "htmx", False):
+                    step = f"{step}?{urlencode({'next': request.get_full_path()})}"
+                return _redirect(request, step)
             if user.must_change_password and not self._allowed_before_change(request.path):
                 return _redirect(request, "accounts:password-change")
         return self.get_response(request)
 
     @staticmethod
+    def _allowed_before_second_factor(path: str) -> bool:
+        allowed = {
+            reverse("accounts:two-factor"),
+            reverse("accounts:two-factor-setup"),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+        }
+        return path in allowed or path.startswith(settings.STATIC_URL)
+
+    @staticmethod
     def _allowed_before_change(path: str) -> bool:
-        allowed = {reverse("accounts:password-change"), reverse("accounts:logout"), reverse("set_language")}
+        allowed = {
+            reverse("accounts:password-change"),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+            # The second factor comes first; the recovery codes just made are shown once.
+            reverse("accounts:two-factor"),
+            reverse("accounts:two-factor-setup"),
+            reverse("accounts:recovery-codes"),
+            reverse("accounts:recovery-codes-download"),
+        }
         return path in allowed or path.startswith(settings.STATIC_URL)

@@ -23,12 +23,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peixun.accounts import selectors, services, slips
+from peixun.accounts import selectors, services, slips, twofactor
 from peixun.accounts.access import (
     access_account,
     access_grant,
@@ -175,6 +176,9 @@ def _detail_context(request: SignedInRequest, account, **extra) -> dict:
         "form": extra.pop("form", None) or GrantForm(),
         "org_options": _org_options(org_choices(request.user, perm="accounts.manage", levels=3)),
         "roles": GrantRole.choices,
+        "second_factor_required": twofactor.required(account),
+        "second_factor_on": twofactor.confirmed_device(account) is not None,
+        "is_self": account.pk == request.user.pk,
         **extra,
     }
 
@@ -659,3 +663,194 @@ def teachers_reset(request: SignedInRequest, pk: int) -> HttpResponse:
         % {"name": account.display_name()},
     )
     return _after_issue(request, issued, chosen)
+
+
+# --- Second factor (peixun.accounts.twofactor) ------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once the second factor is passed: `next` when it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(name: str, target: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': target})}"
+
+
+def _refusal(check: twofactor.Check) -> str:
+    if check.outcome is twofactor.Outcome.PAUSED and check.until is not None:
+        minutes = max(1, -(-int((check.until - timezone.now()).total_seconds()) // 60))
+        return ngettext(
+            "Too many wrong codes. Wait %(minutes)d minute and try again, or ask your administrator.",
+            "Too many wrong codes. Wait %(minutes)d minutes and try again, or ask your administrator.",
+            minutes,
+        ) % {"minutes": minutes}
+    return _(
+        "That code is not right. Type the 6 digits your authenticator app shows now (or one unused "
+        "recovery code); each code works once."
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request: SignedInRequest) -> HttpResponse:
+    """The second step of signing in: a code from the app, or a recovery code."""
+    target = _next_url(request)
+    if not twofactor.required(request.user) or twofactor.is_verified(request):
+        return redirect(target)
+    if twofactor.confirmed_device(request.user) is None:
+        return redirect(_with_next("accounts:two-factor-setup", target))
+    error = ""
+    if request.method == "POST":
+        check = twofactor.verify(request=request, user=request.user, code=request.POST.get("code", "")[:40])
+        if check.outcome is twofactor.Outcome.RECOVERY_USED:
+            messages.warning(
+                request,
+                ngettext(
+                    "You signed in with a recovery code; %(count)d is left. Each works once: make new "
+                    "ones under Security settings.",
+                    "You signed in with a recovery code; %(count)d are left. Each works once: make new "
+                    "ones under Security settings.",
+                    check.recovery_left,
+                )
+                % {"count": check.recovery_left},
+            )
+        if check.ok:
+            return redirect(target)
+        error = _refusal(check)
+    context = {"next": target, "error": error}
+    return render(request, "accounts/two_factor.html", context, status=400 if error else 200)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: SignedInRequest) -> HttpResponse:
+    """Setting up the authenticator app: a QR code (or the secret typed in), confirmed by a code."""
+    target = _next_url(request)
+    if not twofactor.required(request.user):
+        return redirect("accounts:security")
+    if twofactor.confirmed_device(request.user) is not None:
+        return redirect("accounts:security" if twofactor.is_verified(request) else "accounts:two-factor")
+    device = twofactor.pending_device(request.user)
+    error = ""
+    if request.method == "POST":
+        check, codes = twofactor.confirm_enrolment(
+            request=request, user=request.user, code=request.POST.get("code", "")[:40]
+        )
+        if check.ok:
+            request.session[twofactor.FRESH_CODES_SESSION_KEY] = codes
+            messages.success(request, _("Two-step verification is on."))
+            return redirect(_with_next("accounts:recovery-codes", target))
+        error = _refusal(check)
+    context = {
+        "next": target,
+        "error": error,
+        "qr_svg": twofactor.qr_svg(device),
+        "secret": twofactor.secret_base32(device),
+        "issuer": settings.OTP_TOTP_ISSUER,
+    }
+    return render(request, "accounts/two_factor_setup.html", context, status=400 if error else 200)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: SignedInRequest) -> HttpResponse:
+    """The recovery codes just made, shown this once (kept in the session until the user is done)."""
+    codes = request.session.get(twofactor.FRESH_CODES_SESSION_KEY)
+    if not codes:
+        messages.info(
+            request, _("Recovery codes are shown only once. To get new ones, generate them again here.")
+        )
+        return redirect("accounts:security")
+    if request.method == "POST":
+        del request.session[twofactor.FRESH_CODES_SESSION_KEY]
+        return redirect(_next_url(request))
+    context = {"codes": [twofactor.grouped(code) for code in codes], "next": _next_url(request)}
+    return render(request, "accounts/recovery_codes.html", context)
+
+
+@login_required
+@never_cache
+def recovery_codes_download(request: SignedInRequest) -> HttpResponse:
+    codes = request.session.get(twofactor.FRESH_CODES_SESSION_KEY)
+    if not codes:
+        return redirect("accounts:security")
+    stamp = timezone.localtime()
+    lines = [
+        _("Peixun recovery codes for %(username)s") % {"username": request.user.get_username()},
+        _("Made on %(date)s. Each code works once, in place of the 6-digit code.")
+        % {"date": f"{stamp.year}年{stamp.month}月{stamp.day}日"},
+        "",
+        *(twofactor.grouped(code) for code in codes),
+        "",
+    ]
+    content = "\r\n".join(lines).encode("utf-8-sig")
+    return download(
+        content, f"peixun-recovery-codes-{stamp:%Y%m%d}.txt", content_type="text/plain; charset=utf-8"
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def security(request: SignedInRequest) -> HttpResponse:
+    """安全设置: whether the second factor is on, new recovery codes, and removing it (new phone)."""
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        code = request.POST.get("code", "")[:40]
+        if device is None or action not in ("regenerate", "reset"):
+            return redirect("accounts:security")
+        if action == "regenerate":
+            check, codes = twofactor.regenerate_recovery_codes(request=request, user=user, code=code)
+            if check.ok:
+                request.session[twofactor.FRESH_CODES_SESSION_KEY] = codes
+                return redirect(_with_next("accounts:recovery-codes", reverse("accounts:security")))
+        else:
+            check = twofactor.reset_own(request=request, user=user, code=code)
+            if check.ok:
+                messages.success(
+                    request, _("Two-step verification is removed. Set it up again with your new phone.")
+                )
+                return redirect("accounts:two-factor-setup")
+        messages.error(request, _refusal(check))
+        return redirect("accounts:security")
+    context = {
+        "required": twofactor.required(user),
+        "device": device,
+        "recovery_left": twofactor.recovery_left(user) if device else 0,
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@login_required
+@require_POST
+def account_reset_second_factor(request: SignedInRequest, pk: int) -> HttpResponse:
+    """An administrator over the account removes its second factor (a lost phone); audited, with
+    the reason. The holder sets it up again at the next sign-in."""
+    require_perm(request, "accounts.manage")
+    account = access_account(request.user, pk)
+    reason = request.POST.get("reason", "").strip()[:200]
+    if account.pk == request.user.pk:
+        messages.error(request, _("Your own two-step verification is changed under Security settings."))
+    elif not reason:
+        messages.error(
+            request, _("Say why two-step verification is reset (e.g. phone lost), then try again.")
+        )
+    else:
+        twofactor.reset_for(actor=request.user, user=account, reason=reason, request=request)
+        messages.success(
+            request,
+            _("Two-step verification of %(username)s is reset: they set it up again at their next sign-in.")
+            % {"username": account.get_username()},
+        )
+    return redirect("accounts:detail", pk=account.pk)

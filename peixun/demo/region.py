@@ -21,6 +21,7 @@ from django.core.management.color import no_style
 from django.db import connection, reset_queries, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peixun.demo import plan
 from peixun.demo.delivery import seed_delivery
@@ -28,10 +29,17 @@ from peixun.demo.ledger import seed_ledger
 from peixun.demo.schoolbased import seed_schoolbased
 from peixun.demo.training import seed_training
 from peixun.lib.pinyin import pinyin_keys
+from peixun.orgs.access import needs_second_factor
 from peixun.orgs.models import PATH_SEGMENT, GrantRole, Org, Person, RoleGrant
 
 DEMO_ROOT_CODE = plan.PROVINCE[0]
 DEMO_PASSWORD = "Peixun@2026"  # noqa: S105 - the published password of the demo accounts
+# The published second-factor secret of the demo administrators (bureau, centre): added to an
+# authenticator app by hand or from `manage.py demo_code`, which prints their current codes. Demo
+# only: real accounts each set up their own secret at the first sign-in.
+DEMO_TOTP_KEY = "70656978756e2d64656d6f2d3266612d6b657921"
+# DEMO_TOTP_KEY in base32, as apps take it.
+DEMO_TOTP_SECRET = "OBSW S6DV NYWW IZLN N4WT EZTB FVVW K6JB"  # noqa: S105
 BATCH_SIZE = 2_000
 PUBLIC_SCALES = ("small", "district", "city", "province")
 
@@ -50,6 +58,8 @@ class DemoLogin:
     role_label: str
     org_name: str
     also: str
+    # Signs in with a code from an authenticator app too (the demo key, DEMO_TOTP_SECRET).
+    second_factor: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,6 +251,8 @@ def _create_accounts(
         person = linked.get(hashes.get(account.username, ""))
         user = User.objects.create_user(username=account.username, password=DEMO_PASSWORD, person=person)
         RoleGrant.objects.create(user=user, role=account.role, org=scopes[account.role])
+        if needs_second_factor(user):
+            TOTPDevice.objects.create(user=user, name="authenticator", key=DEMO_TOTP_KEY, confirmed=True)
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -271,6 +283,9 @@ def demo_logins() -> list[DemoLogin]:
                 role_label=str(GrantRole(account.role).label),
                 org_name=grants[(account.username, account.role)],
                 also=also,
+                second_factor=TOTPDevice.objects.filter(
+                    user=user, confirmed=True, key=DEMO_TOTP_KEY
+                ).exists(),
             )
         )
     return logins
@@ -285,6 +300,16 @@ def format_logins(logins: list[DemoLogin]) -> str:
     widths = [max(_width(row[col]) for row in rows) for col in range(len(header))]
     lines = ["  ".join(_pad(cell, widths[col]) for col, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths[:-1]))
+    with_code = [x.username for x in logins if x.second_factor]
+    if with_code:
+        lines += [
+            "",
+            _(
+                "%(usernames)s also ask for a 6-digit code: add the key %(secret)s to an authenticator "
+                "app, or run `manage.py demo_code` for the current code."
+            )
+            % {"usernames": "、".join(with_code), "secret": DEMO_TOTP_SECRET},
+        ]
     return "\n".join(lines)
 
 

@@ -96,6 +96,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Roles whose sessions end after ADMIN_IDLE_TIMEOUT_SECONDS without a request.
 ADMIN_ROLES = frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR})
 
+# Who signs in with a second factor (peixun.accounts.twofactor): the administrators of bureaus and
+# training centres, and whoever may see or export full ID numbers — derived from the permissions
+# above, so a role given `people.reveal_id` tomorrow needs the second factor the same day.
+SECOND_FACTOR_PERMS = ("people.reveal_id",)
+SECOND_FACTOR_ROLES = frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}).union(
+    *(PERMISSIONS[perm] for perm in SECOND_FACTOR_PERMS)
+)
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -122,6 +130,13 @@ def grants_of(user) -> list[Grant]:
 
 def roles_of(user) -> set[str]:
     return {grant.role for grant in grants_of(user)}
+
+
+def needs_second_factor(user) -> bool:
+    """Whether the user must sign in with a second factor: a grant of a bureau or centre
+    administrator, or of a role that may reveal full ID numbers (and so export them: the export
+    shows them in full only under `people.reveal_id`)."""
+    return bool(roles_of(user) & SECOND_FACTOR_ROLES)
 
 
 def has_perm(user, perm: str) -> bool:

@@ -9,6 +9,7 @@ from peixun.testing.browser import needs_chromium, new_page
 from peixun.testing.factories import PASSWORD
 from peixun.testing.personas import build_world
 from peixun.testing.screenshots import OUT_DIR
+from peixun.testing.second_factor import pass_step, prepare
 
 pytestmark = needs_chromium
 
@@ -16,6 +17,9 @@ WIDTHS = {1366: 900, 390: 844}
 
 
 def submit_login(page, base: str, username: str, password: str) -> None:
+    """The sign-in form; for an account that needs it, the second factor too (with the right
+    password: peixun.testing.second_factor)."""
+    device = prepare(username) if password == PASSWORD else None
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
@@ -23,6 +27,7 @@ def submit_login(page, base: str, username: str, password: str) -> None:
     with page.expect_navigation():
         page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+    pass_step(page, device)
 
 
 def no_horizontal_scroll(page) -> bool:

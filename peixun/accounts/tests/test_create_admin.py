@@ -11,6 +11,7 @@ from peixun.audit.models import AuditEvent
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import RoleGrant
 from peixun.testing.factories import make_org
+from peixun.testing.second_factor import code_for, give_device
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -34,8 +35,11 @@ def test_the_first_administrator_gets_the_role_a_temporary_password_and_an_audit
     actions = set(AuditEvent.objects.exclude(action="org_created").values_list("action", flat=True))
     assert actions == {"account_created", "grant_created"}
     assert password not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
-    # Signing in with it leads straight to the password change.
+    # Signing in with it leads to setting up the second factor, then to the password change.
     client.post(reverse("accounts:login"), {"username": "zhang.admin", "password": password})
+    assert client.get(reverse("site:home")).url.startswith(reverse("accounts:two-factor"))
+    device = give_device(user)
+    client.post(reverse("accounts:two-factor"), {"code": code_for(device)})
     assert client.get(reverse("site:home")).url == reverse("accounts:password-change")
 
 

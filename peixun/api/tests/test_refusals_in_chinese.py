@@ -5,13 +5,13 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from peixun.api import api as api_module
 from peixun.core import apierrors
 from peixun.delivery.tests.helpers import running_project
 from peixun.testing.factories import make_project
+from peixun.testing.second_factor import VerifiedClient as Client
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

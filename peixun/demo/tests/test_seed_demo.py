@@ -1,5 +1,6 @@
 """The demo region: what `manage.py seed_demo` writes, and the demo accounts it prints."""
 
+import re
 from collections import Counter
 from datetime import date
 from io import StringIO
@@ -12,6 +13,7 @@ from django.urls import reverse
 from peixun.demo import plan
 from peixun.demo import region as demo
 from peixun.lib import idnumbers
+from peixun.orgs.access import needs_second_factor
 from peixun.orgs.models import Org, Person, RoleGrant
 
 
@@ -128,6 +130,14 @@ def test_each_demo_account_signs_in_through_the_login_form(client, username):
     response = client.post(reverse("accounts:login"), {"username": username, "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("site:home")
+    user = get_user_model().objects.get(username=username)
+    if needs_second_factor(user):
+        # The demo administrators have the published demo key: `manage.py demo_code` prints the code.
+        assert client.get(reverse("site:home")).url.startswith(reverse("accounts:two-factor"))
+        out = StringIO()
+        call_command("demo_code", stdout=out)
+        code = re.search(rf"^{username}[:：]\s*(\d{{6}})", out.getvalue(), re.M).group(1)
+        assert client.post(reverse("accounts:two-factor"), {"code": code}).status_code == 302
     assert client.get(reverse("site:home")).status_code == 200
 
 

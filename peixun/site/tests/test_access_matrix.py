@@ -72,6 +72,12 @@ VIEWS: dict[str, View] = {
     "accounts:login": View(PUBLIC),
     "accounts:logout": View(PUBLIC, method="post"),
     "accounts:password-change": View(SIGNED_IN),
+    "accounts:security": View(SIGNED_IN),
+    "accounts:two-factor": View(SIGNED_IN),
+    "accounts:two-factor-setup": View(SIGNED_IN),
+    "accounts:recovery-codes": View(SIGNED_IN),
+    "accounts:recovery-codes-download": View(SIGNED_IN),
+    "accounts:two-factor-reset": View("accounts.manage", method="post", obj="account"),
     "accounts:list": View("accounts.manage"),
     "accounts:detail": View("accounts.manage", obj="account"),
     "accounts:grant": View(

@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 from peixun.demo.region import DEMO_ACCOUNTS, DEMO_PASSWORD
 from peixun.testing.browser import needs_chromium, new_page
+from peixun.testing.second_factor import pass_step, prepare
 
 pytestmark = needs_chromium
 
@@ -76,11 +77,13 @@ def short_controls(page) -> list[str]:
 
 
 def sign_in(page, base: str, username: str) -> None:
+    device = prepare(username)  # the demo administrators' device (demo key): its current code
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    pass_step(page, device)
 
 
 def pages_of_role(page, base: str) -> list[str]:
