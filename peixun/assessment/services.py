@@ -240,8 +240,8 @@ def recompute(
         result.computed_at = now
         updates[tuple(changed)].append(result)
     Result.objects.bulk_create(creates, batch_size=500)
-    for changed, results in updates.items():
-        _write(results, [*changed, "computed_at"])
+    for moved, results in updates.items():
+        _write(results, [*moved, "computed_at"])
     if bands:
         _assign_bands(project, scheme)
         _tutor_results(
