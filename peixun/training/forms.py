@@ -205,6 +205,24 @@ class ProjectForm(forms.ModelForm):
             else:
                 widget.attrs.setdefault("class", "form-control")
 
+    attachment_data = b""
+
+    def clean_attachment(self):
+        """The document's bytes, checked here so a refused file stops the form before anything is
+        saved (peixun.lib.uploads: told by its bytes, no macros, no zip bomb, at most 20 MB)."""
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+        try:
+            uploads.check_upload(
+                data, upload.name or "", kinds=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
+            )
+        except uploads.UploadError as error:
+            raise forms.ValidationError(error.message, code="upload") from None
+        self.attachment_data = data
+        return upload
+
     def clean(self):
         data = super().clean() or {}
         opens, closes = data.get("enrol_opens_at"), data.get("enrol_closes_at")
@@ -273,24 +291,6 @@ class CourseForm(forms.Form):
     # A course's own tags, from the closed list; shown (and sent back) so that saving the project
     # keeps them (issue 13: an edit used to drop them).
     tags = forms.MultipleChoiceField(label=_("Tags"), choices=list(codes.TAGS.items()), required=False)
-
-    attachment_data = b""
-
-    def clean_attachment(self):
-        """The document's bytes, checked here so a refused file stops the form before anything is
-        saved (peixun.lib.uploads: told by its bytes, no macros, no zip bomb, at most 20 MB)."""
-        upload = self.cleaned_data.get("attachment")
-        if not upload:
-            return None
-        data = upload.read(MAX_ATTACHMENT_BYTES + 1)
-        try:
-            uploads.check_upload(
-                data, upload.name or "", kinds=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
-            )
-        except uploads.UploadError as error:
-            raise forms.ValidationError(error.message, code="upload") from None
-        self.attachment_data = data
-        return upload
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
