@@ -21,6 +21,8 @@ ACCEPTED = frozenset({PDF, DOCX, PNG, JPEG, WEBP})
 CONTENT_TYPES = {kind: uploads.CONTENT_TYPES[kind] for kind in ACCEPTED}
 EXTENSIONS = {kind: uploads.EXTENSIONS[kind] for kind in ACCEPTED}
 IMAGES = uploads.IMAGES
+MAX_ZIP_ENTRIES = uploads.MAX_ZIP_ENTRIES
+MAX_ZIP_UNPACKED = uploads.MAX_ZIP_UNPACKED
 
 MAX_DOCUMENT_XML = 50 * 1024 * 1024
 # Word nests tables in tables, but never this deep.

@@ -121,7 +121,9 @@ def check_file(upload: Upload) -> tuple[str, int]:
     if not sniffed.ok or sniffed.kind is None:
         why = {
             "macros": _("Word files with macros are not accepted"),
-            "too_large_unpacked": _("its contents unpack far too large (more than 200 MB, or compressed abnormally)"),
+            "too_large_unpacked": _(
+                "its contents unpack far too large (more than 200 MB, or compressed abnormally)"
+            ),
         }.get(sniffed.problem, _("only PDF, Word (.docx) and images (PNG, JPEG, WebP) are accepted"))
         raise FileRejectedError(name=upload.name, why=why)
     chars = (

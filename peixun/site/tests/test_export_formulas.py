@@ -33,6 +33,7 @@ NOT_WALKED = {
     "imports:changes": "needs a checked import; written through peixun.lib.xlsx (_changes_workbook)",
     "assessment:scheme-export": "YAML, not a spreadsheet",
     "policies:export": "YAML, not a spreadsheet",
+    "training:change-list": "a page (change requests), not a download",
 }
 
 
@@ -100,7 +101,10 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "certificates:person-archive-xlsx", [teacher.pk]),
         (world.city_admin, "site:audit-export", []),
         (world.city_admin, "imports:errors", [job.pk]),
-        *((world.city_admin, f"imports:template-{kind}", []) for kind in ("people", "orgs", "credits", "outside")),
+        *(
+            (world.city_admin, f"imports:template-{kind}", [])
+            for kind in ("people", "orgs", "credits", "outside")
+        ),
         (world.county_admin, "imports:template-scores", []),
         (world.county_admin, "training:enrolments-export", [project.pk]),
         (world.county_admin, "training:cohort-roster", [cohort.pk]),

@@ -36,8 +36,8 @@ from peixun.training.tests.test_views import form_data as project_form_data
 pytestmark = pytest.mark.django_db
 
 # An empty upload is refused by Django's form field (所提交的是空文件) or, where the page reads the
-# file itself, by the table reader (文件是空的).
-EMPTY = ("空文件", "文件是空的")
+# file itself, by the table reader (文件是空的) or the coursework check (文件为空).
+EMPTY = ("空文件", "文件是空的", "文件为空")
 REFUSED = "refused"
 NEUTRALISED = "neutralised"
 
@@ -108,7 +108,9 @@ DOCUMENT_REFUSALS = {
 }
 DOCUMENT_KEPT = ("pdf_js", "png_polyglot", "deep_xml_docx", "traversal_name")
 COURSEWORK_REFUSALS = {
-    **{k: v for k, v in DOCUMENT_REFUSALS.items() if k not in ("oversized_document", "xlsm_renamed_document")},
+    **{
+        k: v for k, v in DOCUMENT_REFUSALS.items() if k not in ("oversized_document", "xlsm_renamed_document")
+    },
     "exe_as_pdf": "仅接受",
     "html_as_pdf": "仅接受",
     "svg_as_png": "仅接受",
@@ -221,7 +223,9 @@ def test_a_roster_with_formula_cells_is_refused_row_by_row_and_writes_nothing(cl
     before = Person.objects.count()
     rows = [[name, "女", "居民身份证", "", "13800000000", "S0001"] for name in hostile.FORMULAS]
     data = hostile.formula_csv(["姓名", "性别", "证件类型", "证件号码", "手机号", "单位代码"], rows)
-    client.post(reverse("imports:upload-people"), {"org": world.city.pk, "file": SimpleUploadedFile("r.csv", data)})
+    client.post(
+        reverse("imports:upload-people"), {"org": world.city.pk, "file": SimpleUploadedFile("r.csv", data)}
+    )
     job = ImportJob.objects.get()
     assert job.status == "invalid"
     named = {error["row"] for error in job.errors if "姓名不能以" in error["message"]}
@@ -257,7 +261,9 @@ def test_a_projects_plan_refuses_what_is_not_a_document_and_keeps_the_rest_as_a_
         assert client.post(url, data).status_code == 302, attack
         document = ProjectAttachment.objects.latest("pk")
         response = client.get(reverse("training:attachment", args=[document.project_id, document.pk]))
-        expected = {"png_polyglot": "image/png", "deep_xml_docx": document.content_type}.get(attack, "application/pdf")
+        expected = {"png_polyglot": "image/png", "deep_xml_docx": document.content_type}.get(
+            attack, "application/pdf"
+        )
         _check_download(response, content_type=expected)
         assert document.content_type != "application/octet-stream"
     assert ProjectAttachment.objects.get(filename__startswith="passwd").filename.endswith(".pdf")
@@ -268,7 +274,12 @@ def test_coursework_refuses_what_is_not_work_and_keeps_the_rest_as_a_safe_downlo
     assignment = coursework_services.save_assignment(
         project=running.project,
         actor=world.county_admin,
-        fields={"title": "学习笔记", "kind": "notes", "min_chars": 0, "due_at": timezone.now() + timedelta(days=2)},
+        fields={
+            "title": "学习笔记",
+            "kind": "notes",
+            "min_chars": 0,
+            "due_at": timezone.now() + timedelta(days=2),
+        },
     )
     teacher = Client()
     teacher.force_login(world.teacher_user)
@@ -284,7 +295,9 @@ def test_coursework_refuses_what_is_not_work_and_keeps_the_rest_as_a_safe_downlo
         response = teacher.post(url, {"files": [upload(attack)], "replace_files": "on"})
         assert response.status_code == 302, attack
         document = SubmissionFile.objects.get()
-        expected = {"png_polyglot": "image/png", "deep_xml_docx": document.content_type}.get(attack, "application/pdf")
+        expected = {"png_polyglot": "image/png", "deep_xml_docx": document.content_type}.get(
+            attack, "application/pdf"
+        )
         _check_download(tutor.get(reverse("delivery:file", args=[document.pk])), content_type=expected)
         if attack == "deep_xml_docx":
             assert document.char_count == 0  # not read: no entity expanded, no element kept
