@@ -103,18 +103,18 @@ class _GuardedLoader(yaml.SafeLoader):
     def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # PyYAML's name
         # The scanner checks every open bracket at every token: refuse deep [[[[ before it slows.
         if self.flow_level >= MAX_YAML_DEPTH:
-            raise DocumentShapeError(MSG_YAML_DEPTH, self.get_mark())  # type: ignore[no-untyped-call]
-        super().fetch_flow_collection_start(TokenClass)  # type: ignore[no-untyped-call]  # untyped PyYAML
+            raise DocumentShapeError(MSG_YAML_DEPTH, self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped PyYAML
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise DocumentShapeError(MSG_YAML_ALIAS, event.start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 raise DocumentShapeError(MSG_YAML_DEPTH, event.start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]  # untyped PyYAML
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 

@@ -96,7 +96,7 @@ def workbook(rows: list[list[object]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     for row in rows:
         sheet.append(row)
     output = io.BytesIO()

@@ -78,7 +78,7 @@ def planted(world):
 
 def _cells(content: bytes) -> list[object]:
     book = load_workbook(io.BytesIO(content))
-    values = []
+    values: list[object] = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -127,7 +127,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         assert response["Content-Disposition"].startswith("attachment"), name
         texts += [value for value in _cells(response.content) if isinstance(value, str)]
     planted_back = {value for value in F if value in texts}
-    assert len(planted_back) >= 6, planted_back  # the formulas came back, as text
+    assert {F[0], F[1], F[2], F[6]} <= planted_back, planted_back  # the formulas came back, as text
 
 
 def test_the_csv_export_prefixes_every_formula_lead(world):
