@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from peixun.lib import uploads
 from peixun.lib.names import starts_like_formula
 
 
@@ -73,5 +74,5 @@ class TextFileForm(StyledForm):
             ) from None
         if not text.strip():
             raise ValidationError(_("The file is empty: choose the file you exported."))
-        self.filename = str(upload.name)[:100]
+        self.filename = uploads.safe_filename(str(upload.name))[:100]
         return text

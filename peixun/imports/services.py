@@ -18,7 +18,7 @@ from peixun.core import runs
 from peixun.core.runs import RunState
 from peixun.imports.content import seal
 from peixun.imports.models import ImportJob, ImportKind, ImportStep
-from peixun.lib import tabular
+from peixun.lib import tabular, uploads
 from peixun.orgs.access import has_perm
 from peixun.orgs.imports.common import chunked, sha256
 from peixun.orgs.models import Org, Person
@@ -41,7 +41,7 @@ def start_import(*, kind: str, data: bytes, filename: str, actor: User, org: Org
             created_by=actor,
             actor=actor,
             org=org,
-            filename=filename[:255],
+            filename=uploads.safe_filename(filename),
             content=seal(data),
             sha256=sha256(data),
         )

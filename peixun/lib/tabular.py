@@ -40,6 +40,7 @@ MSG_ZIP_TOO_BIG = "文件解压后过大，无法读取，请拆分后分批上�
 MSG_ZIP_RATIO = "文件内部结构异常（压缩比异常），无法读取"
 MSG_BAD_CSV = "CSV 文件格式有误，无法读取"
 MSG_NO_SHEET = "工作簿中没有可读取的工作表"
+MSG_MACROS = "文件含有宏（.xlsm），不能导入；请在 Excel 中另存为“Excel 工作簿（*.xlsx）”后上传"
 
 Format = Literal["xlsx", "csv"]
 
@@ -71,6 +72,8 @@ class Table:
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# Text files that are plainly not a table: web pages, SVG and other XML, PDF (which can be ASCII).
+_NOT_TABLE_TEXT = ("<", "%PDF-", "{\\rtf")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _STRIP = " \t\r\n\u3000\u00a0\ufeff"
 # C0 controls other than tab, LF, FF and CR never appear in a CSV that a person wrote.
@@ -111,14 +114,16 @@ def sniff_format(data: bytes, filename: str = "") -> Format:
         return "xlsx"
     if data.startswith(_OLE_MAGIC):
         raise TableError(MSG_OLD_XLS)
-    if _decode_text(data) is None:
+    text = _decode_text(data)
+    if text is None or text.lstrip(_STRIP).startswith(_NOT_TABLE_TEXT):
         raise TableError(MSG_UNKNOWN_FORMAT)
     return "csv"
 
 
 def check_zip(data: bytes) -> None:
-    """Refuse archives that could exhaust memory or CPU when unpacked, and zips that are not an
-    Excel workbook. Uses the sizes the archive declares; calamine reads only the workbook parts."""
+    """Refuse archives that could exhaust memory or CPU when unpacked, workbooks with macros (an
+    .xlsm renamed) and zips that are not an Excel workbook. Uses the sizes the archive declares;
+    calamine reads only the workbook parts."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
@@ -136,6 +141,8 @@ def check_zip(data: bytes) -> None:
             raise TableError(MSG_ZIP_RATIO)
     if total > MAX_UNPACKED_BYTES:
         raise TableError(MSG_ZIP_TOO_BIG)
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise TableError(MSG_MACROS)
     if "xl/workbook.xml" not in names:
         raise TableError(MSG_NOT_XLSX)
 

@@ -77,3 +77,49 @@ def yaml_text(data: Mapping[str, Any], names: Mapping[str, str] | None = None) -
     if names is not None:
         plain = to_chinese(plain, names)
     return yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, width=100)
+
+
+MAX_YAML_DEPTH = 50
+MSG_YAML_ALIAS = "文档中不能使用锚点和引用（& 和 *），请把内容直接写出来"
+MSG_YAML_DEPTH = f"文档的层次太深（超过 {MAX_YAML_DEPTH} 层），无法读取"
+
+
+class DocumentShapeError(yaml.YAMLError):
+    """A YAML document refused for its shape before it is built; `message` is Chinese."""
+
+    def __init__(self, message: str, mark: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problem_mark = mark
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """yaml.SafeLoader without anchors and aliases (a "billion laughs" expands nine references
+    nine levels deep into hundreds of millions of nodes for whoever walks the result) and with a
+    nesting limit (the composer recurses: a deep list would exhaust the stack)."""
+
+    _depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # PyYAML's name
+        # The scanner checks every open bracket at every token: refuse deep [[[[ before it slows.
+        if self.flow_level >= MAX_YAML_DEPTH:
+            raise DocumentShapeError(MSG_YAML_DEPTH, self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped PyYAML
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise DocumentShapeError(MSG_YAML_ALIAS, event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise DocumentShapeError(MSG_YAML_DEPTH, event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_yaml(text: str) -> Any:
+    """yaml.safe_load, refusing anchors, aliases and nesting deeper than MAX_YAML_DEPTH with a
+    DocumentShapeError (a yaml.YAMLError whose `message` is Chinese)."""
+    return yaml.load(text, Loader=_GuardedLoader)  # noqa: S506  # a SafeLoader subclass

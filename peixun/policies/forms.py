@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peixun.core.forms import DateInput, StyledForm, style_fields
+from peixun.lib import uploads
 from peixun.policies.describe import ROLE_WORDS, SECTION_WORDS, STATUS_WORDS, TITLE_WORDS
 from peixun.policies.rules import Policy, codes
 from peixun.policies.rules.document import (
@@ -61,7 +62,7 @@ class DocumentForm(StyledForm):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is too large (at most 200 KB)."))
         raw = upload.read(MAX_UPLOAD_BYTES + 1)
-        self.filename = str(upload.name)[:100]
+        self.filename = uploads.safe_filename(str(upload.name))[:100]
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:

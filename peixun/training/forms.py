@@ -11,6 +11,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from peixun.core.forms import DateInput, validate_person_name
+from peixun.lib import uploads
 from peixun.orgs.models import Gender, Org, PersonRole, Section, Title
 from peixun.policies.rules import codes
 from peixun.training.models import (
@@ -28,7 +29,14 @@ from peixun.training.models import (
     QuotaMode,
     TrainerRole,
 )
-from peixun.training.services.projects import PROJECT_FIELDS, BudgetData, CourseData, TrainerData
+from peixun.training.services.projects import (
+    ATTACHMENT_KINDS,
+    MAX_ATTACHMENT_BYTES,
+    PROJECT_FIELDS,
+    BudgetData,
+    CourseData,
+    TrainerData,
+)
 
 SEPARATORS = re.compile(r"[、,，;；\s]+")
 
@@ -116,7 +124,11 @@ class ProjectForm(forms.ModelForm):
     t_exclude_prize_years = forms.IntegerField(
         label=_("… in the last years"), required=False, min_value=1, max_value=10, initial=5
     )
-    attachment = forms.FileField(label=_("Implementation plan (document)"), required=False)
+    attachment = forms.FileField(
+        label=_("Implementation plan (document)"),
+        required=False,
+        help_text=_("PDF, Word (.docx), Excel (.xlsx) or an image, at most 20 MB."),
+    )
 
     TARGET_FIELDS = (
         "sections",
@@ -192,6 +204,24 @@ class ProjectForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+    attachment_data = b""
+
+    def clean_attachment(self):
+        """The document's bytes, checked here so a refused file stops the form before anything is
+        saved (peixun.lib.uploads: told by its bytes, no macros, no zip bomb, at most 20 MB)."""
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+        try:
+            uploads.check_upload(
+                data, upload.name or "", kinds=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
+            )
+        except uploads.UploadError as error:
+            raise forms.ValidationError(error.message, code="upload") from None
+        self.attachment_data = data
+        return upload
 
     def clean(self):
         data = super().clean() or {}

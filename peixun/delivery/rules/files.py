@@ -11,89 +11,63 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import cast
 from xml.etree.ElementTree import Element, XMLPullParser
 
-PDF = "pdf"
-DOCX = "docx"
-PNG = "png"
-JPEG = "jpeg"
-WEBP = "webp"
+from peixun.lib import uploads
+from peixun.lib.uploads import DOCX, JPEG, PDF, PNG, WEBP, Sniffed
 
-CONTENT_TYPES = {
-    PDF: "application/pdf",
-    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    PNG: "image/png",
-    JPEG: "image/jpeg",
-    WEBP: "image/webp",
-}
-EXTENSIONS = {PDF: "pdf", DOCX: "docx", PNG: "png", JPEG: "jpg", WEBP: "webp"}
-IMAGES = frozenset({PNG, JPEG, WEBP})
+ACCEPTED = frozenset({PDF, DOCX, PNG, JPEG, WEBP})
+CONTENT_TYPES = {kind: uploads.CONTENT_TYPES[kind] for kind in ACCEPTED}
+EXTENSIONS = {kind: uploads.EXTENSIONS[kind] for kind in ACCEPTED}
+IMAGES = uploads.IMAGES
+MAX_ZIP_ENTRIES = uploads.MAX_ZIP_ENTRIES
+MAX_ZIP_UNPACKED = uploads.MAX_ZIP_UNPACKED
 
-MAX_ZIP_ENTRIES = 2000
-MAX_ZIP_UNPACKED = 200 * 1024 * 1024
 MAX_DOCUMENT_XML = 50 * 1024 * 1024
+# Word nests tables in tables, but never this deep.
+MAX_XML_DEPTH = 1000
 _W_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 _SPACE = re.compile(r"\s+")
 
-
-@dataclass(frozen=True)
-class Sniffed:
-    kind: str | None
-    problem: str = ""  # why a file that looked like a zip was refused
-
-    @property
-    def ok(self) -> bool:
-        return self.kind is not None
-
-
-def _docx(data: bytes) -> Sniffed:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return Sniffed(None, "damaged")
-    if len(infos) > MAX_ZIP_ENTRIES or sum(info.file_size for info in infos) > MAX_ZIP_UNPACKED:
-        return Sniffed(None, "too_large_unpacked")
-    names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-        return Sniffed(None, "not_docx")
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return Sniffed(None, "macros")
-    return Sniffed(DOCX)
+__all__ = ["DOCX", "IMAGES", "JPEG", "PDF", "PNG", "WEBP", "Sniffed", "sniff"]
 
 
 def sniff(data: bytes) -> Sniffed:
-    """The accepted kind the bytes are, or Sniffed(None)."""
-    head = data[:16]
-    if head.startswith(b"%PDF-"):
-        return Sniffed(PDF)
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Sniffed(PNG)
-    if head.startswith(b"\xff\xd8\xff"):
-        return Sniffed(JPEG)
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return Sniffed(WEBP)
-    if head.startswith(b"PK\x03\x04"):
-        return _docx(data)
-    return Sniffed(None)
+    """The accepted kind the bytes are (peixun.lib.uploads.sniff, without Excel workbooks), or
+    Sniffed(None)."""
+    sniffed = uploads.sniff(data)
+    if sniffed.kind is not None and sniffed.kind not in ACCEPTED:
+        return Sniffed(None, uploads.NOT_OFFICE)
+    return sniffed
 
 
 def docx_text(data: bytes) -> str:
-    """The text of a .docx's body (paragraph runs joined), '' when it cannot be read."""
+    """The text of a .docx's body (paragraph runs joined), '' when it cannot be read. Word never
+    writes a document type declaration, so one (entities that expand: a billion laughs) ends the
+    reading, as does nesting deeper than MAX_XML_DEPTH (memory grows with every open element)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         info = archive.getinfo("word/document.xml")
         if info.file_size > MAX_DOCUMENT_XML:
             return ""
-        parser = XMLPullParser(events=("end",))
+        parser = XMLPullParser(events=("start", "end"))
         parts: list[str] = []
+        depth = 0
+        tail = b""
         with archive.open(info) as stream:
             while chunk := stream.read(64 * 1024):
+                if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                    return ""
+                tail = chunk[-16:]
                 parser.feed(chunk)
-                for _event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
-                    # only "end" events were asked for: each comes with its element
+                for event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
+                    if event == "start":
+                        depth += 1
+                        if depth > MAX_XML_DEPTH:
+                            return ""
+                        continue
+                    depth -= 1
                     if element.tag == _W_TEXT and element.text:
                         parts.append(element.text)
                     element.clear()

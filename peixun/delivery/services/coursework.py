@@ -32,6 +32,7 @@ from peixun.delivery.models import (
 from peixun.delivery.rules import files as file_rules
 from peixun.delivery.rules import rubric
 from peixun.delivery.services.lessons import _inputs_changed, require_status
+from peixun.lib import uploads
 from peixun.training.models import Enrolment, Project
 from peixun.training.rules import lifecycle
 
@@ -120,7 +121,9 @@ def check_file(upload: Upload) -> tuple[str, int]:
     if not sniffed.ok or sniffed.kind is None:
         why = {
             "macros": _("Word files with macros are not accepted"),
-            "too_large_unpacked": _("the document unpacks to more than 200 MB"),
+            "too_large_unpacked": _(
+                "its contents unpack far too large (more than 200 MB, or compressed abnormally)"
+            ),
         }.get(sniffed.problem, _("only PDF, Word (.docx) and images (PNG, JPEG, WebP) are accepted"))
         raise FileRejectedError(name=upload.name, why=why)
     chars = (
@@ -130,12 +133,7 @@ def check_file(upload: Upload) -> tuple[str, int]:
 
 
 def _safe_name(name: str, kind: str) -> str:
-    base = "".join(char for char in (name or "").replace("\\", "/").split("/")[-1] if char.isprintable())
-    base = base.strip()[:200] or "file"
-    extension = file_rules.EXTENSIONS[kind]
-    if not base.lower().endswith("." + extension):
-        base = f"{base.rsplit('.', 1)[0] if '.' in base else base}.{extension}"
-    return base
+    return uploads.safe_filename(name, kind)
 
 
 @transaction.atomic

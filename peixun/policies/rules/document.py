@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from peixun.lib.zhkeys import place_text, to_english, yaml_text
+from peixun.lib.zhkeys import load_yaml, place_text, to_english, yaml_text
 from peixun.policies.rules import codes
 
 Category = Literal["ethics_literacy", "knowledge_skills", "practice"]
@@ -346,11 +346,12 @@ def load_document(text: str) -> dict[str, Any]:
     if len(text) > MAX_DOCUMENT_CHARS:
         raise PolicyInvalid([("", f"文档太长（超过 {MAX_DOCUMENT_CHARS} 个字符）")])
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         place = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
-        raise PolicyInvalid([(place, "无法读取：不是有效的 YAML 或 JSON")]) from None
+        message = getattr(error, "message", "") or "无法读取：不是有效的 YAML 或 JSON"
+        raise PolicyInvalid([(place, message)]) from None
     if not isinstance(data, dict):
         raise PolicyInvalid([("", "政策文档的最外层应是一组“字段: 值”")])
     return data

@@ -17,7 +17,7 @@ from peixun.audit import events
 from peixun.core import runs
 from peixun.core.runs import RunState
 from peixun.imports.content import seal, unseal
-from peixun.lib import tabular
+from peixun.lib import tabular, uploads
 from peixun.orgs.models import Org, Person
 from peixun.training.exceptions import CodeNotAvailableError
 from peixun.training.models import (
@@ -192,7 +192,7 @@ def start_import(*, project: Project, data: bytes, filename: str, actor: User) -
     with transaction.atomic():
         job = CodeImport.objects.create(
             project=project,
-            filename=filename[:255],
+            filename=uploads.safe_filename(filename),
             content=seal(data),
             sha256=hashlib.sha256(data).hexdigest(),
             created_by=actor,

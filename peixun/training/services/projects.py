@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.accounts.models import User
 from peixun.audit import events
+from peixun.lib import uploads
 from peixun.orgs.models import Org
 from peixun.policies.rules import codes
 from peixun.training import access
@@ -44,6 +45,7 @@ from peixun.training.rules import lifecycle
 from peixun.training.services import notify
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_KINDS = uploads.DOCUMENTS
 
 # Fields a project form may set (the rest are kept by the services).
 PROJECT_FIELDS = (
@@ -286,16 +288,17 @@ def add_attachment(
     project: Project,
     actor: User,
     filename: str,
-    content_type: str,
     data: bytes,
     request: HttpRequest | None = None,
 ) -> ProjectAttachment:
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValueError("attachment too large")
+    """Keep a document of the project (its implementation plan): PDF, Word, Excel or an image,
+    told by its bytes (peixun.lib.uploads), at most 20 MB; uploads.UploadError otherwise. Stored
+    under a safe name and offered back only as a download with the content type found."""
+    checked = uploads.check_upload(data, filename, kinds=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
     attachment = ProjectAttachment.objects.create(
         project=project,
-        filename=filename[:255],
-        content_type=(content_type or "application/octet-stream")[:100],
+        filename=checked.filename,
+        content_type=checked.content_type,
         size=len(data),
         content=data,
         uploaded_by=actor,

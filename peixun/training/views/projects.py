@@ -130,12 +130,12 @@ def _formsets(request: HttpRequest, project=None):
 def _save_attachment(request, form, project) -> None:
     upload = form.cleaned_data.get("attachment")
     if upload is not None:
+        # The form read and checked the bytes (ProjectForm.clean_attachment); the service checks again.
         project_services.add_attachment(
             project=project,
             actor=request.user,
-            filename=upload.name,
-            content_type=upload.content_type,
-            data=upload.read(),
+            filename=upload.name or "",
+            data=form.attachment_data,
             request=request,
         )
 
