@@ -1,0 +1,193 @@
+"""No secret in any log: every log record written while the tests run is scanned.
+
+A log record factory (`logging.setLogRecordFactory`) sees every record any logger creates — whatever
+handlers, levels of propagation are configured later — and each one's message (and the message of
+the exception it carries) is searched for
+
+- a whole resident ID number (18 characters with a right check digit: `idnumbers.full_numbers_in`);
+- a password the tests use: the shared test password, every password set on an account
+  (`make_password` is wrapped) and every random initial password handed out;
+- a session key, an API key's secret, a TOTP device's key (in hex and in base32) or a lesson's
+  check-in secret, each noted when it is made.
+
+Audit events are scanned as they are written (`record` and the importers' `bulk_create`) for ID
+numbers and passwords.
+
+A finding is charged to the test during which it was written: that test fails at teardown with the
+logger, the level and what was found (never the secret itself). Each pytest-xdist worker scans its
+own records and charges its own tests, so nothing is shared between processes.
+Installed by peixun/conftest.py; see docs/security.md ("Logs").
+"""
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from peixun.lib import idnumbers
+
+SHORTEST_SECRET = 8
+
+
+class Scanner:
+    def __init__(self) -> None:
+        self.passwords: set[str] = set()
+        self.tokens: dict[int, set[str]] = {}  # secrets by length, looked up by sliding a window
+        self.findings: list[str] = []
+        self._lock = threading.Lock()
+
+    # --- What counts as a secret -----------------------------------------------------------------
+
+    def password(self, value: object) -> None:
+        if isinstance(value, str) and len(value) >= SHORTEST_SECRET:
+            with self._lock:
+                self.passwords.add(value)
+
+    def token(self, value: object) -> None:
+        if isinstance(value, str) and len(value) >= SHORTEST_SECRET:
+            with self._lock:
+                self.tokens.setdefault(len(value), set()).add(value)
+
+    # --- Scanning --------------------------------------------------------------------------------
+
+    def problems(self, text: str) -> list[str]:
+        found = [f"ID number {idnumbers.mask(n)}" for n in idnumbers.full_numbers_in(text)]
+        with self._lock:
+            passwords = list(self.passwords)
+            tokens = [(length, values) for length, values in self.tokens.items() if length <= len(text)]
+        found += [f"password {p[:2]}…" for p in passwords if p in text]
+        for length, values in tokens:
+            for start in range(len(text) - length + 1):
+                window = text[start : start + length]
+                if window in values:
+                    found.append(f"secret {window[:4]}… ({length} characters)")
+        return found
+
+    def check_record(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a badly formatted record: logging reports its own error
+            text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += "\n" + str(record.exc_info[1])
+        for problem in self.problems(text):
+            self.findings.append(f"log {record.name} {record.levelname}: {problem}")
+
+    def check_audit(self, texts: Iterable[str], *, ids_only: bool = False) -> None:
+        for text in texts:
+            problems = self.problems(text)
+            for problem in problems:
+                if ids_only and not problem.startswith("ID number"):
+                    continue
+                self.findings.append(f"audit event: {problem}")
+
+    def take(self) -> list[str]:
+        findings, self.findings = self.findings, []
+        return findings
+
+
+SCANNER = Scanner()
+
+
+def install_record_factory() -> None:
+    """Scan every log record from now on (called when the test session starts)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "peixun_scanned", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        SCANNER.check_record(record)
+        return record
+
+    factory.peixun_scanned = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+def _noting(function: Callable, note: Callable[[Any], None], *, argument: int | None = 0) -> Callable:
+    """`function`, noting its argument `argument` (or its result when None) as a secret."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        note(result if argument is None else (args[argument] if len(args) > argument else None))
+        return result
+
+    wrapper.__wrapped__ = function  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _audit_texts(fields: dict[str, Any]) -> list[str]:
+    return [
+        json.dumps(fields.get("changes") or {}, ensure_ascii=False, default=str),
+        str(fields.get("target_repr") or ""),
+        str(fields.get("actor_name") or ""),
+    ]
+
+
+def watch_secrets_and_audit() -> None:
+    """Note secrets where they are made and scan audit events as they are written. Needs Django set
+    up; called once per process before the first test."""
+    import base64
+
+    from django.contrib.auth import base_user
+    from django.contrib.sessions.backends import base as sessions
+
+    from peixun.accounts import services as accounts
+    from peixun.api import services as api
+    from peixun.audit import events
+    from peixun.audit.models import AuditEvent
+    from peixun.delivery.models import Lesson
+    from peixun.testing import factories
+
+    if getattr(base_user.make_password, "__wrapped__", None) is not None:
+        return
+    SCANNER.password(factories.PASSWORD)
+    base_user.make_password = _noting(base_user.make_password, SCANNER.password)  # type: ignore[attr-defined]
+    accounts.make_password = _noting(accounts.make_password, SCANNER.password)  # type: ignore[attr-defined]
+    accounts.temporary_password = _noting(accounts.temporary_password, SCANNER.password, argument=None)  # type: ignore[assignment]
+    sessions.SessionBase._get_new_session_key = _noting(  # type: ignore[method-assign]
+        sessions.SessionBase._get_new_session_key, SCANNER.token, argument=None
+    )
+    api.digest = _noting(api.digest, SCANNER.token)  # type: ignore[attr-defined]
+    field = Lesson._meta.get_field("checkin_secret")
+    field.default = _noting(field.default, SCANNER.token, argument=None)
+    field.__dict__.pop("_get_default", None)  # Field caches how it makes its default
+    _watch_totp_keys(base64)
+
+    append = events.APPEND
+
+    def create(**fields: Any) -> Any:
+        SCANNER.check_audit(_audit_texts(fields))
+        return type(append).create(append, **fields)
+
+    append.create = create  # type: ignore[method-assign]
+    manager = AuditEvent.objects
+    bulk_create = manager.bulk_create
+
+    def bulk(objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        for event in objs:
+            SCANNER.check_audit(_audit_texts(vars(event)))
+        return bulk_create(objs, *args, **kwargs)
+
+    manager.bulk_create = bulk  # type: ignore[method-assign]
+
+
+def _watch_totp_keys(base64: Any) -> None:
+    """TOTP device keys (django-otp, hex), noted with their base32 form (the one in a QR code)."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_otp.plugins.otp_totp"):
+        return
+    from django_otp.plugins.otp_totp import models as totp
+
+    def note(key: Any) -> None:
+        if isinstance(key, str):
+            SCANNER.token(key)
+            try:
+                SCANNER.token(base64.b32encode(bytes.fromhex(key)).decode())
+            except ValueError:
+                pass
+
+    totp.random_hex = _noting(totp.random_hex, note, argument=None)  # type: ignore[attr-defined]
