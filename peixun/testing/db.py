@@ -24,7 +24,9 @@ def allow_flush() -> None:
         return
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
         guarded = [table for table in NO_TRUNCATE_TABLES if table in tables]
         if not statements or not guarded:
             return statements
