@@ -185,9 +185,7 @@ def _watch_totp_keys(base64: Any) -> None:
     def note(key: Any) -> None:
         if isinstance(key, str):
             SCANNER.token(key)
-            try:
+            if len(key) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in key):
                 SCANNER.token(base64.b32encode(bytes.fromhex(key)).decode())
-            except ValueError:
-                pass
 
     totp.random_hex = _noting(totp.random_hex, note, argument=None)  # type: ignore[attr-defined]
