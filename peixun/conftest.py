@@ -23,13 +23,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     if call.when != "teardown":
         return
-    findings = logscan.SCANNER.take()
-    report = outcome.get_result()
-    if findings and report.outcome != "failed":
-        report.outcome = "failed"
-        report.longrepr = "Written to a log or to the audit log during this test:\n" + "\n".join(
-            dict.fromkeys(findings)
-        )
+    logscan.charge(outcome.get_result())
 
 
 @pytest.fixture

@@ -32,36 +32,35 @@ SHORTEST_SECRET = 8
 
 class Scanner:
     def __init__(self) -> None:
-        self.passwords: set[str] = set()
-        self.tokens: dict[int, set[str]] = {}  # secrets by length, looked up by sliding a window
+        # Secrets by length, each with what it is, looked up by sliding a window over the text.
+        self.secrets: dict[int, dict[str, str]] = {}
         self.findings: list[str] = []
         self._lock = threading.Lock()
 
     # --- What counts as a secret -----------------------------------------------------------------
 
-    def password(self, value: object) -> None:
+    def _note(self, value: object, kind: str) -> None:
         if isinstance(value, str) and len(value) >= SHORTEST_SECRET:
             with self._lock:
-                self.passwords.add(value)
+                self.secrets.setdefault(len(value), {}).setdefault(value, kind)
+
+    def password(self, value: object) -> None:
+        self._note(value, "password")
 
     def token(self, value: object) -> None:
-        if isinstance(value, str) and len(value) >= SHORTEST_SECRET:
-            with self._lock:
-                self.tokens.setdefault(len(value), set()).add(value)
+        self._note(value, "secret")
 
     # --- Scanning --------------------------------------------------------------------------------
 
     def problems(self, text: str) -> list[str]:
         found = [f"ID number {idnumbers.mask(n)}" for n in idnumbers.full_numbers_in(text)]
         with self._lock:
-            passwords = list(self.passwords)
-            tokens = [(length, values) for length, values in self.tokens.items() if length <= len(text)]
-        found += [f"password {p[:2]}…" for p in passwords if p in text]
-        for length, values in tokens:
+            lengths = [(length, values) for length, values in self.secrets.items() if length <= len(text)]
+        for length, values in lengths:
             for start in range(len(text) - length + 1):
-                window = text[start : start + length]
-                if window in values:
-                    found.append(f"secret {window[:4]}… ({length} characters)")
+                kind = values.get(text[start : start + length])
+                if kind is not None:
+                    found.append(f"{kind} {text[start : start + 2]}… ({length} characters)")
         return found
 
     def check_record(self, record: logging.LogRecord) -> None:
@@ -74,12 +73,9 @@ class Scanner:
         for problem in self.problems(text):
             self.findings.append(f"log {record.name} {record.levelname}: {problem}")
 
-    def check_audit(self, texts: Iterable[str], *, ids_only: bool = False) -> None:
+    def check_audit(self, texts: Iterable[str]) -> None:
         for text in texts:
-            problems = self.problems(text)
-            for problem in problems:
-                if ids_only and not problem.startswith("ID number"):
-                    continue
+            for problem in self.problems(text):
                 self.findings.append(f"audit event: {problem}")
 
     def take(self) -> list[str]:
@@ -88,6 +84,19 @@ class Scanner:
 
 
 SCANNER = Scanner()
+
+
+def charge(report: Any) -> None:
+    """Fail the test whose teardown `report` is if anything was found since the last one."""
+    findings = SCANNER.take()
+    if not findings:
+        return
+    text = "\n".join(dict.fromkeys(findings))
+    if report.outcome == "failed":
+        report.sections.append(("Secrets written to a log or to the audit log", text))
+    else:
+        report.outcome = "failed"
+        report.longrepr = "Written to a log or to the audit log during this test:\n" + text
 
 
 def install_record_factory() -> None:
