@@ -2,14 +2,14 @@
 log is kept at least that long (网络安全法 第21条; docs/operations.md §12)."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 SIX_MONTHS_DAYS = 183
 
 
 @register(Tags.security, deploy=True)
 def log_retention(app_configs, **kwargs):
-    problems = []
+    problems: list[CheckMessage] = []
     if not getattr(settings, "SECURITY_LOG_FILE", ""):
         problems.append(
             Warning(

@@ -149,18 +149,20 @@ def watch_secrets_and_audit() -> None:
     from peixun.delivery.models import Lesson
     from peixun.testing import factories
 
-    if getattr(base_user.make_password, "__wrapped__", None) is not None:
+    if getattr(getattr(base_user, "make_password"), "__wrapped__", None) is not None:  # noqa: B009
         return
     SCANNER.password(factories.PASSWORD)
-    base_user.make_password = _noting(base_user.make_password, SCANNER.password)  # type: ignore[attr-defined]
-    accounts.make_password = _noting(accounts.make_password, SCANNER.password)  # type: ignore[attr-defined]
-    accounts.temporary_password = _noting(accounts.temporary_password, SCANNER.password, argument=None)  # type: ignore[assignment]
-    sessions.SessionBase._get_new_session_key = _noting(  # type: ignore[method-assign]
-        sessions.SessionBase._get_new_session_key, SCANNER.token, argument=None
-    )
-    api.digest = _noting(api.digest, SCANNER.token)  # type: ignore[attr-defined]
+
+    def wrap(owner: Any, name: str, note: Callable[[Any], None], argument: int | None = 0) -> None:
+        setattr(owner, name, _noting(getattr(owner, name), note, argument=argument))
+
+    wrap(base_user, "make_password", SCANNER.password)
+    wrap(accounts, "make_password", SCANNER.password)
+    wrap(accounts, "temporary_password", SCANNER.password, argument=None)
+    wrap(sessions.SessionBase, "_get_new_session_key", SCANNER.token, argument=None)
+    wrap(api, "digest", SCANNER.token)
     field = Lesson._meta.get_field("checkin_secret")
-    field.default = _noting(field.default, SCANNER.token, argument=None)
+    wrap(field, "default", SCANNER.token, argument=None)
     field.__dict__.pop("_get_default", None)  # Field caches how it makes its default
     _watch_totp_keys(base64)
 
@@ -170,7 +172,7 @@ def watch_secrets_and_audit() -> None:
         SCANNER.check_audit(_audit_texts(fields))
         return type(append).create(append, **fields)
 
-    append.create = create  # type: ignore[method-assign]
+    setattr(append, "create", create)  # noqa: B010 - an instance attribute over the method
     manager = AuditEvent.objects
     bulk_create = manager.bulk_create
 
@@ -180,7 +182,7 @@ def watch_secrets_and_audit() -> None:
             SCANNER.check_audit(_audit_texts(vars(event)))
         return bulk_create(objs, *args, **kwargs)
 
-    manager.bulk_create = bulk  # type: ignore[method-assign]
+    setattr(manager, "bulk_create", bulk)  # noqa: B010 - an instance attribute over the method
 
 
 def _watch_totp_keys(base64: Any) -> None:
@@ -189,7 +191,7 @@ def _watch_totp_keys(base64: Any) -> None:
 
     if not apps.is_installed("django_otp.plugins.otp_totp"):
         return
-    from django_otp.plugins.otp_totp import models as totp
+    from django_otp.plugins.otp_totp import models as totp  # type: ignore[import-untyped]
 
     def note(key: Any) -> None:
         if isinstance(key, str):
@@ -197,4 +199,4 @@ def _watch_totp_keys(base64: Any) -> None:
             if len(key) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in key):
                 SCANNER.token(base64.b32encode(bytes.fromhex(key)).decode())
 
-    totp.random_hex = _noting(totp.random_hex, note, argument=None)  # type: ignore[attr-defined]
+    totp.random_hex = _noting(totp.random_hex, note, argument=None)
