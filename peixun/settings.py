@@ -341,6 +341,7 @@ if SECURITY_LOG_FILE:
         "class": "logging.handlers.WatchedFileHandler",
         "filename": SECURITY_LOG_FILE,
         "encoding": "utf-8",
+        "delay": True,  # opened at the first security event, not by every manage.py command
         "formatter": "plain",
         "filters": ["mask_ids"],
     }
