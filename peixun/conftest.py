@@ -2,7 +2,28 @@
 
 import pytest
 
+from peixun.testing import db as testing_db
+from peixun.testing import logscan
 from peixun.testing.personas import World, build_world
+
+# Every log record and audit event written by the tests is scanned for ID numbers, passwords and
+# secrets (peixun.testing.logscan); a test that wrote one fails.
+logscan.install_record_factory()
+# The flush after a transactional test may empty the tables that refuse TRUNCATE (PostgreSQL).
+testing_db.allow_flush()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _secrets_watched():
+    logscan.watch_secrets_and_audit()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if call.when != "teardown":
+        return
+    logscan.charge(outcome.get_result())
 
 
 @pytest.fixture

@@ -328,7 +328,15 @@ if not DEBUG:
 # --- Logging --------------------------------------------------------------------------------------
 # Security events (logins, failures, denied access) go to the "peixun.security" logger. ID numbers
 # never reach a log line: the filter below masks anything shaped like one.
-LOGGING = {
+# Security events (sign-ins and failures, lockouts, refused access, grants, password and second-
+# factor changes: the `peixun.security` logger) also go to SECURITY_LOG_FILE when it is set, kept at
+# least six months (网络安全法 第21条): logrotate turns it over daily and keeps 200 days
+# (docs/operations.md §13). WatchedFileHandler reopens the file after logrotate moves it, which is
+# safe with several gunicorn and worker processes writing to one file (docs/decisions/0054).
+SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "")
+# Audit events are never deleted; `manage.py audit_retention` archives those older than this.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "190"))
+LOGGING: dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_ids": {"()": "peixun.lib.logging.MaskIdNumbersFilter"}},
@@ -340,5 +348,16 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "peixun.security": {"level": "INFO"},
     },
 }
+if SECURITY_LOG_FILE:
+    LOGGING["handlers"]["security_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": SECURITY_LOG_FILE,
+        "encoding": "utf-8",
+        "delay": True,  # opened at the first security event, not by every manage.py command
+        "formatter": "plain",
+        "filters": ["mask_ids"],
+    }
+    LOGGING["loggers"]["peixun.security"]["handlers"] = ["security_file"]

@@ -8,13 +8,14 @@ from django.utils.text import capfirst
 from peixun.audit.models import AuditEvent
 
 
-def events_about(target: models.Model, *, limit: int) -> list[AuditEvent]:
-    """The most recent events about `target`, newest first."""
-    return list(
-        AuditEvent.objects.select_related("actor__person").filter(
-            target_type=target._meta.label_lower, target_id=str(target.pk)
-        )[:limit]
+def events_about(target: models.Model, *, limit: int, within: models.Q | None = None) -> list[AuditEvent]:
+    """The most recent events about `target` (and matching `within`), newest first."""
+    events = AuditEvent.objects.select_related("actor__person").filter(
+        target_type=target._meta.label_lower, target_id=str(target.pk)
     )
+    if within is not None:
+        events = events.filter(within)
+    return list(events[:limit])
 
 
 def object_types() -> list[tuple[str, str]]:

@@ -2,7 +2,9 @@
 
 `append_only(table)` is the migration operation that makes a table append-only in the database
 itself: triggers reject every UPDATE and DELETE on PostgreSQL and on SQLite (the audit log, the
-credit ledger). A test may still empty the table with TRUNCATE (TransactionTestCase does).
+credit ledger). `no_truncate(table)` adds a statement trigger that rejects TRUNCATE on PostgreSQL
+(SQLite has no TRUNCATE: its `DELETE FROM t` runs the row triggers). The tests' flush after a
+TransactionTestCase sets the triggers aside for its own statement (peixun.testing.db).
 """
 
 from django.db import migrations
@@ -51,5 +53,29 @@ def append_only(table: str) -> migrations.RunPython:
     def backwards(apps, schema_editor):
         for statement in append_only_statements(table, schema_editor.connection.vendor)[1]:
             schema_editor.execute(statement, params=None)
+
+    return migrations.RunPython(forwards, backwards)
+
+
+def no_truncate_statements(table: str) -> tuple[list[str], list[str]]:
+    """PostgreSQL: TRUNCATE of `table` raises (row triggers do not see it)."""
+    up = [
+        _POSTGRES_FUNCTION,
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION peixun_reject_change();",
+    ]
+    return up, [f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};"]
+
+
+def no_truncate(table: str) -> migrations.RunPython:
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in no_truncate_statements(table)[0]:
+                schema_editor.execute(statement, params=None)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in no_truncate_statements(table)[1]:
+                schema_editor.execute(statement, params=None)
 
     return migrations.RunPython(forwards, backwards)

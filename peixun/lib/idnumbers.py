@@ -184,3 +184,18 @@ def make_valid_id(area_code: str, birth: date, sequence: int, gender: str) -> st
     gender_digit = (sequence % 5) * 2 + (1 if gender == "male" else 0)
     body = f"{area_code}{birth:%Y%m%d}{sequence:02d}{gender_digit}"
     return body + ric.calc_check_digit(body + "0")
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+
+
+def full_numbers_in(text: str) -> list[str]:
+    """The whole resident ID numbers written in `text`: 18 characters (17 digits and a digit or X)
+    not part of a longer run of digits, whose check digit is right. A masked number, a phone number
+    or a long order number is not one."""
+    found = []
+    for match in _ID_IN_TEXT.finditer(text):
+        number = match.group().upper()
+        if ric.calc_check_digit(number) == number[-1]:
+            found.append(number)
+    return found

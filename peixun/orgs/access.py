@@ -31,8 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The full ID number is needed by those who register teachers with outside bodies and issue
     # certificates: the bureau and the training centre. Schools see it masked.
     "people.reveal_id": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
-    # Audit log
-    "audit.view": frozenset({R.BUREAU_ADMIN}),
+    # Audit log: the bureau over its subtree; a school coordinator over their school's events (who
+    # changed, imported or revealed their teachers' records), never sign-ins (docs/decisions/0054).
+    "audit.view": frozenset({R.BUREAU_ADMIN, R.SCHOOL_COORDINATOR}),
     # Accounts: role grants and password resets stay with the bureau; a school may create the
     # accounts of its own teachers.
     "accounts.manage": frozenset({R.BUREAU_ADMIN}),

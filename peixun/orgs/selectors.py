@@ -239,6 +239,8 @@ def person_account(person: Person):
     return get_user_model().objects.filter(person=person).prefetch_related(grants).first()
 
 
-def person_events(person: Person, *, limit: int = 10) -> list[AuditEvent]:
-    """The most recent audit events about `person`."""
-    return events_about(person, limit=limit)
+def person_events(user, person: Person, *, limit: int = 10) -> list[AuditEvent]:
+    """The most recent audit events about `person` that `user` may read in the audit log: those
+    recorded under an org of their `audit.view` scope (a school coordinator does not see what
+    happened to a teacher at their previous school)."""
+    return events_about(person, limit=limit, within=path_q(scope_paths(user, "audit.view"), "org_path"))

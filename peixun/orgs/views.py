@@ -229,8 +229,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": _person_rows(person),
         "id_label": capfirst(Person._meta.get_field("id_masked").verbose_name),
         "account": selectors.person_account(person),
-        # Who changed or revealed a record is the audit log's business: bureau admins only.
-        "events": selectors.person_events(person) if can_audit else None,
+        # Who changed or revealed a record: for those who may read the audit log of the person's org.
+        "events": selectors.person_events(request.user, person) if can_audit else None,
         "can_reveal": has_perm(request.user, "people.reveal_id"),
         "can_view_people": has_perm(request.user, "people.view"),
         "can_view_hours": request.user.person_id == person.pk  # type: ignore[union-attr]  # @login_required: never anonymous

@@ -77,6 +77,7 @@ def production_environment() -> dict[str, str]:
         PUBLIC_URL="https://peixun.example.cn",
         TRUSTED_PROXIES="unix",
         DATABASE_URL="sqlite:////tmp/x.sqlite3",
+        SECURITY_LOG_FILE="/var/log/peixun/security.log",  # opened at the first event: none here
     )
     return env
 

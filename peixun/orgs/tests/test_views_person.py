@@ -57,10 +57,11 @@ def test_linked_account_and_its_grants_are_shown(client, world):
     assert 'data-testid="grants"' in response.content.decode()
 
 
-def test_bureau_admin_sees_the_persons_recent_audit_events_and_others_do_not(client, world):
+def test_those_who_read_the_audit_log_see_the_persons_recent_events_and_others_do_not(client, world):
     response = detail(client, world.city_admin, world.teacher_a1)
     assert response.context["events"] is not None
-    assert detail(client, world.coordinator_a1, world.teacher_a1).context["events"] is None
+    assert detail(client, world.coordinator_a1, world.teacher_a1).context["events"] is not None
+    assert detail(client, world.centre_staff, world.teacher_a1).context["events"] is None
 
 
 def test_reveal_returns_the_full_number_and_records_who_saw_it(client, world):

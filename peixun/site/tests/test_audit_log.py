@@ -30,10 +30,11 @@ def reprs_seen(response) -> set[str]:
     return {event.target_repr for event in response.context["page"].object_list}
 
 
-def test_only_bureau_admins_may_open_the_log(client, world):
-    for user in (world.centre_staff, world.coordinator_a1, world.tutor_a1, world.teacher_user, world.no_role):
+def test_only_bureau_admins_and_school_coordinators_may_open_the_log(client, world):
+    for user in (world.centre_staff, world.tutor_a1, world.teacher_user, world.no_role):
         assert audit_page(client, user).status_code == 403
     assert audit_page(client, world.county_admin).status_code == 200
+    assert audit_page(client, world.coordinator_a1).status_code == 200
 
 
 def test_county_admin_sees_events_of_their_county_only(client, world):
@@ -124,9 +125,46 @@ def test_export_downloads_the_filtered_events(client, world):
     assert not any("西山" in str(cell) for row in rows for cell in row if cell)
 
 
-def test_export_is_for_bureau_admins_only(client, world):
-    client.force_login(world.centre_staff)
-    assert client.get(reverse("site:audit-export")).status_code == 403
+def test_export_is_for_bureau_admins_and_coordinators_only(client, world):
+    for user in (world.centre_staff, world.tutor_a1, world.teacher_user):
+        client.force_login(user)
+        assert client.get(reverse("site:audit-export")).status_code == 403
+
+
+def exported_objects(client, user) -> list[str]:
+    """The 对象 column of `user`'s export, read back from the xlsx."""
+    from openpyxl import load_workbook
+
+    client.force_login(user)
+    response = client.get(reverse("site:audit-export"))
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    column = rows[0].index("对象")
+    return [str(row[column] or "") for row in rows[1:]]
+
+
+def test_each_roles_export_holds_only_the_events_of_its_subtree(client, world):
+    for org, name in (
+        (world.school_a1, "甲校事件"),
+        (world.school_a2, "乙校事件"),
+        (world.county_a, "区级事件"),
+        (world.school_b1, "他区事件"),
+    ):
+        events.record(action="org_updated", actor=world.city_admin, target_repr=name, org_path=org.path)
+    events.record(action="login", actor=world.teacher_user, target_repr="登录事件")
+    school = exported_objects(client, world.coordinator_a1)
+    assert "甲校事件" in school
+    assert not {"乙校事件", "区级事件", "他区事件", "登录事件"} & set(school)
+    assert set(school) <= set(
+        AuditEvent.objects.filter(org_path__startswith=world.school_a1.path).values_list(
+            "target_repr", flat=True
+        )
+    )
+    county = exported_objects(client, world.county_admin)
+    assert {"甲校事件", "乙校事件", "区级事件"} <= set(county)
+    assert not {"他区事件", "登录事件"} & set(county)
+    city = exported_objects(client, world.city_admin)
+    assert {"甲校事件", "乙校事件", "区级事件", "他区事件", "登录事件"} <= set(city)
 
 
 def test_there_is_no_way_to_change_an_event_through_the_site(client, world):
