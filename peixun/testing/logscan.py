@@ -191,7 +191,7 @@ def _watch_totp_keys(base64: Any) -> None:
 
     if not apps.is_installed("django_otp.plugins.otp_totp"):
         return
-    from django_otp.plugins.otp_totp import models as totp  # type: ignore[import-untyped]
+    from django_otp.plugins.otp_totp import models as totp
 
     def note(key: Any) -> None:
         if isinstance(key, str):
