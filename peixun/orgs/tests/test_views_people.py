@@ -157,8 +157,9 @@ def test_page_queries_stay_few(client, world, django_assert_max_num_queries):
     client.force_login(world.city_admin)
     client.get(reverse("orgs:people"))  # the first request writes the session; measure the ones after
     # session, user, grants, org picker, count, page; the header's unread notices and, for an
-    # account without a person, the grant its shown name comes from (教育局管理员（…）)
-    with django_assert_max_num_queries(8, info="people list") as queries:
+    # account without a person, the grant its shown name comes from (教育局管理员（…）); the
+    # administrator's second-factor device the session was verified with (peixun.accounts.twofactor)
+    with django_assert_max_num_queries(9, info="people list") as queries:
         client.get(reverse("orgs:people"), {"per_page": 100})
     person_selects = [query for query in queries.captured_queries if 'FROM "orgs_person"' in query["sql"]]
     assert len(person_selects) == 2  # the capped count and the page, with its orgs joined in

@@ -34,6 +34,8 @@ NOT_WALKED = {
     "assessment:scheme-export": "YAML, not a spreadsheet",
     "policies:export": "YAML, not a spreadsheet",
     "training:change-list": "a page (change requests), not a download",
+    "accounts:recovery-codes-download": "the user's own recovery codes as plain text, no spreadsheet",
+    "schoolbased:registration-export": "needs a year-end registration; written through peixun.lib.xlsx",
 }
 
 
@@ -103,8 +105,9 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "imports:errors", [job.pk]),
         *(
             (world.city_admin, f"imports:template-{kind}", [])
-            for kind in ("people", "orgs", "credits", "outside")
+            for kind in ("people", "orgs", "credits", "outside", "recognition")
         ),
+        (world.city_admin, "recognition:inbox-export", ["bureau"]),
         (world.county_admin, "imports:template-scores", []),
         (world.county_admin, "training:enrolments-export", [project.pk]),
         (world.county_admin, "training:cohort-roster", [cohort.pk]),
@@ -114,6 +117,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.county_admin, "assessment:scores-template", [cohort.pk]),
         (world.teacher_user, "ledger:mine-transcript", []),
         (world.teacher_user, "certificates:archive-xlsx", []),
+        (world.teacher_user, "recognition:mine-export", []),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
     walked = {name for _user, name, _args in walks}
