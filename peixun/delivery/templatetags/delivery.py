@@ -36,7 +36,7 @@ def _badges() -> dict[str, SafeString]:
         "leave_personal": badge("mark-leave", _("Leave (personal)"), missed),
         "leave_sick": badge("mark-leave", _("Leave (sick)"), missed),
         "leave_official": badge("mark-official", _("Leave (official)"), official),
-        "-": format_html('<span class="text-muted">·</span>'),
+        "-": mark_safe('<span class="text-muted">·</span>'),
         "": badge("mark-none", _("Not marked")),
     }
 
