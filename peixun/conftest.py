@@ -93,3 +93,41 @@ def browser_page(browser):
     from peixun.testing.browser import new_page
 
     return new_page(browser, width=390, language="en")
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _touches_the_database(item) -> bool:
+    if item.get_closest_marker("django_db") or DATABASE_FIXTURES.intersection(
+        getattr(item, "fixturenames", ())
+    ):
+        return True
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return cls is not None and issubclass(cls, TransactionTestCase)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL (`make test`'s second run), leave out the tests that never open a database:
+    the SQLite run ran the same code, so they would only run twice (ADR 0048).
+    `PEIXUN_ALL_TESTS=1` keeps them."""
+    import os
+
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"] or os.environ.get("PEIXUN_ALL_TESTS"):
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if _touches_the_database(item) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
