@@ -92,11 +92,11 @@ def record_check(
         note=note[:200],
         created_by=actor,
     )
-    if kind == CheckKind.REGISTRATION and result == CheckResult.PASSED:
-        if certificate.registered_on is None or checked_on > certificate.registered_on:
-            certificate.registered_on = max(checked_on, certificate.issued_on)
-            certificate.due_on = _due(certificate)
-            certificate.save(update_fields=["registered_on", "due_on", "updated_at"])
+    renewed = kind == CheckKind.REGISTRATION and result == CheckResult.PASSED
+    if renewed and (certificate.registered_on is None or checked_on > certificate.registered_on):
+        certificate.registered_on = max(checked_on, certificate.issued_on)
+        certificate.due_on = _due(certificate)
+        certificate.save(update_fields=["registered_on", "due_on", "updated_at"])
     events.record(
         action="records_qualification_checked",
         actor=actor,

@@ -193,7 +193,8 @@ class NewTeachers(_Strict):
 class Exemption(_Strict):
     """Who is excused (RULES A8, B7): people with one of `statuses`, or retiring (at
     retirement_age by gender) within `retiring_within_years` of the evaluation date, before the
-    period ends (`retiring_by_period_end`) or before a cut-off date (`retiring_before`). With `rules`, only those rules' minimums are excused
+    period ends (`retiring_by_period_end`) or before a cut-off date (`retiring_before`).
+    With `rules`, only those rules' minimums are excused
     (and, with `reduce_total`, the required total drops by them); without, the whole requirement
     is."""
 
