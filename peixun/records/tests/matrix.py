@@ -15,6 +15,11 @@ RECORDS_VIEWS: dict[str, dict] = {
     "records:head-teachers-export": {"perm": "records.view"},
     "records:degrees": {"perm": "records.view"},
     "records:degrees-export": {"perm": "records.view"},
-    "records:rural": {"perm": "records.settings", "method": "post", "obj": "org", "data": lambda side: {"rural": "1"}},
+    "records:rural": {
+        "perm": "records.settings",
+        "method": "post",
+        "obj": "org",
+        "data": lambda side: {"rural": "1"},
+    },
     "records:settings": {"perm": "records.settings"},
 }

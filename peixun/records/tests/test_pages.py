@@ -33,7 +33,10 @@ def test_the_coordinator_adds_a_certificate_and_a_wrong_date_is_refused_in_place
     }
     response = client.post(reverse("records:person", args=[world.teacher_a1.pk]), fields)
     assert response.status_code == 400
-    assert "不能早于发证日期" in response.content.decode() or "registration cannot be before" in response.content.decode()
+    assert (
+        "不能早于发证日期" in response.content.decode()
+        or "registration cannot be before" in response.content.decode()
+    )
     assert not QualificationCertificate.objects.exists()
     fields["registered_on"] = ""
     page = _post(client, world, **fields).content.decode()
@@ -55,7 +58,14 @@ def test_a_stage_result_cannot_be_entered_before_its_test_is_due(client, world):
     joined = timezone.localdate() - timedelta(days=30)
     response = client.post(
         reverse("records:person", args=[world.teacher_a1.pk]),
-        {"action": "probation", "joined_on": joined.isoformat(), "adapt": "passed", "qualify": "pending", "shape": "pending", "excel": "pending"},
+        {
+            "action": "probation",
+            "joined_on": joined.isoformat(),
+            "adapt": "passed",
+            "qualify": "pending",
+            "shape": "pending",
+            "excel": "pending",
+        },
     )
     assert response.status_code == 400
     assert not Probation.objects.exists()
@@ -78,7 +88,9 @@ def test_the_bureau_drills_down_the_degree_report_and_marks_a_rural_school(clien
     assert "东湖区" in page and "西山县" in page
     county = client.get(reverse("records:degrees"), {"org": world.county_b.pk}).content.decode()
     assert "西山中心小学" in county and f"?org={world.city.pk}" in county
-    client.post(reverse("records:rural", args=[world.school_b1.pk]), {"rural": "1", "back": world.county_b.pk})
+    client.post(
+        reverse("records:rural", args=[world.school_b1.pk]), {"rural": "1", "back": world.county_b.pk}
+    )
     world.school_b1.refresh_from_db()
     assert world.school_b1.rural
     assert client.get(reverse("records:degrees"), {"org": world.other_city.pk}).status_code == 404

@@ -19,7 +19,9 @@ TODAY = date(2026, 9, 1)
         (date(2021, 7, 1), None, 3, date(2024, 7, 1)),
     ],
 )
-def test_registration_falls_due_a_period_after_the_issue_or_the_last_registration(issued, registered, years, due):
+def test_registration_falls_due_a_period_after_the_issue_or_the_last_registration(
+    issued, registered, years, due
+):
     assert qualification.due_on(issued, registered, years) == due
 
 
@@ -62,7 +64,8 @@ def test_degree_shares_count_the_highest_degree_held_by_the_end_of_each_year():
 
 def test_a_share_with_nobody_to_count_is_unknown_not_zero():
     rural, junior = degrees.shares([], 2026)
-    assert rural.percent is None and rural.meets(Decimal("85")) is None
+    assert rural.percent is None and junior.percent is None
+    assert rural.meets(Decimal("85")) is None
 
 
 def test_the_growth_stages_fall_at_half_a_year_one_two_and_three_years():

@@ -105,12 +105,24 @@ def test_the_degree_report_counts_rural_primary_and_junior_teachers_with_a_drill
     rural_teacher = make_person(world.school_b1, "孙丽", section="primary")
     services.add_degree(
         person=world.teacher_b1,
-        data={"level": "college", "school": "江海师专", "major": "小学教育", "awarded_on": date(2020, 7, 1), "full_time": False},
+        data={
+            "level": "college",
+            "school": "江海师专",
+            "major": "小学教育",
+            "awarded_on": date(2020, 7, 1),
+            "full_time": False,
+        },
         actor=world.county_admin,
     )
     services.add_degree(
         person=world.teacher_a2,
-        data={"level": "bachelor", "school": "江海师范学院", "major": "数学", "awarded_on": date(2012, 7, 1), "full_time": True},
+        data={
+            "level": "bachelor",
+            "school": "江海师范学院",
+            "major": "数学",
+            "awarded_on": date(2012, 7, 1),
+            "full_time": True,
+        },
         actor=world.coordinator_a1,
     )
     report = selectors.degree_report(world.city, date(2026, 9, 1))
@@ -128,7 +140,13 @@ def test_the_teachers_file_gets_certificates_degrees_and_probation_sections(worl
     qualification(world, number="Q-FILE-1")
     services.save_probation(
         person=world.teacher_a1,
-        data={"joined_on": date(2025, 8, 25), "adapt": "passed", "qualify": "pending", "shape": "pending", "excel": "pending"},
+        data={
+            "joined_on": date(2025, 8, 25),
+            "adapt": "passed",
+            "qualify": "pending",
+            "shape": "pending",
+            "excel": "pending",
+        },
         actor=world.coordinator_a1,
     )
     sections = [s for s in file_sections.run(person=world.teacher_a1, cycle=None) if s is not None]
