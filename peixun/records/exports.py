@@ -49,9 +49,11 @@ def degrees(report) -> bytes:
         "农村小学教师",
         "其中专科及以上",
         "占比",
+        "未登记学历",
         "初中教师",
         "其中本科及以上",
         "占比",
+        "未登记学历",
     ]
 
     def line(name, row) -> list[str]:
@@ -60,9 +62,11 @@ def degrees(report) -> bytes:
             str(row.rural_primary.total),
             str(row.rural_primary.qualified),
             _percent(row.rural_primary),
+            str(row.rural_primary.unknown),
             str(row.junior.total),
             str(row.junior.qualified),
             _percent(row.junior),
+            str(row.junior.unknown),
         ]
 
     body = [line(row.org.name, row) for row in report.rows]

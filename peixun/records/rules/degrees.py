@@ -1,6 +1,7 @@
 """RULES G8: the share of rural primary teachers holding 专科 (大专) or above and of junior
 (初中) teachers holding 本科 or above, against targets (85 % within three years: data). A
-teacher's level in a year is the highest degree awarded by the end of that year."""
+teacher's level in a year is the highest degree awarded by the end of that year. A teacher with no
+degree on record is unknown — counted apart, not as short of the target."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class Teacher:
 class Share:
     qualified: int
     total: int
+    unknown: int = 0  # no degree on record: not in `total`
 
     @property
     def percent(self) -> Decimal | None:
@@ -50,13 +52,18 @@ def _at_least(level: str | None, minimum: str) -> bool:
 def shares(teachers: Iterable[Teacher], year: int) -> tuple[Share, Share]:
     """(rural primary with 专科 or above, junior with 本科 or above) at the end of `year`."""
     end = date(year, 12, 31)
-    rural = [0, 0]
-    junior = [0, 0]
+    rural = [0, 0, 0]
+    junior = [0, 0, 0]
     for teacher in teachers:
         if teacher.section == "primary" and teacher.rural:
-            rural[1] += 1
-            rural[0] += _at_least(highest(teacher.degrees, end), RURAL_PRIMARY_MIN)
+            tally, minimum = rural, RURAL_PRIMARY_MIN
         elif teacher.section == "junior":
-            junior[1] += 1
-            junior[0] += _at_least(highest(teacher.degrees, end), JUNIOR_MIN)
+            tally, minimum = junior, JUNIOR_MIN
+        else:
+            continue
+        if not teacher.degrees:
+            tally[2] += 1
+            continue
+        tally[1] += 1
+        tally[0] += _at_least(highest(teacher.degrees, end), minimum)
     return Share(*rural), Share(*junior)

@@ -51,11 +51,12 @@ def test_degree_shares_count_the_highest_degree_held_by_the_end_of_each_year():
         degrees.Teacher("primary", True, (("secondary", date(2005, 7, 1)), ("college", date(2025, 6, 30)))),
         degrees.Teacher("primary", True, (("secondary", date(2008, 7, 1)),)),
         degrees.Teacher("primary", False, ()),  # not rural: not counted
+        degrees.Teacher("primary", True, ()),  # nothing on record: unknown, not short
         degrees.Teacher("junior", False, (("bachelor", date(2010, 7, 1)),)),
         degrees.Teacher("junior", True, (("college", date(2010, 7, 1)), ("master", date(2027, 1, 1)))),
     ]
     rural, junior = degrees.shares(teachers, 2026)
-    assert (rural.qualified, rural.total, rural.percent) == (1, 2, Decimal("50.0"))
+    assert (rural.qualified, rural.total, rural.unknown, rural.percent) == (1, 2, 1, Decimal("50.0"))
     assert (junior.qualified, junior.total) == (1, 2)
     rural_before, _junior = degrees.shares(teachers, 2024)
     assert rural_before.qualified == 0

@@ -125,7 +125,20 @@ def test_the_degree_report_counts_rural_primary_and_junior_teachers_with_a_drill
         },
         actor=world.coordinator_a1,
     )
+    services.add_degree(
+        person=rural_teacher,
+        data={
+            "level": "secondary",
+            "school": "江海幼师",
+            "major": "幼儿教育",
+            "awarded_on": date(2004, 7, 1),
+            "full_time": True,
+        },
+        actor=world.county_admin,
+    )
+    make_person(world.school_b1, "钱进", section="primary")  # no degree on record: unknown
     report = selectors.degree_report(world.city, date(2026, 9, 1))
+    assert report.total.rural_primary.unknown == 1
     assert (report.total.rural_primary.qualified, report.total.rural_primary.total) == (1, 2)
     assert (report.total.junior.qualified, report.total.junior.total) == (1, 1)
     by_org = {row.org.name: row for row in report.rows}
@@ -133,7 +146,6 @@ def test_the_degree_report_counts_rural_primary_and_junior_teachers_with_a_drill
     assert by_org["西山县"].rural_primary.percent == Decimal("50.0")
     assert [year for year, _r, _j in report.trend] == [2022, 2023, 2024, 2025, 2026]
     assert report.trend[0][1].qualified == 1
-    assert rural_teacher.pk
 
 
 def test_the_teachers_file_gets_certificates_degrees_and_probation_sections(world):
