@@ -148,6 +148,11 @@ def save_probation(
     changed = {
         field: [str(before[field]), str(value)] for field, value in data.items() if before[field] != value
     }
+    if person.hire_date is None:
+        # The policy's pro-rating for those who join mid-cycle (A6) reads the hire date.
+        person.hire_date = record.joined_on
+        person.save(update_fields=["hire_date", "updated_at"])
+        changed["hire_date"] = ["", str(record.joined_on)]
     events.record(
         action="records_probation_saved",
         actor=actor,

@@ -114,3 +114,5 @@ def register() -> None:
     delivery_hooks.clock_ticked.add(remind, order=40, name="records.remind")
     for action in ACTIONS:
         events.register_field_labels(FIELD_LABELS, action=action)
+    # Keys no other app labels, for lists that show changes without their action.
+    events.register_field_labels({key: FIELD_LABELS[key] for key in ("result", "post_certificate", "moved")})
