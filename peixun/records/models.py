@@ -183,6 +183,14 @@ class StageResult(models.TextChoices):
     FAILED = "failed", _("Not passed")
 
 
+STAGE_LABELS = {
+    "adapt": _("Adapt within half a year"),
+    "qualify": _("Qualified within one year"),
+    "shape": _("Shaped within two years"),
+    "excel": _("Results within three years"),
+}
+
+
 class Probation(models.Model):
     """A Probation is a new teacher's 见习期 (A6, G9): the day they joined and the result of each
     growth stage's test — adapt in half a year, pass in one, shape in two, results in three —
@@ -225,7 +233,7 @@ class Probation(models.Model):
         return [
             (
                 code,
-                str(self._meta.get_field(code).verbose_name),
+                str(STAGE_LABELS[code]),
                 dates[code],
                 str(StageResult(getattr(self, code)).label),
             )

@@ -245,12 +245,21 @@ def send_reminders(*, today: date) -> int:
             "due": format_date_zh(certificate.due_on),
         }
         url = reverse("records:person", args=[certificate.person_id])
-        notify.send(notify.accounts_of([certificate.person_id]), "qualification_due", url=url, **params)
+        notify.send(
+            notify.accounts_of([certificate.person_id]),
+            "qualification_due",
+            url=url,
+            name=params["name"],
+            number=params["number"],
+            due=params["due"],
+        )
         notify.send(
             notify.holders("records.edit", certificate.org_path),
             "qualification_due_school",
             url=url,
-            **params,
+            name=params["name"],
+            number=params["number"],
+            due=params["due"],
         )
         certificate.reminded_for = certificate.due_on
         certificate.save(update_fields=["reminded_for"])

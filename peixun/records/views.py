@@ -95,7 +95,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
     return redirect("records:person", request.user.person_id)
 
 
-def _person_context(request: HttpRequest, person: Person, **forms) -> dict:
+def _person_context(request: SignedInRequest, person: Person, **forms) -> dict:
     today = timezone.localdate()
     policy = selectors.policy_for(person.org.path)
     certificates = selectors.qualifications(person)
@@ -173,35 +173,37 @@ def person(request: SignedInRequest, pk: int) -> HttpResponse:
             )
         elif action == "check":
             certificate = _own_certificate(request, teacher)
-            form = CheckForm(request.POST)
-            if not form.is_valid():
+            check_form = CheckForm(request.POST)
+            if not check_form.is_valid():
                 messages.error(request, _("Enter the date and the result of the review or registration."))
             else:
                 services.record_check(
-                    certificate=certificate, actor=user, request=request, **form.cleaned_data
+                    certificate=certificate, actor=user, request=request, **check_form.cleaned_data
                 )
                 messages.success(request, _("Saved."))
         elif action == "degree":
-            form = DegreeForm(request.POST)
-            if not form.is_valid():
+            degree_form = DegreeForm(request.POST)
+            if not degree_form.is_valid():
                 return _render(
                     request,
                     "records/person.html",
-                    _person_context(request, teacher, degree=form, open="degree"),
+                    _person_context(request, teacher, degree=degree_form, open="degree"),
                     status=400,
                 )
-            services.add_degree(person=teacher, data=form.cleaned_data, actor=user, request=request)
+            services.add_degree(person=teacher, data=degree_form.cleaned_data, actor=user, request=request)
             messages.success(request, _("Degree added."))
         elif action == "probation":
-            form = ProbationForm(request.POST)
-            if not form.is_valid():
+            probation_form = ProbationForm(request.POST)
+            if not probation_form.is_valid():
                 return _render(
                     request,
                     "records/person.html",
-                    _person_context(request, teacher, probation=form, open="probation"),
+                    _person_context(request, teacher, probation=probation_form, open="probation"),
                     status=400,
                 )
-            services.save_probation(person=teacher, data=form.cleaned_data, actor=user, request=request)
+            services.save_probation(
+                person=teacher, data=probation_form.cleaned_data, actor=user, request=request
+            )
             messages.success(request, _("Probation record saved."))
         elif action == "head_teacher":
             if services.give_head_teacher_role(person=teacher, actor=user, request=request):

@@ -42,6 +42,18 @@ def test_the_coordinator_adds_a_certificate_and_a_wrong_date_is_refused_in_place
     page = _post(client, world, **fields).content.decode()
     assert QualificationCertificate.objects.get().due_on == date(2024, 7, 1)
     assert "2024年7月1日" in page
+    certificate = QualificationCertificate.objects.get()
+    _post(
+        client,
+        world,
+        action="check",
+        certificate=certificate.pk,
+        kind="registration",
+        checked_on="2024-06-20",
+        result="passed",
+    )
+    certificate.refresh_from_db()
+    assert certificate.due_on == date(2029, 6, 20)
 
 
 def test_making_a_head_teacher_without_a_post_certificate_warns_with_what_to_do(client, world):
