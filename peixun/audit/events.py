@@ -108,6 +108,13 @@ ACTIONS: dict[str, Any] = {
     "recognition_reviewed": _("Declaration of outside training reviewed"),
     "recognition_imported": _("Outside training imported as recognised"),
     "recognition_rule_saved": _("Project's rule on recognised training saved"),
+    "records_qualification_saved": _("Teacher qualification certificate saved"),
+    "records_qualification_checked": _("Teacher qualification certificate reviewed or registered"),
+    "records_degree_added": _("Degree added"),
+    "records_probation_saved": _("Probation record saved"),
+    "records_head_teacher_given": _("Head-teacher role given"),
+    "records_policy_saved": _("Records figures saved"),
+    "records_rural_set": _("Rural school mark changed"),
     # School-based training (peixun.schoolbased)
     "sb_year_published": _("School-based year published"),
     "sb_topic_added": _("Prescribed topic added"),

@@ -90,6 +90,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "schoolbased.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "schoolbased.plan": frozenset({R.SCHOOL_COORDINATOR}),
     "schoolbased.review": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    # Teachers' records (peixun.records): the school coordinator keeps its teachers' qualification
+    # certificates, degrees, 见习期 and 班主任 posts; the bureau and the centre read every list and
+    # report of their subtree; the bureau sets the figures (periods, targets) and marks rural schools.
+    "records.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "records.edit": frozenset({R.SCHOOL_COORDINATOR}),
+    "records.settings": frozenset({R.BUREAU_ADMIN}),
     # API keys act for an org with one role; only the bureau issues them.
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }

@@ -47,6 +47,8 @@ class Org(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=False, editable=False, default="")
+    # A rural school (农村学校), for the degree targets of rural teachers (RULES G8); the bureau sets it.
+    rural = models.BooleanField(_("rural"), default=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -142,6 +142,9 @@ def exemption(item, labels: dict[str, str] | None = None) -> str:
         conditions.append(f"{item.retiring_within_years} 年内退休")
     if item.retiring_by_period_end:
         conditions.append("本周期结束前退休")
+    if item.retiring_before is not None:
+        cutoff = item.retiring_before
+        conditions.append(f"{cutoff.year}年{cutoff.month}月{cutoff.day}日前退休")
     names = [(labels or {}).get(rule_id, rule_id) for rule_id in item.rules]
     what = f"免修：{'、'.join(names)}" if item.rules else "免于全部学时要求"
     if item.reduce_total:

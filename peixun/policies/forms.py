@@ -206,6 +206,9 @@ class ExemptionForm(forms.Form):
     statuses = _checks(_("People whose status is"), STATUS_WORDS.items())
     retiring_within_years = forms.IntegerField(label=_("Or retiring within (years)"), required=False)
     retiring_by_period_end = forms.BooleanField(label=_("Or retiring before the period ends"), required=False)
+    retiring_before = forms.DateField(
+        label=_("Or retiring before (cut-off date)"), required=False, widget=DateInput()
+    )
     rules = _checks(_("Only these requirements are excused (none: the whole requirement)"), ())
     reduce_total = forms.BooleanField(label=_("The required total drops accordingly"), required=False)
     id = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
@@ -321,6 +324,7 @@ def initial(document: dict[str, Any]) -> tuple[dict[str, Any], list[dict], list[
             "statuses": list(item.statuses),
             "retiring_within_years": item.retiring_within_years,
             "retiring_by_period_end": item.retiring_by_period_end,
+            "retiring_before": item.retiring_before,
             "rules": list(item.rules),
             "reduce_total": item.reduce_total,
         }
@@ -448,6 +452,8 @@ def document(form: PolicyForm, totals, rules, exemptions) -> tuple[dict[str, Any
             item["retiring_within_years"] = row["retiring_within_years"]
         if row.get("retiring_by_period_end"):
             item["retiring_by_period_end"] = True
+        if row.get("retiring_before"):
+            item["retiring_before"] = row["retiring_before"].isoformat()
         if row.get("rules"):
             item["rules"] = list(row["rules"])
         if row.get("reduce_total"):

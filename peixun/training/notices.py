@@ -43,6 +43,14 @@ MESSAGES = {
     "leave_rejected": _("Your leave request in %(title)s was not approved: %(reason)s"),
     "objection_raised": _("An objection was raised to the excellent-trainee list of %(title)s."),
     "excellent_trainee": _("You are an excellent trainee of %(title)s."),
+    # Teachers' records (peixun.records)
+    "qualification_due": _(
+        "Your teacher qualification certificate %(number)s is due for registration on %(due)s: "
+        "register it and give the school the new record."
+    ),
+    "qualification_due_school": _(
+        "%(name)s's teacher qualification certificate %(number)s is due for registration on %(due)s."
+    ),
 }
 
 

@@ -192,8 +192,9 @@ class NewTeachers(_Strict):
 
 class Exemption(_Strict):
     """Who is excused (RULES A8, B7): people with one of `statuses`, or retiring (at
-    retirement_age by gender) within `retiring_within_years` of the evaluation date or before the
-    period ends (`retiring_by_period_end`). With `rules`, only those rules' minimums are excused
+    retirement_age by gender) within `retiring_within_years` of the evaluation date, before the
+    period ends (`retiring_by_period_end`) or before a cut-off date (`retiring_before`).
+    With `rules`, only those rules' minimums are excused
     (and, with `reduce_total`, the required total drops by them); without, the whole requirement
     is."""
 
@@ -203,16 +204,22 @@ class Exemption(_Strict):
     statuses: tuple[Status, ...] = ()
     retiring_within_years: int | None = Field(default=None, ge=0, le=10)
     retiring_by_period_end: bool = False
+    retiring_before: date | None = None
     retirement_age: dict[Gender, int] = Field(default_factory=lambda: {"male": 60, "female": 55})  # type: ignore[arg-type]  # the dict literal is dict[Gender, int]; mypy infers the lambda as dict[str, int]
     rules: tuple[RuleId, ...] = ()
     reduce_total: bool = False
 
     @model_validator(mode="after")
     def _has_condition(self) -> "Exemption":
-        retiring = self.retiring_within_years is not None or self.retiring_by_period_end
+        retiring = (
+            self.retiring_within_years is not None
+            or self.retiring_by_period_end
+            or self.retiring_before is not None
+        )
         if not self.statuses and not retiring:
             raise PydanticCustomError(
-                "policy", "免修条件须给出 statuses 或 retiring_within_years / retiring_by_period_end"
+                "policy",
+                "免修条件须给出 statuses 或 retiring_within_years / retiring_by_period_end / retiring_before",
             )
         return self
 

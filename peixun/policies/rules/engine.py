@@ -247,6 +247,8 @@ def exemption_applies(exemption: Exemption, facts: Facts, as_of: date, period: P
         as_of, exemption.retiring_within_years
     ):
         return True
+    if exemption.retiring_before is not None and retiring_on < exemption.retiring_before:
+        return True
     return exemption.retiring_by_period_end and retiring_on <= period.end
 
 

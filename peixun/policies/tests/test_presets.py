@@ -210,3 +210,23 @@ def test_annual_60_needs_60_hours_in_the_calendar_year(amount, compliant, short)
         preset("annual-60"), teacher(), [hours(amount, on=date(2026, 5, 1))], date(2026, 12, 31)
     )
     assert (result.compliant, result.shortfall_hours) == (compliant, short)
+
+
+@pytest.mark.parametrize(("birth_date", "excused"), [(date(1972, 5, 1), True), (date(1973, 5, 1), False)])
+def test_a_cut_off_date_excuses_electives_only_for_those_retiring_before_it(birth_date, excused):
+    """RULES A8 as data: retiring (55 for a woman) before 2028-01-01 excuses the city and county
+    electives; retiring on 2028-05-01 does not."""
+    policy = preset("five-year-360")
+    cut_off = [
+        item.model_copy(update={"retiring_by_period_end": False, "retiring_before": date(2028, 1, 1)})
+        if item.id == "retiring"
+        else item
+        for item in policy.exemptions
+    ]
+    policy = parse_policy(
+        {**policy.model_dump(mode="json"), "exemptions": [e.model_dump(mode="json") for e in cut_off]}
+    )
+    result = evaluate(policy, teacher(gender="female", birth_date=birth_date), [], AS_OF)
+    found = lines(result)
+    assert found["level_city"].exempt is excused
+    assert result.required_hours == (216 if excused else 360)

@@ -8,6 +8,7 @@ fails when a new export URL appears that this walk does not fetch."""
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -18,6 +19,7 @@ from peixun.delivery.tests.helpers import running_project
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
+from peixun.records.models import QualificationCertificate
 from peixun.testing import hostile
 from peixun.testing.factories import give_hours
 from peixun.training.models import Cohort, Project
@@ -96,6 +98,17 @@ def test_no_export_carries_a_live_formula(client, world, planted):
     data = hostile.formula_csv(["姓名", "性别", "证件类型"], [[value, "女", "居民身份证"] for value in F])
     client.post(reverse("imports:upload-people"), {"org": world.city.pk, "file": io.BytesIO(data)})
     job = ImportJob.objects.get()
+    QualificationCertificate.objects.create(
+        person=teacher,
+        org_path=teacher.org.path,
+        number="Q-F-1",
+        kind="primary",
+        subject=F[2],
+        issuer=F[3],
+        issued_on=date(2015, 1, 1),
+        due_on=date(2020, 1, 1),
+    )
+    Person.objects.filter(pk=teacher.pk).update(roles=["head_teacher"])
     walks = [
         (world.city_admin, "orgs:people-export", []),
         (world.city_admin, "ledger:person-transcript", [teacher.pk]),
@@ -108,6 +121,9 @@ def test_no_export_carries_a_live_formula(client, world, planted):
             for kind in ("people", "orgs", "credits", "outside", "recognition")
         ),
         (world.city_admin, "recognition:inbox-export", ["bureau"]),
+        (world.city_admin, "records:due-export", []),
+        (world.city_admin, "records:head-teachers-export", []),
+        (world.city_admin, "records:degrees-export", []),
         (world.county_admin, "imports:template-scores", []),
         (world.county_admin, "training:enrolments-export", [project.pk]),
         (world.county_admin, "training:cohort-roster", [cohort.pk]),
