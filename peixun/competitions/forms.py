@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.competitions.models import Competition, ExemptionReason
 from peixun.competitions.services import FIELDS, Evidence
-from peixun.core.forms import DateInput, StyledForm
+from peixun.core.forms import DateInput, StyledForm, style_fields
 from peixun.lib import uploads
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -41,8 +41,6 @@ class RulesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["seat_schools"].queryset = schools  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
         self.fields["seat_schools"].required = False
-        from peixun.core.forms import style_fields
-
         style_fields(self)
 
     def clean(self):

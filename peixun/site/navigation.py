@@ -31,6 +31,7 @@ NAV_ITEMS = [
     ("recognition:mine", _("My recognitions"), "patch-check", OWN_RECORD),
     ("schoolbased:mine", _("My school-based training"), "building-check", OWN_RECORD),
     ("delivery:tutoring", _("My classes"), "easel", "training.tutor"),
+    ("competitions:list", _("Competitions"), "trophy", None),
     ("training:inbox", _("Inbox"), "inbox", None),
     ("recognition:school", _("Recognition review"), "patch-check", "recognition.school"),
     ("recognition:bureau", _("Recognition review"), "patch-check", "recognition.bureau"),

@@ -48,7 +48,7 @@ def test_entry_refuses_the_seat_schools_prize_winners_and_a_second_subject(world
     assert young.group.name == "小学青年组"
     with pytest.raises(E.AlreadyEnteredError, match="语文"):
         services.enter(competition=c, person=world.teacher_a1, subject="数学", actor=world.coordinator_a1)
-    with pytest.raises(E.NotEligibleError, match="区政府所在地|district seat"):
+    with pytest.raises(E.NotEligibleError, match=r"区政府所在地|district seat"):
         services.enter(competition=c, person=world.teacher_a2, subject="数学", actor=world.county_admin)
     winner = make_person(world.school_a1, "获奖者", section="primary", birth_date=date(1988, 1, 1))
     PrizeRecord.objects.create(person=winner, year=2023, level="county", award="first", title="区赛")

@@ -20,6 +20,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 
 from peixun.accounts.models import PasswordSlipBatch
+from peixun.competitions.tests.matrix import COMPETITION_VIEWS, competition_objects
 from peixun.core.runs import RunState
 from peixun.core.vault import vault
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
@@ -140,6 +141,7 @@ VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in COMPETITION_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -246,6 +248,7 @@ def _objects(world: World) -> Objects:
     near_delivery, far_delivery = delivery_objects(world)
     near_recognition, far_recognition = recognition_objects(world)
     near_schoolbased, far_schoolbased = schoolbased_objects(world)
+    near_competitions, far_competitions = competition_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -261,6 +264,7 @@ def _objects(world: World) -> Objects:
             **near_delivery,
             **near_recognition,
             **near_schoolbased,
+            **near_competitions,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -276,6 +280,7 @@ def _objects(world: World) -> Objects:
             **far_delivery,
             **far_recognition,
             **far_schoolbased,
+            **far_competitions,
         },
     )
 
