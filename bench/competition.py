@@ -12,7 +12,7 @@ from decimal import Decimal
 from peixun.competitions.rules import draw, quotas
 
 
-def main(schools: int = 100, entrants: int = 2000, seed: int = 2026) -> None:
+def main(argv: list[str] | None = None, *, schools: int = 100, entrants: int = 2000, seed: int = 2026) -> int:
     rng = random.Random(seed)
     # Sizes from 1 to ~60 (small rural schools included), summing to `entrants`.
     weights = [rng.paretovariate(1.5) for _ in range(schools)]
@@ -42,7 +42,8 @@ def main(schools: int = 100, entrants: int = 2000, seed: int = 2026) -> None:
     print(f"competition: round 2 {round_two} places = {len(nominated)} nominated + {len(drawn)} drawn")
     print(f"competition: final {final.places} places = {final.nominated} + {final.drawn}")
     print(f"competition: quotas and draw in {elapsed * 1000:.1f} ms; re-run identical: {again == drawn}")
+    return 0 if again == drawn else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

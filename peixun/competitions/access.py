@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from peixun.competitions.models import Competition, Entry, Exemption, Stage
 from peixun.orgs.access import has_perm, out_of_scope, path_q, scope_paths
+from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import ancestor_paths
 
 MANAGE = "competitions.manage"

@@ -11,6 +11,7 @@ from peixun.competitions.models import Competition, ExemptionReason
 from peixun.competitions.services import FIELDS, Evidence
 from peixun.core.forms import DateInput, StyledForm, style_fields
 from peixun.lib import uploads
+from peixun.orgs.models import Org, Person
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
@@ -18,7 +19,7 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 class CreateForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None, empty_label=None)
+    organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=Org.objects.none(), empty_label=None)
 
     def __init__(self, *args, organisers=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,7 +66,7 @@ class RulesForm(forms.ModelForm):
 
 class EnterForm(StyledForm):
     small = True
-    person = forms.ModelChoiceField(label=_("Teacher"), queryset=None)
+    person = forms.ModelChoiceField(label=_("Teacher"), queryset=Person.objects.none())
     subject = forms.ChoiceField(label=_("Subject (one per teacher)"))
 
     def __init__(self, *args, people=None, subjects=(), **kwargs) -> None:

@@ -3,11 +3,12 @@ exclusions), exemptions (B4), nominations and the reproducible draw of each stag
 scores, results, awards through 公示 and objections to final, and revocation for falsification.
 Every change is audited in the transaction that makes it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
@@ -62,7 +63,14 @@ def _actor(actor: User | None) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
-def _audit(action: str, actor, target, org_path: str, request=None, **changes) -> None:
+def _audit(
+    action: str,
+    actor: User | None,
+    target: models.Model,
+    org_path: str,
+    request: HttpRequest | None = None,
+    **changes: object,
+) -> None:
     events.record(
         action=action, actor=_actor(actor), target=target, org_path=org_path, request=request, changes=changes
     )
@@ -124,7 +132,12 @@ FIELDS = (
 
 @transaction.atomic
 def save_rules(
-    *, competition: Competition, data: dict, seat_schools, actor: User, request: HttpRequest | None = None
+    *,
+    competition: Competition,
+    data: dict,
+    seat_schools: Iterable[Org],
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> Competition:
     before = {f: str(getattr(competition, f)) for f in FIELDS}
     for field in FIELDS:
@@ -525,7 +538,7 @@ def assign_judge(
     return judge
 
 
-def is_judge(user, item: Item, group_id: int) -> bool:
+def is_judge(user: User, item: Item, group_id: int) -> bool:
     return Judge.objects.filter(item=item, group_id=group_id, user=user).exists()
 
 
@@ -733,7 +746,8 @@ def revoke_for_falsification(
 
 def _level(competition: Competition) -> str:
     kind = competition.organiser.kind
-    return {OrgKind.CITY: Level.CITY, OrgKind.PROVINCE: Level.PROVINCIAL}.get(kind, Level.COUNTY)
+    levels: dict[str, str] = {OrgKind.CITY: Level.CITY, OrgKind.PROVINCE: Level.PROVINCIAL}
+    return levels.get(kind, Level.COUNTY)
 
 
 def region_of(competition: Competition) -> str:

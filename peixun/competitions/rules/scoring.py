@@ -53,7 +53,7 @@ def rank(scored: Sequence[Scored]) -> list[tuple[int, int]]:
     known = [s for s in scored if s.total is not None]
     known.sort(key=lambda s: (-(s.total or 0), tuple(-v for v in s.by_weight), s.key))
     ranked: list[tuple[int, int]] = []
-    previous: tuple | None = None
+    previous: tuple[Decimal | None, tuple[Decimal, ...]] | None = None
     current = 0
     for position, s in enumerate(known, start=1):
         sort_key = (s.total, s.by_weight)

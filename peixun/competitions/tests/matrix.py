@@ -68,7 +68,7 @@ def _side(organiser, school, person, judge, actor, suffix: str) -> dict:
         actor=actor,
     )
     district = competition.stages.get(number=2)
-    Judge.objects.create(item=district.items.first(), group=entry.group, user=judge)
+    Judge.objects.create(item=district.items.all()[0], group=entry.group, user=judge)
     award = Award.objects.create(competition=competition, entry=entry, level="first", code="a" * 31 + suffix)
     objection = Objection.objects.create(award=award, text="名次有误")
     return {
