@@ -7,6 +7,7 @@ import time
 
 from bench import (
     certificates,
+    competition,
     enrolment,
     import_people,
     ledger,
@@ -24,6 +25,7 @@ BENCHMARKS = (
     ("enrolment", enrolment.main),
     ("certificates", certificates.main),
     ("schoolbased", schoolbased.main),
+    ("competition", competition.main),
     ("pages", pages.main),
     ("load_checkin", load_checkin.main),
     ("faults", lambda argv: _own_process("bench.faults", argv)),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "peixun.assessment",
     "peixun.certificates",
     "peixun.records",
+    "peixun.competitions",
     "peixun.api",
     "peixun.site",
     "peixun.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("assessment/", include("peixun.assessment.urls")),
     path("certificates/", include("peixun.certificates.urls")),
     path("records/", include("peixun.records.urls")),
+    path("competitions/", include("peixun.competitions.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("peixun.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peixun.demo import plan
+from peixun.demo.competitions import seed_competitions
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.records import seed_records
@@ -153,6 +154,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_schoolbased(school=orgs[demo_school.code], county=county, today=_today())
     # Qualification certificates (one due soon), degrees, a probation, a head teacher to certify.
     seed_records(school=orgs[demo_school.code], today=_today())
+    # The county's teaching competition in its school round.
+    seed_competitions(school=orgs[demo_school.code], county=county, today=_today())
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 

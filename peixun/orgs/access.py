@@ -96,6 +96,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "records.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "records.edit": frozenset({R.SCHOOL_COORDINATOR}),
     "records.settings": frozenset({R.BUREAU_ADMIN}),
+    # Competitions (peixun.competitions): the organiser's bureau and centre set up, draw, judge and
+    # award; the school coordinator enters the school's teachers, nominates and reviews exemptions.
+    "competitions.manage": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    "competitions.school": frozenset({R.SCHOOL_COORDINATOR}),
     # API keys act for an org with one role; only the bureau issues them.
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }

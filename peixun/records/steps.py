@@ -108,9 +108,9 @@ def remind(*, now) -> None:
 
 
 def register() -> None:
-    file_sections.add(qualification_section, order=40, name="records.qualifications")
-    file_sections.add(degree_section, order=41, name="records.degrees")
-    file_sections.add(probation_section, order=42, name="records.probation")
+    file_sections.add(qualification_section, order=10, name="records.qualifications")
+    file_sections.add(degree_section, order=11, name="records.degrees")
+    file_sections.add(probation_section, order=12, name="records.probation")
     delivery_hooks.clock_ticked.add(remind, order=40, name="records.remind")
     for action in ACTIONS:
         events.register_field_labels(FIELD_LABELS, action=action)

@@ -32,6 +32,7 @@ NAV_ITEMS = [
     ("schoolbased:mine", _("My school-based training"), "building-check", OWN_RECORD),
     ("records:mine", _("My records"), "person-vcard", OWN_RECORD),
     ("delivery:tutoring", _("My classes"), "easel", "training.tutor"),
+    ("competitions:list", _("Competitions"), "trophy", None),
     ("training:inbox", _("Inbox"), "inbox", None),
     ("recognition:school", _("Recognition review"), "patch-check", "recognition.school"),
     ("recognition:bureau", _("Recognition review"), "patch-check", "recognition.bureau"),

@@ -20,6 +20,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 
 from peixun.accounts.models import PasswordSlipBatch
+from peixun.competitions.tests.matrix import COMPETITION_VIEWS, competition_objects
 from peixun.core.runs import RunState
 from peixun.core.vault import vault
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
@@ -142,6 +143,7 @@ VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECORDS_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in COMPETITION_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -248,6 +250,7 @@ def _objects(world: World) -> Objects:
     near_delivery, far_delivery = delivery_objects(world)
     near_recognition, far_recognition = recognition_objects(world)
     near_schoolbased, far_schoolbased = schoolbased_objects(world)
+    near_competitions, far_competitions = competition_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -263,6 +266,7 @@ def _objects(world: World) -> Objects:
             **near_delivery,
             **near_recognition,
             **near_schoolbased,
+            **near_competitions,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -278,6 +282,7 @@ def _objects(world: World) -> Objects:
             **far_delivery,
             **far_recognition,
             **far_schoolbased,
+            **far_competitions,
         },
     )
 

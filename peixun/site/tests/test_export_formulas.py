@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from peixun.audit import events
+from peixun.competitions import services as competition_services
+from peixun.competitions.models import Award
 from peixun.delivery.tests.helpers import running_project
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
@@ -109,7 +111,17 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         due_on=date(2020, 1, 1),
     )
     Person.objects.filter(pk=teacher.pk).update(roles=["head_teacher"])
+    contest = competition_services.create_competition(
+        organiser=world.county_a, name=F[6], year=2026, actor=world.county_admin
+    )
+    entry = competition_services.enter(
+        competition=contest, person=teacher, subject="语文", actor=world.county_admin
+    )
+    Award.objects.create(competition=contest, entry=entry, level="first")
     walks = [
+        (world.county_admin, "competitions:entries-export", [contest.pk]),
+        (world.county_admin, "competitions:stage-export", [contest.stages.get(number=1).pk]),
+        (world.county_admin, "competitions:awards-export", [contest.pk]),
         (world.city_admin, "orgs:people-export", []),
         (world.city_admin, "ledger:person-transcript", [teacher.pk]),
         (world.city_admin, "ledger:compliance-export", []),
