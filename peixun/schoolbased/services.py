@@ -712,6 +712,7 @@ def post_registration(registration: Registration, *, actor: User | None = None) 
         .order_by("person_id", "earned_on", "id")
         .only(
             "id",
+            "registration_id",  # the related manager sets each line's registration from it
             "person_id",
             "hours",
             "earned_on",
