@@ -13,8 +13,13 @@
 from django.db.models import Q, QuerySet
 
 from peixun.competitions.models import Competition, Entry, Exemption, Stage
-from peixun.orgs.access import has_perm, out_of_scope, path_q, scope_paths
+from peixun.orgs.access import has_perm
+from peixun.orgs.access import orgs_in_scope as orgs_in_scope
+from peixun.orgs.access import out_of_scope as out_of_scope
+from peixun.orgs.access import path_q as path_q
+from peixun.orgs.access import people_in_scope as people_in_scope
 from peixun.orgs.access import require_perm as require_perm
+from peixun.orgs.access import scope_paths as scope_paths
 from peixun.orgs.models import ancestor_paths
 
 MANAGE = "competitions.manage"

@@ -48,7 +48,6 @@ from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
 from peixun.core.views import download
 from peixun.lib import uploads
-from peixun.orgs.access import orgs_in_scope, out_of_scope, path_q, people_in_scope, scope_paths
 from peixun.orgs.models import Org, OrgKind
 
 LIST_LIMIT = 500
@@ -72,7 +71,7 @@ def competition_list(request: SignedInRequest) -> HttpResponse:
     form = None
     if can_create:
         form = CreateForm(
-            organisers=orgs_in_scope(request.user, access.MANAGE).filter(
+            organisers=access.orgs_in_scope(request.user, access.MANAGE).filter(
                 kind__in=[OrgKind.COUNTY, OrgKind.CITY]
             ),
             initial={"year": timezone.localdate().year},
@@ -84,7 +83,9 @@ def competition_list(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def create(request: SignedInRequest) -> HttpResponse:
     access.require_perm(request, access.MANAGE)
-    organisers = orgs_in_scope(request.user, access.MANAGE).filter(kind__in=[OrgKind.COUNTY, OrgKind.CITY])
+    organisers = access.orgs_in_scope(request.user, access.MANAGE).filter(
+        kind__in=[OrgKind.COUNTY, OrgKind.CITY]
+    )
     form = CreateForm(request.POST, organisers=organisers)
     if not form.is_valid():
         messages.error(request, _("Give the competition a name, a year and an organiser."))
@@ -104,11 +105,11 @@ def create(request: SignedInRequest) -> HttpResponse:
 
 def _schools(user, competition: Competition):
     """The schools whose teachers the user enters: their own (coordinator) or the organiser's."""
-    paths = scope_paths(user, access.SCHOOL)
+    paths = access.scope_paths(user, access.SCHOOL)
     if access.manages(user, competition):
         paths = [competition.org_path]
     return Org.objects.filter(
-        path_q(paths, "path"), kind=OrgKind.SCHOOL, path__startswith=competition.org_path
+        access.path_q(paths, "path"), kind=OrgKind.SCHOOL, path__startswith=competition.org_path
     )
 
 
@@ -130,7 +131,7 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
         else []
     )
     people = (
-        people_in_scope(user)
+        access.people_in_scope(user)
         .filter(org__in=schools, status="active")
         .exclude(competition_entries__competition=competition)
     )
@@ -141,7 +142,7 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     exemptions = selectors.exemptions(competition)
     if not manages:
-        exemptions = exemptions.filter(path_q(scope_paths(user, access.SCHOOL), "org_path"))
+        exemptions = exemptions.filter(access.path_q(access.scope_paths(user, access.SCHOOL), "org_path"))
     mine = None
     my_exemption = None
     if user.person_id:
@@ -193,10 +194,10 @@ def enter(request: SignedInRequest, pk: int) -> HttpResponse:
     competition = access.access_competition(request.user, pk)
     schools = _schools(request.user, competition)
     if not schools.exists():
-        raise out_of_scope(request.user, "competition", pk)
+        raise access.out_of_scope(request.user, "competition", pk)
     form = EnterForm(
         request.POST,
-        people=people_in_scope(request.user).filter(org__in=schools),
+        people=access.people_in_scope(request.user).filter(org__in=schools),
         subjects=competition.subjects,
     )
     if not form.is_valid():
@@ -229,8 +230,10 @@ def entries_export(request: SignedInRequest, pk: int) -> HttpResponse:
 def add_item(request: SignedInRequest, pk: int) -> HttpResponse:
     competition = access.access_competition(request.user, pk)
     school = Org.objects.filter(pk=request.POST.get("school") or 0).first()
-    if school is None or not any(school.path.startswith(p) for p in scope_paths(request.user, access.SCHOOL)):
-        raise out_of_scope(request.user, "competition", pk)
+    if school is None or not any(
+        school.path.startswith(p) for p in access.scope_paths(request.user, access.SCHOOL)
+    ):
+        raise access.out_of_scope(request.user, "competition", pk)
     form = ItemForm(request.POST)
     if form.is_valid():
         _run(
@@ -288,7 +291,7 @@ def exemption_review(request: SignedInRequest, pk: int, step: str) -> HttpRespon
     else:
         raise Http404
     if not allowed:
-        raise out_of_scope(request.user, "exemption", pk)
+        raise access.out_of_scope(request.user, "exemption", pk)
     _run(
         request,
         lambda: services.review_exemption(
@@ -320,7 +323,7 @@ def _stage_context(request: SignedInRequest, stage: Stage) -> dict:
     manages = access.manages(user, competition)
     quotas = services.quotas(stage) if stage.number > 1 else {}
     units = Org.objects.in_bulk(list(quotas))
-    school_paths = scope_paths(user, access.SCHOOL)
+    school_paths = access.scope_paths(user, access.SCHOOL)
     places = list(selectors.places(stage)[:LIST_LIMIT])
     nominable: list[Place] = []
     if stage.number > 1 and stage.status == StageStatus.OPEN:
@@ -328,7 +331,7 @@ def _stage_context(request: SignedInRequest, stage: Stage) -> dict:
         before = selectors.places(services.previous(stage)).exclude(entry_id__in=here)
         if not manages:
             before = before.filter(
-                path_q(school_paths if stage.kind != StageKind.FINAL else [], "entry__org_path")
+                access.path_q(school_paths if stage.kind != StageKind.FINAL else [], "entry__org_path")
             )
         nominable = list(before[:LIST_LIMIT])
     nominated: dict[int, int] = {}
@@ -365,7 +368,7 @@ def stage_export(request: SignedInRequest, pk: int) -> HttpResponse:
     stage_ = access.access_stage(request.user, pk)
     rows = selectors.places(stage_)
     if not access.manages(request.user, stage_.competition):
-        rows = rows.filter(path_q(access.school_paths(request.user), "entry__org_path"))
+        rows = rows.filter(access.path_q(access.school_paths(request.user), "entry__org_path"))
     return download(exports.places(rows), "本轮选手.xlsx")
 
 
@@ -377,10 +380,10 @@ def nominate(request: SignedInRequest, pk: int) -> HttpResponse:
     # The school nominates for the district round; the county's bureau for the final.
     may = access.manages(request.user, stage_.competition) or (
         stage_.kind == StageKind.DISTRICT
-        and any(entry.org_path.startswith(p) for p in scope_paths(request.user, access.SCHOOL))
+        and any(entry.org_path.startswith(p) for p in access.scope_paths(request.user, access.SCHOOL))
     )
     if not may or entry.competition_id != stage_.competition_id:
-        raise out_of_scope(request.user, "entry", entry.pk)
+        raise access.out_of_scope(request.user, "entry", entry.pk)
     _run(
         request,
         lambda: services.nominate(stage=stage_, entry=entry, actor=request.user, request=request),
@@ -392,7 +395,7 @@ def nominate(request: SignedInRequest, pk: int) -> HttpResponse:
 def _managed_stage(request: SignedInRequest, pk: int) -> Stage:
     stage_ = access.access_stage(request.user, pk)
     if not access.manages(request.user, stage_.competition):
-        raise out_of_scope(request.user, "stage", pk)
+        raise access.out_of_scope(request.user, "stage", pk)
     return stage_
 
 
@@ -480,7 +483,7 @@ def judge(request: SignedInRequest, pk: int) -> HttpResponse:
         Judge.objects.filter(item__stage=stage_, user=request.user).select_related("item", "group")
     )
     if not assignments:
-        raise out_of_scope(request.user, "stage", pk)
+        raise access.out_of_scope(request.user, "stage", pk)
     if request.method == "POST":
         place = (
             Place.objects.filter(stage=stage_, pk=request.POST.get("place") or 0)
@@ -602,7 +605,7 @@ def awards_action(request: SignedInRequest, pk: int) -> HttpResponse:
 def object_(request: SignedInRequest, pk: int) -> HttpResponse:
     award = Award.objects.filter(pk=pk).select_related("competition", "entry__person").first()
     if award is None:
-        raise out_of_scope(request.user, "award", pk)
+        raise access.out_of_scope(request.user, "award", pk)
     access.access_competition(request.user, award.competition_id)
     form = ObjectionForm(request.POST)
     if form.is_valid():
@@ -625,7 +628,7 @@ def decide(request: SignedInRequest, pk: int) -> HttpResponse:
         Objection.objects.filter(pk=pk).select_related("award__competition", "award__entry__person").first()
     )
     if objection is None:
-        raise out_of_scope(request.user, "objection", pk)
+        raise access.out_of_scope(request.user, "objection", pk)
     access.access_managed_competition(request.user, objection.award.competition_id)
     upheld = request.POST.get("decision") == "uphold"
     _run(
@@ -643,7 +646,7 @@ def decide(request: SignedInRequest, pk: int) -> HttpResponse:
 def disqualify(request: SignedInRequest, pk: int) -> HttpResponse:
     entry = access.access_entry(request.user, pk)
     if not access.manages(request.user, entry.competition):
-        raise out_of_scope(request.user, "entry", pk)
+        raise access.out_of_scope(request.user, "entry", pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
         _run(

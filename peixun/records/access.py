@@ -10,7 +10,8 @@
 
 from django.db.models import QuerySet
 
-from peixun.orgs.access import has_perm, out_of_scope, path_in_scope, path_q, scope_paths
+from peixun.orgs.access import has_perm, out_of_scope, path_in_scope, scope_paths
+from peixun.orgs.access import path_q as path_q
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, OrgKind, Person
 

@@ -18,7 +18,6 @@ from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
 from peixun.core.views import download
 from peixun.ledger import selectors as ledger_selectors
-from peixun.orgs.access import path_q
 from peixun.orgs.models import Org, Person, PersonRole, PersonStatus
 from peixun.records import access, exports, selectors, services
 from peixun.records.forms import CheckForm, DegreeForm, PolicyForm, ProbationForm, QualificationForm
@@ -70,7 +69,7 @@ def teachers(request: SignedInRequest) -> HttpResponse:
     org = _org_filter(request)
     query = request.GET.get("q", "").strip()
     people = Person.objects.filter(
-        path_q(access.paths(request.user), "org__path"), status=PersonStatus.ACTIVE
+        access.path_q(access.paths(request.user), "org__path"), status=PersonStatus.ACTIVE
     ).select_related("org")
     if org is not None:
         people = people.filter(org__path__startswith=org.path)
