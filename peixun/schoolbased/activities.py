@@ -428,13 +428,21 @@ def save_template(
 # --- Reads -----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProgressRow:
+    label: str
+    have: int
+    need: int
+    met: bool
+
+
 @dataclass
 class Standing:
     """Where a participant stands: attended, the follow-along progress, whether the hours count
     and, if not, why."""
 
     participant: Participant
-    progress: list[fa.Progress] = field(default_factory=list)
+    progress: list[ProgressRow] = field(default_factory=list)
     missing: list[fa.Progress] = field(default_factory=list)
     counts: bool = False
     why_not: list[str] = field(default_factory=list)
@@ -466,8 +474,11 @@ def standings(activity: SchoolActivity) -> list[Standing]:
             standing.why_not.append(_("not marked present"))
         if floor is not None:
             tally = fa.counts(entry.kind for entry in participant.entries.all())
-            standing.progress = fa.progress(tally, floor)
-            standing.missing = [item for item in standing.progress if not item.met]
+            items = fa.progress(tally, floor)
+            standing.progress = [
+                ProgressRow(kind_label(item.kind), item.have, item.need, item.met) for item in items
+            ]
+            standing.missing = [item for item in items if not item.met]
             standing.why_not.extend(
                 _("%(task)s %(have)s of %(need)s")
                 % {"task": kind_label(item.kind), "have": item.have, "need": item.need}
