@@ -112,6 +112,7 @@ def activities(request: SignedInRequest) -> HttpResponse:
         "items": items[:200],
         "form": form,
         "may_plan": may_plan,
+        "may_review": access.has_perm(request.user, "schoolbased.review"),
         "no_approved_line": form is not None and not form.fields["line"].queryset.exists(),  # type: ignore[attr-defined]
     }
     return render(request, "schoolbased/activities.html", context)
