@@ -41,6 +41,7 @@ from peixun.schoolbased.models import (
     PlanState,
     Registration,
     SchoolActivity,
+    SchoolPlan,
     Submission,
     Task,
     TaskKind,
@@ -95,7 +96,7 @@ def create_activity(
     request: HttpRequest | None = None,
 ) -> SchoolActivity:
     """An activity of an approved plan line, with its participants (teachers of the school)."""
-    plan = line.plan
+    plan = SchoolPlan.objects.select_related("school").get(pk=line.plan_id)
     if plan.state != PlanState.APPROVED:
         raise PlanNotApprovedError(
             message=_("Activities are run from an approved plan: wait for the district's approval.")
