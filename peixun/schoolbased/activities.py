@@ -554,8 +554,8 @@ def compile_registration(
                 line.hours, line.answer = activity.hours, "pending"
                 line.save(update_fields=["hours", "answer"])
                 result.updated += 1
-    for key, line in existing.items():
-        if key not in wanted:
+    for held, line in existing.items():
+        if held not in wanted:
             line.delete()
             result.removed += 1
     events.record(

@@ -219,8 +219,8 @@ def activity_participants(request: SignedInRequest, pk: int) -> HttpResponse:
 def activity_register(request: SignedInRequest, pk: int) -> HttpResponse:
     item = access.run_activity(request.user, pk)
     marks = {
-        int(key.removeprefix("p-")): value
-        for key, value in request.POST.items()
+        int(key.removeprefix("p-")): request.POST.get(key, "")
+        for key in request.POST
         if key.startswith("p-") and key.removeprefix("p-").isdigit()
     }
     _done(
