@@ -49,7 +49,7 @@ def daily(request: SignedInRequest) -> HttpResponse:
             {"name": str(label), "data": [getattr(point, name) for point in points]}
             for name, label in (
                 ("enrolled", _("Enrolled")),
-                ("active", _("Active")),
+                ("active", _("Active that day")),
                 ("checked_in", _("Checked in")),
                 ("completed", _("Completed")),
             )
@@ -93,7 +93,7 @@ def daily_export(request: SignedInRequest) -> HttpResponse:
         _("Kind"),
         _("Training"),
         _("Enrolled"),
-        _("Active"),
+        _("Active that day"),
         _("Checked in"),
         _("Completed"),
     ]

@@ -23,7 +23,7 @@
 
   function trend(data) {
     return {
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 28, top: 36, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis" },
       legend: { top: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 } },
       xAxis: { type: "category", data: data.labels, boundaryGap: false },
