@@ -12,6 +12,7 @@ urlpatterns = [
     path("policies/", include("peixun.policies.urls")),
     path("training/", include("peixun.training.urls")),
     path("school-based/", include("peixun.schoolbased.urls")),
+    path("participation/", include("peixun.participation.urls")),
     path("delivery/", include("peixun.delivery.urls")),
     path("recognition/", include("peixun.recognition.urls")),
     path("assessment/", include("peixun.assessment.urls")),

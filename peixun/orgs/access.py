@@ -101,6 +101,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "competitions.manage": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     "competitions.school": frozenset({R.SCHOOL_COORDINATOR}),
     # API keys act for an org with one role; only the bureau issues them.
+    # Daily participation figures (peixun.participation, RULES G3): the bureau and centre over their
+    # subtree, each school coordinator for their school.
+    "participation.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }
 

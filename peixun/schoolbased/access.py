@@ -9,7 +9,16 @@ from peixun.orgs.access import has_perm as has_perm
 from peixun.orgs.access import orgs_in_scope as orgs_in_scope
 from peixun.orgs.access import out_of_scope, path_q, scope_paths
 from peixun.orgs.access import require_perm as require_perm
-from peixun.schoolbased.models import DistrictYear, PlanLine, Registration, SchoolPlan, TeacherLine
+from peixun.schoolbased.models import (
+    DistrictYear,
+    Participant,
+    PlanLine,
+    Registration,
+    SchoolActivity,
+    SchoolPlan,
+    Submission,
+    TeacherLine,
+)
 
 
 def plans_in_scope(user, perm: str = "schoolbased.view") -> QuerySet[SchoolPlan]:
@@ -82,3 +91,60 @@ def district_years_in_scope(user) -> QuerySet[DistrictYear]:
 
 def may_see_line_evidence(user, line: TeacherLine) -> bool:
     return user.person_id == line.person_id
+
+
+# --- Activities run from the plan ------------------------------------------------------------------
+
+
+def activities_in_scope(user, perm: str = "schoolbased.view") -> QuerySet[SchoolActivity]:
+    return SchoolActivity.objects.filter(
+        path_q(scope_paths(user, perm), "line__plan__school__path")
+    ).select_related("line__plan__school", "leader")
+
+
+def access_activity(user, pk: int) -> tuple[SchoolActivity, bool]:
+    """The activity and whether the user runs it (the school's coordinator or its leader); the
+    bureau and centre see it. 404 for anyone else."""
+    base = SchoolActivity.objects.select_related("line__plan__school", "leader", "template")
+    activity = base.filter(pk=pk).first()
+    if activity is None:
+        raise out_of_scope(user, "school_activity", pk)
+    runs = (user.person_id is not None and activity.leader_id == user.person_id) or activities_in_scope(
+        user, "schoolbased.plan"
+    ).filter(pk=pk).exists()
+    if not runs and not activities_in_scope(user).filter(pk=pk).exists():
+        raise out_of_scope(user, "school_activity", pk)
+    return activity, runs
+
+
+def run_activity(user, pk: int) -> SchoolActivity:
+    """The activity if the user runs it: 404 otherwise (a teacher who does not lead it, another
+    school)."""
+    activity, runs = access_activity(user, pk)
+    if not runs:
+        raise out_of_scope(user, "school_activity", pk)
+    return activity
+
+
+def own_participant(user, activity_pk: int) -> Participant:
+    participant = None
+    if user.person_id:
+        participant = (
+            Participant.objects.filter(activity_id=activity_pk, person_id=user.person_id)
+            .select_related("activity__line__plan__school", "activity__template", "person")
+            .first()
+        )
+    if participant is None:
+        raise out_of_scope(user, "school_activity", activity_pk)
+    return participant
+
+
+def access_submission(user, pk: int) -> Submission:
+    """A coursework submission: its author, or whoever runs the activity."""
+    submission = Submission.objects.select_related("task__activity", "person").filter(pk=pk).first()
+    if submission is None:
+        raise out_of_scope(user, "sb_submission", pk)
+    if user.person_id is not None and submission.person_id == user.person_id:
+        return submission
+    run_activity(user, submission.task.activity_id)
+    return submission

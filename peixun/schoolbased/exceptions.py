@@ -61,3 +61,13 @@ class FileRejectedError(SchoolBasedError):
 class PlanNotApprovedError(SchoolBasedError):
     code = "plan_not_approved"
     message = _("The year-end registration starts once the district has approved the plan.")
+
+
+class CheckInRefusedError(SchoolBasedError):
+    code = "checkin_refused"
+    message = _("%(why)s")
+
+
+class UploadRefusedError(SchoolBasedError):
+    code = "upload_refused"
+    message = _("The file was not accepted: %(why)s")

@@ -415,6 +415,20 @@ def _check_day(day: date, registration: Registration) -> None:
         raise LineInvalidError(why=_("Date: choose a day of the school year, not after today."))
 
 
+def _not_from_an_activity(registration: Registration, person: Person, line: PlanLine, day: date) -> None:
+    """Refuse a line that an activity run from the plan already gives the teacher (no double
+    counting: the activity's register is the record)."""
+    if registration.lines.filter(
+        person=person, line=line, run__starts_on__lte=day, run__ends_on__gte=day
+    ).exists():
+        raise LineInvalidError(
+            why=_(
+                "%(name)s already has this activity's hours from its register; correct the register instead."
+            )
+            % {"name": person.name}
+        )
+
+
 @transaction.atomic
 def record_activity(
     *,
@@ -441,6 +455,7 @@ def record_activity(
         if person.pk in seen:
             continue
         seen.add(person.pk)
+        _not_from_an_activity(registration, person, line, held_on)
         checked.append((person, _hours(hours, person.name)))
     activity = Activity.objects.create(
         registration=registration, line=line, held_on=held_on, created_by=actor
@@ -505,6 +520,7 @@ def add_manual_line(
         raise LineInvalidError(why=_("Activity: choose a line of this school's plan."))
     _check_teacher(person, school)
     _check_day(earned_on, registration)
+    _not_from_an_activity(registration, person, line, earned_on)
     amount = _hours(hours, _("Hours"))
     content_type = check_evidence(evidence)
     name = "".join(char for char in evidence.name.replace("\\", "/").split("/")[-1] if char.isprintable())[

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peixun.schoolbased import views
+from peixun.schoolbased import views, views_activities
 
 app_name = "schoolbased"
 urlpatterns = [
@@ -26,6 +26,30 @@ urlpatterns = [
     ),
     path("lines/<int:pk>/resolve/", views.line_resolve, name="line-resolve"),
     path("lines/<int:pk>/evidence/", views.evidence, name="evidence"),
+    path("registrations/<int:pk>/compile/", views.registration_compile, name="registration-compile"),
+    path("activities/", views_activities.activities, name="activities"),
+    path("activities/export.xlsx", views_activities.activities_export, name="activities-export"),
+    path("activities/<int:pk>/", views_activities.activity, name="activity"),
+    path(
+        "activities/<int:pk>/participants/",
+        views_activities.activity_participants,
+        name="activity-participants",
+    ),
+    path("activities/<int:pk>/register/", views_activities.activity_register, name="activity-register"),
+    path("activities/<int:pk>/tasks/", views_activities.activity_task, name="activity-task"),
+    path(
+        "activities/<int:pk>/evidence/", views_activities.activity_evidence_add, name="activity-evidence-add"
+    ),
+    path("activities/<int:pk>/export.xlsx", views_activities.activity_export, name="activity-export"),
+    path("activity-evidence/<int:pk>/", views_activities.activity_evidence, name="activity-evidence"),
+    path("submissions/<int:pk>/", views_activities.submission_file, name="submission-file"),
+    path("submissions/<int:pk>/grade/", views_activities.submission_grade, name="submission-grade"),
+    path("follow-along/", views_activities.follow_along_template, name="follow-along"),
+    path("my-activities/", views_activities.activities_mine, name="activities-mine"),
+    path("my-activities/check-in/", views_activities.activity_checkin, name="activity-checkin"),
+    path("my-activities/<int:pk>/", views_activities.mine_activity, name="mine-activity"),
+    path("my-activities/<int:pk>/entries/", views_activities.mine_entry, name="mine-entry"),
+    path("my-tasks/<int:pk>/", views_activities.mine_work, name="mine-work"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/answer/", views.mine_answer, name="mine-answer"),
 ]

@@ -16,7 +16,7 @@ from peixun.core.views import download
 from peixun.lib.dates import format_date_zh, format_hours
 from peixun.lib.xlsx import Sheet, write_workbook
 from peixun.orgs.models import Person, PersonStatus
-from peixun.schoolbased import access, selectors, services
+from peixun.schoolbased import access, activities, selectors, services
 from peixun.schoolbased.forms import (
     ActivityForm,
     ManualLineForm,
@@ -295,6 +295,31 @@ def activity_add(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         _("Activity recorded."),
     )
+    return redirect("schoolbased:registration", item.pk)
+
+
+@login_required
+@require_POST
+def registration_compile(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Compile the teachers' lines from the activities run from the plan."""
+    access.require_perm(request, "schoolbased.plan")
+    item = access.access_registration(request.user, pk, "schoolbased.plan")
+    try:
+        result = activities.compile_registration(registration=item, actor=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(
+            request,
+            _("Compiled from the activities: %(added)s added, %(updated)s corrected, %(removed)s removed.")
+            % {"added": result.added, "updated": result.updated, "removed": result.removed},
+        )
+        if result.skipped:
+            messages.warning(
+                request,
+                _("Not compiled because a line was entered by hand for the same activity: %(names)s.")
+                % {"names": "、".join(result.skipped)},
+            )
     return redirect("schoolbased:registration", item.pk)
 
 

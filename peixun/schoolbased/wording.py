@@ -27,6 +27,9 @@ def register_audit_labels() -> None:
             "posted": gettext_lazy("Entries posted"),
             "people": gettext_lazy("Teachers"),
             "not_counted": gettext_lazy("Hours not counted"),
+            "added": gettext_lazy("Lines added"),
+            "removed": gettext_lazy("Lines removed"),
+            "updated": gettext_lazy("Lines corrected"),
         }
     )
     for action in (

@@ -21,13 +21,24 @@
     };
   }
 
+  function trend(data) {
+    return {
+      grid: { left: 8, right: 28, top: 36, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 } },
+      xAxis: { type: "category", data: data.labels, boundaryGap: false },
+      yAxis: { type: "value", minInterval: 1 },
+      series: data.series.map(function (item) { return { type: "line", name: item.name, data: item.data, symbolSize: 5 }; })
+    };
+  }
+
   function draw() {
     var source = document.getElementById("chart-data");
     if (!source || !window.echarts) { return; }
     var data = JSON.parse(source.textContent);
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var kind = element.getAttribute("data-chart");
-      var option = kind === "completion" ? bar(data.completion) : pie(data[kind] || []);
+      var option = kind === "completion" ? bar(data.completion) : kind === "trend" ? trend(data.trend) : pie(data[kind] || []);
       var chart = window.echarts.init(element, null, { renderer: "svg" });
       chart.setOption(option);
       window.addEventListener("resize", function () { chart.resize(); });

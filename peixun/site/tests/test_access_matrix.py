@@ -28,6 +28,7 @@ from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
+from peixun.participation.tests.matrix import PARTICIPATION_VIEWS
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
 from peixun.records.tests.matrix import RECORDS_VIEWS
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
@@ -144,6 +145,7 @@ VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECORDS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in COMPETITION_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in PARTICIPATION_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",

@@ -40,6 +40,7 @@ NOT_WALKED = {
     "training:change-list": "a page (change requests), not a download",
     "accounts:recovery-codes-download": "the user's own recovery codes as plain text, no spreadsheet",
     "schoolbased:registration-export": "needs a year-end registration; written through peixun.lib.xlsx",
+    "schoolbased:activity-export": "needs a school activity; written through peixun.lib.xlsx",
 }
 
 
@@ -136,6 +137,8 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "records:due-export", []),
         (world.city_admin, "records:head-teachers-export", []),
         (world.city_admin, "records:degrees-export", []),
+        (world.city_admin, "schoolbased:activities-export", []),
+        (world.city_admin, "participation:daily-export", []),
         (world.county_admin, "imports:template-scores", []),
         (world.county_admin, "training:enrolments-export", [project.pk]),
         (world.county_admin, "training:cohort-roster", [cohort.pk]),
