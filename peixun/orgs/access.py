@@ -90,6 +90,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "schoolbased.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "schoolbased.plan": frozenset({R.SCHOOL_COORDINATOR}),
     "schoolbased.review": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    # Honours (peixun.honours): the bureau runs ethics and programme selections, their public
+    # notice and objections, and the yearly review of title holders; schools nominate.
+    "honours.manage": frozenset({R.BUREAU_ADMIN}),
+    "honours.nominate": frozenset({R.SCHOOL_COORDINATOR}),
     # API keys act for an org with one role; only the bureau issues them.
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }

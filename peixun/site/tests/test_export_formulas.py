@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from peixun.audit import events
 from peixun.delivery.tests.helpers import running_project
+from peixun.honours.tests.matrix import honours_objects
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
@@ -96,6 +97,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
     data = hostile.formula_csv(["姓名", "性别", "证件类型"], [[value, "女", "居民身份证"] for value in F])
     client.post(reverse("imports:upload-people"), {"org": world.city.pk, "file": io.BytesIO(data)})
     job = ImportJob.objects.get()
+    honours, _far = honours_objects(world)
     walks = [
         (world.city_admin, "orgs:people-export", []),
         (world.city_admin, "ledger:person-transcript", [teacher.pk]),
@@ -118,6 +120,11 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.teacher_user, "ledger:mine-transcript", []),
         (world.teacher_user, "certificates:archive-xlsx", []),
         (world.teacher_user, "recognition:mine-export", []),
+        (world.city_admin, "honours:selection-export", [honours["selection"]["pk"]]),
+        (world.city_admin, "honours:holders-export", []),
+        (world.city_admin, "honours:due-export", []),
+        (world.coordinator_a1, "honours:school-export", []),
+        (world.teacher_user, "honours:mine-export", []),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
     walked = {name for _user, name, _args in walks}
