@@ -13,6 +13,7 @@ from peixun.core.forms import DateInput, StyledForm, style_fields
 from peixun.honours.models import Family, HonourKind, ReviewOutcome
 from peixun.honours.services import EvidenceFile
 from peixun.lib import uploads
+from peixun.orgs.models import Org, Person
 
 EVIDENCE_KINDS = uploads.DOCUMENTS
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -36,7 +37,9 @@ class MultipleFileField(forms.FileField):
 
 
 class SelectionForm(StyledForm):
-    org = forms.ModelChoiceField(label=_("Organised by"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    org: "forms.ModelChoiceField[Org]" = forms.ModelChoiceField(
+        label=_("Organised by"), queryset=Org.objects.none(), empty_label=None
+    )
     family = forms.ChoiceField(label=_("Honours"), choices=Family.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(
@@ -73,8 +76,12 @@ class QuotaForm(StyledForm):
 
 
 class NominationForm(StyledForm):
-    person = forms.ModelChoiceField(label=_("Teacher"), queryset=None)  # type: ignore[arg-type]
-    kind = forms.ModelChoiceField(label=_("Honour"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    person: "forms.ModelChoiceField[Person]" = forms.ModelChoiceField(
+        label=_("Teacher"), queryset=Person.objects.none()
+    )
+    kind: "forms.ModelChoiceField[HonourKind]" = forms.ModelChoiceField(
+        label=_("Honour"), queryset=HonourKind.objects.none(), empty_label=None
+    )
     statement = forms.CharField(
         label=_("Statement of deeds"),
         min_length=20,

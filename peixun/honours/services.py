@@ -6,6 +6,7 @@ transaction that makes it."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -67,7 +68,9 @@ def _actor(actor: User | None) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
-def _record(action: str, actor, target, org_path: str, request, **changes) -> None:
+def _record(
+    action: str, actor: User | None, target: Any, org_path: str, request: HttpRequest | None, **changes: Any
+) -> None:
     events.record(
         action=action, actor=_actor(actor), target=target, org_path=org_path, request=request, changes=changes
     )
@@ -221,7 +224,15 @@ def nominate(
     return nomination
 
 
-def _move(nomination: Nomination, action: str, actor, request, *, note: str = "", audit: str) -> None:
+def _move(
+    nomination: Nomination,
+    action: str,
+    actor: User | None,
+    request: HttpRequest | None,
+    *,
+    note: str = "",
+    audit: str,
+) -> None:
     before = nomination.status
     try:
         nomination.status = states.next_state(before, action)

@@ -73,7 +73,7 @@ def titles_section(*, person, cycle) -> FileSection | None:
     rows = [
         [
             honour.kind.name,
-            f"{format_date_zh(honour.starts_on)}—{format_date_zh(honour.ends_on)}",
+            f"{format_date_zh(honour.starts_on)}—{format_date_zh(honour.ends_on) if honour.ends_on else ''}",
             str(honour.get_status_display()),
             "；".join(
                 f"{review.school_year}学年{review.get_outcome_display()}" for review in honour.reviews.all()
