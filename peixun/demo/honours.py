@@ -50,12 +50,15 @@ def seed_honours(*, school: Org, county: Org, today: date) -> None:
         services.publish_notice(
             selection=selection, starts_on=today, ends_on=today + timedelta(days=7), actor=author
         )
+        # The demo teacher's account holds the title, so their phone page shows its obligations.
+        account = users.filter(grants__role=GrantRole.TEACHER, person__org=school).first()
+        holder = account.person if account is not None and account.person is not None else people[0]
         backbone = HonourKind.objects.get(name="骨干教师")
         starts = today - timedelta(days=400)
         Honour.objects.create(
-            person=people[0],
+            person=holder,
             kind=backbone,
-            org_path=people[0].org.path,
+            org_path=holder.org.path,
             year=starts.year,
             starts_on=starts,
             ends_on=terms.term_end(starts, backbone.term_years),
