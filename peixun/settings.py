@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "peixun.certificates",
     "peixun.records",
     "peixun.competitions",
+    "peixun.honours",
     "peixun.api",
     "peixun.site",
     "peixun.demo",

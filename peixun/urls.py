@@ -19,6 +19,7 @@ urlpatterns = [
     path("certificates/", include("peixun.certificates.urls")),
     path("records/", include("peixun.records.urls")),
     path("competitions/", include("peixun.competitions.urls")),
+    path("honours/", include("peixun.honours.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("peixun.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

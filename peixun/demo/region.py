@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peixun.demo import plan
 from peixun.demo.competitions import seed_competitions
 from peixun.demo.delivery import seed_delivery
+from peixun.demo.honours import seed_honours
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.records import seed_records
 from peixun.demo.schoolbased import seed_schoolbased
@@ -156,6 +157,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_records(school=orgs[demo_school.code], today=_today())
     # The county's teaching competition in its school round.
     seed_competitions(school=orgs[demo_school.code], county=county, today=_today())
+    # The county's ethics selection in public notice, and a 骨干教师 title at the demo school.
+    seed_honours(school=orgs[demo_school.code], county=county, today=_today())
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 

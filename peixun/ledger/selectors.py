@@ -232,3 +232,17 @@ def _hours(org: Org, sums: dict) -> dict:
         "category": by_category,
         "level": by_level,
     }
+
+
+def hours_by_mode(person_ids, start: date, end: date) -> dict[int, dict[str, Decimal]]:
+    """Each person's net hours (reversals included) earned between two dates, by mode of training
+    (concentrated, remote …): what a yearly obligation such as A13's concentrated hours reads."""
+    found: dict[int, dict[str, Decimal]] = {}
+    rows = (
+        CreditEntry.objects.filter(person_id__in=list(person_ids), earned_on__gte=start, earned_on__lte=end)
+        .values("person_id", "mode")
+        .annotate(total=Sum("hours"))
+    )
+    for row in rows:
+        found.setdefault(row["person_id"], {})[row["mode"]] = row["total"] or Decimal(0)
+    return found

@@ -100,6 +100,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # award; the school coordinator enters the school's teachers, nominates and reviews exemptions.
     "competitions.manage": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     "competitions.school": frozenset({R.SCHOOL_COORDINATOR}),
+    # Honours (peixun.honours): the bureau runs ethics and programme selections, their public
+    # notice and objections, and the yearly review of title holders; schools nominate.
+    "honours.manage": frozenset({R.BUREAU_ADMIN}),
+    "honours.nominate": frozenset({R.SCHOOL_COORDINATOR}),
     # API keys act for an org with one role; only the bureau issues them.
     # Daily participation figures (peixun.participation, RULES G3): the bureau and centre over their
     # subtree, each school coordinator for their school.

@@ -24,6 +24,7 @@ from peixun.competitions.tests.matrix import COMPETITION_VIEWS, competition_obje
 from peixun.core.runs import RunState
 from peixun.core.vault import vault
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
+from peixun.honours.tests.matrix import HONOURS_VIEWS, honours_objects
 from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
@@ -146,6 +147,7 @@ VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECORDS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in COMPETITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in PARTICIPATION_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in HONOURS_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -253,6 +255,7 @@ def _objects(world: World) -> Objects:
     near_recognition, far_recognition = recognition_objects(world)
     near_schoolbased, far_schoolbased = schoolbased_objects(world)
     near_competitions, far_competitions = competition_objects(world)
+    near_honours, far_honours = honours_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -269,6 +272,7 @@ def _objects(world: World) -> Objects:
             **near_recognition,
             **near_schoolbased,
             **near_competitions,
+            **near_honours,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -285,6 +289,7 @@ def _objects(world: World) -> Objects:
             **far_recognition,
             **far_schoolbased,
             **far_competitions,
+            **far_honours,
         },
     )
 

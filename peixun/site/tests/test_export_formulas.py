@@ -18,6 +18,7 @@ from peixun.audit import events
 from peixun.competitions import services as competition_services
 from peixun.competitions.models import Award
 from peixun.delivery.tests.helpers import running_project
+from peixun.honours.tests.matrix import honours_objects
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
@@ -119,6 +120,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         competition=contest, person=teacher, subject="语文", actor=world.county_admin
     )
     Award.objects.create(competition=contest, entry=entry, level="first")
+    honours, _far = honours_objects(world)
     walks = [
         (world.county_admin, "competitions:entries-export", [contest.pk]),
         (world.county_admin, "competitions:stage-export", [contest.stages.get(number=1).pk]),
@@ -149,6 +151,11 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.teacher_user, "ledger:mine-transcript", []),
         (world.teacher_user, "certificates:archive-xlsx", []),
         (world.teacher_user, "recognition:mine-export", []),
+        (world.city_admin, "honours:selection-export", [honours["selection"]["pk"]]),
+        (world.city_admin, "honours:holders-export", []),
+        (world.city_admin, "honours:due-export", []),
+        (world.coordinator_a1, "honours:school-export", []),
+        (world.teacher_user, "honours:mine-export", []),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
     walked = {name for _user, name, _args in walks}
