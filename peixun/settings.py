@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "peixun.delivery",
     "peixun.assessment",
     "peixun.certificates",
+    "peixun.finance",
     "peixun.api",
     "peixun.site",
     "peixun.demo",

@@ -90,6 +90,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "schoolbased.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "schoolbased.plan": frozenset({R.SCHOOL_COORDINATOR}),
     "schoolbased.review": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    # Training funds (peixun.finance): the bureau and the centre issue fee statements and record
+    # payments; every school's budget figures, spending and book subsidies are kept by its
+    # coordinator or by the bureau and centre above it; the bureau sets the year's rules.
+    "finance.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "finance.manage": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    "finance.budget": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "finance.policy": frozenset({R.BUREAU_ADMIN}),
     # API keys act for an org with one role; only the bureau issues them.
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }
