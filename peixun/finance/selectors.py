@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from peixun.assessment.models import ResultStatus
 from peixun.finance.models import (
     BookSubsidy,
     FinanceYear,
@@ -42,9 +43,9 @@ def _standing(enrolment: Enrolment) -> str:
     if enrolment.status == fees.WITHDRAWN:
         return "开班后退出"
     result = getattr(enrolment, "result", None)
-    if result is None:
-        return "已报名"
-    return "合格" if result.passed else "不合格"
+    if result is None or result.status == ResultStatus.PROVISIONAL:
+        return "待评分"
+    return "合格" if result.status == ResultStatus.PASSED else "不合格"
 
 
 def charges(school: Org, period_from: date, period_to: date) -> list[Charge]:

@@ -180,6 +180,7 @@ def spending_add(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _statement_context(request: SignedInRequest, pk: int, form: PaymentForm | None = None) -> dict:
+    access.require_perm(request, access.VIEW)
     statement = access.access_statement(request.user, pk)
     can_pay = access.may(request.user, access.MANAGE, statement.org_path)
     return {
@@ -203,6 +204,7 @@ def _filename(view: selectors.StatementView, ext: str) -> str:
 @login_required
 @require_GET
 def statement_export(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_perm(request, access.VIEW)
     view = selectors.statement_view(access.access_statement(request.user, pk))
     return download(exports.statement_xlsx(view), _filename(view, "xlsx"))
 
@@ -210,6 +212,7 @@ def statement_export(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def statement_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_perm(request, access.VIEW)
     view = selectors.statement_view(access.access_statement(request.user, pk))
     issuer = view.statement.created_by.get_full_name() if view.statement.created_by else ""
     return download(exports.statement_pdf(view, issuer=issuer), _filename(view, "pdf"), "application/pdf")

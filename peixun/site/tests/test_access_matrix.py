@@ -23,6 +23,7 @@ from peixun.accounts.models import PasswordSlipBatch
 from peixun.core.runs import RunState
 from peixun.core.vault import vault
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
+from peixun.finance.tests.matrix import FINANCE_VIEWS, finance_objects
 from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
@@ -140,6 +141,7 @@ VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in FINANCE_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -246,6 +248,7 @@ def _objects(world: World) -> Objects:
     near_delivery, far_delivery = delivery_objects(world)
     near_recognition, far_recognition = recognition_objects(world)
     near_schoolbased, far_schoolbased = schoolbased_objects(world)
+    near_finance, far_finance = finance_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -261,6 +264,7 @@ def _objects(world: World) -> Objects:
             **near_delivery,
             **near_recognition,
             **near_schoolbased,
+            **near_finance,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -276,6 +280,7 @@ def _objects(world: World) -> Objects:
             **far_delivery,
             **far_recognition,
             **far_schoolbased,
+            **far_finance,
         },
     )
 

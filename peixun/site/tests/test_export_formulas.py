@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from peixun.audit import events
 from peixun.delivery.tests.helpers import running_project
+from peixun.finance import services as finance
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
@@ -39,7 +40,7 @@ NOT_WALKED = {
 }
 
 
-QUERIES = {"accounts:list": {"format": "xlsx"}}
+QUERIES = {"accounts:list": {"format": "xlsx"}, "finance:subsidies-export": {"year": "2026"}}
 
 
 def _export_names() -> set[str]:
@@ -96,6 +97,14 @@ def test_no_export_carries_a_live_formula(client, world, planted):
     data = hostile.formula_csv(["姓名", "性别", "证件类型"], [[value, "女", "居民身份证"] for value in F])
     client.post(reverse("imports:upload-people"), {"org": world.city.pk, "file": io.BytesIO(data)})
     job = ImportJob.objects.get()
+    Project.objects.filter(pk=project.pk).update(fee_per_trainee=120)
+    statement = finance.issue_statement(
+        school=world.school_a1,
+        period_from=project.starts_on,
+        period_to=project.starts_on,
+        actor=world.city_admin,
+    )
+    finance.generate_subsidies(school=world.school_a1, year=2026, actor=world.city_admin)
     walks = [
         (world.city_admin, "orgs:people-export", []),
         (world.city_admin, "ledger:person-transcript", [teacher.pk]),
@@ -118,6 +127,10 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.teacher_user, "ledger:mine-transcript", []),
         (world.teacher_user, "certificates:archive-xlsx", []),
         (world.teacher_user, "recognition:mine-export", []),
+        (world.city_admin, "finance:overview-export", []),
+        (world.city_admin, "finance:statement-export", [statement.pk]),
+        (world.city_admin, "finance:report-export", []),
+        (world.city_admin, "finance:subsidies-export", []),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
     walked = {name for _user, name, _args in walks}
