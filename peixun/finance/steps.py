@@ -58,5 +58,6 @@ def register() -> None:
         ),
         order=80,
     )
+    events.register_field_labels(FIELD_LABELS)
     for action in ACTIONS:
         events.register_field_labels(FIELD_LABELS, action=action)

@@ -1,6 +1,6 @@
 """A charged project and its trainees for the finance tests, written directly as fixtures."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -30,7 +30,7 @@ def enrol(
         project=project, person=person, school=person.org, status=status, source="self"
     )
     if withdrawn_on is not None:
-        moment = timezone.make_aware(datetime(withdrawn_on.year, withdrawn_on.month, withdrawn_on.day, 12))
+        moment = datetime.combine(withdrawn_on, time(12), tzinfo=timezone.get_current_timezone())
         Enrolment.objects.filter(pk=enrolment.pk).update(updated_at=moment)
     return enrolment
 

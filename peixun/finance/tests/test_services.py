@@ -5,7 +5,7 @@ import pytest
 
 from peixun.audit.models import AuditEvent
 from peixun.finance import selectors, services
-from peixun.finance.exceptions import NothingToChargeError, NotASchoolError, OverpaymentError
+from peixun.finance.exceptions import NotASchoolError, NothingToChargeError, OverpaymentError
 from peixun.finance.models import BookSubsidy, FinanceYear, StatementLine
 from peixun.finance.tests.factories import enrol, fee_project, trainees
 from peixun.orgs.models import Org
@@ -26,7 +26,7 @@ def test_the_school_owes_for_the_enrolled_failed_included_and_late_withdrawals_n
     project = fee_project(world)
     fee_project(world, fee_payer="teacher")  # the teacher pays: not on the school's statement
     fee_project(world, starts_on=date(2027, 1, 5))  # outside the period
-    teacher, failed, early, late = trainees(world, project)
+    teacher, failed, _early, late = trainees(world, project)
     enrol(fee_project(world, fee="0"), teacher)  # free project
     statement = _issue(world)
     lines = {line.person_id: line for line in statement.lines.all()}
@@ -45,7 +45,7 @@ def test_the_school_owes_for_the_enrolled_failed_included_and_late_withdrawals_n
 def test_the_years_rule_can_spare_late_withdrawals_and_only_schools_get_statements(world):
     FinanceYear.objects.create(year=2026, late_withdrawal_owes=False)
     project = fee_project(world)
-    teacher, failed, _early, late = trainees(world, project)
+    teacher, failed, _early, _late = trainees(world, project)
     statement = _issue(world)
     assert set(statement.lines.values_list("person_id", flat=True)) == {teacher.pk, failed.pk}
     with pytest.raises(NotASchoolError):

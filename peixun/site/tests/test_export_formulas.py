@@ -114,7 +114,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "imports:errors", [job.pk]),
         *(
             (world.city_admin, f"imports:template-{kind}", [])
-            for kind in ("people", "orgs", "credits", "outside", "recognition")
+            for kind in ("people", "orgs", "credits", "outside", "recognition", "budgets")
         ),
         (world.city_admin, "recognition:inbox-export", ["bureau"]),
         (world.county_admin, "imports:template-scores", []),
