@@ -49,8 +49,8 @@ class StatementForm(StyledForm):
     period_from = forms.DateField(label=_("Projects starting from"), widget=DateInput())
     period_to = forms.DateField(label=_("to"), widget=DateInput())
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         start, end = data.get("period_from"), data.get("period_to")
         if start and end and end < start:
             raise ValidationError(_("The end of the period is before its start: swap the dates."))
@@ -81,8 +81,8 @@ class SpendingForm(StyledForm):
     spent_on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(label=_("What for"), max_length=200)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         if data.get("spent_on") and data.get("year") and data["spent_on"].year != data["year"]:
             raise ValidationError(_("The date is not in the year chosen: correct the year or the date."))
         return data

@@ -3,13 +3,14 @@ subsidy, late withdrawals), the fee statements of each school with their lines a
 schools' yearly budget figures and training spending, and the book subsidies per teacher and year."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 # The seeds' figures (002 §二.4; 000 篇2 §三.3): a new year starts from them; the bureau edits them.
 DEFAULT_PAY_SHARE = Decimal("1.50")
 DEFAULT_PUBLIC_SHARE = Decimal("5.00")

@@ -180,7 +180,9 @@ def save_budget(
     )
 
 
-def import_budget(*, school: Org, year: int, teacher_pay: Decimal, public_funds: Decimal, actor) -> bool:
+def import_budget(
+    *, school: Org, year: int, teacher_pay: Decimal, public_funds: Decimal, actor: User | None
+) -> bool:
     """One imported row (inside the import's transaction); whether anything changed."""
     return bool(_budget(school, year, teacher_pay, public_funds, actor))
 

@@ -49,16 +49,18 @@ def overview(request: SignedInRequest) -> HttpResponse:
     access.require_perm(request, access.VIEW)
     schools = access.schools_in_scope(request.user)
     rows = selectors.balances(schools)
+    owed = sum((row.owed for row in rows), selectors.ZERO)
+    paid = sum((row.paid for row in rows), selectors.ZERO)
     context = {
         "rows": rows[:LIST_LIMIT],
         "count": len(rows),
-        "owed": sum((row.owed for row in rows), selectors.ZERO),
-        "paid": sum((row.paid for row in rows), selectors.ZERO),
+        "owed": owed,
+        "paid": paid,
+        "balance": owed - paid,
         "can_policy": access.may(request.user, access.POLICY),
         "can_import": access.may(request.user, access.BUDGET),
         "year": _this_year(),
     }
-    context["balance"] = context["owed"] - context["paid"]
     return render(request, "finance/overview.html", context)
 
 
@@ -94,7 +96,7 @@ def _school_context(request: SignedInRequest, school: Org, year: int, **forms) -
 
 def _budget_form(school: Org, year: int) -> BudgetForm:
     budget = SchoolBudget.objects.filter(school=school, year=year).first()
-    initial = {"year": year}
+    initial: dict[str, object] = {"year": year}
     if budget:
         initial.update(teacher_pay=budget.teacher_pay, public_funds=budget.public_funds)
     return BudgetForm(initial=initial)

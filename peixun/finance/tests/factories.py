@@ -53,12 +53,13 @@ def trainees(world, project: Project):
     """东湖实验小学's trainees of `project`: 李晓明 passed, 失败者 failed, 早退者 withdrew the day
     before the start, 晚退者 withdrew on the second day; 王芳 of another school also enrolled."""
     teacher = world.teacher_a1
+    start: date = project.starts_on  # type: ignore[assignment]  # fee_project sets it
     failed = make_person(world.school_a1, "失败者")
     early = make_person(world.school_a1, "早退者")
     late = make_person(world.school_a1, "晚退者")
     result(enrol(project, teacher), "passed")
     result(enrol(project, failed), "failed")
-    enrol(project, early, "withdrawn", withdrawn_on=project.starts_on - timedelta(days=1))
-    enrol(project, late, "withdrawn", withdrawn_on=project.starts_on + timedelta(days=1))
+    enrol(project, early, "withdrawn", withdrawn_on=start - timedelta(days=1))
+    enrol(project, late, "withdrawn", withdrawn_on=start + timedelta(days=1))
     enrol(project, world.teacher_a2)
     return teacher, failed, early, late
