@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "peixun.records",
     "peixun.competitions",
     "peixun.honours",
+    "peixun.finance",
     "peixun.api",
     "peixun.site",
     "peixun.demo",

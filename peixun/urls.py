@@ -20,6 +20,7 @@ urlpatterns = [
     path("records/", include("peixun.records.urls")),
     path("competitions/", include("peixun.competitions.urls")),
     path("honours/", include("peixun.honours.urls")),
+    path("finance/", include("peixun.finance.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("peixun.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

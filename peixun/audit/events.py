@@ -177,6 +177,15 @@ ACTIONS: dict[str, Any] = {
     "certificates_batch_started": _("Certificates issued"),
     "certificates_bundle_started": _("Certificates merged into one PDF"),
     "certificate_revoked": _("Certificate revoked"),
+    # Training funds (peixun.finance)
+    "finance_year_saved": _("Training funds rules of the year saved"),
+    "finance_statement_issued": _("Fee statement issued"),
+    "finance_payment_recorded": _("Fee payment recorded"),
+    "finance_budget_saved": _("School budget figures saved"),
+    "finance_budget_imported": _("School budget figures imported"),
+    "finance_spending_recorded": _("Training spending recorded"),
+    "finance_subsidies_generated": _("Book subsidy list generated"),
+    "finance_subsidies_paid": _("Book subsidies marked paid"),
 }
 
 

@@ -27,6 +27,7 @@ from peixun.demo import plan
 from peixun.demo.competitions import seed_competitions
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.honours import seed_honours
+from peixun.demo.finance import seed_finance
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.records import seed_records
 from peixun.demo.schoolbased import seed_schoolbased
@@ -159,6 +160,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_competitions(school=orgs[demo_school.code], county=county, today=_today())
     # The county's ethics selection in public notice, and a 骨干教师 title at the demo school.
     seed_honours(school=orgs[demo_school.code], county=county, today=_today())
+    # Fees with a statement and a payment, two schools' budget figures, the book subsidy list.
+    seed_finance(school=orgs[demo_school.code], county=county, today=_today())
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 

@@ -16,6 +16,7 @@ class ImportKind(models.TextChoices):
     OUTSIDE = "outside", _("Outside platform results")
     SCORES = "scores", _("Hand-entered scores")
     RECOGNITION = "recognition", _("Recognised outside training")
+    BUDGETS = "budgets", _("School budget figures")
 
 
 class ImportStatus(models.TextChoices):

@@ -23,6 +23,8 @@ urlpatterns = [
         {"kind": ImportKind.RECOGNITION},
         name="template-recognition",
     ),
+    path("new/budgets/", views.upload, {"kind": ImportKind.BUDGETS}, name="upload-budgets"),
+    path("template/budgets.xlsx", views.template, {"kind": ImportKind.BUDGETS}, name="template-budgets"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/apply/", views.job_apply, name="apply"),
     path("<int:pk>/again/", views.job_rerun, name="rerun"),

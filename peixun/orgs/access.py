@@ -104,6 +104,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # notice and objections, and the yearly review of title holders; schools nominate.
     "honours.manage": frozenset({R.BUREAU_ADMIN}),
     "honours.nominate": frozenset({R.SCHOOL_COORDINATOR}),
+    # Training funds (peixun.finance): the bureau and the centre issue fee statements and record
+    # payments; every school's budget figures, spending and book subsidies are kept by its
+    # coordinator or by the bureau and centre above it; the bureau sets the year's rules.
+    "finance.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "finance.manage": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    "finance.budget": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "finance.policy": frozenset({R.BUREAU_ADMIN}),
     # API keys act for an org with one role; only the bureau issues them.
     # Daily participation figures (peixun.participation, RULES G3): the bureau and centre over their
     # subtree, each school coordinator for their school.

@@ -45,6 +45,7 @@ NAV_ITEMS = [
     ("participation:daily", _("Daily participation"), "graph-up", "participation.view"),
     ("honours:school", _("Honour nominations"), "award", "honours.nominate"),
     ("honours:selections", _("Honours"), "award", "honours.manage"),
+    ("finance:overview", _("Training funds"), "cash-coin", "finance.view"),
     ("ledger:compliance", _("Compliance"), "clipboard-check", "compliance.view"),
     ("policies:list", _("Policies"), "sliders", "policies.view"),
     ("orgs:tree", _("Organisations"), "diagram-3", "orgs.view"),

@@ -25,6 +25,7 @@ from peixun.core.runs import RunState
 from peixun.core.vault import vault
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
 from peixun.honours.tests.matrix import HONOURS_VIEWS, honours_objects
+from peixun.finance.tests.matrix import FINANCE_VIEWS, finance_objects
 from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
@@ -148,6 +149,7 @@ VIEWS.update({name: View(**spec) for name, spec in RECORDS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in COMPETITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in PARTICIPATION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in HONOURS_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in FINANCE_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -256,6 +258,7 @@ def _objects(world: World) -> Objects:
     near_schoolbased, far_schoolbased = schoolbased_objects(world)
     near_competitions, far_competitions = competition_objects(world)
     near_honours, far_honours = honours_objects(world)
+    near_finance, far_finance = finance_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -273,6 +276,7 @@ def _objects(world: World) -> Objects:
             **near_schoolbased,
             **near_competitions,
             **near_honours,
+            **near_finance,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -290,6 +294,7 @@ def _objects(world: World) -> Objects:
             **far_schoolbased,
             **far_competitions,
             **far_honours,
+            **far_finance,
         },
     )
 

@@ -19,6 +19,7 @@ from peixun.competitions import services as competition_services
 from peixun.competitions.models import Award
 from peixun.delivery.tests.helpers import running_project
 from peixun.honours.tests.matrix import honours_objects
+from peixun.finance import services as finance
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
@@ -45,7 +46,7 @@ NOT_WALKED = {
 }
 
 
-QUERIES = {"accounts:list": {"format": "xlsx"}}
+QUERIES = {"accounts:list": {"format": "xlsx"}, "finance:subsidies-export": {"year": "2026"}}
 
 
 def _export_names() -> set[str]:
@@ -121,6 +122,14 @@ def test_no_export_carries_a_live_formula(client, world, planted):
     )
     Award.objects.create(competition=contest, entry=entry, level="first")
     honours, _far = honours_objects(world)
+    Project.objects.filter(pk=project.pk).update(fee_per_trainee=120)
+    statement = finance.issue_statement(
+        school=world.school_a1,
+        period_from=project.starts_on,
+        period_to=project.starts_on,
+        actor=world.city_admin,
+    )
+    finance.generate_subsidies(school=world.school_a1, year=2026, actor=world.city_admin)
     walks = [
         (world.county_admin, "competitions:entries-export", [contest.pk]),
         (world.county_admin, "competitions:stage-export", [contest.stages.get(number=1).pk]),
@@ -133,7 +142,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "imports:errors", [job.pk]),
         *(
             (world.city_admin, f"imports:template-{kind}", [])
-            for kind in ("people", "orgs", "credits", "outside", "recognition")
+            for kind in ("people", "orgs", "credits", "outside", "recognition", "budgets")
         ),
         (world.city_admin, "recognition:inbox-export", ["bureau"]),
         (world.city_admin, "records:due-export", []),
@@ -156,6 +165,10 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "honours:due-export", []),
         (world.coordinator_a1, "honours:school-export", []),
         (world.teacher_user, "honours:mine-export", []),
+        (world.city_admin, "finance:overview-export", []),
+        (world.city_admin, "finance:statement-export", [statement.pk]),
+        (world.city_admin, "finance:report-export", []),
+        (world.city_admin, "finance:subsidies-export", []),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
     walked = {name for _user, name, _args in walks}
