@@ -26,8 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peixun.demo import plan
 from peixun.demo.competitions import seed_competitions
 from peixun.demo.delivery import seed_delivery
-from peixun.demo.honours import seed_honours
 from peixun.demo.finance import seed_finance
+from peixun.demo.honours import seed_honours
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.records import seed_records
 from peixun.demo.schoolbased import seed_schoolbased

@@ -24,8 +24,8 @@ from peixun.competitions.tests.matrix import COMPETITION_VIEWS, competition_obje
 from peixun.core.runs import RunState
 from peixun.core.vault import vault
 from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
-from peixun.honours.tests.matrix import HONOURS_VIEWS, honours_objects
 from peixun.finance.tests.matrix import FINANCE_VIEWS, finance_objects
+from peixun.honours.tests.matrix import HONOURS_VIEWS, honours_objects
 from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm

@@ -18,8 +18,8 @@ from peixun.audit import events
 from peixun.competitions import services as competition_services
 from peixun.competitions.models import Award
 from peixun.delivery.tests.helpers import running_project
-from peixun.honours.tests.matrix import honours_objects
 from peixun.finance import services as finance
+from peixun.honours.tests.matrix import honours_objects
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
