@@ -14,6 +14,7 @@ urlpatterns = [
     path("school-based/", include("peixun.schoolbased.urls")),
     path("delivery/", include("peixun.delivery.urls")),
     path("recognition/", include("peixun.recognition.urls")),
+    path("surveys/", include("peixun.surveys.urls")),
     path("assessment/", include("peixun.assessment.urls")),
     path("certificates/", include("peixun.certificates.urls")),
     path("api/v1/", api.urls),

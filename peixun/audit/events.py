@@ -108,6 +108,13 @@ ACTIONS: dict[str, Any] = {
     "recognition_reviewed": _("Declaration of outside training reviewed"),
     "recognition_imported": _("Outside training imported as recognised"),
     "recognition_rule_saved": _("Project's rule on recognised training saved"),
+    # Satisfaction surveys (peixun.surveys)
+    "survey_template_saved": _("Survey template saved"),
+    "survey_opened": _("Survey opened"),
+    "survey_answered": _("Survey answered"),
+    "survey_reminded": _("Survey reminder sent"),
+    "survey_settings_saved": _("Satisfaction threshold saved"),
+    "eligibility_overridden": _("Eligibility allowed despite satisfaction"),
     # School-based training (peixun.schoolbased)
     "sb_year_published": _("School-based year published"),
     "sb_topic_added": _("Prescribed topic added"),

@@ -43,6 +43,8 @@ MESSAGES = {
     "leave_rejected": _("Your leave request in %(title)s was not approved: %(reason)s"),
     "objection_raised": _("An objection was raised to the excellent-trainee list of %(title)s."),
     "excellent_trainee": _("You are an excellent trainee of %(title)s."),
+    # Surveys (peixun.surveys)
+    "survey_reminder": _("Please answer the satisfaction survey of %(title)s (about a minute) by %(closes)s."),
 }
 
 
