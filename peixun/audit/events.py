@@ -197,6 +197,11 @@ def diff(before: dict, after: dict) -> dict:
 # A key not here is looked up as a field of any installed model (its verbose name), so a diff of a
 # model's fields reads in Chinese without listing every field twice.
 FIELD_LABELS: dict[str, Any] = {
+    # Surveys (peixun.surveys)
+    "items": _("Questions"),
+    "project": _("Project"),
+    "dates": _("Dates"),
+    "reminded": _("Trainees reminded"),
     "status": _("Status"),
     "was": _("Before"),
     "reason": _("Reason"),

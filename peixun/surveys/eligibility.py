@@ -58,7 +58,9 @@ def approval_refused(*, project) -> BelowThresholdError | None:
     rate = selectors.project_type_satisfaction(project.project_type, year)
     if not satisfaction.below(rate, limit):
         return None
-    if selectors.override_exists(kind=OverrideKind.PROJECT_TYPE, year=project.year, project_type=project.project_type):
+    if selectors.override_exists(
+        kind=OverrideKind.PROJECT_TYPE, year=project.year, project_type=project.project_type
+    ):
         return None
     error = BelowThresholdError(
         TYPE_MESSAGE,

@@ -18,7 +18,15 @@ def results(survey, rows, classes) -> bytes:
             items.append([item["text"], str(label), count, f"{share}%"])
         for text in row.get("texts", []):
             texts.append([item["text"], text])
-    rates = [[c["name"] or "未分班", c["expected"], c["answered"], f"{c['percent']}%" if c["percent"] is not None else "—"] for c in classes]
+    rates = [
+        [
+            c["name"] or "未分班",
+            c["expected"],
+            c["answered"],
+            f"{c['percent']}%" if c["percent"] is not None else "—",
+        ]
+        for c in classes
+    ]
     return write_workbook(
         [
             Sheet("各题结果", ["题目", "选项", "人数", "占比"], items),
@@ -43,5 +51,11 @@ def surveys(rows) -> bytes:
         for row in rows
     ]
     return write_workbook(
-        [Sheet("满意度调查", ["调查", "项目", "对象", "培训者", "开始日期", "截止日期", "已答人数", "满意率"], body)]
+        [
+            Sheet(
+                "满意度调查",
+                ["调查", "项目", "对象", "培训者", "开始日期", "截止日期", "已答人数", "满意率"],
+                body,
+            )
+        ]
     )

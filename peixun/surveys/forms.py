@@ -50,7 +50,11 @@ class ItemForm(forms.Form):
         data = super().clean() or {}
         options = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
         data["options"] = list(dict.fromkeys(options))
-        if data.get("text") and data.get("kind") in (ItemKind.SINGLE, ItemKind.MULTI) and len(data["options"]) < 2:
+        if (
+            data.get("text")
+            and data.get("kind") in (ItemKind.SINGLE, ItemKind.MULTI)
+            and len(data["options"]) < 2
+        ):
             raise ValidationError(_("A choice question needs at least two options, one a line."))
         return data
 
@@ -60,7 +64,12 @@ ItemFormSet = forms.formset_factory(ItemForm, extra=3, max_num=40)
 
 def items_from(formset) -> list[dict]:
     return [
-        {"kind": f.cleaned_data["kind"], "text": f.cleaned_data["text"].strip(), "options": f.cleaned_data["options"], "required": f.cleaned_data["required"]}
+        {
+            "kind": f.cleaned_data["kind"],
+            "text": f.cleaned_data["text"].strip(),
+            "options": f.cleaned_data["options"],
+            "required": f.cleaned_data["required"],
+        }
         for f in formset.forms
         if f.cleaned_data.get("text", "").strip()
     ]
@@ -87,7 +96,11 @@ class OpenSurveyForm(StyledForm):
         choices = [("", _("The project as a whole"))]
         choices += [(f"p{person.pk}", _("Trainer: %(name)s") % {"name": person.name}) for person in trainers]
         choices += [
-            (f"l{lesson.pk}", _("Lesson: %(topic)s (%(trainer)s)") % {"topic": lesson.topic, "trainer": lesson.trainer or "—"})
+            (
+                f"l{lesson.pk}",
+                _("Lesson: %(topic)s (%(trainer)s)")
+                % {"topic": lesson.topic, "trainer": lesson.trainer or "—"},
+            )
             for lesson in lessons
         ]
         self.fields["about"].choices = choices  # type: ignore[attr-defined]
@@ -109,14 +122,18 @@ class ThresholdForm(StyledForm):
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         decimal_places=1,
-        help_text=_("A trainer or project type under it in a year may not train, or be approved, the next year."),
+        help_text=_(
+            "A trainer or project type under it in a year may not train, or be approved, the next year."
+        ),
     )
 
 
 class OverrideForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=OverrideKind.choices, widget=forms.HiddenInput)
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    project_type = forms.ChoiceField(label=_("Project type"), choices=[("", "—"), *ProjectType.choices], required=False)
+    project_type = forms.ChoiceField(
+        label=_("Project type"), choices=[("", "—"), *ProjectType.choices], required=False
+    )
     year = forms.IntegerField(label=_("Year allowed"), min_value=2000, max_value=2100)
     reason = forms.CharField(
         label=_("Reason (kept in the audit log)"),

@@ -86,11 +86,21 @@ class Survey(models.Model):
     title = models.CharField(_("title"), max_length=200)
     subject = models.CharField(_("for"), max_length=16, choices=Subject.choices, default=Subject.PROJECT)
     trainer = models.ForeignKey(
-        "orgs.Person", verbose_name=_("trainer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Person",
+        verbose_name=_("trainer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     trainer_name = models.CharField(_("trainer"), max_length=100, blank=True)
     lesson = models.ForeignKey(
-        "delivery.Lesson", verbose_name=_("lesson"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "delivery.Lesson",
+        verbose_name=_("lesson"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     items = models.JSONField(default=list)  # [{"id", "kind", "text", "options", "required"}]
     top_choices = models.JSONField(default=default_top)
@@ -107,7 +117,9 @@ class Survey(models.Model):
         verbose_name_plural = _("surveys")
         ordering = ["-opens_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_dates")
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_dates"
+            )
         ]
 
     def __str__(self) -> str:
@@ -169,7 +181,9 @@ class EligibilityOverride(models.Model):
     its satisfaction the year before was under the threshold."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=OverrideKind.choices)
-    person = models.ForeignKey("orgs.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "orgs.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     project_type = models.CharField(_("type"), max_length=16, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     reason = models.TextField(_("reason"), max_length=500)

@@ -10,7 +10,16 @@ from datetime import date
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from peixun.surveys.models import EligibilityOverride, ItemKind, Likert, Respondent, Response, Subject, Survey, SurveySettings
+from peixun.surveys.models import (
+    EligibilityOverride,
+    ItemKind,
+    Likert,
+    Respondent,
+    Response,
+    Subject,
+    Survey,
+    SurveySettings,
+)
 from peixun.surveys.rules import satisfaction
 from peixun.surveys.rules.satisfaction import Rate
 from peixun.training.models import Enrolment, Project
@@ -63,7 +72,9 @@ def project_type_satisfaction(project_type: str, year: int) -> Rate:
 def trainer_satisfaction(person_ids, year: int) -> dict[int, Rate]:
     """Each trainer's satisfaction in `year`: their trainer and lesson surveys together; a trainer
     with no answer that year is not in the result (unknown, not zero)."""
-    surveys = Survey.objects.filter(trainer_id__in=list(person_ids), year=year).exclude(subject=Subject.PROJECT)
+    surveys = Survey.objects.filter(trainer_id__in=list(person_ids), year=year).exclude(
+        subject=Subject.PROJECT
+    )
     by_survey = {s.pk: s.trainer_id for s in surveys}
     result: dict[int, Rate] = {}
     for pk, rate in _rates(surveys).items():
@@ -143,7 +154,9 @@ def open_for(person_id: int | None, project: Project | None = None) -> list[Surv
     if person_id is None:
         return []
     today = timezone.localdate()
-    projects = Enrolment.objects.filter(person_id=person_id, status=EnrolmentStatus.ENROLLED).values("project_id")
+    projects = Enrolment.objects.filter(person_id=person_id, status=EnrolmentStatus.ENROLLED).values(
+        "project_id"
+    )
     query = Survey.objects.filter(project_id__in=projects, opens_on__lte=today, closes_on__gte=today)
     if project is not None:
         query = query.filter(project=project)

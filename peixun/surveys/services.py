@@ -96,7 +96,13 @@ def open_survey(
 ) -> Survey:
     """Open a survey of `project` from `template` (its items copied in)."""
     items = [
-        {"id": item.pk, "kind": item.kind, "text": item.text, "options": item.options, "required": item.required}
+        {
+            "id": item.pk,
+            "kind": item.kind,
+            "text": item.text,
+            "options": item.options,
+            "required": item.required,
+        }
         for item in template.items.all()
     ]
     if not items:
@@ -167,10 +173,14 @@ def clean_answers(survey: Survey, raw: dict) -> dict:
     return answers
 
 
-def submit(*, survey: Survey, person: Person, raw: dict, actor: User | None, request: HttpRequest | None = None) -> None:
+def submit(
+    *, survey: Survey, person: Person, raw: dict, actor: User | None, request: HttpRequest | None = None
+) -> None:
     """A trainee's answers: once per trainee (the unique Respondent row says so, under any rush)."""
     if not selectors.is_open(survey):
-        raise SurveyClosedError(opens=format_date_zh(survey.opens_on), closes=format_date_zh(survey.closes_on))
+        raise SurveyClosedError(
+            opens=format_date_zh(survey.opens_on), closes=format_date_zh(survey.closes_on)
+        )
     if not selectors.expected(survey).filter(person_id=person.pk).exists():
         raise NotTraineeError
     answers = clean_answers(survey, raw)
@@ -262,4 +272,3 @@ def grant_override(
         },
     )
     return override
-

@@ -79,7 +79,12 @@ def _edit_template(request: SignedInRequest, template) -> HttpResponse:
         initial = {"org": orgs.first()}
         items = [{"kind": ItemKind.LIKERT, "text": _("Overall, how satisfied are you with this training?")}]
     else:
-        initial = {"name": template.name, "subject": template.subject, "top_choices": template.top_choices, "org": template.org}
+        initial = {
+            "name": template.name,
+            "subject": template.subject,
+            "top_choices": template.top_choices,
+            "org": template.org,
+        }
         items = item_initial(template)
     form = TemplateForm(request.POST or None, initial=initial, orgs=orgs)
     formset = ItemFormSet(request.POST or None, initial=items, prefix="items")
@@ -98,7 +103,9 @@ def _edit_template(request: SignedInRequest, template) -> HttpResponse:
             )
             messages.success(request, _("Template saved."))
             return redirect("surveys:templates")
-    return render(request, "surveys/template_form.html", {"form": form, "formset": formset, "template": template})
+    return render(
+        request, "surveys/template_form.html", {"form": form, "formset": formset, "template": template}
+    )
 
 
 @login_required
@@ -116,7 +123,11 @@ def template_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _trainers(project) -> list[Person]:
-    ids = set(ProjectTrainer.objects.filter(project=project).exclude(person=None).values_list("person_id", flat=True))
+    ids = set(
+        ProjectTrainer.objects.filter(project=project)
+        .exclude(person=None)
+        .values_list("person_id", flat=True)
+    )
     ids |= set(Cohort.objects.filter(project=project).exclude(tutor=None).values_list("tutor_id", flat=True))
     return list(Person.objects.filter(pk__in=ids).order_by("name"))
 
@@ -154,7 +165,9 @@ def open_survey(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Survey opened: the trainees see it on their project page."))
             return redirect("surveys:detail", survey.pk)
     has_templates = access.templates_in_scope(request.user).exists()
-    return render(request, "surveys/open.html", {"form": form, "project": project, "has_templates": has_templates})
+    return render(
+        request, "surveys/open.html", {"form": form, "project": project, "has_templates": has_templates}
+    )
 
 
 @login_required
@@ -191,7 +204,9 @@ def remind(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.info(request, _("The survey is closed: reminders are sent only while it is open."))
     else:
         sent = services.remind(survey=survey, actor=request.user, request=request)
-        messages.success(request, _("Reminder sent to %(count)s trainees who have not answered.") % {"count": sent})
+        messages.success(
+            request, _("Reminder sent to %(count)s trainees who have not answered.") % {"count": sent}
+        )
     return redirect("surveys:detail", pk)
 
 
@@ -210,7 +225,9 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         raw = {
             str(item["id"]): (
-                request.POST.getlist(f"q{item['id']}") if item["kind"] == ItemKind.MULTI else request.POST.get(f"q{item['id']}")
+                request.POST.getlist(f"q{item['id']}")
+                if item["kind"] == ItemKind.MULTI
+                else request.POST.get(f"q{item['id']}")
             )
             for item in survey.items
         }
@@ -221,11 +238,19 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
             if answered or error.code == "survey_already_answered":
                 return redirect("surveys:answer", pk)
             return render(
-                request, "surveys/answer.html", {"survey": survey, "likert": Likert.choices, "posted": request.POST, "answered": False}, status=400
+                request,
+                "surveys/answer.html",
+                {"survey": survey, "likert": Likert.choices, "posted": request.POST, "answered": False},
+                status=400,
             )
         messages.success(request, _("Thank you! Your answers were sent anonymously."))
         return redirect("surveys:answer", pk)
-    context = {"survey": survey, "likert": Likert.choices, "answered": answered, "is_open": selectors.is_open(survey)}
+    context = {
+        "survey": survey,
+        "likert": Likert.choices,
+        "answered": answered,
+        "is_open": selectors.is_open(survey),
+    }
     return render(request, "surveys/answer.html", context)
 
 
@@ -243,7 +268,9 @@ def eligibility(request: SignedInRequest) -> HttpResponse:
     if person_id and str(person_id).isdigit():
         person = access.access_person_for_override(request.user, int(person_id))
     if action == "threshold" and threshold_form.is_valid():
-        services.save_threshold(threshold=threshold_form.cleaned_data["threshold"], actor=request.user, request=request)
+        services.save_threshold(
+            threshold=threshold_form.cleaned_data["threshold"], actor=request.user, request=request
+        )
         messages.success(request, _("Threshold saved."))
         return redirect("surveys:eligibility")
     if action == "override" and override_form.is_valid():

@@ -44,7 +44,9 @@ MESSAGES = {
     "objection_raised": _("An objection was raised to the excellent-trainee list of %(title)s."),
     "excellent_trainee": _("You are an excellent trainee of %(title)s."),
     # Surveys (peixun.surveys)
-    "survey_reminder": _("Please answer the satisfaction survey of %(title)s (about a minute) by %(closes)s."),
+    "survey_reminder": _(
+        "Please answer the satisfaction survey of %(title)s (about a minute) by %(closes)s."
+    ),
 }
 
 

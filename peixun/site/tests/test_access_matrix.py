@@ -29,6 +29,7 @@ from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
+from peixun.surveys.tests.matrix import SURVEYS_VIEWS, surveys_objects
 from peixun.testing.factories import make_user
 from peixun.testing.personas import World
 from peixun.training.tests.matrix import TRAINING_VIEWS, training_objects
@@ -140,6 +141,7 @@ VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in SURVEYS_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -246,6 +248,7 @@ def _objects(world: World) -> Objects:
     near_delivery, far_delivery = delivery_objects(world)
     near_recognition, far_recognition = recognition_objects(world)
     near_schoolbased, far_schoolbased = schoolbased_objects(world)
+    near_surveys, far_surveys = surveys_objects(world)
     return Objects(
         near={
             "org": {"pk": world.school_a1.pk},
@@ -261,6 +264,7 @@ def _objects(world: World) -> Objects:
             **near_delivery,
             **near_recognition,
             **near_schoolbased,
+            **near_surveys,
         },
         far={
             "org": {"pk": world.other_school.pk},
@@ -276,6 +280,7 @@ def _objects(world: World) -> Objects:
             **far_delivery,
             **far_recognition,
             **far_schoolbased,
+            **far_surveys,
         },
     )
 

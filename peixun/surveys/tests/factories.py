@@ -18,7 +18,12 @@ def make_template(org, subject=Subject.PROJECT, name="项目满意度") -> Surve
         template=template, order=1, kind=ItemKind.SINGLE, text="课程难度", options=["偏难", "适中", "偏易"]
     )
     TemplateItem.objects.create(
-        template=template, order=2, kind=ItemKind.MULTI, text="收获", options=["理念", "方法", "资源"], required=False
+        template=template,
+        order=2,
+        kind=ItemKind.MULTI,
+        text="收获",
+        options=["理念", "方法", "资源"],
+        required=False,
     )
     TemplateItem.objects.create(template=template, order=3, kind=ItemKind.TEXT, text="建议", required=False)
     return template

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from peixun.audit.models import AuditEvent
 from peixun.surveys import selectors, services
-from peixun.surveys.exceptions import AlreadyAnsweredError, AnswersMissingError, BelowThresholdError, NotTraineeError
+from peixun.surveys.exceptions import (
+    AlreadyAnsweredError,
+    AnswersMissingError,
+    BelowThresholdError,
+    NotTraineeError,
+)
 from peixun.surveys.models import OverrideKind, Respondent, Response, Subject, Survey
 from peixun.surveys.tests.factories import answers, make_template, open_survey, running_project
 from peixun.testing.factories import make_person, make_project, make_user
@@ -59,7 +64,9 @@ def test_rate_uses_the_templates_top_answers_and_response_rates_per_class(setup)
     survey.top_choices = ["5", "4", "3"]
     survey.save()
     assert selectors.survey_rate(survey).percent == 100
-    assert selectors.response_rates(survey) == [{"name": "第1班", "expected": 3, "answered": 2, "percent": 66.7}]
+    assert selectors.response_rates(survey) == [
+        {"name": "第1班", "expected": 3, "answered": 2, "percent": 66.7}
+    ]
     results = selectors.results(survey)
     assert results[1]["bars"][1] == ("适中", 2, 100)
 
@@ -70,7 +77,9 @@ def test_reminder_notifies_only_those_who_have_not_answered(setup):
     services.submit(survey=survey, person=world.teacher_a1, raw=answers(survey), actor=None)
     sent = services.remind(survey=survey, actor=world.county_admin)
     assert sent == 1
-    assert list(Notice.objects.filter(kind="survey_reminder").values_list("user_id", flat=True)) == [b1_user.pk]
+    assert list(Notice.objects.filter(kind="survey_reminder").values_list("user_id", flat=True)) == [
+        b1_user.pk
+    ]
     assert AuditEvent.objects.filter(action="survey_reminded").exists()
 
 
@@ -101,14 +110,20 @@ def test_a_trainer_under_the_threshold_last_year_is_refused_until_the_bureau_ove
     _last_year_trainer_survey(world, trainer, ["5", "4", "3", "2"])  # 50 %
     year = timezone.localdate().year
     assert selectors.trainer_satisfaction([trainer.pk], year - 1)[trainer.pk].percent == 50
-    project = make_project(world.county_a, status="running", starts_on=date(year, 12, 1), ends_on=date(year, 12, 2))
+    project = make_project(
+        world.county_a, status="running", starts_on=date(year, 12, 1), ends_on=date(year, 12, 2)
+    )
     cohort = Cohort.objects.create(project=project, number=1, name="一班")
     with pytest.raises(BelowThresholdError) as error:
         cohort_services.set_tutor(cohort=cohort, person=trainer, actor=world.county_admin)
     assert "孙老师" in str(error.value) and "50.0%" in str(error.value) and "80" in str(error.value)
     assert error.value.fix is not None and f"person={trainer.pk}" in str(error.value.fix.url)
     services.grant_override(
-        kind=OverrideKind.TRAINER, person=trainer, year=year, reason="该讲师已完成整改培训", actor=world.city_admin
+        kind=OverrideKind.TRAINER,
+        person=trainer,
+        year=year,
+        reason="该讲师已完成整改培训",
+        actor=world.city_admin,
     )
     cohort_services.set_tutor(cohort=cohort, person=trainer, actor=world.county_admin)
     assert Cohort.objects.get(pk=cohort.pk).tutor_id == trainer.pk
@@ -120,7 +135,9 @@ def test_the_threshold_is_data(world):
     trainer = make_person(world.school_a2, "钱老师")
     _last_year_trainer_survey(world, trainer, ["5", "5", "5", "3"])  # 75 %
     year = timezone.localdate().year
-    project = make_project(world.county_a, status="running", starts_on=date(year, 12, 1), ends_on=date(year, 12, 2))
+    project = make_project(
+        world.county_a, status="running", starts_on=date(year, 12, 1), ends_on=date(year, 12, 2)
+    )
     cohort = Cohort.objects.create(project=project, number=1, name="一班")
     services.save_threshold(threshold=70, actor=world.city_admin)
     cohort_services.set_tutor(cohort=cohort, person=trainer, actor=world.county_admin)
@@ -132,12 +149,16 @@ def test_the_threshold_is_data(world):
 
 def test_a_project_type_under_the_threshold_is_not_approved_next_year_unless_overridden(world):
     last = timezone.localdate().replace(year=timezone.localdate().year - 1)
-    last_project, _cohort = running_project(world.county_a, [world.teacher_a1, world.teacher_a2], starts_on=last, ends_on=last)
+    last_project, _cohort = running_project(
+        world.county_a, [world.teacher_a1, world.teacher_a2], starts_on=last, ends_on=last
+    )
     survey = open_survey(last_project, make_template(world.county_a))
     for person, likert in ((world.teacher_a1, "2"), (world.teacher_a2, "5")):
         services.submit(survey=survey, person=person, raw=answers(survey, likert=likert), actor=None)
     year = timezone.localdate().year
-    project = make_project(world.county_a, status="submitted", starts_on=date(year, 12, 1), ends_on=date(year, 12, 2))
+    project = make_project(
+        world.county_a, status="submitted", starts_on=date(year, 12, 1), ends_on=date(year, 12, 2)
+    )
     with pytest.raises(BelowThresholdError) as error:
         project_services.transition_project(project=project, action="approve", actor=world.city_admin)
     assert "50.0%" in str(error.value)
