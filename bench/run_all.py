@@ -15,6 +15,7 @@ from bench import (
     people_list,
     restore_check,
     schoolbased,
+    survey_rush,
 )
 
 BENCHMARKS = (
@@ -24,6 +25,7 @@ BENCHMARKS = (
     ("enrolment", enrolment.main),
     ("certificates", certificates.main),
     ("schoolbased", schoolbased.main),
+    ("survey_rush", survey_rush.main),
     ("pages", pages.main),
     ("load_checkin", load_checkin.main),
     ("faults", lambda argv: _own_process("bench.faults", argv)),

@@ -27,6 +27,7 @@ from peixun.demo import plan
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.schoolbased import seed_schoolbased
+from peixun.demo.surveys import seed_surveys
 from peixun.demo.training import seed_training
 from peixun.lib.pinyin import pinyin_keys
 from peixun.orgs.access import needs_second_factor
@@ -150,6 +151,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_delivery(school=orgs[demo_school.code], centre=orgs[demo_centre.code], seed=seed, today=_today())
     # The county's prescribed topics and the demo school's draft school-based plan.
     seed_schoolbased(school=orgs[demo_school.code], county=county, today=_today())
+    # A satisfaction survey open on the running project, answered by most of its trainees.
+    seed_surveys(today=_today(), seed=seed)
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 
