@@ -104,12 +104,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def setup(trainees: int) -> int:
     common.setup_django()
-    from datetime import timedelta
+    from datetime import date, timedelta
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from peixun.lib import idnumbers
     from peixun.orgs.models import Person
     from peixun.orgs.services import create_org
     from peixun.surveys import services
@@ -120,7 +121,9 @@ def setup(trainees: int) -> int:
     county = create_org(code="C320399", name="基准区", kind="county", parent=None)
     school = create_org(code="S320399001", name="基准实验学校", kind="school", parent=county)
     for n in range(trainees):
-        make_person(school, f"学员{n:04d}")
+        birth = date(1970, 1, 1) + timedelta(days=n // 50)
+        number = idnumbers.make_valid_id("320399", birth, n % 50, "female")
+        make_person(school, f"学员{n:04d}", birth_date=birth, id_number=number)
     people = list(Person.objects.filter(org=school).order_by("id"))
     password = make_password(None)
     User = get_user_model()
