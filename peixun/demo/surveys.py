@@ -46,7 +46,7 @@ def seed_surveys(*, today: date, seed: int = 2026) -> int:
     teacher = get_user_model().objects.filter(username="teacher").values_list("person_id", flat=True).first()
     enrolments = list(
         Enrolment.objects.filter(project=project, status="enrolled")
-        .exclude(person_id=teacher)
+        .exclude(person_id=teacher or 0)
         .select_related("person__org")
     )
     answered = 0

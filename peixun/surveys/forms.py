@@ -24,7 +24,7 @@ class TemplateForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The satisfaction rate is the share of these answers among all five-level answers."),
     )
-    org = forms.ModelChoiceField(label=_("Owner"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    org: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Owner"), queryset=None, empty_label=None)
 
     def __init__(self, *args, orgs=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -83,7 +83,9 @@ def item_initial(template) -> list[dict]:
 
 
 class OpenSurveyForm(StyledForm):
-    template = forms.ModelChoiceField(label=_("Template"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    template: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Template"), queryset=None, empty_label=None
+    )
     about = forms.ChoiceField(label=_("About"), required=False)
     opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
     closes_on = forms.DateField(label=_("Closes on (last day to answer)"), widget=DateInput())
@@ -93,7 +95,7 @@ class OpenSurveyForm(StyledForm):
         kwargs.setdefault("initial", {"opens_on": today, "closes_on": today + timedelta(days=7)})
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates  # type: ignore[attr-defined]
-        choices = [("", _("The project as a whole"))]
+        choices: list[tuple[str, str]] = [("", str(_("The project as a whole")))]
         choices += [(f"p{person.pk}", _("Trainer: %(name)s") % {"name": person.name}) for person in trainers]
         choices += [
             (

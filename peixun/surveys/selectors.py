@@ -80,6 +80,8 @@ def trainer_satisfaction(person_ids, year: int) -> dict[int, Rate]:
     for pk, rate in _rates(surveys).items():
         if rate.answered:
             person_id = by_survey[pk]
+            if person_id is None:
+                continue
             result[person_id] = result.get(person_id, Rate()) + rate
     return result
 
@@ -204,4 +206,6 @@ def project_rows(surveys: QuerySet[Survey]) -> list[dict]:
 
 
 def has_answered(survey: Survey, person_id: int | None) -> bool:
-    return bool(person_id) and Respondent.objects.filter(survey=survey, person_id=person_id).exists()
+    if not person_id:
+        return False
+    return Respondent.objects.filter(survey=survey, person_id=person_id).exists()

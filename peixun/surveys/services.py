@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from peixun.accounts.models import User
 from peixun.audit import events
+from peixun.delivery.models import Lesson
 from peixun.lib.dates import format_date_zh
 from peixun.orgs.models import Org, Person
 from peixun.surveys import selectors
@@ -88,10 +89,10 @@ def open_survey(
     template: SurveyTemplate,
     opens_on: date,
     closes_on: date,
-    actor: User,
+    actor: User | None,
     trainer: Person | None = None,
     trainer_name: str = "",
-    lesson=None,
+    lesson: Lesson | None = None,
     request: HttpRequest | None = None,
 ) -> Survey:
     """Open a survey of `project` from `template` (its items copied in)."""
