@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test fuzz lint types deadcode bench faults bench-import bench-people bench-enrolment bench-ledger bench-certificates bench-pages bench-load prod-local messages messages-update install install-dev clean
+.PHONY: run test fuzz lint types deadcode bench faults bench-import bench-people bench-enrolment bench-survey bench-ledger bench-certificates bench-pages bench-load prod-local messages messages-update install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,9 @@ bench-people: $(DEV_STAMP) messages
 
 bench-enrolment: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.enrolment
+
+bench-survey: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.survey_rush
 
 bench-ledger: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.ledger

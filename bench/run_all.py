@@ -16,6 +16,7 @@ from bench import (
     people_list,
     restore_check,
     schoolbased,
+    survey_rush,
 )
 
 BENCHMARKS = (
@@ -26,6 +27,7 @@ BENCHMARKS = (
     ("certificates", certificates.main),
     ("schoolbased", schoolbased.main),
     ("competition", competition.main),
+    ("survey_rush", survey_rush.main),
     ("pages", pages.main),
     ("load_checkin", load_checkin.main),
     ("faults", lambda argv: _own_process("bench.faults", argv)),

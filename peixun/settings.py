@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "peixun.core",
     "peixun.training",
     "peixun.recognition",
+    "peixun.surveys",
     "peixun.schoolbased",
     "peixun.participation",
     "peixun.delivery",

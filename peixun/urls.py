@@ -15,6 +15,7 @@ urlpatterns = [
     path("participation/", include("peixun.participation.urls")),
     path("delivery/", include("peixun.delivery.urls")),
     path("recognition/", include("peixun.recognition.urls")),
+    path("surveys/", include("peixun.surveys.urls")),
     path("assessment/", include("peixun.assessment.urls")),
     path("certificates/", include("peixun.certificates.urls")),
     path("records/", include("peixun.records.urls")),

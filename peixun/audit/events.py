@@ -130,6 +130,13 @@ ACTIONS: dict[str, Any] = {
     "competition_objection": _("Objection to a competition award"),
     "competition_disqualified": _("Competitor disqualified for falsification"),
     "competition_final": _("Competition results made final"),
+    # Satisfaction surveys (peixun.surveys)
+    "survey_template_saved": _("Survey template saved"),
+    "survey_opened": _("Survey opened"),
+    "survey_answered": _("Survey answered"),
+    "survey_reminded": _("Survey reminder sent"),
+    "survey_settings_saved": _("Satisfaction threshold saved"),
+    "eligibility_overridden": _("Eligibility allowed despite satisfaction"),
     # School-based training (peixun.schoolbased)
     "sb_year_published": _("School-based year published"),
     "sb_topic_added": _("Prescribed topic added"),
@@ -246,6 +253,11 @@ def diff(before: dict, after: dict) -> dict:
 # A key not here is looked up as a field of any installed model (its verbose name), so a diff of a
 # model's fields reads in Chinese without listing every field twice.
 FIELD_LABELS: dict[str, Any] = {
+    # Surveys (peixun.surveys)
+    "items": _("Questions"),
+    "project": _("Project"),
+    "dates": _("Dates"),
+    "reminded": _("Trainees reminded"),
     "status": _("Status"),
     "was": _("Before"),
     "reason": _("Reason"),

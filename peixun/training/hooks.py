@@ -13,6 +13,13 @@ lifecycle's hook, peixun.training.lifecycle.
   by something training does not know, as {person id: why, in words}; the answers are merged —
   recognition: an approved city-level-or-above training, where the project says so (B6). Those
   people are left out of the mandatory enrolment, and its preview says how many and why.
+- `trainers_refused(project=…, person_ids=…)`: who of these people may not be assigned to the
+  project as a tutor or trainer, as {person id: DomainError saying why and what to do}; the answers
+  are merged — surveys: satisfaction under the threshold the year before (RULES F1), unless the
+  bureau allowed it. Setting a class's tutor or a project's trainers refuses them; assigning tutors
+  automatically passes over them.
+- `approval_refused(project=…)` (first answer): a DomainError why the project may not be approved,
+  or None — surveys: its type's satisfaction the year before (RULES F1).
 - `class_in_use(cohort=…)` (first answer): why a class may not be removed by a change request
   besides its trainees, in words, or None — delivery: the class has lessons.
 """
@@ -41,3 +48,16 @@ inbox_panels = Hook("training: the inbox")
 move_confirmation = Hook("training: a move to confirm first")
 mandatory_exempt = Hook("training: who a mandatory audience excuses")
 class_in_use = Hook("training: what keeps a class from being removed")
+trainers_refused = Hook("training: who may not be assigned as a trainer")
+approval_refused = Hook("training: why a project may not be approved")
+
+
+def refused_trainers(project, person_ids) -> dict:
+    """The merged answers of `trainers_refused`."""
+    refused: dict = {}
+    ids = [pk for pk in person_ids if pk is not None]
+    if not ids:
+        return refused
+    for answer in trainers_refused.run(project=project, person_ids=ids):
+        refused.update(answer or {})
+    return refused

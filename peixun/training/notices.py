@@ -51,6 +51,10 @@ MESSAGES = {
     "qualification_due_school": _(
         "%(name)s's teacher qualification certificate %(number)s is due for registration on %(due)s."
     ),
+    # Surveys (peixun.surveys)
+    "survey_reminder": _(
+        "Please answer the satisfaction survey of %(title)s (about a minute) by %(closes)s."
+    ),
 }
 
 

@@ -34,6 +34,7 @@ from peixun.participation.tests.matrix import PARTICIPATION_VIEWS
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
 from peixun.records.tests.matrix import RECORDS_VIEWS
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
+from peixun.surveys.tests.matrix import SURVEYS_VIEWS, surveys_objects
 from peixun.testing.factories import make_user
 from peixun.testing.personas import World
 from peixun.training.tests.matrix import TRAINING_VIEWS, training_objects
@@ -150,6 +151,7 @@ VIEWS.update({name: View(**spec) for name, spec in COMPETITION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in PARTICIPATION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in HONOURS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in FINANCE_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in SURVEYS_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -238,6 +240,7 @@ class Loader:
         competition_objects,
         honours_objects,
         finance_objects,
+        surveys_objects,
     )
 
     def __init__(self, world: World) -> None:

@@ -24,6 +24,9 @@ from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
 from peixun.records.models import QualificationCertificate
+from peixun.surveys.models import Response
+from peixun.surveys.tests.factories import make_template
+from peixun.surveys.tests.factories import open_survey as open_a_survey
 from peixun.testing import hostile
 from peixun.testing.factories import give_hours
 from peixun.training.models import Cohort, Project
@@ -171,6 +174,12 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "finance:subsidies-export", []),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
+    survey = open_a_survey(project, make_template(project.organiser), actor=world.county_admin)
+    Response.objects.create(survey=survey, answers={str(survey.items[3]["id"]): F[1]})
+    walks += [
+        (world.county_admin, "surveys:export", [survey.pk]),
+        (world.county_admin, "surveys:list-export", []),
+    ]
     walked = {name for _user, name, _args in walks}
     missing = _export_names() - walked - set(NOT_WALKED)
     assert not missing, f"export URLs not walked for formulas: {sorted(missing)}"

@@ -11,7 +11,7 @@ from peixun.audit import events
 from peixun.core.fields import has_code
 from peixun.orgs.access import path_q
 from peixun.orgs.models import Org, OrgKind, Person, PersonStatus
-from peixun.training import selectors
+from peixun.training import hooks, selectors
 from peixun.training.exceptions import InvalidEnrolmentStateError
 from peixun.training.models import HOLDING, Cohort, Enrolment, GroupBy, Project
 from peixun.training.rules import grouping
@@ -161,6 +161,8 @@ def assign_tutors(*, project: Project, actor: User | None, request: HttpRequest 
         return 0
     taken = set(project.cohorts.exclude(tutor=None).values_list("tutor_id", flat=True))
     people = [p for p in tutor_candidates(project) if p.pk not in taken]
+    refused = hooks.refused_trainers(project, [p.pk for p in people])
+    people = [p for p in people if p.pk not in refused]
     ancestor_ids = {int(s) for p in people for s in p.org.path.split("/") if s}
     orgs = {org.pk: org for org in Org.objects.filter(pk__in=ancestor_ids)}
     candidates = [
@@ -200,6 +202,10 @@ def set_tutor(
     *, cohort: Cohort, person: Person | None, actor: User, request: HttpRequest | None = None
 ) -> Cohort:
     before = cohort.tutor.name if cohort.tutor is not None else None
+    if person is not None and person.pk != cohort.tutor_id:
+        refused = hooks.refused_trainers(cohort.project, [person.pk])
+        if refused:
+            raise refused[person.pk]
     cohort.tutor = person
     cohort.save(update_fields=["tutor"])
     events.record(

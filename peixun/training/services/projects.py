@@ -17,7 +17,7 @@ from peixun.audit import events
 from peixun.lib import uploads
 from peixun.orgs.models import Org
 from peixun.policies.rules import codes
-from peixun.training import access
+from peixun.training import access, hooks
 from peixun.training.exceptions import (
     ProjectIncompleteError,
     ProjectNotEditableError,
@@ -186,6 +186,10 @@ def _replace_parts(
             ]
         )
     if trainers is not None:
+        kept = set(project.trainers.exclude(person=None).values_list("person_id", flat=True))
+        refused = hooks.refused_trainers(project, [t.person_id for t in trainers if t.person_id not in kept])
+        if refused:
+            raise next(iter(refused.values()))
         project.trainers.all().delete()
         ProjectTrainer.objects.bulk_create(
             [
@@ -406,6 +410,10 @@ def transition_project(
         unknown = project_unknown_tags(project)
         if unknown:
             raise ProjectTagsUnknownError(tags="、".join(unknown))
+    if action == "approve":
+        refusal = hooks.approval_refused.first(project=project)
+        if refusal is not None:
+            raise refusal
     before = project.status
     project.status = transition.target
     project.status_changed_at = timezone.now()
