@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "peixun.training",
     "peixun.recognition",
     "peixun.schoolbased",
+    "peixun.quality",
     "peixun.delivery",
     "peixun.assessment",
     "peixun.certificates",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("recognition/", include("peixun.recognition.urls")),
     path("assessment/", include("peixun.assessment.urls")),
     path("certificates/", include("peixun.certificates.urls")),
+    path("quality/", include("peixun.quality.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("peixun.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -36,6 +36,7 @@ NAV_ITEMS = [
     ("recognition:bureau", _("Recognition review"), "patch-check", "recognition.bureau"),
     ("schoolbased:plans", _("School-based plan"), "building", "schoolbased.plan"),
     ("schoolbased:inbox", _("School-based training"), "building", "schoolbased.review"),
+    ("quality:trainers", _("Trainer pool"), "person-video3", "training.manage"),
     ("ledger:compliance", _("Compliance"), "clipboard-check", "compliance.view"),
     ("policies:list", _("Policies"), "sliders", "policies.view"),
     ("orgs:tree", _("Organisations"), "diagram-3", "orgs.view"),
