@@ -27,6 +27,7 @@ from peixun.imports.models import ImportJob, ImportKind
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
+from peixun.quality.tests.matrix import QUALITY_VIEWS, quality_objects
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
 from peixun.testing.factories import make_user
@@ -139,6 +140,7 @@ VIEWS.update({name: View(**spec) for name, spec in TRAINING_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in QUALITY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
 
 PERSONAS = [
@@ -245,6 +247,7 @@ def _objects(world: World) -> Objects:
     near_ledger, far_ledger = ledger_objects(world)
     near_delivery, far_delivery = delivery_objects(world)
     near_recognition, far_recognition = recognition_objects(world)
+    near_quality, far_quality = quality_objects(world)
     near_schoolbased, far_schoolbased = schoolbased_objects(world)
     return Objects(
         near={
@@ -260,6 +263,7 @@ def _objects(world: World) -> Objects:
             **near_ledger,
             **near_delivery,
             **near_recognition,
+            **near_quality,
             **near_schoolbased,
         },
         far={
@@ -275,6 +279,7 @@ def _objects(world: World) -> Objects:
             **far_ledger,
             **far_delivery,
             **far_recognition,
+            **far_quality,
             **far_schoolbased,
         },
     )

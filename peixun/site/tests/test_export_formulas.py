@@ -18,6 +18,8 @@ from peixun.delivery.tests.helpers import running_project
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
+from peixun.quality import services as quality_services
+from peixun.quality.models import Trainer
 from peixun.testing import hostile
 from peixun.testing.factories import give_hours
 from peixun.training.models import Cohort, Project
@@ -36,6 +38,7 @@ NOT_WALKED = {
     "training:change-list": "a page (change requests), not a download",
     "accounts:recovery-codes-download": "the user's own recovery codes as plain text, no spreadsheet",
     "schoolbased:registration-export": "needs a year-end registration; written through peixun.lib.xlsx",
+    "quality:archive-download": "a zip of the project's files; its workbooks are written through peixun.lib.xlsx",
 }
 
 
@@ -92,6 +95,8 @@ def _cells(content: bytes) -> list[object]:
 def test_no_export_carries_a_live_formula(client, world, planted):
     project, cohort = planted.project, planted.cohort
     teacher = world.teacher_a1
+    Trainer.objects.create(keeper=world.county_a, org_path=world.county_a.path, name=F[0][:50], unit=F[3][:100])
+    quality_services.generate_summary(project=project, actor=world.county_admin)
     client.force_login(world.city_admin)
     data = hostile.formula_csv(["姓名", "性别", "证件类型"], [[value, "女", "居民身份证"] for value in F])
     client.post(reverse("imports:upload-people"), {"org": world.city.pk, "file": io.BytesIO(data)})
@@ -115,6 +120,9 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.county_admin, "delivery:completeness-export", [project.pk]),
         (world.county_admin, "assessment:results-export", [project.pk]),
         (world.county_admin, "assessment:scores-template", [cohort.pk]),
+        (world.county_admin, "quality:trainers-export", []),
+        (world.county_admin, "quality:summary-file", [project.pk, "summary.xlsx"]),
+        (world.county_admin, "quality:summary-file", [project.pk, "roster.xlsx"]),
         (world.teacher_user, "ledger:mine-transcript", []),
         (world.teacher_user, "certificates:archive-xlsx", []),
         (world.teacher_user, "recognition:mine-export", []),
