@@ -31,7 +31,9 @@ def access_trainer(user, pk: int) -> Trainer:
 
 def keepers(user) -> QuerySet[Org]:
     """The orgs whose pool the user may add to: the bureaus and centres of their scope."""
-    return Org.objects.filter(path_q(scope_paths(user, MANAGE), "path")).exclude(kind="school").order_by("path")
+    return (
+        Org.objects.filter(path_q(scope_paths(user, MANAGE), "path")).exclude(kind="school").order_by("path")
+    )
 
 
 def access_managed_project(user, pk: int) -> Project:

@@ -46,7 +46,16 @@ class _Zip:
     def add(self, folder: str, name: str, data: bytes, what: str) -> None:
         name = self._unique(f"{folder}/{name}" if folder else name)
         # Already-compressed files (images, PDFs, Office) are stored, not deflated again.
-        stored = name.rsplit(".", 1)[-1].lower() in {"png", "jpg", "jpeg", "webp", "pdf", "docx", "xlsx", "zip"}
+        stored = name.rsplit(".", 1)[-1].lower() in {
+            "png",
+            "jpg",
+            "jpeg",
+            "webp",
+            "pdf",
+            "docx",
+            "xlsx",
+            "zip",
+        }
         info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
         with self.file.open(info, "w") as out:
@@ -90,7 +99,9 @@ def _approval_sheet(project: Project) -> bytes:
         [format_datetime_zh(e.created_at), e.actor_name, str(events.ACTIONS.get(e.action, e.action))]
         for e in training_selectors.project_events(project, limit=500)
     ]
-    budget = [[str(line.get_kind_display()), line.item, str(line.amount)] for line in project.budget_lines.all()]
+    budget = [
+        [str(line.get_kind_display()), line.item, str(line.amount)] for line in project.budget_lines.all()
+    ]
     return write_workbook(
         [
             Sheet("项目信息", ["项目", "内容"], fields),
@@ -158,7 +169,9 @@ def _work(project: Project, out: _Zip, step: Callable[[], None]) -> None:
         out.add(folder, safe_filename(f"{person}-{title}-{pk}.txt", None), text.encode("utf-8"), "作业正文")
         step()
     files = SubmissionFile.objects.filter(submission__assignment__project=project)
-    for person, filename, content in _blobs(files, ("submission__enrolment__person__name", "filename", "content")):
+    for person, filename, content in _blobs(
+        files, ("submission__enrolment__person__name", "filename", "content")
+    ):
         out.add(folder, safe_filename(f"{person}-{filename}", None), bytes(content), "作业附件")
         step()
 
@@ -190,9 +203,16 @@ def write_zip(project: Project, path: Path, progress: Callable[[int, int], None]
         try:
             if progress is not None:
                 progress(0, total)
-            out.add(FOLDERS["plan"], "项目信息与审批记录.xlsx", _approval_sheet(project), "项目信息、预算、审批与变更")
+            out.add(
+                FOLDERS["plan"],
+                "项目信息与审批记录.xlsx",
+                _approval_sheet(project),
+                "项目信息、预算、审批与变更",
+            )
             step()
-            for filename, content in _blobs(ProjectAttachment.objects.filter(project=project), ("filename", "content")):
+            for filename, content in _blobs(
+                ProjectAttachment.objects.filter(project=project), ("filename", "content")
+            ):
                 out.add(FOLDERS["plan"], safe_filename(filename, None), bytes(content), "实施方案等附件")
                 step()
             out.add(FOLDERS["roster"], "学员名册.xlsx", _roster_sheet(project), "参训学员名册")
@@ -201,7 +221,8 @@ def write_zip(project: Project, path: Path, progress: Callable[[int, int], None]
             step()
             what = {k: str(v) for k, v in ArchiveFileKind.choices}
             for kind, filename, content in _blobs(
-                ArchiveFile.objects.filter(project=project).order_by("kind", "pk"), ("kind", "filename", "content")
+                ArchiveFile.objects.filter(project=project).order_by("kind", "pk"),
+                ("kind", "filename", "content"),
             ):
                 out.add(FOLDERS[kind], safe_filename(filename, None), bytes(content), what[kind])
                 step()
@@ -210,7 +231,9 @@ def write_zip(project: Project, path: Path, progress: Callable[[int, int], None]
             step()
             summary = selectors.summary_of(project)
             if summary is not None:
-                out.add(FOLDERS["summary"], "项目总结.pdf", documents.summary_pdf(project, summary), "项目总结")
+                out.add(
+                    FOLDERS["summary"], "项目总结.pdf", documents.summary_pdf(project, summary), "项目总结"
+                )
             step()
             out.add(FOLDERS["summary"], "结业名册.pdf", documents.roster_pdf(project), "结业名册")
             step()

@@ -94,7 +94,9 @@ def summary_xlsx(project: Project, summary: ProjectSummary) -> bytes:
     lines = list(summary.expenses.all())
     return write_workbook(
         [
-            Sheet("项目总结", ["指标", "数值"], [*figure_rows(project, summary), ["总结", summary.narrative]]),
+            Sheet(
+                "项目总结", ["指标", "数值"], [*figure_rows(project, summary), ["总结", summary.narrative]]
+            ),
             Sheet("经费决算", EXPENSE_HEADER, expense_rows(lines)),
             Sheet("结业名册", ROSTER_HEADER, roster_rows(project)),
         ]
@@ -110,7 +112,9 @@ class _Doc:
         self.font = font
         self.base = ParagraphStyle("base", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
         self.small = ParagraphStyle("small", parent=self.base, fontSize=9, leading=12)
-        self.heading = ParagraphStyle("h", parent=self.base, fontSize=13, leading=19, spaceBefore=10, spaceAfter=4)
+        self.heading = ParagraphStyle(
+            "h", parent=self.base, fontSize=13, leading=19, spaceBefore=10, spaceAfter=4
+        )
         big = ParagraphStyle("t", parent=self.base, fontSize=18, leading=26, alignment=1, spaceAfter=4)
         self.story: list[Flowable] = [self.p(title, big)]
         if subtitle:

@@ -9,7 +9,17 @@ def _rating(rating: Rating | None) -> str:
 
 
 def trainers(rows, years: list[int], ratings: dict[int, dict[int, Rating]]) -> bytes:
-    header = ["姓名", "类型", "单位", "联系方式", "学科", "学段", "称号", "状态", *[f"{y}年满意度" for y in years]]
+    header = [
+        "姓名",
+        "类型",
+        "单位",
+        "联系方式",
+        "学科",
+        "学段",
+        "称号",
+        "状态",
+        *[f"{y}年满意度" for y in years],
+    ]
     body = [
         [
             t.name,

@@ -2,6 +2,7 @@
 expense settlement, a file for the archive. Everything a later step reads is checked here."""
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.forms import formset_factory
@@ -28,11 +29,18 @@ class _Styled:
                 widget.attrs.setdefault("class", "form-control")
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.org.name}）"
+
+
 class TrainerForm(_Styled, forms.Form):
     """A trainer of the pool. New: pick a teacher on the roster (internal) or name an external one."""
 
-    keeper = forms.ModelChoiceField(label=_("Pool of"), queryset=None, empty_label=None)
-    person = forms.ModelChoiceField(
+    keeper: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Pool of"), queryset=None, empty_label=None
+    )
+    person: forms.ModelChoiceField = PersonChoiceField(
         label=_("Teacher on the roster"),
         queryset=None,
         required=False,
@@ -46,7 +54,9 @@ class TrainerForm(_Styled, forms.Form):
         label=_("Sections taught"), max_length=200, required=False, help_text=_("For example 小学、初中.")
     )
     title = forms.ChoiceField(label=_("Title"), choices=TrainerTitle.choices)
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, keepers=None, people=None, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -55,18 +65,17 @@ class TrainerForm(_Styled, forms.Form):
             del self.fields["keeper"]
             del self.fields["person"]
         else:
-            keeper_field = self.fields["keeper"]
-            person_field = self.fields["person"]
-            assert isinstance(keeper_field, forms.ModelChoiceField)
-            assert isinstance(person_field, forms.ModelChoiceField)
+            keeper_field = cast(forms.ModelChoiceField, self.fields["keeper"])
+            person_field = cast(PersonChoiceField, self.fields["person"])
             keeper_field.queryset = keepers
             role_q = None
             for role in TRAINER_ROLES:
                 role_q = has_code("roles", role) if role_q is None else role_q | has_code("roles", role)
             person_field.queryset = (
-                people.filter(role_q, status=PersonStatus.ACTIVE).select_related("org").order_by("name_pinyin", "id")
+                people.filter(role_q, status=PersonStatus.ACTIVE)
+                .select_related("org")
+                .order_by("name_pinyin", "id")
             )
-            person_field.label_from_instance = lambda p: f"{p.name}（{p.org.name}）"
         self._style()
 
     def clean(self):
@@ -125,7 +134,9 @@ class ExpenseForm(_Styled, forms.Form):
         self._style()
         for field in self.fields.values():
             if not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs["class"] += " form-control-sm" if "control" in field.widget.attrs["class"] else " form-select-sm"
+                field.widget.attrs["class"] += (
+                    " form-control-sm" if "control" in field.widget.attrs["class"] else " form-select-sm"
+                )
 
 
 ExpenseFormSet = formset_factory(ExpenseForm, extra=0, can_delete=True)

@@ -2,6 +2,7 @@
 summary a project files when it closes (总结), and the archive of a closed project (G5)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +14,7 @@ from peixun.core.runs import BackgroundRun
 from peixun.quality.rules import pool
 from peixun.training.models import BudgetKind
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class TrainerState(models.TextChoices):
@@ -61,7 +62,9 @@ class Trainer(models.Model):
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     subjects = models.CharField(_("subjects"), max_length=200, blank=True)
     sections = models.CharField(_("sections taught"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=16, choices=TrainerTitle.choices, default=TrainerTitle.OTHER)
+    title = models.CharField(
+        _("title"), max_length=16, choices=TrainerTitle.choices, default=TrainerTitle.OTHER
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=TrainerState.choices, default=TrainerState.ACTIVE, db_index=True
     )

@@ -83,7 +83,10 @@ def courses_taught(trainer: Trainer, limit: int = 50) -> list[Taught]:
     named = ProjectTrainer.objects.filter(
         Q(person_id=trainer.person_id) if trainer.person_id else Q(person__isnull=True, name=trainer.name)
     ).select_related("project")
-    rows = [Taught(t.project, t.get_role_display(), t.topic) for t in named.order_by("-project__starts_on")[:limit]]
+    rows = [
+        Taught(t.project, t.get_role_display(), t.topic)
+        for t in named.order_by("-project__starts_on")[:limit]
+    ]
     if trainer.person_id:
         seen = {row.project.pk for row in rows}
         for cohort in Cohort.objects.filter(tutor_id=trainer.person_id).select_related("project")[:limit]:
@@ -124,7 +127,9 @@ def project_figures(project: Project) -> dict:
         "excellent": results["excellent"],
         "pass_rate": pct(results["passed"], results["n"]),
         "excellent_rate": pct(results["excellent"], results["n"]),
-        "attendance_rate": "" if attendance is None or not marks else str(Decimal(attendance).quantize(Decimal("0.1"))),
+        "attendance_rate": ""
+        if attendance is None or not marks
+        else str(Decimal(attendance).quantize(Decimal("0.1"))),
         "hours_posted": str(posted["hours"] or Decimal("0")),
         "people_credited": posted["people"],
         "budget": str(budget),

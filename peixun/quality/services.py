@@ -5,7 +5,7 @@ audited in the transaction that makes it."""
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -167,7 +167,9 @@ def _closed(project: Project) -> None:
 
 
 @transaction.atomic
-def generate_summary(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> ProjectSummary:
+def generate_summary(
+    *, project: Project, actor: User | None, request: HttpRequest | None = None
+) -> ProjectSummary:
     """The summary's figures as they stand (the close step calls this; so does 'refresh'). A new
     summary takes its expense lines from the approved budget; the narrative and what was spent are
     never touched here."""
@@ -216,7 +218,9 @@ def save_summary(
     request: HttpRequest | None = None,
 ) -> ProjectSummary:
     """The narrative and the settlement: lines kept are updated, new ones added, missing ones removed."""
-    summary = ProjectSummary.objects.select_for_update().select_related("project__organiser").get(pk=summary.pk)
+    summary = (
+        ProjectSummary.objects.select_for_update().select_related("project__organiser").get(pk=summary.pk)
+    )
     before_narrative = summary.narrative
     old = {line.pk: line for line in summary.expenses.all()}
     before_lines = {pk: (line.item, str(line.budgeted), str(line.spent)) for pk, line in old.items()}
@@ -317,7 +321,9 @@ def keep_days() -> int:
     return int(getattr(settings, "PROJECT_ARCHIVE_KEEP_DAYS", 3650))
 
 
-def start_archive(*, project: Project, actor: User | None, request: HttpRequest | None = None) -> ProjectArchive:
+def start_archive(
+    *, project: Project, actor: User | None, request: HttpRequest | None = None
+) -> ProjectArchive:
     """Queue the build of the project's archive (a closed project only; one build at a time)."""
     _closed(project)
     with transaction.atomic():
@@ -362,13 +368,15 @@ def run_archive(archive_id: int) -> ProjectArchive:
         )
         if finished:
             # One archive per project is kept: the newer replaces the older.
-            for older in ProjectArchive.objects.filter(project=archive.project, pk__lt=archive.pk).exclude(path=""):
+            for older in ProjectArchive.objects.filter(project=archive.project, pk__lt=archive.pk).exclude(
+                path=""
+            ):
                 Path(older.path).unlink(missing_ok=True)
                 ProjectArchive.objects.filter(pk=older.pk).update(path="", size=0)
     return ProjectArchive.objects.get(pk=archive_id)
 
 
-def sweep_archives(today=None) -> int:
+def sweep_archives(today: date | None = None) -> int:
     """Remove the archive files past their retention day (`manage.py quality_archive_sweep`)."""
     today = today or timezone.localdate()
     count = 0

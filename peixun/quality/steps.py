@@ -87,7 +87,9 @@ def suggest_trainers(*, user, project) -> list[training_hooks.TrainerSuggestion]
         where = Q(org_path__in=ancestor_paths(project.organiser.path))
     else:
         paths = scope_paths(user, "training.manage")
-        where = path_q(paths, "org_path") | Q(org_path__in=sorted({a for p in paths for a in ancestor_paths(p)}))
+        where = path_q(paths, "org_path") | Q(
+            org_path__in=sorted({a for p in paths for a in ancestor_paths(p)})
+        )
     found = sorted(
         Trainer.objects.filter(where).exclude(state=TrainerState.REMOVED)[:500],
         key=lambda t: (pool.rank(t.title, t.state), t.name),

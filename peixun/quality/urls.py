@@ -14,7 +14,11 @@ urlpatterns = [
     path("projects/<int:pk>/summary/refresh/", views.summary_generate, name="summary-generate"),
     path("projects/<int:pk>/summary/<str:name>", views.summary_file, name="summary-file"),
     path("projects/<int:pk>/archive/", views.archive, name="archive"),
-    path("projects/<int:pk>/archive/files/<int:file_pk>/remove/", views.archive_file_remove, name="archive-file-remove"),
+    path(
+        "projects/<int:pk>/archive/files/<int:file_pk>/remove/",
+        views.archive_file_remove,
+        name="archive-file-remove",
+    ),
     path("projects/<int:pk>/archive/build/", views.archive_start, name="archive-start"),
     path("archives/<int:pk>/", views.archive_run, name="archive-run"),
     path("archives/<int:pk>/download/", views.archive_download, name="archive-download"),

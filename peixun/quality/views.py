@@ -55,9 +55,7 @@ def trainers(request: SignedInRequest) -> HttpResponse:
     rows = list(queryset[:LIST_LIMIT])
     years = _years()
     ratings = selectors.ratings_by_year([t.person_id for t in rows if t.person_id], years)
-    table = [
-        (t, [(y, ratings[y].get(t.person_id) if t.person_id else None) for y in years]) for t in rows
-    ]
+    table = [(t, [(y, ratings[y].get(t.person_id) if t.person_id else None) for y in years]) for t in rows]
     context = {
         "table": table,
         "years": years,
@@ -129,7 +127,9 @@ def trainer_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     form = TrainerForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_trainer(trainer=trainer, data=form.cleaned_data, actor=request.user, request=request)
+            services.change_trainer(
+                trainer=trainer, data=form.cleaned_data, actor=request.user, request=request
+            )
         except DomainError as error:
             refuse(request, error)
         else:
@@ -204,7 +204,11 @@ def summary(request: SignedInRequest, pk: int) -> HttpResponse:
             if d and not d.get("DELETE")
         ]
         services.save_summary(
-            summary=found, narrative=form.cleaned_data["narrative"], expenses=rows, actor=request.user, request=request
+            summary=found,
+            narrative=form.cleaned_data["narrative"],
+            expenses=rows,
+            actor=request.user,
+            request=request,
         )
         messages.success(request, _("Summary saved."))
         return redirect("quality:summary", pk)
@@ -355,7 +359,7 @@ def archive_run(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def archive_download(request: SignedInRequest, pk: int) -> HttpResponse:
+def archive_download(request: SignedInRequest, pk: int) -> HttpResponse | FileResponse:
     run = access.access_archive(request.user, pk)
     if run.state != runs.RunState.DONE or not run.path:
         if run.expires_on and run.expires_on < timezone.localdate():

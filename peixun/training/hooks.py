@@ -17,8 +17,8 @@ lifecycle's hook, peixun.training.lifecycle.
   in the order offered — `people` is training's own list (its audience's subject leaders, backbone
   teachers …); an answer may drop, add and reorder — quality: the trainer pool's subject leaders
   and backbone teachers first, removed trainers never (RULES C2, F3). None keeps training's list.
-- `trainer_suggestions(user=…, project=…)` (answers merged; project None for a new one): names to suggest when a project's trainers
-  are typed, each a `TrainerSuggestion` — quality: the trainers of the pool.
+- `trainer_suggestions(user=…, project=…)` (answers merged; project None for a new one): names to
+  suggest when a project's trainers are typed, each a `TrainerSuggestion` — quality: the pool.
 - `class_in_use(cohort=…)` (first answer): why a class may not be removed by a change request
   besides its trainees, in words, or None — delivery: the class has lessons.
 """

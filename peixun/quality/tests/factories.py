@@ -6,7 +6,9 @@ from peixun.testing.factories import make_person
 
 
 def add_internal(world, person=None, *, keeper=None, title="backbone", actor=None):
-    person = person or make_person(world.school_a1, "骨干甲", section="primary", subjects=["语文"], roles=["backbone"])
+    person = person or make_person(
+        world.school_a1, "骨干甲", section="primary", subjects=["语文"], roles=["backbone"]
+    )
     return services.add_trainer(
         keeper=keeper or world.county_a,
         person=person,
@@ -19,6 +21,12 @@ def add_external(world, name="外聘专家", *, keeper=None, title="expert", act
     return services.add_trainer(
         keeper=keeper or world.county_a,
         person=None,
-        data={"name": name, "unit": "江海师范学院", "contact": "0513-1234567", "title": title, "subjects": "数学"},
+        data={
+            "name": name,
+            "unit": "江海师范学院",
+            "contact": "0513-1234567",
+            "title": title,
+            "subjects": "数学",
+        },
         actor=actor or world.county_admin,
     )

@@ -39,7 +39,9 @@ QUALITY_VIEWS: dict[str, dict] = {
 
 
 def _side(org) -> dict:
-    trainer = Trainer.objects.create(keeper=org, org_path=org.path, name="外聘专家", unit="江海师范学院", title="expert")
+    trainer = Trainer.objects.create(
+        keeper=org, org_path=org.path, name="外聘专家", unit="江海师范学院", title="expert"
+    )
     project = make_project(org, status="closed")
     ProjectSummary.objects.create(project=project, figures={"enrolled": 0}, generated_at=timezone.now())
     photo = ArchiveFile.objects.create(

@@ -36,7 +36,9 @@ def test_the_archive_holds_every_part_with_an_index_and_only_staff_download_it(c
     client.force_login(world.county_admin)
     url = reverse("quality:archive", args=[project.pk])
     client.post(url, {"kind": "photo", "file": SimpleUploadedFile("开班仪式.png", PNG)})
-    refused = client.post(url, {"kind": "material", "file": SimpleUploadedFile("讲义.exe", b"MZ\x90\x00binary")})
+    refused = client.post(
+        url, {"kind": "material", "file": SimpleUploadedFile("讲义.exe", b"MZ\x90\x00binary")}
+    )
     assert refused.status_code == 400 and ArchiveFile.objects.filter(project=project).count() == 1
     response = client.post(reverse("quality:archive-start", args=[project.pk]))
     run = ProjectArchive.objects.get(project=project)

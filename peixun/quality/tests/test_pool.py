@@ -41,7 +41,10 @@ def test_the_yearly_review_sets_the_state_is_audited_and_replaces_that_years(cli
     trainer = add_external(world)
     client.force_login(world.county_admin)
     url = reverse("quality:trainer-review", args=[trainer.pk])
-    client.post(url, {"year": 2026, "course_review": "课程内容陈旧", "feedback": "学员反映一般", "verdict": "probation"})
+    client.post(
+        url,
+        {"year": 2026, "course_review": "课程内容陈旧", "feedback": "学员反映一般", "verdict": "probation"},
+    )
     trainer.refresh_from_db()
     assert trainer.state == "probation"
     client.post(url, {"year": 2026, "course_review": "整改后仍不理想", "verdict": "remove"})
@@ -72,7 +75,9 @@ def test_satisfaction_is_unknown_without_answers_and_shown_from_the_hook(client,
 def test_a_trainer_shows_the_projects_they_taught_and_tutored(client, world):
     trainer = add_internal(world)
     named = make_project(world.county_a, title="新课标研修班", status="closed")
-    ProjectTrainer.objects.create(project=named, person=trainer.person, name=trainer.name, role="trainer", topic="单元教学")
+    ProjectTrainer.objects.create(
+        project=named, person=trainer.person, name=trainer.name, role="trainer", topic="单元教学"
+    )
     tutored = make_project(world.county_a, title="班主任培训", status="running")
     Cohort.objects.create(project=tutored, number=1, name="第1班", tutor=trainer.person)
     client.force_login(world.county_admin)
@@ -84,7 +89,9 @@ def test_tutors_come_from_the_pool_leaders_first_and_removed_ones_never(world):
     project = make_project(world.county_a, status="running")
     plain = make_person(world.school_a1, "普通导师", roles=["tutor"])
     removed_person = make_person(world.school_a1, "已移出者", roles=["backbone"])
-    leader_person = make_person(world.school_a2, "学科带头人乙")  # no role on the roster: the pool brings them in
+    leader_person = make_person(
+        world.school_a2, "学科带头人乙"
+    )  # no role on the roster: the pool brings them in
     add_internal(world, removed_person, title="backbone")
     leader = add_internal(world, leader_person, title="subject_leader")
     services.review_trainer(
@@ -103,7 +110,9 @@ def test_tutors_come_from_the_pool_leaders_first_and_removed_ones_never(world):
 def test_the_project_form_suggests_the_pool_without_removed_trainers(client, world):
     add_external(world, "王教授")
     gone = add_external(world, "李讲师")
-    services.review_trainer(trainer=gone, year=2026, course_review="差", feedback="", verdict="remove", actor=world.county_admin)
+    services.review_trainer(
+        trainer=gone, year=2026, course_review="差", feedback="", verdict="remove", actor=world.county_admin
+    )
     add_external(world, "远方专家", keeper=world.other_city, actor=world.outsider)
     client.force_login(world.county_admin)
     page = client.get(reverse("training:project-create")).content.decode()

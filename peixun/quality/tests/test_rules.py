@@ -20,10 +20,20 @@ def test_an_unknown_verdict_is_refused():
 
 def test_subject_leaders_then_backbone_come_first_and_probation_after_active():
     ranked = sorted(
-        [("other", "active"), ("backbone", "probation"), ("backbone", "active"), ("subject_leader", "probation")],
+        [
+            ("other", "active"),
+            ("backbone", "probation"),
+            ("backbone", "active"),
+            ("subject_leader", "probation"),
+        ],
         key=lambda t: pool.rank(*t),
     )
-    assert ranked == [("subject_leader", "probation"), ("backbone", "active"), ("backbone", "probation"), ("other", "active")]
+    assert ranked == [
+        ("subject_leader", "probation"),
+        ("backbone", "active"),
+        ("backbone", "probation"),
+        ("other", "active"),
+    ]
     assert not pool.offered("removed") and pool.offered("probation")
 
 

@@ -37,7 +37,9 @@ def test_closing_a_project_makes_its_summary_and_a_missing_one_is_made_from_the_
     assert 'data-testid="no-summary"' in client.get(url).content.decode()
     client.post(reverse("quality:summary-generate", args=[closed.project.pk]))
     summary = ProjectSummary.objects.get(project=closed.project)
-    assert [(e.item, e.budgeted, e.spent) for e in summary.expenses.all()] == [("场地租用", Decimal("3000.00"), None)]
+    assert [(e.item, e.budgeted, e.spent) for e in summary.expenses.all()] == [
+        ("场地租用", Decimal("3000.00"), None)
+    ]
 
 
 def test_the_summary_page_shows_rates_and_satisfaction_unknown_until_answered(client, world, closed):
@@ -47,7 +49,9 @@ def test_the_summary_page_shows_rates_and_satisfaction_unknown_until_answered(cl
     figures = ProjectSummary.objects.get(project=closed.project).figures
     assert figures["passed"] == 2 and figures["pass_rate"] == "66.7" and Decimal(figures["hours_posted"]) > 0
     assert "66.7%" in page and "暂无评价" in page
-    with hooks.project_satisfaction.added(lambda *, project: (Decimal("0.9"), 30), order=99, name="test.surveys"):
+    with hooks.project_satisfaction.added(
+        lambda *, project: (Decimal("0.9"), 30), order=99, name="test.surveys"
+    ):
         page = client.get(url).content.decode()
     assert "90.0%" in page and "30 人评价" in page
 
@@ -86,9 +90,18 @@ def test_the_completion_roster_is_a_readable_pdf_and_a_workbook(client, world, c
     pdf = client.get(reverse("quality:summary-file", args=[closed.project.pk, "roster.pdf"]))
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "结业名册" in text and world.teacher_a1.name in text and "学员2" not in text  # the absent one failed
-    book = load_workbook(io.BytesIO(client.get(reverse("quality:summary-file", args=[closed.project.pk, "roster.xlsx"])).content))
-    assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)] == [world.teacher_a1.name, "学员1"]
+    assert (
+        "结业名册" in text and world.teacher_a1.name in text and "学员2" not in text
+    )  # the absent one failed
+    book = load_workbook(
+        io.BytesIO(
+            client.get(reverse("quality:summary-file", args=[closed.project.pk, "roster.xlsx"])).content
+        )
+    )
+    assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)] == [
+        world.teacher_a1.name,
+        "学员1",
+    ]
     summary_pdf = client.get(reverse("quality:summary-file", args=[closed.project.pk, "summary.pdf"]))
     assert "项目总结" in PdfReader(io.BytesIO(summary_pdf.content)).pages[0].extract_text()
     assert client.get(reverse("quality:summary-file", args=[closed.project.pk, "x.exe"])).status_code == 404

@@ -38,7 +38,7 @@ NOT_WALKED = {
     "training:change-list": "a page (change requests), not a download",
     "accounts:recovery-codes-download": "the user's own recovery codes as plain text, no spreadsheet",
     "schoolbased:registration-export": "needs a year-end registration; written through peixun.lib.xlsx",
-    "quality:archive-download": "a zip of the project's files; its workbooks are written through peixun.lib.xlsx",
+    "quality:archive-download": "a zip of files; its workbooks are written by peixun.lib.xlsx",
 }
 
 
@@ -95,7 +95,9 @@ def _cells(content: bytes) -> list[object]:
 def test_no_export_carries_a_live_formula(client, world, planted):
     project, cohort = planted.project, planted.cohort
     teacher = world.teacher_a1
-    Trainer.objects.create(keeper=world.county_a, org_path=world.county_a.path, name=F[0][:50], unit=F[3][:100])
+    Trainer.objects.create(
+        keeper=world.county_a, org_path=world.county_a.path, name=F[0][:50], unit=F[3][:100]
+    )
     quality_services.generate_summary(project=project, actor=world.county_admin)
     client.force_login(world.city_admin)
     data = hostile.formula_csv(["姓名", "性别", "证件类型"], [[value, "女", "居民身份证"] for value in F])
