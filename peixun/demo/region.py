@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peixun.demo import plan
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.ledger import seed_ledger
+from peixun.demo.quality import seed_quality
 from peixun.demo.schoolbased import seed_schoolbased
 from peixun.demo.training import seed_training
 from peixun.lib.pinyin import pinyin_keys
@@ -150,6 +151,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_delivery(school=orgs[demo_school.code], centre=orgs[demo_centre.code], seed=seed, today=_today())
     # The county's prescribed topics and the demo school's draft school-based plan.
     seed_schoolbased(school=orgs[demo_school.code], county=county, today=_today())
+    # A few trainers in the county's pool; the closed project's summary written up.
+    seed_quality(county=county, year=_today().year)
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 
