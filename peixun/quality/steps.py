@@ -119,3 +119,5 @@ def register() -> None:
         "quality_archive_started",
     ):
         events.register_field_labels(FIELD_LABELS, action=action)
+    # Keys new to the log are named in every action's rows (an existing key keeps its label).
+    events.register_field_labels(FIELD_LABELS)
