@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "peixun.surveys",
     "peixun.schoolbased",
     "peixun.participation",
+    "peixun.quality",
     "peixun.delivery",
     "peixun.assessment",
     "peixun.certificates",
@@ -342,6 +343,9 @@ if not DEBUG:
 SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "")
 # Audit events are never deleted; `manage.py audit_retention` archives those older than this.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "190"))
+# Project archives (peixun.quality, RULES G5): where the zips go and how long they are kept.
+PROJECT_ARCHIVE_DIR = Path(os.environ.get("PROJECT_ARCHIVE_DIR", VAR_DIR / "archives"))
+PROJECT_ARCHIVE_KEEP_DAYS = int(os.environ.get("PROJECT_ARCHIVE_KEEP_DAYS", "3650"))
 LOGGING: dict = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -137,6 +137,15 @@ ACTIONS: dict[str, Any] = {
     "survey_reminded": _("Survey reminder sent"),
     "survey_settings_saved": _("Satisfaction threshold saved"),
     "eligibility_overridden": _("Eligibility allowed despite satisfaction"),
+    # Training quality (peixun.quality)
+    "quality_trainer_added": _("Trainer added to the pool"),
+    "quality_trainer_changed": _("Trainer in the pool changed"),
+    "quality_trainer_reviewed": _("Trainer's yearly review saved"),
+    "quality_summary_generated": _("Project summary generated"),
+    "quality_summary_changed": _("Project summary changed"),
+    "quality_archive_file_added": _("File added to a project's archive"),
+    "quality_archive_file_removed": _("File removed from a project's archive"),
+    "quality_archive_started": _("Project archive started"),
     # School-based training (peixun.schoolbased)
     "sb_year_published": _("School-based year published"),
     "sb_topic_added": _("Prescribed topic added"),

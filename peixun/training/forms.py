@@ -306,7 +306,13 @@ class BudgetForm(forms.Form):
 
 
 class TrainerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50, validators=[validate_person_name])
+    # Suggested from the trainer pool (the page's datalist, peixun.training.hooks.trainer_suggestions).
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        validators=[validate_person_name],
+        widget=forms.TextInput(attrs={"list": "trainer-suggestions", "autocomplete": "off"}),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=TrainerRole.choices)
     affiliation = forms.CharField(label=_("Affiliation"), max_length=100, required=False)
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)

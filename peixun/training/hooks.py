@@ -20,6 +20,12 @@ lifecycle's hook, peixun.training.lifecycle.
   automatically passes over them.
 - `approval_refused(project=…)` (first answer): a DomainError why the project may not be approved,
   or None — surveys: its type's satisfaction the year before (RULES F1).
+- `tutor_candidates(project=…, people=…)` (first answer): the people offered as a class's tutor,
+  in the order offered — `people` is training's own list (its audience's subject leaders, backbone
+  teachers …); an answer may drop, add and reorder — quality: the trainer pool's subject leaders
+  and backbone teachers first, removed trainers never (RULES C2, F3). None keeps training's list.
+- `trainer_suggestions(user=…, project=…)` (answers merged; project None for a new one): names to
+  suggest when a project's trainers are typed, each a `TrainerSuggestion` — quality: the pool.
 - `class_in_use(cohort=…)` (first answer): why a class may not be removed by a change request
   besides its trainees, in words, or None — delivery: the class has lessons.
 """
@@ -44,6 +50,15 @@ class InboxPanel:
     items: tuple = ()  # the first few of what waits, for a summary elsewhere (the home page)
 
 
+@dataclass(frozen=True)
+class TrainerSuggestion:
+    """A trainer to suggest on the project form: the name, the unit, and a word on why (a title)."""
+
+    name: str
+    affiliation: str
+    note: str = ""
+
+
 inbox_panels = Hook("training: the inbox")
 move_confirmation = Hook("training: a move to confirm first")
 mandatory_exempt = Hook("training: who a mandatory audience excuses")
@@ -61,3 +76,7 @@ def refused_trainers(project, person_ids) -> dict:
     for answer in trainers_refused.run(project=project, person_ids=ids):
         refused.update(answer or {})
     return refused
+
+
+tutor_candidates = Hook("training: the tutors offered for a class")
+trainer_suggestions = Hook("training: trainers suggested on the project form")

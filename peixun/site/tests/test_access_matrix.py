@@ -31,6 +31,7 @@ from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
 from peixun.participation.tests.matrix import PARTICIPATION_VIEWS
+from peixun.quality.tests.matrix import QUALITY_VIEWS, quality_objects
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
 from peixun.records.tests.matrix import RECORDS_VIEWS
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
@@ -145,6 +146,7 @@ VIEWS.update({name: View(**spec) for name, spec in TRAINING_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in LEDGER_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in DELIVERY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECOGNITION_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in QUALITY_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SCHOOLBASED_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RECORDS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in COMPETITION_VIEWS.items()})
@@ -241,6 +243,7 @@ class Loader:
         honours_objects,
         finance_objects,
         surveys_objects,
+        quality_objects,
     )
 
     def __init__(self, world: World) -> None:

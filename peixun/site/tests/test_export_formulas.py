@@ -23,6 +23,8 @@ from peixun.honours.tests.matrix import honours_objects
 from peixun.imports.models import ImportJob
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
+from peixun.quality import services as quality_services
+from peixun.quality.models import Trainer
 from peixun.records.models import QualificationCertificate
 from peixun.surveys.models import Response
 from peixun.surveys.tests.factories import make_template
@@ -46,6 +48,7 @@ NOT_WALKED = {
     "accounts:recovery-codes-download": "the user's own recovery codes as plain text, no spreadsheet",
     "schoolbased:registration-export": "needs a year-end registration; written through peixun.lib.xlsx",
     "schoolbased:activity-export": "needs a school activity; written through peixun.lib.xlsx",
+    "quality:archive-download": "a zip of files; its workbooks are written by peixun.lib.xlsx",
 }
 
 
@@ -102,6 +105,10 @@ def _cells(content: bytes) -> list[object]:
 def test_no_export_carries_a_live_formula(client, world, planted):
     project, cohort = planted.project, planted.cohort
     teacher = world.teacher_a1
+    Trainer.objects.create(
+        keeper=world.county_a, org_path=world.county_a.path, name=F[0][:50], unit=F[3][:100]
+    )
+    quality_services.generate_summary(project=project, actor=world.county_admin)
     client.force_login(world.city_admin)
     data = hostile.formula_csv(["姓名", "性别", "证件类型"], [[value, "女", "居民身份证"] for value in F])
     client.post(reverse("imports:upload-people"), {"org": world.city.pk, "file": io.BytesIO(data)})
@@ -160,6 +167,9 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.county_admin, "delivery:completeness-export", [project.pk]),
         (world.county_admin, "assessment:results-export", [project.pk]),
         (world.county_admin, "assessment:scores-template", [cohort.pk]),
+        (world.county_admin, "quality:trainers-export", []),
+        (world.county_admin, "quality:summary-file", [project.pk, "summary.xlsx"]),
+        (world.county_admin, "quality:summary-file", [project.pk, "roster.xlsx"]),
         (world.teacher_user, "ledger:mine-transcript", []),
         (world.teacher_user, "certificates:archive-xlsx", []),
         (world.teacher_user, "recognition:mine-export", []),

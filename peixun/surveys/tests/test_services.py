@@ -174,3 +174,31 @@ def test_a_project_type_under_the_threshold_is_not_approved_next_year_unless_ove
     project_services.transition_project(project=project, action="approve", actor=world.city_admin)
     project.refresh_from_db()
     assert project.status == "approved"
+
+
+def test_the_trainer_pool_and_the_project_summary_read_the_surveys_rates(world):
+    """Surveys answer quality's hooks: a trainer's and a project's rate reach the pool and the
+    summary; a trainer nobody rated stays unknown."""
+    from peixun.quality import selectors as quality_selectors
+
+    project, _cohort = running_project(world.county_a, [world.teacher_a1, world.teacher_a2])
+    trainer_survey = open_survey(
+        project,
+        make_template(world.county_a, subject=Subject.TRAINER, name="授课教师满意度"),
+        actor=world.county_admin,
+        trainer=world.teacher_b2,
+    )
+    project_survey = open_survey(project, make_template(world.county_a), actor=world.county_admin)
+    for person, likert in ((world.teacher_a1, "5"), (world.teacher_a2, "2")):
+        services.submit(
+            survey=trainer_survey, person=person, raw=answers(trainer_survey, likert=likert), actor=None
+        )
+        services.submit(
+            survey=project_survey, person=person, raw=answers(project_survey, likert="4"), actor=None
+        )
+    year = trainer_survey.year
+    ratings = quality_selectors.trainer_ratings([world.teacher_b2.pk, world.teacher_b1.pk], year)
+    assert set(ratings) == {world.teacher_b2.pk}
+    assert ratings[world.teacher_b2.pk].percent == 50
+    assert ratings[world.teacher_b2.pk].responses == 2
+    assert quality_selectors.project_rating(project).percent == 100

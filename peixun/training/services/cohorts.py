@@ -139,18 +139,21 @@ def form_cohorts(*, project: Project, actor: User | None, request: HttpRequest |
 
 def tutor_candidates(project: Project) -> list[Person]:
     """Active people of the project's audience who lead a subject, are backbone, master or
-    special-grade teachers or tutors, and are not trainees of the project."""
+    special-grade teachers or tutors, and are not trainees of the project — as the
+    `tutor_candidates` hook orders and completes them (the trainer pool, C2)."""
     paths, _excluded = selectors.audience_paths(project)
     roles = Q()
     for role in TUTOR_ROLES:
         roles |= has_code("roles", role)
     trainees = project.enrolments.filter(status__in=HOLDING).values("person_id")
-    return list(
+    people = list(
         Person.objects.filter(path_q(paths, "org__path"), roles, status=PersonStatus.ACTIVE)
         .exclude(pk__in=trainees)
         .select_related("org")
         .order_by("id")[:5000]
     )
+    offered = hooks.tutor_candidates.first(project=project, people=people)
+    return people if offered is None else list(offered)
 
 
 @transaction.atomic

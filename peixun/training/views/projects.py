@@ -177,7 +177,14 @@ def project_create(request: SignedInRequest) -> HttpResponse:
             _save_attachment(request, form, project)
         messages.success(request, _("The project was saved as a draft."))
         return redirect("training:project-detail", project.pk)
-    context = {"form": form, "courses": courses, "budget": budget, "trainers": trainers, "project": None}
+    context = {
+        "form": form,
+        "courses": courses,
+        "budget": budget,
+        "trainers": trainers,
+        "project": None,
+        "suggestions": _suggestions(request.user, None),
+    }
     return render(request, "training/project_form.html", context)
 
 
@@ -222,8 +229,22 @@ def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The project was saved."))
             return redirect("training:project-detail", project.pk)
-    context = {"form": form, "courses": courses, "budget": budget, "trainers": trainers, "project": project}
+    context = {
+        "form": form,
+        "courses": courses,
+        "budget": budget,
+        "trainers": trainers,
+        "project": project,
+        "suggestions": _suggestions(request.user, project),
+    }
     return render(request, "training/project_form.html", context)
+
+
+def _suggestions(user, project) -> list:
+    """Trainers to suggest as names are typed (the trainer pool, through the hook; C2)."""
+    return [s for answer in hooks.trainer_suggestions.run(user=user, project=project) for s in answer or ()][
+        :500
+    ]
 
 
 def _actions(user, project) -> list:
