@@ -232,3 +232,10 @@ def _hours(org: Org, sums: dict) -> dict:
         "category": by_category,
         "level": by_level,
     }
+
+
+def results_by_person(person_ids: list[int]) -> dict[int, ComplianceResult]:
+    """The stored standing of these people (the current period of the policy governing each), by
+    person; someone not computed yet is not in the dict."""
+    found = ComplianceResult.objects.filter(person_id__in=person_ids).select_related("version__policy")
+    return {result.person_id: result for result in found}
