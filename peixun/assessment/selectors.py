@@ -187,8 +187,10 @@ def results(project: Project) -> QuerySet[Result]:
 
 def results_by_enrolment(enrolment_ids: list[int]) -> dict[int, Result]:
     """The results of these enrolments, by enrolment, in one query (none yet: not in the dict)."""
-    found = Result.objects.filter(enrolment_id__in=enrolment_ids).defer(
-        "components", "reasons", "courses", "gates", "waiting", "notes"
+    found = (
+        Result.objects.filter(enrolment_id__in=enrolment_ids)
+        .select_related("version")
+        .defer("components", "reasons", "courses", "gates", "waiting", "notes")
     )
     return {result.enrolment_id: result for result in found}
 

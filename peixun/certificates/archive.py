@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from peixun.assessment import selectors as assessment_selectors
+from peixun.assessment import wording as assessment_wording
 from peixun.certificates.hooks import FileSection, file_sections
 from peixun.certificates.models import Certificate, CertificateKind
 from peixun.delivery import selectors as delivery_selectors
@@ -195,14 +196,18 @@ def _attendance_text(counts) -> str:
     return "，".join(f"{label}{counts.get(kind, 0)}次" for kind, label in ATTENDANCE_ZH.items())
 
 
-def _result_words(result) -> tuple[str, str, str]:
+def _result_words(result, bands: dict[int, dict[str, str]]) -> tuple[str, str, str]:
     """(total score, result, hours granted) of a project result; undecided is 待评分, not a fail."""
     if result is None or result.status == "provisional":
         return ("待评分", "待评分", "待评分")
     total = "" if result.total is None else format_hours(result.total)
     words = "合格" if result.passed else "不合格"
     if result.band:
-        words = f"{words}（{result.band}）"
+        if result.version_id not in bands:
+            bands[result.version_id] = assessment_wording.band_labels(result.version.scheme())
+        band = assessment_wording.band_label(bands[result.version_id].get(result.band, ""), result.status)
+        if band:
+            words = f"{words}（{band}）"
     if result.excellent:
         words += "，优秀学员"
     return (total, words, format_hours(result.hours_total))
@@ -215,9 +220,10 @@ def _sections(built: Archive, start: date, end: date) -> list[FileSection]:
     attendance = delivery_selectors.attendance_summary(ids) if ids else {}
     results = assessment_selectors.results_by_enrolment(ids) if ids else {}
     projects = []
+    bands: dict[int, dict[str, str]] = {}
     for enrolment in enrolments:
         project = enrolment.project
-        total, words, granted = _result_words(results.get(enrolment.pk))
+        total, words, granted = _result_words(results.get(enrolment.pk), bands)
         projects.append(
             [
                 project.title,
@@ -381,15 +387,23 @@ def _display_width(text: str) -> int:
 
 
 def _column_widths(section: FileSection, total: float) -> list[float]:
-    """Widths in proportion to what the columns hold (wide CJK characters count double), each
-    between a floor and a cap, so long titles wrap and short codes do not waste the page."""
-    weights = []
+    """Each column at least as wide as its header and its short cells (numbers, dates), the rest
+    of the line shared in proportion to the longer texts, so long titles wrap on several lines
+    and headers and figures never break one character per line."""
+    unit, pad = 4.1, 5 * mm  # points per half-width character at 8 pt, the cell padding
+    least, wish = [], []
     for index, header in enumerate(section.headers):
-        cells = [row[index] for row in section.rows if index < len(row)]
-        longest = max([_display_width(str(cell)) for cell in cells] + [_display_width(header)])
-        weights.append(min(max(longest, 6), 36))
-    scale = total / sum(weights)
-    return [weight * scale for weight in weights]
+        cells = [_display_width(str(row[index])) for row in section.rows if index < len(row)]
+        short = max([width for width in cells if width <= 10], default=0)
+        least.append(max(_display_width(header), short) * unit + pad)
+        wish.append(max(min(max(cells, default=0), 44) * unit + pad, least[-1]))
+    if sum(wish) <= total:
+        return [width * total / sum(wish) for width in wish]
+    spare = max(total - sum(least), 0)
+    extra = [w - m for w, m in zip(wish, least, strict=True)]
+    share = sum(extra) or 1
+    widths = [m + spare * e / share for m, e in zip(least, extra, strict=True)]
+    return [width * total / sum(widths) for width in widths]
 
 
 def to_pdf(archive: Archive) -> bytes:
