@@ -394,7 +394,7 @@ def _column_widths(section: FileSection, total: float) -> list[float]:
     least, wish = [], []
     for index, header in enumerate(section.headers):
         cells = [_display_width(str(row[index])) for row in section.rows if index < len(row)]
-        short = max([width for width in cells if width <= 10], default=0)
+        short = max([width for width in cells if width <= 14], default=0)
         least.append(max(_display_width(header), short) * unit + pad)
         wish.append(max(min(max(cells, default=0), 44) * unit + pad, least[-1]))
     if sum(wish) <= total:

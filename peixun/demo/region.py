@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peixun.demo import plan
+from peixun.demo.archive import seed_outside
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.schoolbased import seed_schoolbased
@@ -150,6 +151,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_delivery(school=orgs[demo_school.code], centre=orgs[demo_centre.code], seed=seed, today=_today())
     # The county's prescribed topics and the demo school's draft school-based plan.
     seed_schoolbased(school=orgs[demo_school.code], county=county, today=_today())
+    # The demo teacher's declared outside training, for their file.
+    seed_outside(today=_today())
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 
