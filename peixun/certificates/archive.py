@@ -281,7 +281,7 @@ def _sections(built: Archive, start: date, end: date) -> list[FileSection]:
     ethics = [
         [
             f"{veto.year}年",
-            "师德考核不合格" + ("（已撤销）" if veto.lifted_at else ""),
+            "师德考核不合格" + ("（已解除）" if veto.lifted_at else ""),
             veto.reason,
         ]
         for veto in assessment_selectors.ethics_reviews_of(person.pk, start.year, end.year)
