@@ -180,3 +180,25 @@ def results(project: Project) -> QuerySet[Result]:
         .select_related("enrolment__person", "enrolment__school", "enrolment__cohort", "version")
         .order_by("-passed", F("total").desc(nulls_last=True), "enrolment__person__name_pinyin", "pk")
     )
+
+
+# --- The teacher's file (peixun.certificates.archive) ----------------------------------------------
+
+
+def results_by_enrolment(enrolment_ids: list[int]) -> dict[int, Result]:
+    """The results of these enrolments, by enrolment, in one query (none yet: not in the dict)."""
+    found = (
+        Result.objects.filter(enrolment_id__in=enrolment_ids)
+        .select_related("version")
+        .defer("components", "reasons", "courses", "gates", "waiting", "notes")
+    )
+    return {result.enrolment_id: result for result in found}
+
+
+def ethics_reviews_of(person_id: int, first_year: int, last_year: int) -> list[EthicsVeto]:
+    """The ethics reviews a person failed (师德一票否决) in these years, lifted ones included."""
+    return list(
+        EthicsVeto.objects.filter(person_id=person_id, year__gte=first_year, year__lte=last_year).order_by(
+            "year", "created_at"
+        )
+    )

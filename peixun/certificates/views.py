@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peixun.accounts.http import SignedInRequest
-from peixun.certificates import access, archive, services, throttle
+from peixun.certificates import access, appraisal, archive, services, throttle
 from peixun.certificates import render as renderer
 from peixun.certificates.access import require_perm
 from peixun.certificates.forms import LookupForm, RevokeForm, TemplateForm
@@ -27,6 +27,7 @@ from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
 from peixun.core.views import XLSX_TYPE, download
 from peixun.delivery.views.common import project_tabs
+from peixun.orgs.access import access_org
 from peixun.orgs.models import Person
 
 PDF_TYPE = "application/pdf"
@@ -375,21 +376,33 @@ def _archive_person(request: SignedInRequest, pk: int | None) -> Person:
     return access.access_archive_person(request.user, pk)
 
 
+def _archive_page(request: SignedInRequest, person: Person, own: bool) -> HttpResponse:
+    built = archive.build(person, request.GET.get("cycle", ""))
+    context = {
+        "archive": built,
+        "summary": archive.summary(built),
+        "cycles": archive.cycles(person),
+        "linked": True,
+        "person": person,
+        "own": own,
+    }
+    return render(request, "certificates/archive.html", context)
+
+
 @login_required
 @require_GET
 def my_archive(request: SignedInRequest) -> HttpResponse:
     if not request.user.person_id:
-        return render(request, "certificates/archive.html", {"linked": False})
-    person = _archive_person(request, None)
-    built = archive.build(person, request.GET.get("cycle", ""))
-    context = {
-        "archive": built,
-        "cycles": archive.cycles(person),
-        "linked": True,
-        "person": person,
-        "own": True,
-    }
-    return render(request, "certificates/archive.html", context)
+        return render(request, "certificates/archive.html", {"linked": False, "own": True})
+    return _archive_page(request, _archive_person(request, None), own=True)
+
+
+@login_required
+@require_GET
+def person_archive(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A teacher's file, for the school and up (their own, for the teacher)."""
+    person = _archive_person(request, pk)
+    return _archive_page(request, person, own=request.user.person_id == person.pk)
 
 
 def _archive_download(request: SignedInRequest, pk: int | None, kind: str) -> HttpResponse:
@@ -423,6 +436,25 @@ def person_archive_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_GET
 def person_archive_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
     return _archive_download(request, pk, "xlsx")
+
+
+@login_required
+@require_GET
+def person_appraisal_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
+    """One teacher's hours sheet for appointment and promotion (职称评审, RULES A18)."""
+    person = _archive_person(request, pk)
+    content = appraisal.person_workbook(person, timezone.localdate())
+    return download(content, f"appraisal-{person.pk}.xlsx", XLSX_TYPE)
+
+
+@login_required
+@require_GET
+def org_appraisal_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The hours sheet for appointment and promotion of every teacher of a school (or unit)."""
+    require_perm(request, "ledger.view")
+    org = access_org(request.user, pk, "ledger.view")
+    content = appraisal.org_workbook(org, timezone.localdate())
+    return download(content, f"appraisal-org-{org.pk}.xlsx", XLSX_TYPE)
 
 
 # --- Public verification -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peixun.demo import plan
+from peixun.demo.archive import seed_outside
 from peixun.demo.competitions import seed_competitions
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.finance import seed_finance
@@ -168,6 +169,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_surveys(today=_today(), seed=seed)
     # A few trainers in the county's pool; the closed project's summary written up.
     seed_quality(county=county, year=_today().year)
+    # The demo teacher's declared outside training, for their file.
+    seed_outside(today=_today())
     return SeedResult(orgs=len(orgs), people=count, seconds=time.monotonic() - started)
 
 

@@ -246,3 +246,10 @@ def hours_by_mode(person_ids, start: date, end: date) -> dict[int, dict[str, Dec
     for row in rows:
         found.setdefault(row["person_id"], {})[row["mode"]] = row["total"] or Decimal(0)
     return found
+
+
+def results_by_person(person_ids: list[int]) -> dict[int, ComplianceResult]:
+    """The stored standing of these people (the current period of the policy governing each), by
+    person; someone not computed yet is not in the dict."""
+    found = ComplianceResult.objects.filter(person_id__in=person_ids).select_related("version__policy")
+    return {result.person_id: result for result in found}

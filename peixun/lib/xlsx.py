@@ -48,6 +48,8 @@ class Sheet:
     header: Sequence[object]
     rows: Iterable[Sequence[object]]
     column_widths: Sequence[float] | None = None
+    # Lines above the table (a form's heading: title, unit, period, date), then one blank row.
+    preamble: Sequence[Sequence[object]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +115,16 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
         widths = sheet.column_widths or [min(max(_display_width(title) + 2, 8), 50) for title in header]
         for col, width in enumerate(widths):
             worksheet.set_column(col, col, width)
+        top = len(sheet.preamble) + 1 if sheet.preamble else 0
+        for row_index, line in enumerate(sheet.preamble):
+            for col, value in enumerate(line):
+                if value is not None:
+                    worksheet.write_string(row_index, col, str(value), bold if col == 0 else text)
         for col, title in enumerate(header):
-            worksheet.write_string(0, col, title, bold)
-        worksheet.freeze_panes(1, 0)
+            worksheet.write_string(top, col, title, bold)
+        worksheet.freeze_panes(top + 1, 0)
         if header:
-            worksheet.autofilter(0, 0, 0, len(header) - 1)
+            worksheet.autofilter(top, 0, top, len(header) - 1)
         # Text cells that hold digits are intended; hide Excel's "number stored as text" flag.
         worksheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
         write_string, write_number, write_boolean, write_datetime = (
@@ -126,7 +133,7 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
             worksheet.write_boolean,
             worksheet.write_datetime,
         )
-        for row_index, row in enumerate(sheet.rows, 1):
+        for row_index, row in enumerate(sheet.rows, top + 1):
             for col, value in enumerate(row):
                 if value is None:
                     continue

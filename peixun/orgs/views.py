@@ -133,6 +133,8 @@ def people_list(request: HtmxRequest) -> HttpResponse:
         "can_reveal": has_perm(request.user, "people.reveal_id"),
         "can_activate": has_perm(request.user, "accounts.activate"),
         "can_provision": has_perm(request.user, "accounts.provision"),
+        "can_view_hours": query.org is not None
+        and path_in_scope(request.user, "ledger.view", query.org.path),
     }
     if request.htmx:
         response = render(request, "orgs/people_list.html#results", context)

@@ -121,3 +121,13 @@ def exempt_people(project, person_ids: list[int]) -> dict[int, str]:
 
 def project_rule(project) -> bool:
     return ProjectRule.objects.filter(project=project, city_level_exempts=True).exists()
+
+
+def declarations_of(person_id: int, start: date, end: date) -> list[Declaration]:
+    """A person's declarations of outside training that ended in [start, end] (withdrawn ones left
+    out), oldest first."""
+    return list(
+        Declaration.objects.filter(person_id=person_id, ends_on__gte=start, ends_on__lte=end)
+        .exclude(status=Status.WITHDRAWN)
+        .order_by("ends_on", "pk")
+    )

@@ -89,3 +89,13 @@ def teacher_rows(registration: Registration) -> list[TeacherRow]:
             rows[person_id] = TeacherRow(lines[0].person)
         rows[person_id].lines = lines
     return list(rows.values())
+
+
+def lines_of(person_id: int, start: date, end: date) -> list[TeacherLine]:
+    """A person's 校本 lines dated in [start, end], with their plan line and registration."""
+    return list(
+        TeacherLine.objects.filter(person_id=person_id, earned_on__gte=start, earned_on__lte=end)
+        .select_related("line", "registration")
+        .defer("evidence", "registration__comment", "line__comment")
+        .order_by("earned_on", "pk")
+    )

@@ -148,6 +148,8 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "ledger:person-transcript", [teacher.pk]),
         (world.city_admin, "ledger:compliance-export", []),
         (world.city_admin, "certificates:person-archive-xlsx", [teacher.pk]),
+        (world.city_admin, "certificates:person-appraisal-xlsx", [teacher.pk]),
+        (world.city_admin, "certificates:org-appraisal-xlsx", [world.school_a1.pk]),
         (world.city_admin, "site:audit-export", []),
         (world.city_admin, "imports:errors", [job.pk]),
         *(
