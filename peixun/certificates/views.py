@@ -27,7 +27,6 @@ from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
 from peixun.core.views import XLSX_TYPE, download
 from peixun.delivery.views.common import project_tabs
-from peixun.orgs.access import access_org
 from peixun.orgs.models import Person
 
 PDF_TYPE = "application/pdf"
@@ -452,7 +451,7 @@ def person_appraisal_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
 def org_appraisal_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
     """The hours sheet for appointment and promotion of every teacher of a school (or unit)."""
     require_perm(request, "ledger.view")
-    org = access_org(request.user, pk, "ledger.view")
+    org = access.access_org(request.user, pk, "ledger.view")
     content = appraisal.org_workbook(org, timezone.localdate())
     return download(content, f"appraisal-org-{org.pk}.xlsx", XLSX_TYPE)
 

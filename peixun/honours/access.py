@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from peixun.honours.models import Honour, Nomination, Selection, SelectionStatus
 from peixun.orgs.access import has_perm, out_of_scope, path_q, scope_paths
+from peixun.orgs.access import people_in_scope as people_in_scope
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import ancestor_paths
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peixun.honours.rules import states, terms
 
@@ -201,7 +202,7 @@ class HonourStatus(models.TextChoices):
     ACTIVE = "active", _("Held")
     RENEWED = "renewed", _("Renewed for a new term")
     ENDED = "ended", _("Term ended")
-    REMOVED = "removed", _("Removed")
+    REMOVED = "removed", pgettext_lazy("honour", "Removed")
 
 
 class Honour(models.Model):
@@ -248,7 +249,7 @@ class Honour(models.Model):
 class ReviewOutcome(models.TextChoices):
     PASS = terms.PASS, _("Passed")
     WARN = terms.WARN, _("Warned")
-    REMOVE = terms.REMOVE, _("Removed")
+    REMOVE = terms.REMOVE, pgettext_lazy("honour review", "Removed")
 
 
 class AnnualReview(models.Model):

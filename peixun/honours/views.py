@@ -38,7 +38,6 @@ from peixun.honours.models import (
 )
 from peixun.honours.rules import terms
 from peixun.lib import uploads
-from peixun.orgs.access import people_in_scope, scope_paths
 from peixun.orgs.models import Org
 
 LIST_LIMIT = 300
@@ -96,7 +95,7 @@ def notice(request, pk: int) -> HttpResponse:
 
 
 def _bureau_orgs(user):
-    return Org.objects.filter(path__in=scope_paths(user, access.MANAGE)).order_by("path")
+    return Org.objects.filter(path__in=access.scope_paths(user, access.MANAGE)).order_by("path")
 
 
 @login_required
@@ -355,7 +354,7 @@ def nominate(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This selection no longer takes nominations."))
         return redirect("honours:school")
     kinds = HonourKind.objects.filter(pk__in=found.quotas.values("kind_id")).order_by("order")
-    people = people_in_scope(request.user, access.NOMINATE).filter(org__path__startswith=found.org.path)
+    people = access.people_in_scope(request.user, access.NOMINATE).filter(org__path__startswith=found.org.path)
     initial = {}
     if request.GET.get("person"):
         initial["person"] = request.GET["person"]

@@ -1,18 +1,13 @@
-"""Reads of the daily participation snapshots: rows in the user's scope, the series of the chart."""
+"""Reads of the daily participation snapshots: the series of the chart."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet, Sum
 
-from peixun.orgs.access import path_q, scope_paths
 from peixun.participation.models import DailySnapshot
 
 MEASURES = ("enrolled", "active", "checked_in", "completed")
-
-
-def snapshots_in_scope(user) -> QuerySet[DailySnapshot]:
-    return DailySnapshot.objects.filter(path_q(scope_paths(user, "participation.view"), "school__path"))
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,15 @@ from peixun.accounts.http import SignedInRequest
 from peixun.core.views import download
 from peixun.lib.dates import format_date_zh
 from peixun.lib.xlsx import Sheet, write_workbook
-from peixun.orgs.access import orgs_in_scope, require_perm
-from peixun.participation import selectors
+from peixun.participation import access, selectors
 from peixun.participation.models import SubjectKind
 
 PERIODS = (7, 30, 90)
 
 
 def _filtered(request: SignedInRequest):
-    schools = orgs_in_scope(request.user, "participation.view").filter(kind="school").order_by("path")
-    rows = selectors.snapshots_in_scope(request.user).select_related("school")
+    schools = access.schools_in_scope(request.user)
+    rows = access.snapshots_in_scope(request.user).select_related("school")
     raw_school = request.GET.get("school", "")
     school = schools.filter(pk=int(raw_school)).first() if raw_school.isdigit() else None
     if school is not None:
@@ -40,7 +39,7 @@ def _filtered(request: SignedInRequest):
 
 @login_required
 def daily(request: SignedInRequest) -> HttpResponse:
-    require_perm(request, "participation.view")
+    access.require_perm(request, access.VIEW)
     rows, schools, school, kind, days = _filtered(request)
     points = selectors.series(rows)
     chart = {
@@ -72,7 +71,7 @@ def daily(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def daily_export(request: SignedInRequest) -> HttpResponse:
-    require_perm(request, "participation.view")
+    access.require_perm(request, access.VIEW)
     rows, _schools, _school, _kind, _days = _filtered(request)
     data = [
         [

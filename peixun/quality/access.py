@@ -9,6 +9,7 @@ pools they keep and the projects they organise. Out of scope answers 404, as for
 from django.db.models import QuerySet
 
 from peixun.orgs.access import has_perm, out_of_scope, path_q, scope_paths
+from peixun.orgs.access import people_in_scope as people_in_scope
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org
 from peixun.quality.models import ProjectArchive, Trainer

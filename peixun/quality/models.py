@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from peixun.core.runs import BackgroundRun
 from peixun.quality.rules import pool
@@ -20,7 +20,7 @@ MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 class TrainerState(models.TextChoices):
     ACTIVE = pool.ACTIVE, _("In the pool")
     PROBATION = pool.PROBATION, _("On probation")
-    REMOVED = pool.REMOVED, _("Removed")
+    REMOVED = pool.REMOVED, pgettext_lazy("trainer pool", "Removed")
 
 
 class TrainerTitle(models.TextChoices):

@@ -20,7 +20,6 @@ from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
 from peixun.core.views import download
 from peixun.delivery.views.common import project_tabs
-from peixun.orgs.access import people_in_scope
 from peixun.quality import access, documents, exports, selectors, services
 from peixun.quality.exceptions import ArchiveExpiredError, NotClosedError
 from peixun.quality.forms import ArchiveFileForm, ExpenseFormSet, ReviewForm, SummaryForm, TrainerForm
@@ -85,7 +84,7 @@ def trainer_add(request: SignedInRequest) -> HttpResponse:
     form = TrainerForm(
         request.POST or None,
         keepers=access.keepers(request.user),
-        people=people_in_scope(request.user, access.MANAGE),
+        people=access.people_in_scope(request.user, access.MANAGE),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
