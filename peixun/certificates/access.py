@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 
 from peixun.certificates.models import Certificate, CertificateBatch, CertificateBundle, CertificateTemplate
 from peixun.ledger.access import access_hours_person
-from peixun.orgs.access import out_of_scope, path_in_scope, path_q, scope_paths
 from peixun.orgs.access import access_org as access_org
+from peixun.orgs.access import out_of_scope, path_in_scope, path_q, scope_paths
 from peixun.orgs.access import require_perm as require_perm
 from peixun.orgs.models import Org, Person, ancestor_paths
 from peixun.training import access as training_access

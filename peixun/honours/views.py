@@ -354,7 +354,9 @@ def nominate(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This selection no longer takes nominations."))
         return redirect("honours:school")
     kinds = HonourKind.objects.filter(pk__in=found.quotas.values("kind_id")).order_by("order")
-    people = access.people_in_scope(request.user, access.NOMINATE).filter(org__path__startswith=found.org.path)
+    people = access.people_in_scope(request.user, access.NOMINATE).filter(
+        org__path__startswith=found.org.path
+    )
     initial = {}
     if request.GET.get("person"):
         initial["person"] = request.GET["person"]

@@ -137,3 +137,17 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_template_sets_an_inline_style_the_csp_would_drop():
+    """style-src allows only our own stylesheets: a `style="..."` attribute is silently ignored by
+    the browser, so a width or a bar set that way never shows. Sizes and bars are CSS classes."""
+    templates = [*BASE_DIR.glob("peixun/*/templates/**/*.html"), *BASE_DIR.glob("templates/**/*.html")]
+    assert templates
+    found = [
+        f"{path.relative_to(BASE_DIR)}:{number}"
+        for path in templates
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\sstyle\s*=", line)
+    ]
+    assert found == []
