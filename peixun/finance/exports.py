@@ -3,15 +3,16 @@ peixun.lib.pdf: the embedded CJK font) of training funds."""
 
 import io
 
+from django.utils import timezone
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from peixun.finance.models import BookSubsidy
-from peixun.finance.rules.money import format_yuan
 from peixun.finance.selectors import BOOKS, FEES, Balance, BudgetRow, StatementView
 from peixun.lib import pdf
 from peixun.lib.dates import format_date_zh
+from peixun.lib.money import format_yuan
 from peixun.lib.xlsx import Sheet, write_workbook
 
 SPENDING_HEADER = ["培训费", "校本研修", "图书补贴", "差旅费", "其他", "合计"]
@@ -213,7 +214,9 @@ def statement_pdf(view: StatementView, *, issuer: str) -> bytes:
     for text in pdf.wrap(note, 9.5, width - 2 * MARGIN):
         y -= 14
         c.drawString(MARGIN, y, text)
-    c.drawRightString(width - MARGIN, MARGIN, f"{issuer}　{format_date_zh(view.statement.created_at.date())}")
+    c.drawRightString(
+        width - MARGIN, MARGIN, f"{issuer}　{format_date_zh(timezone.localdate(view.statement.created_at))}"
+    )
     c.showPage()
     c.save()
     return buffer.getvalue()

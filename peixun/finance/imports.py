@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from peixun.audit import events
 from peixun.finance import services
 from peixun.finance.models import SchoolBudget
-from peixun.finance.rules.money import format_yuan, yuan
+from peixun.lib.money import format_yuan, yuan
 from peixun.lib.tabular import cell_text
 from peixun.orgs.imports.common import (
     Column,

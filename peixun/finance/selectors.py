@@ -21,7 +21,7 @@ from peixun.finance.models import (
     StatementLine,
 )
 from peixun.finance.rules import fees, shares
-from peixun.finance.rules.money import ZERO
+from peixun.lib.money import ZERO
 from peixun.orgs.models import Org, OrgKind
 from peixun.training.models import Enrolment, FeePayer
 from peixun.training.rules import lifecycle

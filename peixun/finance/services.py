@@ -23,8 +23,8 @@ from peixun.finance.models import (
     StatementLine,
 )
 from peixun.finance.rules import subsidies as subsidy_rules
-from peixun.finance.rules.money import ZERO, format_yuan, yuan
 from peixun.lib.dates import format_date_zh
+from peixun.lib.money import ZERO, format_yuan, yuan
 from peixun.orgs.models import Org, OrgKind, Person, PersonStatus
 
 POLICY_FIELDS = ("pay_share", "public_share", "book_subsidy", "late_withdrawal_owes")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
-from peixun.lib import dates
+from peixun.lib import dates, money
 
 register = template.Library()
 
@@ -17,6 +17,12 @@ def _local_date(value: date | datetime) -> date:
             value = timezone.localtime(value)
         return value.date()
     return value
+
+
+@register.filter
+def yuan(value: object) -> str:
+    """An amount in yuan with two decimals and thousands separators: 12,345.50."""
+    return money.format_yuan(value)
 
 
 @register.filter

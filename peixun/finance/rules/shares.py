@@ -5,7 +5,7 @@ figures stay unknown (None), never zero."""
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from peixun.finance.rules.money import CENT, ZERO
+from peixun.lib.money import CENT, ZERO
 
 
 @dataclass(frozen=True)

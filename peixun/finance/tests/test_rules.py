@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from peixun.finance.rules import fees, shares, subsidies
-from peixun.finance.rules.money import format_yuan, yuan
+from peixun.lib.money import format_yuan, yuan
 
 START = date(2026, 3, 2)
 

@@ -1,4 +1,4 @@
-"""Money in yuan: Decimal, two places, never float (RULES F4, F5, F7)."""
+"""Money in yuan: Decimal, two places, never float (RULES F4, F5, F7); shown as 12,345.50."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
