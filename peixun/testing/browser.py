@@ -51,6 +51,9 @@ def new_page(browser, *, width: int = 390, height: int | None = None, language: 
         locale="zh-CN" if language.startswith("zh") else "en-US",
         extra_http_headers={"Accept-Language": language},
         accept_downloads=True,
+        # Bootstrap drops its transitions for reduced motion: a menu opens at once instead of
+        # after a 0.35 s slide that every click would wait out.
+        reduced_motion="reduce",
     )
     page = context.new_page()
     page.console_errors = []

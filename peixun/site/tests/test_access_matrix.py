@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.urls.resolvers import RegexPattern
 from django.utils import timezone
@@ -37,7 +38,7 @@ from peixun.records.tests.matrix import RECORDS_VIEWS
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
 from peixun.surveys.tests.matrix import SURVEYS_VIEWS, surveys_objects
 from peixun.testing.factories import make_user
-from peixun.testing.personas import World
+from peixun.testing.personas import World, build_world
 from peixun.training.tests.matrix import TRAINING_VIEWS, training_objects
 
 pytestmark = pytest.mark.django_db
@@ -215,9 +216,8 @@ def test_a_url_added_anywhere_is_picked_up_without_being_listed():
 
 class Side(dict):
     """The URL kwargs of one side (near or far), by object kind. The kinds of the base world are
-    there from the start; the apps' objects are made when a kind is first asked for, one app after
-    another in a fixed order, so a view's test makes only what its URL (and form data) names — not
-    every app's objects for every one of the matrix's thousands of calls."""
+    there from the start; the apps' objects are added one app after another in a fixed order (the
+    `matrix` fixture loads them all once per module)."""
 
     def __init__(self, loader: "Loader", kinds: dict) -> None:
         super().__init__(kinds)
@@ -334,6 +334,30 @@ def _objects(world: World) -> Objects:
     return Objects(near=near, far=far)
 
 
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """The world and every app's near and far objects, made once per module (on each worker)
+    inside a transaction that is rolled back at the end. Each test runs in a savepoint within it
+    (pytest-django's `db`), so what a call changes is undone before the next one — and the
+    thousands of calls no longer build the world each."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            objects = _objects(world)
+            while objects.near.loader.load_next():
+                pass
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield world, objects
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 def _call(client, spec: View, name: str, side: dict):
     url = reverse(name, kwargs=side[spec.obj] if spec.obj else None)
     send: Callable = client.post if spec.method == "post" else client.get
@@ -341,9 +365,9 @@ def _call(client, spec: View, name: str, side: dict):
 
 
 @pytest.mark.parametrize("name", sorted(VIEWS))
-def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(client, world, name):
+def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(client, db, matrix, name):
     spec = VIEWS[name]
-    objects = _objects(world)
+    _world, objects = matrix
     response = _call(client, spec, name, objects.near)
     if spec.api:
         assert response.status_code == 401
@@ -358,11 +382,11 @@ def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(client, w
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(name for name, spec in VIEWS.items() if spec.perm != PUBLIC))
 def test_each_role_is_served_in_scope_refused_without_permission_and_404_out_of_scope(
-    client, world, name, persona
+    client, db, matrix, name, persona
 ):
     spec = VIEWS[name]
+    world, objects = matrix
     user = getattr(world, persona)
-    objects = _objects(world)
     # The outsider's home is the far city; everyone else's is the near one.
     home, away = (objects.far, objects.near) if persona == "outsider" else (objects.near, objects.far)
     client.force_login(user)
