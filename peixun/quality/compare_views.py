@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from peixun.accounts.http import SignedInRequest
@@ -147,8 +148,8 @@ def plan(request: SignedInRequest) -> HttpResponse:
         "labels": labels,
         "series": [
             {"name": _("Planned trainee-times"), "data": [row.planned_trainees for row in found.rows]},
-            {"name": _("Enrolled"), "data": [row.enrolled for row in found.rows]},
-            {"name": _("Completed"), "data": [row.completed for row in found.rows]},
+            {"name": pgettext("comparison", "Enrolled"), "data": [row.enrolled for row in found.rows]},
+            {"name": pgettext("comparison", "Completed"), "data": [row.completed for row in found.rows]},
         ],
     }
     context = {

@@ -9,7 +9,7 @@ is 待评分: counted and shown, never in a rate.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 
@@ -53,7 +53,7 @@ def _db_tally(row: dict) -> Tally:
         graded=row.get("graded") or 0,
         passed=row.get("passed") or 0,
         excellent=row.get("excellent") or 0,
-        mean=None if mean is None else Decimal(mean).quantize(rules.ONE_DECIMAL),
+        mean=None if mean is None else Decimal(str(mean)).quantize(rules.ONE_DECIMAL, rounding=ROUND_HALF_UP),
         bands=(),
     )
 
