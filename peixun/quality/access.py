@@ -4,6 +4,8 @@ pools they keep and the projects they organise. Out of scope answers 404, as for
 - A trainer is in scope when its keeper (the bureau or centre whose pool it is) is in the user's
   `training.manage` subtree.
 - A project's summary and archive go with the project (peixun.training.access).
+- Comparisons (quality.compare): every trainee of a project organised in the user's subtree, and
+  the trainees of the user's own schools in projects organised above it (ADR 0070).
 """
 
 from django.db.models import Q, QuerySet

@@ -112,7 +112,16 @@ def school_pass_rates(rows, year: int) -> bytes:
 
 
 def plan_comparison(found, year: int) -> bytes:
-    header = ["层级", "计划项目", "实施项目", "计划人次", "报名人次", "结业人次", "报名占计划（%）", "结业占计划（%）"]
+    header = [
+        "层级",
+        "计划项目",
+        "实施项目",
+        "计划人次",
+        "报名人次",
+        "结业人次",
+        "报名占计划（%）",
+        "结业占计划（%）",
+    ]
 
     def line(label: str, row) -> list[object]:
         return [
@@ -128,6 +137,8 @@ def plan_comparison(found, year: int) -> bytes:
 
     body = [line(row.label, row) for row in found.rows] + [line("合计", found.total)]
     preamble = (
-        [["本年度没有培训计划：计划项目和计划人次按已批准项目的数量和计划容量计算。"]] if found.by_capacity else []
+        [["本年度没有培训计划：计划项目和计划人次按已批准项目的数量和计划容量计算。"]]
+        if found.by_capacity
+        else []
     )
     return write_workbook([Sheet(f"{year}年计划执行情况", header, body, preamble=preamble)])

@@ -96,7 +96,11 @@ def tally(marks: Iterable[Mark]) -> Tally:
         if mark.total is not None:
             totals.append(mark.total)
             bands[band_of(mark.total)] += 1
-    mean = (sum(totals, Decimal("0")) / len(totals)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP) if totals else None
+    mean = (
+        (sum(totals, Decimal("0")) / len(totals)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        if totals
+        else None
+    )
     return Tally(trainees, graded, passed, excellent, mean, tuple(bands))
 
 

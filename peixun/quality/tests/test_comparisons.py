@@ -124,8 +124,14 @@ def test_a_school_coordinator_sees_only_its_own_school_and_nothing_far(client, w
 @pytest.mark.django_db
 def test_the_workbooks_carry_the_numbers_of_the_pages(client, world, city_project):
     plan = AnnualPlan.objects.create(org=world.city, year=timezone.localdate().year, title="年度培训计划")
-    PlanItem.objects.create(plan=plan, title="市级培训", project_type="all_staff", level="city", mode="remote",
-                            planned_trainees=50)
+    PlanItem.objects.create(
+        plan=plan,
+        title="市级培训",
+        project_type="all_staff",
+        level="city",
+        mode="remote",
+        planned_trainees=50,
+    )
     client.force_login(world.city_admin)
 
     def book(url, **params):
@@ -134,7 +140,11 @@ def test_the_workbooks_carry_the_numbers_of_the_pages(client, world, city_projec
         return load_workbook(io.BytesIO(response.content))
 
     project = book(reverse("quality:comparison-project", args=[city_project.pk]), org=world.county_a.pk)
-    units = [row for row in project["按单位"].iter_rows(values_only=True) if row[0] in ("东湖第一中学", "合计（东湖区）")]
+    units = [
+        row
+        for row in project["按单位"].iter_rows(values_only=True)
+        if row[0] in ("东湖第一中学", "合计（东湖区）")
+    ]
     assert units == [
         ("东湖第一中学", 2, 1, 1, 75, 100, 0, 0, 0, 1, 0, 0),
         ("合计（东湖区）", 4, 3, 1, 71.7, 66.7, 0, 1, 0, 1, 0, 1),
