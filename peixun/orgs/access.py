@@ -115,6 +115,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Daily participation figures (peixun.participation, RULES G3): the bureau and centre over their
     # subtree, each school coordinator for their school.
     "participation.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    # Comparisons of training results (peixun.quality.comparisons, RULES D9, F8): the bureau and the
+    # centre across their counties and schools, each school coordinator for their own school.
+    "quality.compare": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "api.keys": frozenset({R.BUREAU_ADMIN}),
 }
 

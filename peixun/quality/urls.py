@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peixun.quality import views
+from peixun.quality import compare_views, views
 
 app_name = "quality"
 urlpatterns = [
@@ -23,4 +23,8 @@ urlpatterns = [
     path("archives/<int:pk>/", views.archive_run, name="archive-run"),
     path("archives/<int:pk>/download/", views.archive_download, name="archive-download"),
     path("archives/<int:pk>/again/", views.archive_rerun, name="archive-rerun"),
+    path("comparisons/", compare_views.index, name="comparisons"),
+    path("comparisons/projects/<int:pk>/", compare_views.project, name="comparison-project"),
+    path("comparisons/schools/", compare_views.schools, name="comparison-schools"),
+    path("comparisons/plan/", compare_views.plan, name="comparison-plan"),
 ]

@@ -49,6 +49,7 @@ NAV_ITEMS = [
     ("finance:overview", _("Training funds"), "cash-coin", "finance.view"),
     ("surveys:list", _("Surveys"), "clipboard-data", "training.manage"),
     ("quality:trainers", _("Trainer pool"), "person-video3", "training.manage"),
+    ("quality:comparisons", _("Statistics and comparisons"), "bar-chart-line", "quality.compare"),
     ("ledger:compliance", _("Compliance"), "clipboard-check", "compliance.view"),
     ("policies:list", _("Policies"), "sliders", "policies.view"),
     ("orgs:tree", _("Organisations"), "diagram-3", "orgs.view"),

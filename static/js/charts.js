@@ -32,13 +32,46 @@
     };
   }
 
+  // Bars of the comparisons (quality): {bars: true, labels, series: [{name, data}], percent (0–100
+  // with a % sign), stacked, vertical}. Horizontal by default, one row per unit, taller for many.
+  function bars(data) {
+    var vertical = !!data.vertical;
+    var multi = data.series.length > 1;
+    var value = data.percent ? { type: "value", max: 100 } : { type: "value", minInterval: 1 };
+    var category = vertical
+      ? { type: "category", data: data.labels }
+      : { type: "category", data: data.labels, inverse: true, axisLabel: { width: 120, overflow: "truncate" } };
+    function label(item) {
+      if (item.value === null || item.value === undefined || (data.stacked && !item.value)) { return ""; }
+      return data.percent ? item.value + "%" : String(item.value);
+    }
+    return {
+      grid: { left: 8, right: 28, top: multi ? 36 : 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis" },
+      legend: { show: multi, top: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 } },
+      xAxis: vertical ? category : value,
+      yAxis: vertical ? value : category,
+      series: data.series.map(function (item) {
+        return {
+          type: "bar", name: item.name, data: item.data, stack: data.stacked ? "total" : null,
+          label: { show: true, position: data.stacked ? "inside" : vertical ? "top" : "right", formatter: label }
+        };
+      })
+    };
+  }
+
   function draw() {
     var source = document.getElementById("chart-data");
     if (!source || !window.echarts) { return; }
     var data = JSON.parse(source.textContent);
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var kind = element.getAttribute("data-chart");
-      var option = kind === "completion" ? bar(data.completion) : kind === "trend" ? trend(data.trend) : pie(data[kind] || []);
+      var spec = data[kind];
+      var option = kind === "completion" ? bar(data.completion) : kind === "trend" ? trend(data.trend)
+        : spec && spec.bars ? bars(spec) : pie(spec || []);
+      if (spec && spec.bars && !spec.vertical && spec.labels.length > 8) {
+        element.style.height = (spec.labels.length * 28 + 60) + "px";
+      }
       var chart = window.echarts.init(element, null, { renderer: "svg" });
       chart.setOption(option);
       window.addEventListener("resize", function () { chart.resize(); });
