@@ -41,7 +41,7 @@ def confirm_return(
         target_repr=f"{school.name} {year}",
         org_path=school.path,
         request=request,
-        changes={"year": year, "teachers": figures.teachers},
+        changes={"year": year, "full_time_teachers": figures.teachers},
     )
     return record
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from peixun.audit import events
 
-FIELD_LABELS = {"teachers": _("Full-time teachers")}
+FIELD_LABELS = {"full_time_teachers": _("Full-time teachers")}
 
 
 def register() -> None:
-    events.register_field_labels(FIELD_LABELS, action="return_confirmed")
+    events.register_field_labels(FIELD_LABELS)

@@ -33,8 +33,8 @@ from peixun.orgs.models import GrantRole, RoleGrant
 from peixun.participation.tests.matrix import PARTICIPATION_VIEWS
 from peixun.quality.tests.matrix import QUALITY_VIEWS, quality_objects
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
-from peixun.returns.tests.matrix import RETURNS_VIEWS, returns_objects
 from peixun.records.tests.matrix import RECORDS_VIEWS
+from peixun.returns.tests.matrix import RETURNS_VIEWS, returns_objects
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
 from peixun.surveys.tests.matrix import SURVEYS_VIEWS, surveys_objects
 from peixun.testing.factories import make_user

@@ -19,7 +19,8 @@ ACTIVE = "active"
 
 
 def level_at_or_above(level: str, floor: str) -> bool:
-    """Whether `level` is `floor` or higher (overseas, then national, the highest). Unknown levels never are."""
+    """Whether `level` is `floor` or higher (overseas, then national, are the highest). Unknown
+    levels never are."""
     if level not in LEVELS or floor not in LEVELS:
         return False
     return LEVELS.index(level) <= LEVELS.index(floor)
