@@ -15,6 +15,7 @@ facts a selector gathers, so a return can be computed, summed and frozen without
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from peixun.finance.rules.shares import actual_share
 
@@ -80,7 +81,7 @@ class Figures:
         """The prizes in the form's order (national first)."""
         return [self.prizes[code] for code in PRIZE_LEVELS]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "teachers": self.teachers,
             "levels": {
@@ -97,7 +98,7 @@ class Figures:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping) -> "Figures":
+    def from_json(cls, data: Mapping[str, Any]) -> "Figures":
         funds = data.get("public_funds")
         return cls(
             teachers=int(data["teachers"]),
