@@ -96,11 +96,19 @@ def test_a_confirmed_return_keeps_its_figures_until_the_county_returns_it_with_a
     assert ("return_confirmed", None) in actions and ("return_reopened", "省级培训学时漏报") in actions
 
 
-def test_the_county_lists_its_schools_and_exports_the_return_with_a_total_row(client, world):
+def test_the_county_lists_its_schools_and_exports_the_return_with_a_total_row(
+    client, world, django_assert_max_num_queries
+):
     year_of_data(world)
-    services.confirm_return(school=world.school_a1, year=YEAR, actor=world.coordinator_a1)
+    school = reverse("returns:school", args=[world.school_a1.pk])
+    client.force_login(world.coordinator_a1)
+    assert "在职专任教师数：2" in client.get(school, {"year": YEAR}).content.decode()
+    client.post(reverse("returns:confirm", args=[world.school_a1.pk]), {"year": YEAR})
     client.force_login(world.county_admin)
-    page = client.get(reverse("returns:index"), {"year": YEAR}).content.decode()
+    refused = client.post(reverse("returns:reopen", args=[world.school_a1.pk]), {"year": YEAR, "reason": ""})
+    assert refused.status_code == 400 and "请填写退回原因" in refused.content.decode()
+    with django_assert_max_num_queries(24):  # grouped reads: the same for any number of schools
+        page = client.get(reverse("returns:index"), {"year": YEAR}).content.decode()
     assert "1 所学校尚未确认" in page and "1 所学校没有经费数据" in page and "未填报" in page
     response = client.get(reverse("returns:export"), {"year": YEAR})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
