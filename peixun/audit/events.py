@@ -202,6 +202,9 @@ ACTIONS: dict[str, Any] = {
     "finance_spending_recorded": _("Training spending recorded"),
     "finance_subsidies_generated": _("Book subsidy list generated"),
     "finance_subsidies_paid": _("Book subsidies marked paid"),
+    # Annual training returns (peixun.returns)
+    "return_confirmed": _("Annual training return confirmed"),
+    "return_reopened": _("Annual training return returned to the school"),
 }
 
 

@@ -18,6 +18,7 @@ from peixun.orgs.models import Org, Person, PersonStatus
 TITLE = "继续教育学时汇总表（职称评审用）"
 CATEGORIES = [("ethics_literacy", "师德与素养"), ("knowledge_skills", "知识与技能"), ("practice", "实践体验")]
 LEVELS = [
+    ("overseas", "出国（境）"),
     ("national", "国家级"),
     ("provincial", "省级"),
     ("city", "市级"),

@@ -39,7 +39,14 @@ KIND_ZH: dict[str, str] = {
     CertificateKind.EXCELLENT: "优秀学员证书",
 }
 CATEGORY_ZH = {"ethics_literacy": "师德与素养", "knowledge_skills": "知识与技能", "practice": "实践体验"}
-LEVEL_ZH = {"national": "国家级", "provincial": "省级", "city": "市级", "county": "区县级", "school": "校级"}
+LEVEL_ZH = {
+    "overseas": "出国（境）",
+    "national": "国家级",
+    "provincial": "省级",
+    "city": "市级",
+    "county": "区县级",
+    "school": "校级",
+}
 MODE_ZH = {
     "concentrated": "集中",
     "remote": "远程",

@@ -15,6 +15,7 @@ class Category(models.TextChoices):
 
 class Level(models.TextChoices):
     # "level" context: 市级 (a level of training), not 市 (a kind of organisation).
+    OVERSEAS = "overseas", pgettext_lazy("level", "Overseas")
     NATIONAL = "national", pgettext_lazy("level", "National")
     PROVINCIAL = "provincial", pgettext_lazy("level", "Provincial")
     CITY = "city", pgettext_lazy("level", "City")

@@ -32,6 +32,7 @@ from peixun.demo.honours import seed_honours
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.quality import seed_quality
 from peixun.demo.records import seed_records
+from peixun.demo.returns import seed_returns
 from peixun.demo.schoolbased import seed_schoolbased
 from peixun.demo.surveys import seed_surveys
 from peixun.demo.training import seed_training
@@ -165,6 +166,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_honours(school=orgs[demo_school.code], county=county, today=_today())
     # Fees with a statement and a payment, two schools' budget figures, the book subsidy list.
     seed_finance(school=orgs[demo_school.code], county=county, today=_today())
+    # Overseas training at the demo school; another school's annual return confirmed.
+    seed_returns(school=orgs[demo_school.code], county=county, today=_today())
     # A satisfaction survey open on the running project, answered by most of its trainees.
     seed_surveys(today=_today(), seed=seed)
     # A few trainers in the county's pool; the closed project's summary written up.

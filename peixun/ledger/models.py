@@ -180,6 +180,7 @@ class ComplianceResult(models.Model):
     ethics_literacy_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
     knowledge_skills_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
     practice_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
+    overseas_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
     national_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
     provincial_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)
     city_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)

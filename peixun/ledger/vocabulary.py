@@ -13,6 +13,10 @@ LEVEL = Vocabulary(
     "层级",
     dict(codes.LEVELS),
     {
+        "出国": "overseas",
+        "出境": "overseas",
+        "出国（境）培训": "overseas",
+        "境外": "overseas",
         "国家": "national",
         "国培": "national",
         "省": "provincial",

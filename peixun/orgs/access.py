@@ -111,6 +111,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "finance.manage": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     "finance.budget": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "finance.policy": frozenset({R.BUREAU_ADMIN}),
+    # Annual training returns (peixun.returns, 学校教师培训年报): every school's coordinator checks
+    # and confirms the school's figures; the bureau and the centre above see them all and may
+    # return a confirmed one to the school with a reason.
+    "returns.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
+    "returns.confirm": frozenset({R.SCHOOL_COORDINATOR}),
+    "returns.reopen": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     # API keys act for an org with one role; only the bureau issues them.
     # Daily participation figures (peixun.participation, RULES G3): the bureau and centre over their
     # subtree, each school coordinator for their school.

@@ -105,7 +105,7 @@ def exempt_people(project, person_ids: list[int]) -> dict[int, str]:
     does not say so."""
     if not person_ids or not ProjectRule.objects.filter(project=project, city_level_exempts=True).exists():
         return {}
-    levels = ("national", "provincial", "city")
+    levels = ("overseas", "national", "provincial", "city")
     rows = (
         Declaration.objects.filter(
             person_id__in=person_ids, status=Status.APPROVED, level__in=levels, ends_on__year=project.year

@@ -11,8 +11,10 @@ CATEGORIES = {
     "practice": "实践体验",
 }
 
-# Highest first: "level X or above" is every level up to and including X in this order.
+# Highest first: "level X or above" is every level up to and including X in this order. Training
+# abroad (出国（境）培训, 002 §一.2 三) counts above national: "national or above" includes it.
 LEVELS = {
+    "overseas": "出国（境）",
     "national": "国家级",
     "provincial": "省级",
     "city": "市级",

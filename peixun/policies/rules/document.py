@@ -22,7 +22,7 @@ from peixun.lib.zhkeys import load_yaml, place_text, to_english, yaml_text
 from peixun.policies.rules import codes
 
 Category = Literal["ethics_literacy", "knowledge_skills", "practice"]
-Level = Literal["national", "provincial", "city", "county", "school"]
+Level = Literal["overseas", "national", "provincial", "city", "county", "school"]
 Mode = Literal["concentrated", "remote", "blended", "school_based", "outreach", "shadowing", "self_study"]
 CreditClass = Literal["A", "B"]
 Source = Literal["project", "school_based", "recognition", "direct", "adjustment"]

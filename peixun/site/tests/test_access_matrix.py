@@ -35,6 +35,7 @@ from peixun.participation.tests.matrix import PARTICIPATION_VIEWS
 from peixun.quality.tests.matrix import QUALITY_VIEWS, quality_objects
 from peixun.recognition.tests.matrix import RECOGNITION_VIEWS, recognition_objects
 from peixun.records.tests.matrix import RECORDS_VIEWS
+from peixun.returns.tests.matrix import RETURNS_VIEWS, returns_objects
 from peixun.schoolbased.tests.matrix import SCHOOLBASED_VIEWS, schoolbased_objects
 from peixun.surveys.tests.matrix import SURVEYS_VIEWS, surveys_objects
 from peixun.testing.factories import make_user
@@ -155,6 +156,7 @@ VIEWS.update({name: View(**spec) for name, spec in PARTICIPATION_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in HONOURS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in FINANCE_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SURVEYS_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in RETURNS_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -244,6 +246,7 @@ class Loader:
         finance_objects,
         surveys_objects,
         quality_objects,
+        returns_objects,
     )
 
     def __init__(self, world: World) -> None:

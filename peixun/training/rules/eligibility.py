@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # Levels from the top down: "city or above" means an index ≤ the city's.
-LEVELS = ("national", "provincial", "city", "county", "school")
+LEVELS = ("overseas", "national", "provincial", "city", "county", "school")
 ACTIVE = "active"
 
 
 def level_at_or_above(level: str, floor: str) -> bool:
-    """Whether `level` is `floor` or higher (national is the highest). Unknown levels never are."""
+    """Whether `level` is `floor` or higher (overseas, then national, are the highest). Unknown
+    levels never are."""
     if level not in LEVELS or floor not in LEVELS:
         return False
     return LEVELS.index(level) <= LEVELS.index(floor)
