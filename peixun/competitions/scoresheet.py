@@ -112,7 +112,9 @@ def read(data: bytes, filename: str, *, stage: Stage, judge) -> Preview:
     except tabular.TableError as error:
         raise SheetError(error.message) from None
     entry_at, item_at, score_at = (_column(table.header, t) for t in (ENTRY, ITEM, SCORE))
-    assigned = {(place.entry_id, item.pk): (place, item) for place, item in selectors.judge_rows(stage, judge)}
+    assigned = {
+        (place.entry_id, item.pk): (place, item) for place, item in selectors.judge_rows(stage, judge)
+    }
     own = {
         (s.place.entry_id, s.item_id): s.value
         for s in Score.objects.filter(place__stage=stage, judge=judge).select_related("place")
@@ -126,7 +128,9 @@ def read(data: bytes, filename: str, *, stage: Stage, judge) -> Preview:
         def refuse(reason: str, row: int = number, text: str = typed) -> None:
             preview.refused.append(Refusal(row, text, reason))
 
-        if (number, score_at) in formulas or (isinstance(raw, str) and raw.lstrip(" ").startswith(FORMULA_LEADS)):
+        if (number, score_at) in formulas or (
+            isinstance(raw, str) and raw.lstrip(" ").startswith(FORMULA_LEADS)
+        ):
             refuse(_("a formula: type the score itself, as a number"), text=typed or _("(formula)"))
             continue
         if not typed:

@@ -599,9 +599,7 @@ def import_scores(
         p.entry_id: p for p in stage.places.select_related("entry__person", "stage", "stage__competition")
     }
     items = {i.pk: i for i in stage.items.all()}
-    own = {
-        (s.place_id, s.item_id): s.value for s in Score.objects.filter(place__stage=stage, judge=judge)
-    }
+    own = {(s.place_id, s.item_id): s.value for s in Score.objects.filter(place__stage=stage, judge=judge)}
     written = 0
     for entry_id, item_id, value in marks:
         place, item = places.get(entry_id), items.get(item_id)

@@ -14,12 +14,12 @@ import csv
 import io
 import re
 import zipfile
-from xml.etree import ElementTree  # noqa: S405 -- parses only after check_zip; see formula_cells
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -241,7 +241,7 @@ def _column_index(letters: str) -> int:
 def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
     """The zip path of the worksheet read_table reads: the first visible worksheet, else the first."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314 -- see formula_cells
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314 -- ditto
     targets = {
         rel.get("Id", ""): rel.get("Target", "")
         for rel in rels
@@ -272,7 +272,7 @@ def formula_cells(data: bytes) -> frozenset[tuple[int, int]]:
                 return frozenset()
             row, column, has_formula = 0, -1, False
             with archive.open(part) as stream:
-                for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314
+                for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314 -- ditto
                     name = _local(element.tag)
                     if event == "start" and name == "row":
                         row = int(element.get("r") or row + 1)
