@@ -183,6 +183,26 @@ def check_deadline(stage: Stage) -> None:
         raise E.EntriesClosedError(date=format_date_zh(stage.deadline))
 
 
+@transaction.atomic
+def set_deadline(
+    *, stage: Stage, deadline: date | None, actor: User, request: HttpRequest | None = None
+) -> Stage:
+    """The last day a stage takes entries (round 1) or nominations (later rounds); none: no limit."""
+    before = stage.deadline
+    stage.deadline = deadline
+    stage.save(update_fields=["deadline"])
+    _audit(
+        "competition_saved",
+        actor,
+        stage.competition,
+        stage.competition.org_path,
+        request,
+        stage=str(stage.get_kind_display()),
+        deadline=[str(before or ""), str(deadline or "")],
+    )
+    return stage
+
+
 def county_of(org: Org) -> Org | None:
     return org.ancestors().filter(kind=OrgKind.COUNTY).last()
 

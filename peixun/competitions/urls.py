@@ -17,6 +17,7 @@ urlpatterns = [
     path("stages/<int:pk>/", views.stage, name="stage"),
     path("stages/<int:pk>/places.xlsx", views.stage_export, name="stage-export"),
     path("stages/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("stages/<int:pk>/deadline/", views.set_deadline, name="set-deadline"),
     path("stages/<int:pk>/publish/", views.publish_draw, name="publish-draw"),
     path("stages/<int:pk>/draw/", views.run_draw, name="run-draw"),
     path("stages/<int:pk>/verify/", views.verify_draw, name="verify-draw"),

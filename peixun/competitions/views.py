@@ -21,6 +21,7 @@ from peixun.certificates.rules import numbers
 from peixun.competitions import access, documents, exports, scoresheet, selectors, services
 from peixun.competitions.forms import (
     CreateForm,
+    DeadlineForm,
     EnterForm,
     ExemptionForm,
     ItemForm,
@@ -353,6 +354,7 @@ def _stage_context(request: SignedInRequest, stage: Stage) -> dict:
         "groups": competition.groups.all(),
         "judges": Judge.objects.filter(item__stage=stage).select_related("item", "group", "user"),
         "is_judge": stage.items.filter(judges__user=user).exists(),
+        "deadline_form": DeadlineForm(initial={"deadline": stage.deadline}) if manages else None,
     }
 
 
@@ -398,6 +400,21 @@ def _managed_stage(request: SignedInRequest, pk: int) -> Stage:
     if not access.manages(request.user, stage_.competition):
         raise access.out_of_scope(request.user, "stage", pk)
     return stage_
+
+
+@login_required
+@require_POST
+def set_deadline(request: SignedInRequest, pk: int) -> HttpResponse:
+    stage_ = _managed_stage(request, pk)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        services.set_deadline(
+            stage=stage_, deadline=form.cleaned_data["deadline"], actor=request.user, request=request
+        )
+        messages.success(request, _("Deadline saved."))
+    else:
+        messages.error(request, _("Give the deadline as a date, or leave it empty for none."))
+    return redirect("competitions:stage", pk)
 
 
 @login_required

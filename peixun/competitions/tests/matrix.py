@@ -38,6 +38,7 @@ COMPETITION_VIEWS: dict[str, dict] = {
     "competitions:stage": _spec(SEE, "cp_stage"),
     "competitions:stage-export": _spec(SEE, "cp_stage"),
     "competitions:nominate": _spec(SCHOOLS, "cp_stage", "post", data=lambda side: side["cp_entry_data"]),
+    "competitions:set-deadline": _spec(MANAGE, "cp_stage", "post"),
     "competitions:publish-draw": _spec(MANAGE, "cp_stage", "post"),
     "competitions:run-draw": _spec(MANAGE, "cp_stage", "post"),
     "competitions:verify-draw": {"perm": PUBLIC, "obj": "cp_stage"},

@@ -108,11 +108,19 @@ def test_a_winner_downloads_the_award_certificate_and_a_revoked_one_is_refused_w
     assert "课例抄袭" in response.text and "作废" in response.text
 
 
-def test_entries_after_the_deadline_are_refused_with_the_date(world):
+def test_entries_after_the_deadline_the_organiser_set_are_refused_with_the_date(client, world):
     c = competition(world)
     first = c.stages.get(number=1)
-    first.deadline = timezone.localdate() - timedelta(days=1)
-    first.save()
-    with pytest.raises(E.EntriesClosedError, match=f"{first.deadline.year}年{first.deadline.month}月"):
-        services.enter(competition=c, person=world.teacher_a1, subject="语文", actor=world.county_admin)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    client.force_login(world.county_admin)
+    client.post(reverse("competitions:set-deadline", args=[first.pk]), {"deadline": yesterday.isoformat()})
+    first.refresh_from_db()
+    assert first.deadline == yesterday
+    client.force_login(world.coordinator_a1)
+    response = client.post(
+        reverse("competitions:enter", args=[c.pk]),
+        {"person": world.teacher_a1.pk, "subject": "语文"},
+        follow=True,
+    )
+    assert f"{yesterday.year}年{yesterday.month}月{yesterday.day}日截止" in response.text
     assert not c.entries.exists()
