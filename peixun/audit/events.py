@@ -126,6 +126,7 @@ ACTIONS: dict[str, Any] = {
     "competition_drawn": _("Competition draw run"),
     "competition_judge_assigned": _("Competition judge assigned"),
     "competition_scored": _("Competition score entered"),
+    "competition_scores_imported": _("Competition scores imported from a judge's sheet"),
     "competition_awards": _("Competition awards drafted"),
     "competition_objection": _("Objection to a competition award"),
     "competition_disqualified": _("Competitor disqualified for falsification"),

@@ -37,3 +37,20 @@ class NotJudgeError(DomainError):
 class ObjectionsOpenError(DomainError):
     code = "competition_objections_open"
     message = _("%(count)s objections are not decided yet: decide them before the results are final.")
+
+
+class EntriesClosedError(DomainError):
+    code = "competition_entries_closed"
+    message = _("Entries for this round closed on %(date)s. Ask the organiser if the deadline should move.")
+
+
+class AwardNotIssuedError(DomainError):
+    code = "competition_award_not_issued"
+    message = _("The award certificate is issued once the results are final.")
+    status = 409
+
+
+class AwardRevokedError(DomainError):
+    code = "competition_award_revoked"
+    message = _("This award was revoked on %(date)s (%(reason)s): its certificate is no longer issued.")
+    status = 410

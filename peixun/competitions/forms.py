@@ -116,3 +116,12 @@ class ObjectionForm(StyledForm):
 class ReasonForm(StyledForm):
     small = True
     reason = forms.CharField(label=_("What was falsified"), max_length=500)
+
+
+class DeadlineForm(StyledForm):
+    small = True
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateInput(attrs={"class": "form-control form-control-sm w-auto"}),
+    )

@@ -350,6 +350,7 @@ class Award(models.Model):
     )
     number = models.CharField(_("certificate number"), max_length=40, blank=True)
     code = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
     revoke_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

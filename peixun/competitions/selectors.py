@@ -2,7 +2,9 @@
 
 from django.db.models import Count, QuerySet
 
-from peixun.competitions.models import Award, Competition, Entry, Exemption, Place, Stage
+from peixun.competitions.models import Award, Competition, Entry, Exemption, Item, Judge, Place, Stage
+
+LIST_LIMIT = 500
 
 
 def entries(competition: Competition) -> QuerySet[Entry]:
@@ -29,3 +31,19 @@ def exemptions(competition: Competition) -> QuerySet[Exemption]:
 
 def stage_counts(competition: Competition) -> dict[int, int]:
     return dict(competition.stages.annotate(n=Count("places")).values_list("number", "n"))
+
+
+def judge_rows(stage: Stage, user) -> list[tuple[Place, Item]]:
+    """What a judge marks in a stage: each competitor of their groups on each of their items (a
+    school's own item only for that school's competitors), in the order of the stage's list."""
+    assignments = list(Judge.objects.filter(item__stage=stage, user=user).select_related("item", "group"))
+    listed = list(places(stage)[:LIST_LIMIT]) if assignments else []
+    rows = []
+    for assignment in assignments:
+        for place in listed:
+            if place.entry.group_id != assignment.group_id:
+                continue
+            if assignment.item.school_id not in (None, place.entry.school_id):
+                continue
+            rows.append((place, assignment.item))
+    return rows

@@ -51,6 +51,7 @@ from peixun.competitions.rules import people as people_rules
 from peixun.competitions.rules import quotas as quota_rules
 from peixun.competitions.rules import scoring
 from peixun.core.choices import Level
+from peixun.lib.dates import format_date_zh
 from peixun.orgs.models import Org, OrgKind, Person
 
 # D7: the seeded items and weights; B3: the seeded groups.
@@ -175,6 +176,33 @@ def add_school_item(
 # Entry ------------------------------------------------------------------------------------------
 
 
+def check_deadline(stage: Stage) -> None:
+    """A stage takes entries (round 1) or nominations (later rounds) up to its deadline, that day
+    included, in local time."""
+    if stage.deadline is not None and timezone.localdate() > stage.deadline:
+        raise E.EntriesClosedError(date=format_date_zh(stage.deadline))
+
+
+@transaction.atomic
+def set_deadline(
+    *, stage: Stage, deadline: date | None, actor: User, request: HttpRequest | None = None
+) -> Stage:
+    """The last day a stage takes entries (round 1) or nominations (later rounds); none: no limit."""
+    before = stage.deadline
+    stage.deadline = deadline
+    stage.save(update_fields=["deadline"])
+    _audit(
+        "competition_saved",
+        actor,
+        stage.competition,
+        stage.competition.org_path,
+        request,
+        stage=str(stage.get_kind_display()),
+        deadline=[str(before or ""), str(deadline or "")],
+    )
+    return stage
+
+
 def county_of(org: Org) -> Org | None:
     return org.ancestors().filter(kind=OrgKind.COUNTY).last()
 
@@ -212,6 +240,7 @@ def enter(
     first = competition.stages.get(number=1)
     if competition.status != CompetitionStatus.OPEN or first.status != StageStatus.OPEN:
         raise E.CompetitionError()
+    check_deadline(first)
     if subject not in competition.subjects:
         raise E.NotEligibleError(name=person.name, reason=_("the subject is not one of this competition's"))
     if not person.org.path.startswith(competition.org_path):
@@ -407,6 +436,7 @@ def nominate(*, stage: Stage, entry: Entry, actor: User, request: HttpRequest | 
         raise E.CompetitionError()
     if not previous(stage).places.filter(entry=entry).exists() or entry.status != EntryStatus.ENTERED:
         raise E.CompetitionError()
+    check_deadline(stage)
     unit = unit_of(stage, entry)
     allowed = quotas(stage).get(unit)
     taken = sum(
@@ -571,6 +601,44 @@ def submit_score(
         score=[before, str(value)],
     )
     return score
+
+
+@transaction.atomic
+def import_scores(
+    *,
+    stage: Stage,
+    marks: Iterable[tuple[int, int, Decimal]],
+    judge: User,
+    request: HttpRequest | None = None,
+) -> int:
+    """A judge's score sheet (entry id, item id, mark), all or nothing: every mark goes through
+    `submit_score` (the same checks and audit as the phone page) in this one transaction, so one
+    refused mark writes none. Marks equal to the judge's own stored ones are left as they are."""
+    stage = Stage.objects.select_related("competition").get(pk=stage.pk)
+    places = {
+        p.entry_id: p for p in stage.places.select_related("entry__person", "stage", "stage__competition")
+    }
+    items = {i.pk: i for i in stage.items.all()}
+    own = {(s.place_id, s.item_id): s.value for s in Score.objects.filter(place__stage=stage, judge=judge)}
+    written = 0
+    for entry_id, item_id, value in marks:
+        place, item = places.get(entry_id), items.get(item_id)
+        if place is None or item is None:
+            raise E.NotJudgeError()
+        if own.get((place.pk, item.pk)) == value:
+            continue
+        submit_score(place=place, item=item, value=value, judge=judge, request=request)
+        written += 1
+    _audit(
+        "competition_scores_imported",
+        judge,
+        stage.competition,
+        stage.competition.org_path,
+        request,
+        stage=str(stage.get_kind_display()),
+        written=written,
+    )
+    return written
 
 
 def items_for(stage: Stage, entry: Entry) -> list[Item]:
@@ -786,7 +854,8 @@ def finalise(*, competition: Competition, actor: User, request: HttpRequest | No
         award.status = AwardStatus.FINAL
         award.number = numbers.number(region, competition.year, first + offset)
         award.code = numbers.new_code()
-        award.save(update_fields=["status", "number", "code"])
+        award.issued_on = timezone.localdate()
+        award.save(update_fields=["status", "number", "code", "issued_on"])
         PrizeRecord.objects.create(
             person=award.entry.person,
             year=competition.year,

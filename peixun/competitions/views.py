@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,9 +18,10 @@ from peixun.accounts.http import SignedInRequest
 from peixun.accounts.models import User
 from peixun.certificates import throttle
 from peixun.certificates.rules import numbers
-from peixun.competitions import access, exports, selectors, services
+from peixun.competitions import access, documents, exports, scoresheet, selectors, services
 from peixun.competitions.forms import (
     CreateForm,
+    DeadlineForm,
     EnterForm,
     ExemptionForm,
     ItemForm,
@@ -352,6 +354,7 @@ def _stage_context(request: SignedInRequest, stage: Stage) -> dict:
         "groups": competition.groups.all(),
         "judges": Judge.objects.filter(item__stage=stage).select_related("item", "group", "user"),
         "is_judge": stage.items.filter(judges__user=user).exists(),
+        "deadline_form": DeadlineForm(initial={"deadline": stage.deadline}) if manages else None,
     }
 
 
@@ -397,6 +400,21 @@ def _managed_stage(request: SignedInRequest, pk: int) -> Stage:
     if not access.manages(request.user, stage_.competition):
         raise access.out_of_scope(request.user, "stage", pk)
     return stage_
+
+
+@login_required
+@require_POST
+def set_deadline(request: SignedInRequest, pk: int) -> HttpResponse:
+    stage_ = _managed_stage(request, pk)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        services.set_deadline(
+            stage=stage_, deadline=form.cleaned_data["deadline"], actor=request.user, request=request
+        )
+        messages.success(request, _("Deadline saved."))
+    else:
+        messages.error(request, _("Give the deadline as a date, or leave it empty for none."))
+    return redirect("competitions:stage", pk)
 
 
 @login_required
@@ -473,17 +491,20 @@ def results(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("competitions:stage", pk)
 
 
+def _judged_stage(request: SignedInRequest, pk: int) -> Stage:
+    """A stage the user judges (an item of it assigned to them), or 404."""
+    stage_ = access.access_stage(request.user, pk)
+    if not Judge.objects.filter(item__stage=stage_, user=request.user).exists():
+        raise access.out_of_scope(request.user, "stage", pk)
+    return stage_
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def judge(request: SignedInRequest, pk: int) -> HttpResponse:
     """The judge's page (one column on a phone): their items and groups' competitors, their own
     marks, and the other judges' marks only for what they have already marked themselves."""
-    stage_ = access.access_stage(request.user, pk)
-    assignments = list(
-        Judge.objects.filter(item__stage=stage_, user=request.user).select_related("item", "group")
-    )
-    if not assignments:
-        raise access.out_of_scope(request.user, "stage", pk)
+    stage_ = _judged_stage(request, pk)
     if request.method == "POST":
         place = (
             Place.objects.filter(stage=stage_, pk=request.POST.get("place") or 0)
@@ -506,7 +527,6 @@ def judge(request: SignedInRequest, pk: int) -> HttpResponse:
                 _("Score saved."),
             )
         return redirect("competitions:judge", pk)
-    places = list(selectors.places(stage_)[:LIST_LIMIT])
     mine = {
         (s.place_id, s.item_id): s.value
         for s in Score.objects.filter(place__stage=stage_, judge=request.user)
@@ -515,25 +535,84 @@ def judge(request: SignedInRequest, pk: int) -> HttpResponse:
     for s in Score.objects.filter(place__stage=stage_).exclude(judge=request.user):
         if (s.place_id, s.item_id) in mine:
             others.setdefault((s.place_id, s.item_id), []).append(s.value)
-    rows = []
-    for assignment in assignments:
-        for place in places:
-            if place.entry.group_id != assignment.group_id:
-                continue
-            if assignment.item.school_id not in (None, place.entry.school_id):
-                continue
-            key = (place.pk, assignment.item_id)
-            rows.append(
-                {
-                    "place": place,
-                    "item": assignment.item,
-                    "mine": mine.get(key),
-                    "others": others.get(key, []),
-                }
-            )
+    rows = [
+        {
+            "place": place,
+            "item": item,
+            "mine": mine.get((place.pk, item.pk)),
+            "others": others.get((place.pk, item.pk), []),
+        }
+        for place, item in selectors.judge_rows(stage_, request.user)
+    ]
     return render(
         request, "competitions/judge.html", {"stage": stage_, "c": stage_.competition, "rows": rows}
     )
+
+
+@login_required
+@require_GET
+def judge_sheet(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The judge's score sheet: their competitors and items, the score column empty."""
+    stage_ = _judged_stage(request, pk)
+    return download(scoresheet.workbook(stage_, request.user), "评分表.xlsx")
+
+
+SHEET_SALT = "competitions.scoresheet"
+SHEET_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
+
+
+@login_required
+@require_POST
+def judge_upload(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The filled sheet read back into a preview: the marks to write and the refused rows, each
+    with its reason. Nothing is written here; the preview's marks travel signed to `judge_apply`."""
+    stage_ = _judged_stage(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the filled score sheet (.xlsx) to upload."))
+        return redirect("competitions:judge", pk)
+    try:
+        preview = scoresheet.read(
+            upload.read(scoresheet.MAX_BYTES + 1), upload.name or "", stage=stage_, judge=request.user
+        )
+    except scoresheet.SheetError as error:
+        messages.error(request, error.message)
+        return redirect("competitions:judge", pk)
+    token = ""
+    if preview.ready:
+        token = signing.dumps(
+            {
+                "stage": stage_.pk,
+                "user": request.user.pk,
+                "marks": [[m.entry_id, m.item_id, str(m.value)] for m in preview.marks],
+            },
+            salt=SHEET_SALT,
+            compress=True,
+        )
+    context = {"stage": stage_, "c": stage_.competition, "preview": preview, "token": token}
+    return render(request, "competitions/judge_import.html", context)
+
+
+@login_required
+@require_POST
+def judge_apply(request: SignedInRequest, pk: int) -> HttpResponse:
+    stage_ = _judged_stage(request, pk)
+    try:
+        payload = signing.loads(request.POST.get("token", ""), salt=SHEET_SALT, max_age=SHEET_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("This preview has expired or is not yours: upload the sheet again."))
+        return redirect("competitions:judge", pk)
+    if payload.get("stage") != stage_.pk or payload.get("user") != request.user.pk:
+        messages.error(request, _("This preview has expired or is not yours: upload the sheet again."))
+        return redirect("competitions:judge", pk)
+    marks = [(int(e), int(i), Decimal(v)) for e, i, v in payload["marks"]]
+    try:
+        written = services.import_scores(stage=stage_, marks=marks, judge=request.user, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Scores from the sheet saved: %(count)s changed.") % {"count": written})
+    return redirect("competitions:judge", pk)
 
 
 @login_required
@@ -678,5 +757,45 @@ def verify_award(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "competitions/verify_award.html",
-        {"award": award, "revoked": award.status == AwardStatus.REVOKED},
+        {
+            "award": award,
+            "revoked": award.status == AwardStatus.REVOKED,
+            "may_download": award.status == AwardStatus.FINAL and _may_download(request.user, award),
+        },
     )
+
+
+def _access_award(request: SignedInRequest, pk: int) -> Award:
+    """An award's certificate is the organiser's and the winner's to download; 404 for others."""
+    award = (
+        Award.objects.filter(pk=pk)
+        .select_related("competition__organiser", "entry__person", "entry__school", "entry__group")
+        .first()
+    )
+    if award is None:
+        raise access.out_of_scope(request.user, "award", pk)
+    if not (_may_download(request.user, award)):
+        raise access.out_of_scope(request.user, "award", pk)
+    return award
+
+
+def _may_download(user, award: Award) -> bool:
+    if not user.is_authenticated:
+        return False
+    own = user.person_id is not None and user.person_id == award.entry.person_id
+    return own or access.manages(user, award.competition)
+
+
+@login_required
+@require_GET
+def award_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The award certificate: refused, with when and why, once the award was revoked."""
+    award = _access_award(request, pk)
+    try:
+        data = documents.award_pdf(award)
+    except DomainError as error:
+        refuse(request, error)
+        if award.code:
+            return redirect("competitions:verify-award", award.code)
+        return redirect("competitions:awards", award.competition_id)
+    return download(data, f"荣誉证书-{award.number}.pdf", "application/pdf")

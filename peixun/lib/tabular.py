@@ -12,12 +12,14 @@ of the small `_..._message` functions below.
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -209,6 +211,90 @@ def _read_xlsx(data: bytes) -> Table:
         # CalamineError covers ZipError, XmlError, PasswordError and friends.
         raise TableError(MSG_BAD_ZIP) from None
     return _shape(grid, 1)
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_WORKSHEET_TYPE = "/worksheet"
+_HIDDEN = ("hidden", "veryHidden")
+
+
+def _local(tag: str) -> str:
+    """An XML tag without its namespace (transitional and strict OOXML name parts differently)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attribute(element: ElementTree.Element, name: str) -> str:
+    """An attribute by its local name, whatever its namespace (r:id)."""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return ""
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip path of the worksheet read_table reads: the first visible worksheet, else the first."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314 -- see formula_cells
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314 -- ditto
+    targets = {
+        rel.get("Id", ""): rel.get("Target", "")
+        for rel in rels
+        if _local(rel.tag) == "Relationship" and rel.get("Type", "").endswith(_WORKSHEET_TYPE)
+    }
+    sheets = [element for element in book.iter() if _local(element.tag) == "sheet"]
+    worksheets = [s for s in sheets if _attribute(s, "id") in targets]
+    chosen = next((s for s in worksheets if s.get("state", "") not in _HIDDEN), None)
+    if chosen is None:
+        return None
+    target = targets[_attribute(chosen, "id")]
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def formula_cells(data: bytes) -> frozenset[tuple[int, int]]:
+    """The cells of an .xlsx's first visible worksheet that hold a formula, as (spreadsheet row
+    number, column index from 0) — the positions read_table gives. calamine reads a formula's
+    last computed value (or nothing, when the file was written without one), so an import that
+    must refuse formulas asks here. The archive is checked first (check_zip: sizes, entry count);
+    the standard library's XML parser resolves no external entity and expat (≥ 2.4) stops entity
+    expansion bombs. Raises TableError."""
+    check_zip(data)
+    found: set[tuple[int, int]] = set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _first_sheet_part(archive)
+            if part is None:
+                return frozenset()
+            row, column, has_formula = 0, -1, False
+            with archive.open(part) as stream:
+                for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314 -- ditto
+                    name = _local(element.tag)
+                    if event == "start" and name == "row":
+                        row = int(element.get("r") or row + 1)
+                        column = -1
+                    elif event == "start" and name == "c":
+                        match = _CELL_REF.fullmatch(element.get("r") or "")
+                        if match:
+                            column, row = _column_index(match.group(1)), int(match.group(2))
+                        else:
+                            column += 1
+                        has_formula = False
+                    elif event == "start" and name == "f":
+                        has_formula = True
+                    elif event == "end" and name == "c":
+                        if has_formula:
+                            found.add((row, column))
+                        element.clear()
+    except TableError:
+        raise
+    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
+        raise TableError(MSG_BAD_ZIP) from None
+    return frozenset(found)
 
 
 def read_sheets(data: bytes) -> dict[str, Table]:

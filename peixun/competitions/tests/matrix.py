@@ -38,12 +38,16 @@ COMPETITION_VIEWS: dict[str, dict] = {
     "competitions:stage": _spec(SEE, "cp_stage"),
     "competitions:stage-export": _spec(SEE, "cp_stage"),
     "competitions:nominate": _spec(SCHOOLS, "cp_stage", "post", data=lambda side: side["cp_entry_data"]),
+    "competitions:set-deadline": _spec(MANAGE, "cp_stage", "post"),
     "competitions:publish-draw": _spec(MANAGE, "cp_stage", "post"),
     "competitions:run-draw": _spec(MANAGE, "cp_stage", "post"),
     "competitions:verify-draw": {"perm": PUBLIC, "obj": "cp_stage"},
     "competitions:assign-judge": _spec(MANAGE, "cp_stage", "post"),
     "competitions:results": _spec(MANAGE, "cp_stage", "post"),
     "competitions:judge": _spec({"tutor_a1", "outsider"}, "cp_stage"),
+    "competitions:judge-sheet": _spec({"tutor_a1", "outsider"}, "cp_stage"),
+    "competitions:judge-upload": _spec({"tutor_a1", "outsider"}, "cp_stage", "post"),
+    "competitions:judge-apply": _spec({"tutor_a1", "outsider"}, "cp_stage", "post"),
     "competitions:awards": _spec(SEE, "cp"),
     "competitions:awards-export": _spec(SEE, "cp"),
     "competitions:awards-action": _spec(MANAGE, "cp", "post", data=lambda side: {"action": "draft"}),
@@ -51,6 +55,8 @@ COMPETITION_VIEWS: dict[str, dict] = {
     "competitions:decide": _spec(MANAGE, "cp_objection", "post", data=lambda side: {"decision": "dismiss"}),
     "competitions:disqualify": _spec(MANAGE, "cp_entry", "post", data=lambda side: {"reason": "材料造假"}),
     "competitions:verify-award": {"perm": PUBLIC, "obj": "cp_code"},
+    # The certificate: the organiser's and the winner's (an award under notice is refused: 302).
+    "competitions:award-pdf": _spec(MANAGE | {"teacher_user"}, "cp_award"),
 }
 
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from peixun.audit import events
 from peixun.competitions import services as competition_services
-from peixun.competitions.models import Award
+from peixun.competitions.models import Award, Judge
 from peixun.delivery.tests.helpers import running_project
 from peixun.finance import services as finance
 from peixun.honours.tests.matrix import honours_objects
@@ -131,6 +131,8 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         competition=contest, person=teacher, subject="语文", actor=world.county_admin
     )
     Award.objects.create(competition=contest, entry=entry, level="first")
+    school_round = contest.stages.get(number=1)
+    Judge.objects.create(item=school_round.items.all()[0], group=entry.group, user=world.tutor_a1)
     honours, _far = honours_objects(world)
     Project.objects.filter(pk=project.pk).update(fee_per_trainee=120)
     statement = finance.issue_statement(
@@ -144,6 +146,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.county_admin, "competitions:entries-export", [contest.pk]),
         (world.county_admin, "competitions:stage-export", [contest.stages.get(number=1).pk]),
         (world.county_admin, "competitions:awards-export", [contest.pk]),
+        (world.tutor_a1, "competitions:judge-sheet", [school_round.pk]),
         (world.city_admin, "orgs:people-export", []),
         (world.city_admin, "ledger:person-transcript", [teacher.pk]),
         (world.city_admin, "ledger:compliance-export", []),
