@@ -187,6 +187,7 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "finance:statement-export", [statement.pk]),
         (world.city_admin, "finance:report-export", []),
         (world.city_admin, "finance:subsidies-export", []),
+        (world.city_admin, "returns:export", []),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
     survey = open_a_survey(project, make_template(project.organiser), actor=world.county_admin)
