@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "peixun.competitions",
     "peixun.honours",
     "peixun.finance",
+    "peixun.interest",
     "peixun.api",
     "peixun.site",
     "peixun.demo",

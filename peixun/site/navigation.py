@@ -47,6 +47,7 @@ NAV_ITEMS = [
     ("honours:school", _("Honour nominations"), "award", "honours.nominate"),
     ("honours:selections", _("Honours"), "award", "honours.manage"),
     ("finance:overview", _("Training funds"), "cash-coin", "finance.view"),
+    ("interest:home", _("Interest groups"), "people", "interest.view"),
     ("surveys:list", _("Surveys"), "clipboard-data", "training.manage"),
     ("quality:trainers", _("Trainer pool"), "person-video3", "training.manage"),
     ("ledger:compliance", _("Compliance"), "clipboard-check", "compliance.view"),
