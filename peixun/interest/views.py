@@ -418,5 +418,6 @@ def note(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def file(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_view(request)
     found = access.access_file(request.user, pk)
     return download(bytes(found.content), found.filename, found.content_type)
