@@ -29,7 +29,12 @@ def subsidies(term: Term, rows: list[TutorSubsidy]) -> bytes:
     preamble = [[f"兴趣小组辅导教师补助 · {term.name}"], [period, rate]]
     return write_workbook(
         [
-            Sheet("补助汇总", ["学校", "辅导教师", "兴趣小组", "补助课时", "补助金额（元）"], summary, preamble=preamble),
+            Sheet(
+                "补助汇总",
+                ["学校", "辅导教师", "兴趣小组", "补助课时", "补助金额（元）"],
+                summary,
+                preamble=preamble,
+            ),
             Sheet("补助明细", ["学校", "辅导教师", "兴趣小组", "说明", "课时"], lines),
         ]
     )
@@ -42,7 +47,9 @@ def students(rows: list[Student]) -> bytes:
 
 
 def members(group: InterestGroup, rows: list[tuple[Student, str, str]]) -> bytes:
-    body = [[student.name, student.grade, student.class_name, score, status] for student, score, status in rows]
+    body = [
+        [student.name, student.grade, student.class_name, score, status] for student, score, status in rows
+    ]
     return write_workbook(
         [
             Sheet(

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from peixun.core.forms import DateInput, StyledForm, validate_person_name
-from peixun.interest.models import FileKind, Term
+from peixun.interest.models import FileKind, Student, Term
 from peixun.lib import uploads
+from peixun.orgs.models import Person
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -95,7 +96,9 @@ class TermForm(StyledForm):
             raise ValidationError(_("The term ends before it starts: swap the dates."))
         low, high = data.get("min_size"), data.get("max_size")
         if low and high and high < low:
-            self.add_error("max_size", _("The largest group is smaller than the smallest: correct one of them."))
+            self.add_error(
+                "max_size", _("The largest group is smaller than the smallest: correct one of them.")
+            )
         return data
 
 
@@ -122,7 +125,7 @@ class GroupForm(StyledForm):
     name = forms.CharField(label=_("Group"), max_length=60, help_text=_("e.g. 七年级数学兴趣小组"))
     subject = forms.CharField(label=_("Subject"), max_length=30)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=999)
-    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
+    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=Person.objects.none())
 
     def __init__(self, *args, terms, tutors, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -143,7 +146,7 @@ class GroupForm(StyledForm):
 
 
 class ApplyForm(StyledForm):
-    student = forms.ModelChoiceField(label=_("Student"), queryset=None)
+    student = forms.ModelChoiceField(label=_("Student"), queryset=Student.objects.none())
 
     def __init__(self, *args, students, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -200,7 +203,7 @@ class LessonForm(FilesMixin, StyledForm):
 
 
 class NoteForm(StyledForm):
-    student = forms.ModelChoiceField(label=_("Student"), queryset=None)
+    student = forms.ModelChoiceField(label=_("Student"), queryset=Student.objects.none())
     text = forms.CharField(label=_("Note"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, members, **kwargs) -> None:

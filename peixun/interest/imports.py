@@ -73,6 +73,7 @@ def plan_students(data: bytes, filename: str, school: Org) -> StudentPlan:
         if key in existing:
             plan.unchanged += 1
             continue
-        plan.new.append((number, StudentRow(name=values[NAME], grade=values[GRADE], class_name=values[CLASS])))
+        plan.new.append(
+            (number, StudentRow(name=values[NAME], grade=values[GRADE], class_name=values[CLASS]))
+        )
     return plan
-

@@ -25,7 +25,9 @@ class Term(models.Model):
     its dates and its rules as data — the size of a group, how many groups a student may join,
     and the tutors' subsidy (class-hours per session, the deductions, yuan per class-hour)."""
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField(_("term"), max_length=60)
     starts_on = models.DateField(_("starts on"))
@@ -66,7 +68,10 @@ class Term(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    hours_per_session__gte=0, plan_deduction__gte=0, test_deduction__gte=0, yuan_per_hour__gte=0
+                    hours_per_session__gte=0,
+                    plan_deduction__gte=0,
+                    test_deduction__gte=0,
+                    yuan_per_hour__gte=0,
                 ),
                 name="interest_term_rates",
             ),
@@ -79,7 +84,9 @@ class Term(models.Model):
 class Student(models.Model):
     """A Student of a school, as little as a group needs: name, grade and class (no ID number)."""
 
-    school = models.ForeignKey("orgs.Org", verbose_name=_("school"), on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        "orgs.Org", verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField(_("name"), max_length=50)
     grade = models.CharField(_("grade"), max_length=20)
@@ -105,12 +112,16 @@ class InterestGroup(models.Model):
     textbook and the staged tests planned and held."""
 
     term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="groups")
-    school = models.ForeignKey("orgs.Org", verbose_name=_("school"), on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        "orgs.Org", verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField(_("group"), max_length=60)
     subject = models.CharField(_("subject"), max_length=30)
     capacity = models.PositiveSmallIntegerField(_("places"))
-    tutor = models.ForeignKey("orgs.Person", verbose_name=_("tutor"), on_delete=models.PROTECT, related_name="+")
+    tutor = models.ForeignKey(
+        "orgs.Person", verbose_name=_("tutor"), on_delete=models.PROTECT, related_name="+"
+    )
     has_plan = models.BooleanField(_("term plan handed in"), default=False)
     textbook = models.CharField(_("textbook"), max_length=120, blank=True)
     tests_planned = models.PositiveSmallIntegerField(_("staged tests planned"), default=0)
@@ -140,9 +151,13 @@ class Application(models.Model):
     application makes the student a member."""
 
     group = models.ForeignKey(InterestGroup, on_delete=models.CASCADE, related_name="applications")
-    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="applications")
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="applications"
+    )
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
-    score = models.DecimalField(_("selection test score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    score = models.DecimalField(
+        _("selection test score"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.APPLIED
     )
@@ -211,7 +226,9 @@ class GrowthNote(models.Model):
     """A note in a member's growth file (学习成长档案) kept by the tutor."""
 
     group = models.ForeignKey(InterestGroup, on_delete=models.CASCADE, related_name="notes")
-    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("note"), max_length=1000)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -27,7 +27,9 @@ def group_facts(group: InterestGroup) -> subsidy.GroupFacts:
         tests_planned=group.tests_planned,
         tests_held=group.tests_held,
         lessons=[
-            subsidy.LessonFacts(lesson.held_on, lesson.has_lesson_plan, lesson.has_homework, lesson.has_register)
+            subsidy.LessonFacts(
+                lesson.held_on, lesson.has_lesson_plan, lesson.has_homework, lesson.has_register
+            )
             for lesson in group.lessons.all()
         ],
     )
@@ -38,7 +40,9 @@ def groups_with_counts(groups: QuerySet[InterestGroup]) -> QuerySet[InterestGrou
         groups.select_related("term", "school", "tutor")
         .annotate(
             applicants=Count("applications", distinct=True),
-            members=Count("applications", filter=Q(applications__status=ApplicationStatus.SELECTED), distinct=True),
+            members=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.SELECTED), distinct=True
+            ),
         )
         .order_by("org_path", "name", "id")
     )

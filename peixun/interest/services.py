@@ -25,6 +25,7 @@ from peixun.interest.models import (
 )
 from peixun.interest.rules import selection
 from peixun.lib.dates import format_date_zh
+from peixun.lib.uploads import Checked
 from peixun.orgs.models import Org, Person, ancestor_paths
 
 TERM_FIELDS = (
@@ -115,7 +116,13 @@ class StudentRow:
 
 @transaction.atomic
 def import_students(
-    *, school: Org, rows: list[StudentRow], filename: str, digest: str, actor: User, request: HttpRequest | None = None
+    *,
+    school: Org,
+    rows: list[StudentRow],
+    filename: str,
+    digest: str,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> int:
     """Adds the rows' students not yet on the school's list, all or nothing; returns how many."""
     created = 0
@@ -134,7 +141,12 @@ def import_students(
         org_path=school.path,
         request=request,
         target_repr=filename[:200],
-        changes={"filename": filename, "sha256": digest, "created": created, "unchanged": len(rows) - created},
+        changes={
+            "filename": filename,
+            "sha256": digest,
+            "created": created,
+            "unchanged": len(rows) - created,
+        },
     )
     return created
 
@@ -164,7 +176,13 @@ def create_group(
     if tutor.org_id != school.pk:
         raise ValueError("tutor")
     group = InterestGroup.objects.create(
-        term=term, school=school, org_path=school.path, name=name, subject=subject, capacity=capacity, tutor=tutor
+        term=term,
+        school=school,
+        org_path=school.path,
+        name=name,
+        subject=subject,
+        capacity=capacity,
+        tutor=tutor,
     )
     events.record(
         action="interest_group_created",
@@ -172,7 +190,13 @@ def create_group(
         target=group,
         org_path=school.path,
         request=request,
-        changes={"term": term.name, "name": name, "subject": subject, "capacity": capacity, "tutor": tutor.name},
+        changes={
+            "term": term.name,
+            "name": name,
+            "subject": subject,
+            "capacity": capacity,
+            "tutor": tutor.name,
+        },
     )
     return group
 
@@ -253,7 +277,9 @@ def save_scores(
     return result
 
 
-def _store_file(group: InterestGroup, lesson: Lesson | None, kind: str, upload, actor: User | None) -> None:
+def _store_file(
+    group: InterestGroup, lesson: Lesson | None, kind: str, upload: tuple[bytes, Checked], actor: User | None
+) -> None:
     data, checked = upload
     DeliverableFile.objects.create(
         group=group,
@@ -318,7 +344,11 @@ def save_lesson(
         org_path=group.org_path,
         request=request,
         target_repr=f"{group.name} {format_date_zh(lesson.held_on)}",
-        changes={**events.diff(before, after), "present": len(present), **({"files": sorted(files)} if files else {})},
+        changes={
+            **events.diff(before, after),
+            "present": len(present),
+            **({"files": sorted(files)} if files else {}),
+        },
     )
     return lesson
 

@@ -33,9 +33,12 @@ from peixun.interest.forms import (
 )
 from peixun.interest.imports import plan_students
 from peixun.interest.models import (
+    DEFAULT_DEDUCTION,
+    DEFAULT_HOURS_PER_SESSION,
     DEFAULT_MAX_GROUPS,
     DEFAULT_MAX_SIZE,
     DEFAULT_MIN_SIZE,
+    DEFAULT_YUAN_PER_HOUR,
     Application,
     ApplicationStatus,
     InterestGroup,
@@ -81,12 +84,19 @@ def term_new(request: SignedInRequest) -> HttpResponse:
         "min_size": DEFAULT_MIN_SIZE,
         "max_size": DEFAULT_MAX_SIZE,
         "max_groups_per_student": DEFAULT_MAX_GROUPS,
-        **{name: Term._meta.get_field(name).get_default() for name in services.TERM_FIELDS[6:]},
+        "hours_per_session": DEFAULT_HOURS_PER_SESSION,
+        "plan_deduction": DEFAULT_DEDUCTION,
+        "test_deduction": DEFAULT_DEDUCTION,
+        "yuan_per_hour": DEFAULT_YUAN_PER_HOUR,
     }
     form = TermForm(request.POST or None, initial=initial, orgs=_settings_orgs(request))
     if request.method == "POST" and form.is_valid():
         term = services.save_term(
-            term=None, org=form.cleaned_data["org"], data=form.cleaned_data, actor=request.user, request=request
+            term=None,
+            org=form.cleaned_data["org"],
+            data=form.cleaned_data,
+            actor=request.user,
+            request=request,
         )
         messages.success(request, _("Term saved. Schools below it can now set up their groups."))
         return redirect("interest:subsidy", term.pk)
@@ -168,7 +178,9 @@ def school_page(request: SignedInRequest, pk: int) -> HttpResponse:
 def school_export(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_perm(request, access.VIEW)
     school = access.access_school(request.user, pk)
-    return download(exports.students(list(Student.objects.filter(school=school))), f"学生名单-{school.name}.xlsx")
+    return download(
+        exports.students(list(Student.objects.filter(school=school))), f"学生名单-{school.name}.xlsx"
+    )
 
 
 @login_required
@@ -178,8 +190,12 @@ def student_add(request: SignedInRequest, pk: int) -> HttpResponse:
     school = access.access_school(request.user, pk, access.MANAGE)
     form = StudentForm(request.POST)
     if not form.is_valid():
-        return render(request, "interest/school.html", _school_context(request, school, student_form=form), status=400)
-    student, created = services.add_student(school=school, actor=request.user, request=request, **form.cleaned_data)
+        return render(
+            request, "interest/school.html", _school_context(request, school, student_form=form), status=400
+        )
+    student, created = services.add_student(
+        school=school, actor=request.user, request=request, **form.cleaned_data
+    )
     if created:
         messages.success(request, _("%(name)s added.") % {"name": student.name})
     else:
@@ -211,7 +227,12 @@ def student_import(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = plan_students(content, filename, school)
     if "content" in request.POST and not plan.errors:
         created = services.import_students(
-            school=school, rows=plan.rows, filename=filename, digest=sha256(content), actor=request.user, request=request
+            school=school,
+            rows=plan.rows,
+            filename=filename,
+            digest=sha256(content),
+            actor=request.user,
+            request=request,
         )
         messages.success(request, _("%(count)s students added.") % {"count": created})
         return redirect("interest:school", pk)
@@ -230,7 +251,9 @@ def group_new(request: SignedInRequest, pk: int) -> HttpResponse:
     school = access.access_school(request.user, pk, access.MANAGE)
     form = GroupForm(request.POST, terms=services.terms_for_school(school), tutors=_tutors(school))
     if not form.is_valid():
-        return render(request, "interest/school.html", _school_context(request, school, group_form=form), status=400)
+        return render(
+            request, "interest/school.html", _school_context(request, school, group_form=form), status=400
+        )
     try:
         group = services.create_group(school=school, actor=request.user, request=request, **form.cleaned_data)
     except DomainError as error:
@@ -294,9 +317,13 @@ def apply(request: SignedInRequest, pk: int) -> HttpResponse:
     group = access.access_group_to_manage(request.user, pk)
     form = ApplyForm(request.POST, students=Student.objects.filter(school=group.school))
     if not form.is_valid():
-        return render(request, "interest/group.html", _group_context(request, group, apply_form=form), status=400)
+        return render(
+            request, "interest/group.html", _group_context(request, group, apply_form=form), status=400
+        )
     try:
-        services.apply_to_group(group=group, student=form.cleaned_data["student"], actor=request.user, request=request)
+        services.apply_to_group(
+            group=group, student=form.cleaned_data["student"], actor=request.user, request=request
+        )
     except DomainError as error:
         refuse(request, error)
         return redirect("interest:group", pk)
@@ -324,7 +351,9 @@ def scores(request: SignedInRequest, pk: int) -> HttpResponse:
             )
             return redirect("interest:group", pk)
     select = "select" in request.POST
-    result = services.save_scores(group=group, scores=found, select=select, actor=request.user, request=request)
+    result = services.save_scores(
+        group=group, scores=found, select=select, actor=request.user, request=request
+    )
     if result is not None:
         messages.success(
             request,
@@ -362,7 +391,9 @@ def lesson_new(request: SignedInRequest, pk: int) -> HttpResponse:
     group = access.access_group_to_deliver(request.user, pk)
     form = LessonForm(request.POST, request.FILES, members=selectors.members(group))
     if not form.is_valid():
-        return render(request, "interest/group.html", _group_context(request, group, lesson_form=form), status=400)
+        return render(
+            request, "interest/group.html", _group_context(request, group, lesson_form=form), status=400
+        )
     services.save_lesson(
         group=group,
         lesson=None,
@@ -407,9 +438,15 @@ def note(request: SignedInRequest, pk: int) -> HttpResponse:
     group = access.access_group_to_deliver(request.user, pk)
     form = NoteForm(request.POST, members=selectors.members(group))
     if not form.is_valid():
-        return render(request, "interest/group.html", _group_context(request, group, note_form=form), status=400)
+        return render(
+            request, "interest/group.html", _group_context(request, group, note_form=form), status=400
+        )
     services.add_note(
-        group=group, student=form.cleaned_data["student"], text=form.cleaned_data["text"], actor=request.user, request=request
+        group=group,
+        student=form.cleaned_data["student"],
+        text=form.cleaned_data["text"],
+        actor=request.user,
+        request=request,
     )
     messages.success(request, _("Note added to the growth file."))
     return redirect("interest:group", pk)

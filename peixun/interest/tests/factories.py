@@ -20,7 +20,9 @@ def term(world, **rules) -> Term:
 def students(world, count: int) -> list[Student]:
     school = world.school_a1
     return [
-        Student.objects.create(school=school, org_path=school.path, name=f"学生{n}", grade="七年级", class_name="1班")
+        Student.objects.create(
+            school=school, org_path=school.path, name=f"学生{n}", grade="七年级", class_name="1班"
+        )
         for n in range(1, count + 1)
     ]
 

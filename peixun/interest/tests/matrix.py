@@ -69,7 +69,12 @@ INTEREST_VIEWS: dict[str, dict] = {
         "obj": "interest_group",
         "personas": KEEPERS,
         "denied": (403, 404),
-        "data": lambda side: {"has_plan": "on", "textbook": "奥赛教程", "tests_planned": "2", "tests_held": "1"},
+        "data": lambda side: {
+            "has_plan": "on",
+            "textbook": "奥赛教程",
+            "tests_planned": "2",
+            "tests_held": "1",
+        },
     },
     "interest:lesson-new": {
         "perm": "interest.manage",
@@ -87,19 +92,38 @@ INTEREST_VIEWS: dict[str, dict] = {
         "denied": (403, 404),
         "data": lambda side: {"student": _data(side)["member"], "text": "进步明显"},
     },
-    "interest:lesson": {"perm": "interest.manage", "obj": "interest_lesson", "personas": KEEPERS, "denied": (403, 404)},
+    "interest:lesson": {
+        "perm": "interest.manage",
+        "obj": "interest_lesson",
+        "personas": KEEPERS,
+        "denied": (403, 404),
+    },
     "interest:file": {"perm": "interest.view", "obj": "interest_file", "personas": GROUP_READERS},
 }
 
 
 def _side(county, school, tutor) -> dict:
     term = Term.objects.create(
-        org=county, org_path=county.path, name="2026年秋季学期", starts_on=date(2026, 9, 1), ends_on=date(2027, 1, 20)
+        org=county,
+        org_path=county.path,
+        name="2026年秋季学期",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 1, 20),
     )
-    member = Student.objects.create(school=school, org_path=school.path, name="张小明", grade="七年级", class_name="3班")
-    spare = Student.objects.create(school=school, org_path=school.path, name="王小红", grade="七年级", class_name="3班")
+    member = Student.objects.create(
+        school=school, org_path=school.path, name="张小明", grade="七年级", class_name="3班"
+    )
+    spare = Student.objects.create(
+        school=school, org_path=school.path, name="王小红", grade="七年级", class_name="3班"
+    )
     group = InterestGroup.objects.create(
-        term=term, school=school, org_path=school.path, name="数学兴趣小组", subject="数学", capacity=25, tutor=tutor
+        term=term,
+        school=school,
+        org_path=school.path,
+        name="数学兴趣小组",
+        subject="数学",
+        capacity=25,
+        tutor=tutor,
     )
     Application.objects.create(group=group, student=member, score=90, status=ApplicationStatus.SELECTED)
     lesson = Lesson.objects.create(group=group, held_on=date(2026, 9, 18), has_lesson_plan=True)

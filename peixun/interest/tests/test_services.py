@@ -24,7 +24,13 @@ def test_a_student_applying_to_a_third_group_is_refused_when_two_is_the_limit(wo
 def test_a_group_over_the_largest_size_is_refused_by_the_service_and_the_form(client, world):
     the_term = term(world)  # the seed's 20 to 30
     tutor = group(world, the_term, "数学小组").tutor
-    fields = {"school": world.school_a1, "term": the_term, "name": "物理小组", "subject": "物理", "tutor": tutor}
+    fields = {
+        "school": world.school_a1,
+        "term": the_term,
+        "name": "物理小组",
+        "subject": "物理",
+        "tutor": tutor,
+    }
     with pytest.raises(GroupSizeError):
         services.create_group(capacity=31, actor=world.coordinator_a1, **fields)
     client.force_login(world.coordinator_a1)
@@ -32,5 +38,9 @@ def test_a_group_over_the_largest_size_is_refused_by_the_service_and_the_form(cl
         reverse("interest:group-new", args=[world.school_a1.pk]),
         {"term": the_term.pk, "name": "物理小组", "subject": "物理", "capacity": "31", "tutor": tutor.pk},
     )
-    assert response.status_code == 400 and "20" in response.content.decode() and "30" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "20" in response.content.decode()
+        and "30" in response.content.decode()
+    )
     assert not InterestGroup.objects.filter(name="物理小组").exists()
