@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "peixun.honours",
     "peixun.finance",
     "peixun.returns",
+    "peixun.interest",
     "peixun.api",
     "peixun.site",
     "peixun.demo",

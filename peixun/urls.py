@@ -23,6 +23,7 @@ urlpatterns = [
     path("honours/", include("peixun.honours.urls")),
     path("finance/", include("peixun.finance.urls")),
     path("returns/", include("peixun.returns.urls")),
+    path("interest/", include("peixun.interest.urls")),
     path("quality/", include("peixun.quality.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("peixun.api.urls")),

@@ -206,6 +206,17 @@ ACTIONS: dict[str, Any] = {
     # Annual training returns (peixun.returns)
     "return_confirmed": _("Annual training return confirmed"),
     "return_reopened": _("Annual training return returned to the school"),
+    # Student interest groups (peixun.interest)
+    "interest_term_saved": _("Interest group term saved"),
+    "interest_student_added": _("Student added"),
+    "interest_students_imported": _("Students imported"),
+    "interest_group_created": _("Interest group created"),
+    "interest_applied": _("Application to an interest group recorded"),
+    "interest_scores_saved": _("Selection test scores saved"),
+    "interest_members_selected": _("Interest group members selected"),
+    "interest_deliverables_saved": _("Tutor's deliverables saved"),
+    "interest_lesson_saved": _("Interest group session saved"),
+    "interest_note_added": _("Growth file note added"),
 }
 
 

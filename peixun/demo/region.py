@@ -29,6 +29,7 @@ from peixun.demo.competitions import seed_competitions
 from peixun.demo.delivery import seed_delivery
 from peixun.demo.finance import seed_finance
 from peixun.demo.honours import seed_honours
+from peixun.demo.interest import seed_interest
 from peixun.demo.ledger import seed_ledger
 from peixun.demo.quality import seed_quality
 from peixun.demo.records import seed_records
@@ -168,6 +169,8 @@ def seed(*, scale: str, seed: int = 2026, progress=None) -> SeedResult:
     seed_finance(school=orgs[demo_school.code], county=county, today=_today())
     # Overseas training at the demo school; another school's annual return confirmed.
     seed_returns(school=orgs[demo_school.code], county=county, today=_today())
+    # The county's interest group term: two groups at the demo school, one missing deliverables.
+    seed_interest(school=orgs[demo_school.code], county=county, today=_today())
     # A satisfaction survey open on the running project, answered by most of its trainees.
     seed_surveys(today=_today(), seed=seed)
     # A few trainers in the county's pool; the closed project's summary written up.

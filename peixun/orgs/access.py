@@ -117,6 +117,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "returns.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR}),
     "returns.confirm": frozenset({R.SCHOOL_COORDINATOR}),
     "returns.reopen": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
+    # Student interest groups (peixun.interest, RULES B9, C11, F6): the school coordinator keeps
+    # the school's students, groups and tutors; the bureau and the centre set each term's rules and
+    # read the subsidies; tutors read their school's groups, and a group's tutor keeps its
+    # deliverables (checked per group, not by a role).
+    "interest.view": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF, R.SCHOOL_COORDINATOR, R.TUTOR}),
+    "interest.manage": frozenset({R.SCHOOL_COORDINATOR}),
+    "interest.settings": frozenset({R.BUREAU_ADMIN, R.CENTRE_STAFF}),
     # API keys act for an org with one role; only the bureau issues them.
     # Daily participation figures (peixun.participation, RULES G3): the bureau and centre over their
     # subtree, each school coordinator for their school.

@@ -48,6 +48,7 @@ NAV_ITEMS = [
     ("honours:selections", _("Honours"), "award", "honours.manage"),
     ("finance:overview", _("Training funds"), "cash-coin", "finance.view"),
     ("returns:index", _("Annual training return"), "file-earmark-bar-graph", "returns.view"),
+    ("interest:home", _("Interest groups"), "people", "interest.view"),
     ("surveys:list", _("Surveys"), "clipboard-data", "training.manage"),
     ("quality:trainers", _("Trainer pool"), "person-video3", "training.manage"),
     ("quality:comparisons", _("Statistics and comparisons"), "bar-chart-line", "quality.compare"),

@@ -28,6 +28,7 @@ from peixun.delivery.tests.matrix import DELIVERY_VIEWS, delivery_objects
 from peixun.finance.tests.matrix import FINANCE_VIEWS, finance_objects
 from peixun.honours.tests.matrix import HONOURS_VIEWS, honours_objects
 from peixun.imports.models import ImportJob, ImportKind
+from peixun.interest.tests.matrix import INTEREST_VIEWS, interest_objects
 from peixun.ledger.tests.matrix import LEDGER_VIEWS, ledger_objects
 from peixun.orgs.access import has_perm
 from peixun.orgs.models import GrantRole, RoleGrant
@@ -157,6 +158,7 @@ VIEWS.update({name: View(**spec) for name, spec in HONOURS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in FINANCE_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in SURVEYS_VIEWS.items()})
 VIEWS.update({name: View(**spec) for name, spec in RETURNS_VIEWS.items()})
+VIEWS.update({name: View(**spec) for name, spec in INTEREST_VIEWS.items()})
 
 PERSONAS = [
     "city_admin",
@@ -247,6 +249,7 @@ class Loader:
         surveys_objects,
         quality_objects,
         returns_objects,
+        interest_objects,
     )
 
     def __init__(self, world: World) -> None:
