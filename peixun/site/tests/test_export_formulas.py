@@ -21,6 +21,8 @@ from peixun.delivery.tests.helpers import running_project
 from peixun.finance import services as finance
 from peixun.honours.tests.matrix import honours_objects
 from peixun.imports.models import ImportJob
+from peixun.interest.models import InterestGroup, Student
+from peixun.interest.tests.matrix import interest_objects
 from peixun.orgs.exports import people_csv
 from peixun.orgs.models import Org, Person
 from peixun.quality import services as quality_services
@@ -142,6 +144,10 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         actor=world.city_admin,
     )
     finance.generate_subsidies(school=world.school_a1, year=2026, actor=world.city_admin)
+    interest, _far = interest_objects(world)
+    for student, value in zip(Student.objects.filter(school=world.school_a1), F[2:], strict=False):
+        Student.objects.filter(pk=student.pk).update(name=value)
+    InterestGroup.objects.filter(pk=interest["interest_group"]["pk"]).update(name=F[5], textbook=F[4])
     walks = [
         (world.county_admin, "competitions:entries-export", [contest.pk]),
         (world.county_admin, "competitions:stage-export", [contest.stages.get(number=1).pk]),
@@ -188,6 +194,9 @@ def test_no_export_carries_a_live_formula(client, world, planted):
         (world.city_admin, "finance:report-export", []),
         (world.city_admin, "finance:subsidies-export", []),
         (world.city_admin, "returns:export", []),
+        (world.city_admin, "interest:subsidy-export", [interest["interest_term"]["pk"]]),
+        (world.coordinator_a1, "interest:school-export", [world.school_a1.pk]),
+        (world.coordinator_a1, "interest:group-export", [interest["interest_group"]["pk"]]),
     ]
     walks.append((world.city_admin, "accounts:list", []))  # ?format=xlsx
     survey = open_a_survey(project, make_template(project.organiser), actor=world.county_admin)
