@@ -125,13 +125,13 @@ def read(data: bytes, filename: str, *, stage: Stage, judge) -> Preview:
         raw = cells[score_at]
         typed = tabular.cell_text(raw)
 
-        def refuse(reason: str, row: int = number, text: str = typed) -> None:
+        def turn_down(reason: str, row: int = number, text: str = typed) -> None:
             preview.refused.append(Refusal(row, text, reason))
 
         if (number, score_at) in formulas or (
             isinstance(raw, str) and raw.lstrip(" ").startswith(FORMULA_LEADS)
         ):
-            refuse(_("a formula: type the score itself, as a number"), text=typed or _("(formula)"))
+            turn_down(_("a formula: type the score itself, as a number"), text=typed or _("(formula)"))
             continue
         if not typed:
             preview.blank += 1
@@ -141,21 +141,21 @@ def read(data: bytes, filename: str, *, stage: Stage, judge) -> Preview:
         key = (entry_id or 0, item_id or 0)
         found = assigned.get(key)
         if found is None:
-            refuse(_("not a competitor and item you are assigned to mark in this round"))
+            turn_down(_("not a competitor and item you are assigned to mark in this round"))
             continue
         try:
             value = Decimal(typed)
         except InvalidOperation:
-            refuse(_("not a number"))
+            turn_down(_("not a number"))
             continue
         if not value.is_finite():
-            refuse(_("not a number"))
+            turn_down(_("not a number"))
         elif not LOW <= value <= HIGH:
-            refuse(_("out of range: a score is between 0 and 100"))
+            turn_down(_("out of range: a score is between 0 and 100"))
         elif value != value.quantize(Decimal("0.01")):
-            refuse(_("at most two decimal places"))
+            turn_down(_("at most two decimal places"))
         elif key in seen:
-            refuse(_("the same competitor and item are already in row %(row)s") % {"row": seen[key]})
+            turn_down(_("the same competitor and item are already in row %(row)s") % {"row": seen[key]})
         else:
             place, item = found
             seen[key] = number

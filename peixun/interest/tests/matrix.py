@@ -28,7 +28,8 @@ def _data(side: dict) -> dict:
 
 
 INTEREST_VIEWS: dict[str, dict] = {
-    "interest:home": {"perm": "interest.view"},
+    # A group's tutor (the near teacher) opens the home page to reach their groups.
+    "interest:home": {"perm": "interest.view", "personas": GROUP_READERS},
     "interest:term-new": {"perm": "interest.settings"},
     "interest:subsidy": {"perm": "interest.view", "obj": "interest_term", "personas": GROUP_READERS},
     "interest:subsidy-export": {"perm": "interest.view", "obj": "interest_term", "personas": GROUP_READERS},
