@@ -77,14 +77,18 @@ def covers_organiser(user, project: Project) -> bool:
 
 
 def access_compared_project(user, pk: int) -> Project:
-    """The project `pk` if the user may compare its results: organised in their scope, or with an
-    enrolled trainee of a school in it; 404 otherwise (as for missing)."""
+    """The project `pk` if the user may compare its results: organised in their scope, with an
+    enrolled trainee of a school in it, or published to them; 404 otherwise (as for missing)."""
     project = Project.objects.select_related("organiser").filter(pk=pk).first()
     if project is None:
         raise out_of_scope(user, "project", pk)
     if covers_organiser(user, project):
         return project
     schools = path_q(scope_paths(user, COMPARE), "school__path")
-    if not Enrolment.objects.filter(schools, project=project, status=EnrolmentStatus.ENROLLED).exists():
-        raise out_of_scope(user, "project", pk)
-    return project
+    if Enrolment.objects.filter(schools, project=project, status=EnrolmentStatus.ENROLLED).exists():
+        return project
+    # A project published to the user's area that none of their schools joined: the page says so
+    # (its tab is on the project page they can open), rather than answering 404.
+    if training_access.can_see(user, project):
+        return project
+    raise out_of_scope(user, "project", pk)

@@ -156,3 +156,24 @@ def test_the_workbooks_carry_the_numbers_of_the_pages(client, world, city_projec
     levels = book(reverse("quality:comparison-plan"))
     city = next(row for row in levels.active.iter_rows(values_only=True) if row[0] == "市级")
     assert city[:6] == ("市级", 1, 1, 50, 5, 3)
+
+
+@pytest.mark.django_db
+def test_a_project_none_of_the_schools_joined_says_so_and_the_tab_shows_only_to_who_may_compare(
+    client, world
+):
+    """A city project published to the whole city that 东湖实验小学 did not join: its coordinator
+    opens the tab and reads why it is empty (not a 404); a tutor, who may not compare, sees no tab."""
+    project = make_project(world.city, status="closed", level="city", starts_on=timezone.localdate())
+    _trainee(project, world.school_b1, "丙一", Decimal("80"), "passed")
+    client.force_login(world.coordinator_a1)
+    response = client.get(reverse("quality:comparison-project", args=[project.pk]))
+    assert response.status_code == 200
+    assert 'data-testid="empty"' in response.content.decode()
+    assert response.context["comparison"].rows == []
+    client.force_login(world.tutor_a1)
+    page = client.get(reverse("training:project-detail", args=[project.pk])).content.decode()
+    assert 'data-testid="comparison-tab"' not in page
+    client.force_login(world.city_admin)
+    page = client.get(reverse("training:project-detail", args=[project.pk])).content.decode()
+    assert 'data-testid="comparison-tab"' in page
