@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peixun.core.forms import DateInput, StyledForm, validate_person_name
 from peixun.interest.models import FileKind, Student, Term
@@ -63,7 +64,9 @@ class FilesMixin:
 
 
 class TermForm(StyledForm):
-    name = forms.CharField(label=_("Term"), max_length=60, help_text=_("e.g. 2026年秋季学期"))
+    name = forms.CharField(
+        label=pgettext_lazy("school term", "Term"), max_length=60, help_text=_("e.g. 2026年秋季学期")
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
     min_size = forms.IntegerField(label=_("Smallest group (students)"), min_value=1, max_value=200)
@@ -104,7 +107,9 @@ class TermForm(StyledForm):
 
 class StudentForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=50, validators=[validate_person_name])
-    grade = forms.CharField(label=_("Grade"), max_length=20, help_text=_("e.g. 七年级"))
+    grade = forms.CharField(
+        label=pgettext_lazy("school year", "Grade"), max_length=20, help_text=_("e.g. 七年级")
+    )
     class_name = forms.CharField(label=_("Class"), max_length=20, help_text=_("e.g. 3班"))
 
 
@@ -121,7 +126,7 @@ class StudentFileForm(StyledForm):
 
 
 class GroupForm(StyledForm):
-    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none())
+    term = forms.ModelChoiceField(label=pgettext_lazy("school term", "Term"), queryset=Term.objects.none())
     name = forms.CharField(label=_("Group"), max_length=60, help_text=_("e.g. 七年级数学兴趣小组"))
     subject = forms.CharField(label=_("Subject"), max_length=30)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=999)
