@@ -90,6 +90,8 @@ def test_the_teacher_reads_their_own_records_and_cannot_change_them(client, worl
     page = response.content.decode()
     assert 'data-testid="qualification"' in page
     assert 'data-testid="qualification-form"' not in page
+    # The whole training file (every training, hours, certificates) is one tap away.
+    assert f'href="{reverse("certificates:archive")}" data-testid="training-file"' in page
     refused = client.post(reverse("records:person", args=[world.teacher_a1.pk]), {"action": "head_teacher"})
     assert refused.status_code == 404
 
