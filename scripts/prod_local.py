@@ -89,8 +89,11 @@ class Layout:
         """The nginx configuration: deploy/nginx.conf.template with this layout's values."""
         text = template if template is not None else (DEPLOY / "nginx.conf.template").read_text()
         user = user if user is not None else (getpass.getuser() if os.geteuid() == 0 else "")
+        # max_fails=0: nginx never takes a server out. A dead one refuses its socket at once and
+        # the request goes on to the next (proxy_next_upstream error); with max_fails=1 one slow
+        # answer from the last server standing took it out too, and every request failed.
         servers = "\n".join(
-            f"        server unix:{self.web_socket(n)} max_fails=1 fail_timeout=10s;"
+            f"        server unix:{self.web_socket(n)} max_fails=0;"
             for n in range(1, self.web_instances + 1)
         )
         mime = next((path for path in MIME_TYPES if Path(path).exists()), MIME_TYPES[0])

@@ -22,8 +22,8 @@ def test_nginx_config_balances_two_app_servers_with_failover(tmp_path):
     text = box.render_nginx(user="")
 
     assert "{{" not in text and "}}" not in text
-    assert f"server unix:{tmp_path}/box/web-1.sock max_fails=1 fail_timeout=10s;" in text
-    assert f"server unix:{tmp_path}/box/web-2.sock max_fails=1 fail_timeout=10s;" in text
+    assert f"server unix:{tmp_path}/box/web-1.sock max_fails=0;" in text
+    assert f"server unix:{tmp_path}/box/web-2.sock max_fails=0;" in text
     assert "web-3.sock" not in text
     assert "listen 127.0.0.1:8123;" in text
     assert f"alias {tmp_path}/static/;" in text
