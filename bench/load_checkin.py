@@ -37,6 +37,7 @@ Targets (issue 15): 0 errors and p95 < 300 ms in phase 1; no lost check-in in ei
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -138,7 +139,20 @@ def run(args: argparse.Namespace) -> int:
                 status |= report(phase, result, stored, floors, killed_at)
         finally:
             supervisor.stop()
+            kept = _keep_logs(layout.logs)
+            if kept is not None:
+                print(f"# load_checkin: the box's logs are kept in {kept}", flush=True)
     return status
+
+
+def _keep_logs(logs: Path) -> Path | None:
+    """Copy the box's logs (nginx access log with each answer's status, gunicorn, workers) out of
+    the temporary folder into var/bench-load/<time>/, to find out afterwards why requests failed."""
+    if not logs.exists():
+        return None
+    target = common.ROOT / "var" / "bench-load" / time.strftime("%Y%m%d-%H%M%S")
+    shutil.copytree(logs, target)
+    return target
 
 
 def _child(env: dict[str, str], *args: str, module: str = "bench.load_checkin") -> subprocess.Popen:

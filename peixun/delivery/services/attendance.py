@@ -67,6 +67,19 @@ def open_now(lesson: Lesson, now: datetime | None = None) -> bool:
     )
 
 
+def _locked_attendance(lesson: Lesson, enrolment: Enrolment) -> Attendance | None:
+    """The trainee's mark for the lesson, locked — that row alone (`of=self`, ordered by its key).
+    The model's ordering joins the lesson, the enrolment and the project, and a bare FOR UPDATE
+    would lock those rows too: a tutor's mark then deadlocked with check-ins, whose new rows'
+    foreign keys take a share lock on the same lesson and project (the load test of 2026-12-04)."""
+    return (
+        Attendance.objects.select_for_update(of=("self",))
+        .filter(lesson=lesson, enrolment=enrolment)
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def check_in(
     *,
@@ -94,7 +107,7 @@ def check_in(
     )
     if not valid:
         raise WrongCodeError
-    existing = Attendance.objects.select_for_update().filter(lesson=lesson, enrolment=enrolment).first()
+    existing = _locked_attendance(lesson, enrolment)
     if existing is not None and existing.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
         return existing
     hashed = device_hash(device)
@@ -141,7 +154,7 @@ def mark(
         raise LessonClosedError
     if not trainees(lesson).filter(pk=enrolment.pk).exists():
         raise NotInLessonError
-    existing = Attendance.objects.select_for_update().filter(lesson=lesson, enrolment=enrolment).first()
+    existing = _locked_attendance(lesson, enrolment)
     before = existing.status if existing else ""
     if existing is not None and existing.status == status and existing.note == note.strip():
         return existing

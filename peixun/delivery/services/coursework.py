@@ -161,7 +161,10 @@ def submit(
         uploads = []
     checked = [(upload, *check_file(upload)) for upload in uploads]
     submission = (
-        Submission.objects.select_for_update().filter(assignment=assignment, enrolment=enrolment).first()
+        Submission.objects.select_for_update(of=("self",))
+        .filter(assignment=assignment, enrolment=enrolment)
+        .order_by("pk")
+        .first()
     )
     if submission is not None and submission.status == SubmissionStatus.GRADED:
         raise AlreadyGradedError
@@ -251,7 +254,9 @@ def grade(
     """Grade a submission (score and comment), or return it for revision with a comment. With a
     rubric, the score is the sum of the `points` given per criterion."""
     submission = (
-        Submission.objects.select_for_update()
+        # The submission alone is locked, not the project and the rows joined for reading: a
+        # bare FOR UPDATE on the project deadlocked with check-ins (see attendance._locked_attendance).
+        Submission.objects.select_for_update(of=("self",))
         .select_related("assignment__project__organiser", "enrolment__school")
         .get(pk=submission.pk)
     )

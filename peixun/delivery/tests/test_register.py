@@ -200,3 +200,30 @@ def test_saving_a_register_locks_the_lesson_without_blocking_check_ins(client, w
         assert lesson_locks and all("FOR NO KEY UPDATE" in sql for sql in lesson_locks)
         project_locks = [sql for sql in locks if 'FROM "training_project"' in sql]
         assert project_locks and all("FOR NO KEY UPDATE" in sql for sql in project_locks)
+
+
+def test_one_mark_locks_that_mark_alone_not_the_lesson_or_the_project(client, world, running):
+    """A tutor's mark reads the trainee's row FOR UPDATE OF that row only. Without `of`, the
+    model's ordering joined the lesson, the enrolment and the project and locked them FOR UPDATE,
+    which deadlocked with check-ins under load (306 of 4,628 requests, bench/load_checkin.py,
+    2026-12-04); a mark then takes no stronger lock on the project than FOR NO KEY UPDATE."""
+    lesson = lesson_at(running.project, timezone.now() - timedelta(minutes=5))
+    target = running.enrolments[1]
+    client.force_login(running.tutor_user)
+    url = reverse("delivery:lesson-mark", args=[lesson.pk, target.pk])
+    for status in ("absent", "present"):  # the second finds the row and locks it
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, {f"status-{target.pk}": status}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert _marks(lesson) == {target.pk: (status, "register")}
+        locks = [q["sql"] for q in ctx.captured_queries if " FOR " in q["sql"] and "UPDATE" in q["sql"]]
+        if connection.vendor != "postgresql":  # SQLite takes no row locks
+            continue
+
+        def the_mark_alone(sql: str) -> bool:
+            return 'UPDATE OF "delivery_attendance"' in sql or (
+                'FROM "delivery_attendance"' in sql and " JOIN " not in sql
+            )
+
+        assert any('FROM "delivery_attendance"' in sql for sql in locks)
+        assert [sql for sql in locks if "NO KEY" not in sql and not the_mark_alone(sql)] == []
