@@ -93,8 +93,7 @@ class Layout:
         # the request goes on to the next (proxy_next_upstream error); with max_fails=1 one slow
         # answer from the last server standing took it out too, and every request failed.
         servers = "\n".join(
-            f"        server unix:{self.web_socket(n)} max_fails=0;"
-            for n in range(1, self.web_instances + 1)
+            f"        server unix:{self.web_socket(n)} max_fails=0;" for n in range(1, self.web_instances + 1)
         )
         mime = next((path for path in MIME_TYPES if Path(path).exists()), MIME_TYPES[0])
         values = {
