@@ -51,11 +51,6 @@ def rank_outside(held: str) -> tuple[int, int]:
     return (place(held), 2) if held in TITLE_ORDER else (len(TITLE_ORDER) + 1, 0)
 
 
-def best(codes) -> str:
-    """The best-placed of some title codes, or "" for none."""
-    return min(codes, key=place, default="")
-
-
 def share(part: int, whole: int) -> float | None:
     """part / whole as a share of 0–1, or None when there is nothing to divide (unknown, not zero)."""
     return part / whole if whole else None
