@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from peixun.assessment.selectors import vetoed_people
@@ -165,6 +165,29 @@ def titles_for(person_ids, on: date | None = None) -> dict[int, list[str]]:
             kind__family=Family.TITLE,
             starts_on__lte=on,
             ends_on__gte=on,
+        )
+        .order_by("kind__order", "kind_id")
+        .values_list("person_id", "kind__name")
+    )
+    for person_id, name in rows:
+        names = found.setdefault(person_id, [])
+        if name not in names:
+            names.append(name)
+    return found
+
+
+def titles_held_today(person_ids, on: date | None = None) -> dict[int, list[str]]:
+    """The programme titles each person holds on a day and still holds — not removed, ended or
+    renewed, within their term — by their names, highest first (tutor selection, RULES C2)."""
+    on = on or timezone.localdate()
+    found: dict[int, list[str]] = {}
+    rows = (
+        Honour.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on),
+            person_id__in=list(person_ids),
+            kind__family=Family.TITLE,
+            status__in=HELD,
+            starts_on__lte=on,
         )
         .order_by("kind__order", "kind_id")
         .values_list("person_id", "kind__name")

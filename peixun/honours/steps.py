@@ -2,6 +2,8 @@
 
 - the teacher's file (peixun.certificates.hooks.file_sections): their ethics honours and their
   programme titles with terms and yearly reviews;
+- tutors and trainers are ranked (peixun.training.hooks.held_titles): the programme titles held
+  today, 特级教师 and 区名师 as the pool's subject leaders, 骨干教师 as its backbone teachers (C2);
 - the audit log (peixun.audit.events): the words of the fields its events record.
 """
 
@@ -10,8 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from peixun.audit import events
 from peixun.certificates.hooks import FileSection, file_sections
+from peixun.honours import selectors
 from peixun.honours.models import Family, Honour
 from peixun.lib.dates import format_date_zh
+from peixun.training.hooks import HeldTitle, held_titles
 
 FIELD_LABELS = {
     "person": gettext_lazy("Teacher"),
@@ -32,6 +36,11 @@ FIELD_LABELS = {
     "min_concentrated_hours": gettext_lazy("Concentrated training required (hours)"),
     "min_guidance_hours": gettext_lazy("School-based guidance required (hours)"),
 }
+# The programme's titles in the trainer pool's words (peixun.quality.rules.pool.TITLE_ORDER): 特级教师
+# and 区名师 rank with its subject leaders, 骨干教师 with its backbone teachers (RULES C2, E7). A title
+# added or renamed on 荣誉与规则 does not rank tutors until it is named here.
+POOL_TITLES = {"特级教师": "subject_leader", "区名师": "subject_leader", "骨干教师": "backbone"}
+
 ACTIONS = (
     "honours_selection_created",
     "honours_quotas_saved",
@@ -88,7 +97,18 @@ def titles_section(*, person, cycle) -> FileSection | None:
     )
 
 
+def pool_titles(*, person_ids) -> dict[int, HeldTitle]:
+    """Each person's highest programme title held today that ranks tutors, in the pool's words."""
+    answer: dict[int, HeldTitle] = {}
+    for person_id, names in selectors.titles_held_today(person_ids).items():
+        ranked = [name for name in names if name in POOL_TITLES]
+        if ranked:
+            answer[person_id] = HeldTitle(POOL_TITLES[ranked[0]], ranked[0])
+    return answer
+
+
 def register() -> None:
+    held_titles.add(pool_titles, order=10, name="honours.titles")
     file_sections.add(ethics_section, order=47, name="honours.ethics")
     file_sections.add(titles_section, order=48, name="honours.titles")
     for action in ACTIONS:

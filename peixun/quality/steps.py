@@ -7,6 +7,8 @@
   and backbone teachers first, then the rest of the pool, then training's own list; removed
   trainers never (RULES C2, F3);
 - a project's trainers are typed (peixun.training.hooks.trainer_suggestions): the pool's trainers;
+- in both, a title held in the 名师/骨干 programme (peixun.training.hooks.held_titles, answered by
+  honours) ranks a person when it is better than their pool title, or when they are not in it;
 - the audit log (peixun.audit.events): the words of the fields its events record.
 """
 
@@ -57,16 +59,23 @@ def _pool_of(project) -> list[Trainer]:
     )
 
 
+def _held(person_ids) -> dict[int, training_hooks.HeldTitle]:
+    """The best title each person holds outside the pool (honours' 名师/骨干, through the hook)."""
+    return {
+        pk: min(titles, key=lambda title: pool.place(title.code))
+        for pk, titles in training_hooks.titles_held(person_ids).items()
+    }
+
+
 def order_tutors(*, project, people) -> list[Person]:
     trainers = _pool_of(project)
-    if not trainers:
-        return list(people)
     removed = {t.person_id for t in trainers if t.person_id and not pool.offered(t.state)}
-    ranked = {
-        t.person_id: pool.rank(t.title, t.state) for t in trainers if t.person_id and pool.offered(t.state)
-    }
+    in_pool = {t.person_id: t for t in trainers if t.person_id and pool.offered(t.state)}
     given = {p.pk: p for p in people if p.pk not in removed}
-    missing = [pk for pk in ranked if pk not in given]
+    held = _held(sorted(set(given) | set(in_pool)))
+    if not in_pool and not held:
+        return list(given.values())
+    missing = [pk for pk in in_pool if pk not in given]
     if missing:
         trainees = project.enrolments.filter(status__in=HOLDING).values("person_id")
         for person in (
@@ -75,14 +84,21 @@ def order_tutors(*, project, people) -> list[Person]:
             .select_related("org")
         ):
             given[person.pk] = person
-    outside = (len(pool.TITLE_ORDER) + 1, 0)
-    order = sorted(given.values(), key=lambda p: (ranked.get(p.pk, outside), p.pk))
-    return order
+
+    def key(person: Person) -> tuple[tuple[int, int], int]:
+        code = held[person.pk].code if person.pk in held else ""
+        trainer = in_pool.get(person.pk)
+        if trainer is None:
+            return (pool.rank_outside(code), person.pk)
+        return (pool.rank(trainer.title, trainer.state, code), person.pk)
+
+    return sorted(given.values(), key=key)
 
 
 def suggest_trainers(*, user, project) -> list[training_hooks.TrainerSuggestion]:
     """The pool's trainers for the project's form: of the pools at or above the project's organiser
-    (a new project: at, above or below the user's own scope), removed ones left out."""
+    (a new project: at, above or below the user's own scope), removed ones left out; a trainer who
+    holds a better title in the 名师/骨干 programme ranks by it, and it is the word shown."""
     if project is not None:
         where = Q(org_path__in=ancestor_paths(project.organiser.path))
     else:
@@ -90,11 +106,24 @@ def suggest_trainers(*, user, project) -> list[training_hooks.TrainerSuggestion]
         where = path_q(paths, "org_path") | Q(
             org_path__in=sorted({a for p in paths for a in ancestor_paths(p)})
         )
-    found = sorted(
-        Trainer.objects.filter(where).exclude(state=TrainerState.REMOVED)[:500],
-        key=lambda t: (pool.rank(t.title, t.state), t.name),
-    )
-    return [training_hooks.TrainerSuggestion(t.name, t.unit, str(t.get_title_display())) for t in found]
+    trainers = list(Trainer.objects.filter(where).exclude(state=TrainerState.REMOVED)[:500])
+    held = _held(sorted({t.person_id for t in trainers if t.person_id}))
+
+    def better(trainer: Trainer) -> training_hooks.HeldTitle | None:
+        title = held.get(trainer.person_id) if trainer.person_id else None
+        return title if title and pool.place(title.code) < pool.place(trainer.title) else None
+
+    def key(trainer: Trainer) -> tuple[tuple[int, int], str]:
+        code = held[trainer.person_id].code if trainer.person_id in held else ""
+        return (pool.rank(trainer.title, trainer.state, code), trainer.name)
+
+    found = sorted(trainers, key=key)
+    return [
+        training_hooks.TrainerSuggestion(
+            t.name, t.unit, (title.name if (title := better(t)) else str(t.get_title_display()))
+        )
+        for t in found
+    ]
 
 
 def register() -> None:

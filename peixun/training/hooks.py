@@ -23,9 +23,16 @@ lifecycle's hook, peixun.training.lifecycle.
 - `tutor_candidates(project=…, people=…)` (first answer): the people offered as a class's tutor,
   in the order offered — `people` is training's own list (its audience's subject leaders, backbone
   teachers …); an answer may drop, add and reorder — quality: the trainer pool's subject leaders
-  and backbone teachers first, removed trainers never (RULES C2, F3). None keeps training's list.
+  and backbone teachers first (or the holders of a title that ranks as theirs, `held_titles`),
+  removed trainers never (RULES C2, F3). None keeps training's list.
 - `trainer_suggestions(user=…, project=…)` (answers merged; project None for a new one): names to
   suggest when a project's trainers are typed, each a `TrainerSuggestion` — quality: the pool.
+- `held_titles(person_ids=…)`: the titles these people hold elsewhere that count when tutors and
+  trainers are ranked, as {person id: `HeldTitle`} — its `code` in the trainer pool's words
+  (subject_leader, backbone …, peixun.quality.rules.pool.TITLE_ORDER), its `name` as shown; the
+  answers are gathered per person (`titles_held`), the best counting — honours: the 名师/骨干
+  programme titles held today (特级教师 and 区名师 as subject leaders, 骨干教师 as backbone; RULES
+  C2, E7). The trainer pool ranks by the better of its own title and a held one.
 - `class_in_use(cohort=…)` (first answer): why a class may not be removed by a change request
   besides its trainees, in words, or None — delivery: the class has lessons.
 """
@@ -59,6 +66,15 @@ class TrainerSuggestion:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class HeldTitle:
+    """A title a person holds outside the trainer pool: `code` in the pool's words (subject_leader,
+    backbone …), `name` as shown (区名师)."""
+
+    code: str
+    name: str
+
+
 inbox_panels = Hook("training: the inbox")
 move_confirmation = Hook("training: a move to confirm first")
 mandatory_exempt = Hook("training: who a mandatory audience excuses")
@@ -80,3 +96,16 @@ def refused_trainers(project, person_ids) -> dict:
 
 tutor_candidates = Hook("training: the tutors offered for a class")
 trainer_suggestions = Hook("training: trainers suggested on the project form")
+held_titles = Hook("training: titles held that rank tutors and trainers")
+
+
+def titles_held(person_ids) -> dict[int, list[HeldTitle]]:
+    """The answers of `held_titles`, gathered per person."""
+    held: dict[int, list[HeldTitle]] = {}
+    ids = [pk for pk in person_ids if pk is not None]
+    if not ids:
+        return held
+    for answer in held_titles.run(person_ids=ids):
+        for pk, title in (answer or {}).items():
+            held.setdefault(pk, []).append(title)
+    return held

@@ -35,6 +35,11 @@ def test_subject_leaders_then_backbone_come_first_and_probation_after_active():
         ("other", "active"),
     ]
     assert not pool.offered("removed") and pool.offered("probation")
+    # A title held outside the pool counts when better; outside the pool after its trainers of that title.
+    assert pool.rank("other", "active", "backbone") == pool.rank("backbone", "active")
+    assert pool.rank("subject_leader", "active", "backbone") == pool.rank("subject_leader", "active")
+    assert pool.rank("backbone", "probation") < pool.rank_outside("backbone") < pool.rank("master", "active")
+    assert pool.rank_outside("") > pool.rank("other", "probation")
 
 
 @pytest.mark.parametrize(("part", "whole", "share"), [(3, 4, 0.75), (0, 5, 0.0), (0, 0, None)])
