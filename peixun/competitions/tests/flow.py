@@ -120,7 +120,7 @@ def build(*, code: str, sizes: list[int], year: int, old_every: int = 0, **field
                 school=p.org,
                 org_path=p.org.path,
                 subject=SUBJECT,
-                group=groups["中老年组" if p.birth_date < services.YOUTH else "小学青年组"],
+                group=groups["中老年组" if p.birth_date and p.birth_date < services.YOUTH else "小学青年组"],
             )
             for p in people
         ],
@@ -208,7 +208,7 @@ def _score_by_sheet(flow: Flow, stage: Stage, judge) -> int:
     book = load_workbook(io.BytesIO(scoresheet.workbook(stage, judge)))
     sheet = book.worksheets[0]
     for row in sheet.iter_rows(min_row=2):
-        entry_id, item_id = int(row[0].value), int(row[1].value)
+        entry_id, item_id = int(str(row[0].value)), int(str(row[1].value))
         value = mark(entry_id, item_id, stage.number)
         flow.sheet_marks[(entry_id, item_id)] = value
         row[6].value = float(value)
