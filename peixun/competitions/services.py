@@ -417,10 +417,14 @@ def units(stage: Stage, school_ids: Iterable[int]) -> dict[int, int]:
     ids = set(school_ids)
     if stage.kind != StageKind.FINAL:
         return {pk: pk for pk in ids}
+    paths = dict(Org.objects.filter(pk__in=ids).values_list("pk", "path"))
+    ancestors = {int(segment) for path in paths.values() for segment in path.split("/") if segment}
+    counties = dict(Org.objects.filter(pk__in=ancestors, kind=OrgKind.COUNTY).values_list("pk", "depth"))
     found: dict[int, int] = {}
-    for school in Org.objects.filter(pk__in=ids):
-        county = county_of(school)
-        found[school.pk] = county.pk if county else school.pk
+    for pk, path in paths.items():
+        # As county_of: the deepest county on the school's path, else the school itself.
+        own = [int(segment) for segment in path.split("/") if segment and int(segment) in counties]
+        found[pk] = max(own, key=counties.__getitem__) if own else pk
     return found
 
 
