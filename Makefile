@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test fuzz lint types deadcode bench faults bench-import bench-people bench-enrolment bench-survey bench-ledger bench-certificates bench-pages bench-load prod-local messages messages-update install install-dev clean
+.PHONY: run test fuzz lint types deadcode bench faults bench-import bench-people bench-enrolment bench-survey bench-ledger bench-certificates bench-competition bench-pages bench-load prod-local messages messages-update install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,11 @@ bench-ledger: $(DEV_STAMP) messages
 
 bench-certificates: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.certificates
+
+# One competition from the school round to the final through the services (100 schools, 2,000
+# entrants); PostgreSQL at BENCH_DATABASE_URL + "_competition" when it answers, else SQLite. ADR 0065.
+bench-competition: $(DEV_STAMP) messages
+	$(BIN)/python -m bench.competition_flow
 
 bench-pages: $(DEV_STAMP) messages
 	$(BIN)/python -m bench.pages

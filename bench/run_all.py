@@ -8,6 +8,7 @@ import time
 from bench import (
     certificates,
     competition,
+    competition_flow,
     enrolment,
     import_people,
     ledger,
@@ -27,6 +28,7 @@ BENCHMARKS = (
     ("certificates", certificates.main),
     ("schoolbased", schoolbased.main),
     ("competition", competition.main),
+    ("competition_flow", competition_flow.main),
     ("survey_rush", survey_rush.main),
     ("pages", pages.main),
     ("load_checkin", load_checkin.main),

@@ -337,9 +337,10 @@ def _stage_context(request: SignedInRequest, stage: Stage) -> dict:
             )
         nominable = list(before[:LIST_LIMIT])
     nominated: dict[int, int] = {}
-    for place in stage.places.filter(way=Way.NOMINATED).select_related("entry__school"):
-        unit = services.unit_of(stage, place.entry)
-        nominated[unit] = nominated.get(unit, 0) + 1
+    schools = list(stage.places.filter(way=Way.NOMINATED).values_list("entry__school_id", flat=True))
+    unit_map = services.units(stage, schools)
+    for school in schools:
+        nominated[unit_map[school]] = nominated.get(unit_map[school], 0) + 1
     return {
         "stage": stage,
         "c": competition,
