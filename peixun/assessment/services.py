@@ -223,17 +223,22 @@ def recompute(
     # moves the attendance of everyone, not their scores), one prepared UPDATE per group.
     updates: dict[tuple[str, ...], list[Result]] = defaultdict(list)
     now = timezone.now()
+    # Whether the ranking moved: the bands and tutors' scores are redone only then (a check-in
+    # moves a trainee's attendance and hours, not what a large class is ranked on).
+    ranked = enrolment_ids is None
     for enrolment in enrolments:
         values = result_values(scoring.evaluate(scheme, facts[enrolment.pk]))
         result = existing.get(enrolment.pk)
         if result is None:
             creates.append(Result(enrolment=enrolment, project=project, version=version, **values))
+            ranked = True
             continue
         changed = [name for name, value in values.items() if not _same(getattr(result, name), value)]
         if result.version_id != version.pk:
             changed.append("version")
         if not changed:
             continue  # unchanged: no write (a recompute of a whole project touches only what moved)
+        ranked = ranked or _moves_ranking(result, values, changed)
         result.version = version
         for name, value in values.items():
             setattr(result, name, value)
@@ -242,7 +247,7 @@ def recompute(
     Result.objects.bulk_create(creates, batch_size=500)
     for moved, results in updates.items():
         _write(results, [*moved, "computed_at"])
-    if bands:
+    if bands and ranked:
         _assign_bands(project, scheme)
         _tutor_results(
             project,
@@ -339,6 +344,18 @@ def affected(project: Project, enrolment_ids: Iterable[int]) -> list[int]:
     )
     wanted.update(selectors.trainees(project).filter(result__isnull=True).values_list("pk", flat=True))
     return sorted(wanted)
+
+
+RANKED_FIELDS = frozenset({"band_value", "total", "components", "version"})
+
+
+def _moves_ranking(result: Result, values: dict, changed: list[str]) -> bool:
+    """Whether a result's change can move the grade bands or a class's average: what it is ranked
+    and tie-broken on, its total, or its status to or from failed (a failed result is banded
+    whatever is still to come, band_rules)."""
+    if RANKED_FIELDS.intersection(changed):
+        return True
+    return "status" in changed and gates.FAILED in (result.status, values["status"])
 
 
 def _write(results: list[Result], fields: list[str]) -> None:

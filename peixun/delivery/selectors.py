@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peixun.delivery import access
 from peixun.delivery.access import has_perm
@@ -87,10 +88,54 @@ def register_counts(rows: list[RegisterRow]) -> RegisterCounts:
     return _counts(len(rows), stored)
 
 
-def register_counts_of(user, lesson: Lesson) -> tuple[RegisterCounts, int]:
+@dataclass(frozen=True)
+class RegisterClasses:
+    """Which classes a lesson for the whole project shows in its register: `options` as
+    (key, label) for the chips above it, `selected` the key shown, `cohort_ids` the classes shown
+    (None: everyone). A lesson of one class, or a project without classes, has no options."""
+
+    options: tuple[tuple[str, str], ...] = ()
+    selected: str = ""
+    cohort_ids: frozenset[int] | None = None
+
+
+MINE, EVERY_CLASS = "mine", "all"
+
+
+def register_classes(user, lesson: Lesson, asked: str = "") -> RegisterClasses:
+    """The classes of the register asked for (`?class=`): a class by its id, every class, or the
+    user's own. Without asking, a class tutor sees their own classes (a lesson for a project of
+    1,000 opened on a tutor's phone showed every class, ten times what they mark), others every
+    class. A key that is not one of the options shows the default."""
+    if lesson.cohort_id:
+        return RegisterClasses()
+    cohorts = list(Cohort.objects.filter(project_id=lesson.project_id).order_by("number", "pk"))
+    if not cohorts:
+        return RegisterClasses()
+    mine = access.tutored_cohorts(user, lesson.project)
+    options: list[tuple[str, str]] = []
+    chosen: dict[str, frozenset[int] | None] = {}
+    if mine and len(mine) < len(cohorts):
+        options.append((MINE, str(_("My classes"))))
+        chosen[MINE] = frozenset(mine)
+    options.append((EVERY_CLASS, str(_("Every class"))))
+    chosen[EVERY_CLASS] = None
+    for cohort in cohorts:
+        options.append((str(cohort.pk), cohort.name))
+        chosen[str(cohort.pk)] = frozenset({cohort.pk})
+    selected = asked if asked in chosen else (MINE if MINE in chosen else EVERY_CLASS)
+    return RegisterClasses(tuple(options), selected, chosen[selected])
+
+
+def register_counts_of(
+    user, lesson: Lesson, cohort_ids: frozenset[int] | None = None
+) -> tuple[RegisterCounts, int]:
     """The register's counts, as `register_counts` of the whole register gives them, and how many
-    the user may mark are not marked yet — counted in the database, for a single mark's answer."""
+    the user may mark are not marked yet — counted in the database, for a single mark's answer.
+    Of the classes shown when given."""
     everyone = trainees(lesson)
+    if cohort_ids is not None:
+        everyone = everyone.filter(cohort_id__in=cohort_ids)
     marks = Attendance.objects.filter(lesson=lesson, enrolment_id__in=everyone.values("pk"))
     stored = Counter(dict(marks.values_list("status").annotate(n=Count("pk")).order_by()))
     markable = everyone
@@ -112,13 +157,19 @@ def _counts(expected: int, stored: Counter) -> RegisterCounts:
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE_OFFICIAL)
 
 
-def register(user, lesson: Lesson, enrolment_ids: list[int] | None = None) -> list[RegisterRow]:
-    """The lesson's register, one row per trainee (only these trainees' rows when given)."""
+def register(
+    user, lesson: Lesson, enrolment_ids: list[int] | None = None, cohort_ids: frozenset[int] | None = None
+) -> list[RegisterRow]:
+    """The lesson's register, one row per trainee (only these trainees' rows, or these classes',
+    when given)."""
     enrolments = trainees(lesson)
     marks_of = Attendance.objects.filter(lesson=lesson)
     if enrolment_ids is not None:
         enrolments = enrolments.filter(pk__in=enrolment_ids)
         marks_of = marks_of.filter(enrolment_id__in=enrolment_ids)
+    if cohort_ids is not None:
+        enrolments = enrolments.filter(cohort_id__in=cohort_ids)
+        marks_of = marks_of.filter(enrolment__cohort_id__in=cohort_ids)
     marks = {a.enrolment_id: a for a in marks_of}
     leave = approved_leave(lesson, enrolment_ids)
     can_mark = access.marker(user, lesson)
@@ -137,15 +188,18 @@ def register(user, lesson: Lesson, enrolment_ids: list[int] | None = None) -> li
     return rows
 
 
-def register_shown(user, lesson: Lesson) -> dict[int, str]:
+def register_shown(user, lesson: Lesson, cohort_ids: frozenset[int] | None = None) -> dict[int, str]:
     """{enrolment id: the mark the register offers first} for every trainee of the lesson the user
-    may mark — what saving the whole register reads, without building its rows (a register of 1,000
-    built four model instances per row)."""
+    may mark (of the classes shown, when given) — what saving the whole register reads, without
+    building its rows (a register of 1,000 built four model instances per row)."""
     can_mark = access.marker(user, lesson)
     marks = dict(Attendance.objects.filter(lesson=lesson).values_list("enrolment_id", "status"))
     leave = approved_leave(lesson, None)
     shown = {}
-    for pk, cohort_id in trainees(lesson).values_list("pk", "cohort_id"):
+    enrolments = trainees(lesson)
+    if cohort_ids is not None:
+        enrolments = enrolments.filter(cohort_id__in=cohort_ids)
+    for pk, cohort_id in enrolments.values_list("pk", "cohort_id"):
         if can_mark(Enrolment(pk=pk, cohort_id=cohort_id)):
             shown[pk] = marks.get(pk) or leave.get(pk, ("", 0))[0] or AttendanceStatus.PRESENT
     return shown

@@ -218,3 +218,36 @@ def test_results_are_written_row_by_row_and_read_back_as_computed(world):
     for result in (first, second):
         stored = Result.objects.get(pk=result.pk)
         assert [getattr(stored, name) for name in fields] == [getattr(result, name) for name in fields]
+
+
+def test_a_mark_that_moves_no_ranking_leaves_the_bands_alone_and_a_grade_redoes_them(world):
+    """A check-in or a mark moves a trainee's attendance and hours: the project's grade bands and
+    tutors' scores (every result of the class read and ranked) are redone only when a total, a
+    band value or a fail moved — and then they come out as a full recompute would."""
+    running = running_project(world, size=4)  # the default scheme: bands by total
+    project, actor = running.project, running.tutor_user
+    lesson = lessons_past(project, 1)[0]
+    assignment = coursework_services.save_assignment(
+        project=project,
+        actor=world.county_admin,
+        fields={"title": "反思", "kind": "reflection", "due_at": timezone.now() + timedelta(days=1)},
+    )
+    submission = coursework_services.submit(
+        assignment=assignment, enrolment=running.enrolments[0], text="体会" * 20, actor=running.users[0]
+    )
+    services.recompute(project=project)
+    first, second = running.enrolments[:2]
+    before = Result.objects.get(enrolment=second)
+    with mock.patch.object(services, "_assign_bands", wraps=services._assign_bands) as bands:
+        attendance_services.mark(lesson=lesson, enrolment=second, status="present", actor=actor)
+    after = Result.objects.get(enrolment=second)
+    assert after.computed_at > before.computed_at  # recomputed: its attendance moved
+    assert (after.total, after.band_value) == (before.total, before.band_value)
+    assert bands.call_count == 0
+    with mock.patch.object(services, "_assign_bands", wraps=services._assign_bands) as bands:
+        coursework_services.grade(submission=submission, score=Decimal(95), comment="", actor=actor)
+    assert Result.objects.get(enrolment=first).total != Result.objects.get(enrolment=second).total
+    assert bands.call_count == 1
+    incremental = _snapshot(project)
+    services.recompute(project=project)  # everyone, from scratch
+    assert _snapshot(project) == incremental

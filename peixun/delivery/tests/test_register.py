@@ -227,3 +227,72 @@ def test_one_mark_locks_that_mark_alone_not_the_lesson_or_the_project(client, wo
 
         assert any('FROM "delivery_attendance"' in sql for sql in locks)
         assert [sql for sql in locks if "NO KEY" not in sql and not the_mark_alone(sql)] == []
+
+
+def _two_classes(world):
+    """A project of 6 with two classes: the running tutor's 第1班 (3) and 第2班 (3) of another tutor;
+    a lesson for the whole project, held now."""
+    from peixun.orgs.models import GrantRole
+    from peixun.testing.factories import make_person, make_user
+
+    running = running_project(world, size=6)
+    other = make_person(world.school_a1, "二班老师", section="primary", subjects=["数学"])
+    make_user("tutor_two", (GrantRole.TUTOR, world.school_a1), person=other)
+    second = Cohort.objects.create(project=running.project, number=2, name="第2班", tutor=other)
+    Enrolment.objects.filter(pk__in=[e.pk for e in running.enrolments[3:]]).update(cohort=second)
+    lesson = lesson_at(running.project, timezone.now() - timedelta(minutes=30))
+    return running, second, lesson
+
+
+def _rows(page: str) -> int:
+    return page.count('data-testid="register-row"')
+
+
+def test_a_lesson_for_every_class_opens_on_the_tutors_own_class_and_shows_the_others_on_a_tap(
+    client, world
+):
+    """On a lesson for the whole project a tutor's register shows their own class (at 1,000 trainees
+    a tutor's phone drew every class, ten times what they mark); a chip shows every class or
+    another; the counts follow the classes shown, and saving saves those alone."""
+    running, second, lesson = _two_classes(world)
+    client.force_login(running.tutor_user)
+    url = reverse("delivery:lesson", args=[lesson.pk])
+
+    page = client.get(url).content.decode()
+    assert _rows(page) == 3 and 'data-testid="register-classes"' in page
+    assert 'data-testid="count-expected">3<' in page
+    assert "我的班级" in page and "全部班级" in page and "第2班" in page
+    assert 'href="?class=mine" aria-current="page"' in page
+    every = client.get(url, {"class": "all"}).content.decode()
+    assert _rows(every) == 6 and 'data-testid="count-expected">6<' in every
+    assert _rows(client.get(url, {"class": second.pk}).content.decode()) == 3
+    assert _rows(client.get(url, {"class": "nonsense"}).content.decode()) == 3  # the default
+
+    # One tap answers the counts of the classes shown.
+    mark = reverse("delivery:lesson-mark", args=[lesson.pk, running.enrolments[0].pk])
+    html = client.post(f"{mark}?class=mine", {"status": "absent"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="count-expected">3<' in html and 'data-testid="count-marked">1<' in html
+    html = client.post(f"{mark}?class=all", {"status": "late"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="count-expected">6<' in html
+
+    response = client.post(reverse("delivery:lesson-register", args=[lesson.pk]), {"class": "mine"})
+    assert response.status_code == 302 and response["Location"] == f"{url}?class=mine"
+    assert set(_marks(lesson)) == {e.pk for e in running.enrolments[:3]}  # their class, nobody else
+
+
+def test_staff_see_every_class_and_save_the_one_they_chose(client, world):
+    running, second, lesson = _two_classes(world)
+    client.force_login(world.county_admin)
+    url = reverse("delivery:lesson", args=[lesson.pk])
+    page = client.get(url).content.decode()
+    assert _rows(page) == 6 and "我的班级" not in page
+    assert 'href="?class=all" aria-current="page"' in page
+    client.post(reverse("delivery:lesson-register", args=[lesson.pk]), {"class": str(second.pk)})
+    assert set(_marks(lesson)) == {e.pk for e in running.enrolments[3:]}
+
+
+def test_a_lesson_of_one_class_shows_no_class_chips(client, world, running):
+    lesson = lesson_at(running.project, timezone.now() - timedelta(minutes=30), cohort=running.cohort)
+    client.force_login(running.tutor_user)
+    page = client.get(reverse("delivery:lesson", args=[lesson.pk])).content.decode()
+    assert 'data-testid="register-classes"' not in page and _rows(page) == len(running.enrolments)

@@ -221,10 +221,12 @@ def delivery_settings(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _register_context(request: HttpRequest, lesson) -> dict:
     context = project_tabs(request, lesson.project, "lessons")
-    rows = selectors.register(request.user, lesson)
+    classes = selectors.register_classes(request.user, lesson, request.GET.get("class", ""))
+    rows = selectors.register(request.user, lesson, cohort_ids=classes.cohort_ids)
     context.update(
         lesson=lesson,
         rows=rows,
+        classes=classes,
         choices=_mark_choices(),
         open_now=attendance_services.open_now(lesson),
         can_mark=_can_mark(lesson),
@@ -283,9 +285,11 @@ def lesson_mark(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpRes
     if request.htmx:
         # This trainee's row, and out of band the counts above the register and the save button,
         # all read for this one mark (not the whole class drawn again).
-        counts, unmarked = selectors.register_counts_of(request.user, lesson)
+        classes = selectors.register_classes(request.user, lesson, request.GET.get("class", ""))
+        counts, unmarked = selectors.register_counts_of(request.user, lesson, classes.cohort_ids)
         context = {
             "lesson": lesson,
+            "classes": classes,
             "row": selectors.register(request.user, lesson, [enrolment.pk])[0],
             "choices": _mark_choices(),
             "open_now": attendance_services.open_now(lesson),
@@ -305,7 +309,8 @@ def lesson_register(request: SignedInRequest, pk: int) -> HttpResponse:
     (present unless marked otherwise; approved leave as leave)."""
     require_runner(request)
     lesson = access.access_lesson(request.user, pk, "run")
-    offered = selectors.register_shown(request.user, lesson)
+    classes = selectors.register_classes(request.user, lesson, request.POST.get("class", ""))
+    offered = selectors.register_shown(request.user, lesson, classes.cohort_ids)
     marks = {pk: request.POST.get(f"status-{pk}") or first for pk, first in offered.items()}
     shown = {pk: request.POST.get(f"shown-{pk}") or first for pk, first in offered.items()}
     try:
@@ -324,7 +329,13 @@ def lesson_register(request: SignedInRequest, pk: int) -> HttpResponse:
             )
             % {"n": saved},
         )
-    return redirect("delivery:lesson", lesson.pk)
+    return _to_register(lesson, classes)
+
+
+def _to_register(lesson, classes: selectors.RegisterClasses) -> HttpResponse:
+    """Back to the register, on the classes it showed."""
+    url = reverse("delivery:lesson", args=[lesson.pk])
+    return redirect(f"{url}?class={classes.selected}" if classes.options else url)
 
 
 @login_required
