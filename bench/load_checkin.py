@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -116,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
                 if args.only and args.only != phase:
                     continue
                 out = Path(tmp) / f"{phase}.json"
+                cpu_before = _cpu_seconds(supervisor)
+                started_at = time.perf_counter()
                 swarm = _child(
                     supervisor.env,
                     str(plan_path),
@@ -132,8 +135,11 @@ def run(args: argparse.Namespace) -> int:
                     print(
                         "# load_checkin: web-1 killed (SIGKILL); nginx sends everything to web-2", flush=True
                     )
-                if swarm.wait() != 0:
+                swarm_cpu = _wait_with_cpu(swarm)
+                if swarm.returncode != 0:
                     raise SystemExit(f"load_checkin: the {phase} swarm failed")
+                cpu = _cpu_used(cpu_before, _cpu_seconds(supervisor), swarm_cpu)
+                _print_cpu(phase, cpu, time.perf_counter() - started_at)
                 result = json.loads(out.read_text())
                 stored = _stored(url, lesson, plan)
                 status |= report(phase, result, stored, floors, killed_at)
@@ -164,16 +170,101 @@ def _child(env: dict[str, str], *args: str, module: str = "bench.load_checkin") 
     return process
 
 
+# --- Where the cores went: CPU seconds of each part of the box and of the swarm ---------------------
+
+
+def _cpu_seconds(supervisor) -> dict[str, float]:
+    """CPU seconds (user + system) spent so far by each part: the app servers, the task workers,
+    nginx, Redis (each a process of the supervisor with its children) and PostgreSQL (every
+    `postgres` process of the machine: its backends serve the box alone during the run)."""
+    import psutil
+
+    def tree(pid: int) -> float:
+        try:
+            root = psutil.Process(pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    parts: dict[str, float] = {}
+    for name, process in supervisor.processes.items():
+        part = name.split("-")[0]  # web-1, web-2 → web; worker-1 → worker
+        parts[part] = parts.get(part, 0.0) + tree(process.pid)
+    parts["postgres"] = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if process.info["name"] == "postgres" and process.info["cpu_times"] is not None:
+            parts["postgres"] += process.info["cpu_times"].user + process.info["cpu_times"].system
+    return parts
+
+
+def _wait_with_cpu(swarm: subprocess.Popen) -> float:
+    """Wait for the swarm; its CPU seconds, read just before it ends (a waited-for child's times are
+    gone), sampled every half second."""
+    import psutil
+
+    used = 0.0
+    try:
+        process = psutil.Process(swarm.pid)
+    except psutil.NoSuchProcess:
+        return used
+    while swarm.poll() is None:
+        try:
+            times = process.cpu_times()
+            used = times.user + times.system
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.5)
+    return used
+
+
+def _cpu_used(before: dict[str, float], after: dict[str, float], swarm: float) -> dict[str, float]:
+    used = {name: max(0.0, after.get(name, 0.0) - before.get(name, 0.0)) for name in after}
+    used["swarm (locust)"] = swarm
+    return used
+
+
+def _print_cpu(phase: str, used: dict[str, float], seconds: float) -> None:
+    cores = os.cpu_count() or 1
+    available = cores * seconds
+    parts = ", ".join(f"{name} {value:.0f} s" for name, value in sorted(used.items(), key=lambda kv: -kv[1]))
+    print(
+        f"{phase}: cpu over {seconds:.0f} s on {cores} cores ({available:.0f} core-s): {parts}; "
+        f"total {sum(used.values()):.0f} core-s = {100 * sum(used.values()) / available:.0f} % busy",
+        flush=True,
+    )
+
+
 def _floors(base: str, plan: dict) -> dict[str, float]:
     """Median seconds of the two lower bounds, each request alone (50 after 5 warm-ups)."""
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        """The signed-in sign-in page answers a redirect to the home page: timed without it."""
+
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(Stay)
 
     def median_of(path: str, cookie: str) -> float:
         seconds = []
         for index in range(55):
             request = urllib.request.Request(base.rstrip("/") + path, headers={"Cookie": cookie})  # noqa: S310 - our own box
             started = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own box
-                response.read()
+            try:
+                with opener.open(request, timeout=30) as response:
+                    response.read()
+            except urllib.error.HTTPError as answer:  # the 302 itself, not followed
+                if answer.code != 302:
+                    raise
+                answer.read()
             if index >= 5:
                 seconds.append(time.perf_counter() - started)
         return statistics.median(seconds)

@@ -47,13 +47,18 @@ def runs(user, project: Project) -> bool:
 
 
 def own_enrolment(user, project: Project) -> Enrolment | None:
+    """The user's own enrolment in the project (cached on the user per project: a check-in asked
+    for it to open the lesson and again to check in)."""
     if not user.is_authenticated or not user.person_id:
         return None
-    return (
-        Enrolment.objects.select_related("cohort", "school", "person")
-        .filter(project=project, person_id=user.person_id, status=EnrolmentStatus.ENROLLED)
-        .first()
-    )
+    cache = user.__dict__.setdefault("_peixun_own_enrolment", {})
+    if project.pk not in cache:
+        cache[project.pk] = (
+            Enrolment.objects.select_related("cohort", "school", "person")
+            .filter(project=project, person_id=user.person_id, status=EnrolmentStatus.ENROLLED)
+            .first()
+        )
+    return cache[project.pk]
 
 
 def can_run_lesson(user, lesson: Lesson) -> bool:

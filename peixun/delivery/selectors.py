@@ -265,17 +265,23 @@ def attendance_matrix(user, project: Project) -> tuple[list[Lesson], list[Matrix
 
 
 def my_enrolments(user) -> list[Enrolment]:
+    """The teacher's enrolments in projects under way, newest first — read once per request (kept
+    on the account object, as `access.tutored_cohorts` is): today's lessons, the projects not
+    started and the home page each asked for them."""
     if not user.person_id:
         return []
-    return list(
-        Enrolment.objects.filter(
-            person_id=user.person_id,
-            status=EnrolmentStatus.ENROLLED,
-            project__status__in=lifecycle.PUBLIC,
+    cached = user.__dict__.get("_peixun_my_enrolments")
+    if cached is None:
+        cached = user.__dict__["_peixun_my_enrolments"] = list(
+            Enrolment.objects.filter(
+                person_id=user.person_id,
+                status=EnrolmentStatus.ENROLLED,
+                project__status__in=lifecycle.PUBLIC,
+            )
+            .select_related("project", "project__organiser", "cohort", "cohort__tutor")
+            .order_by("-project__starts_on", "-pk")
         )
-        .select_related("project", "project__organiser", "cohort", "cohort__tutor")
-        .order_by("-project__starts_on", "-pk")
-    )
+    return list(cached)
 
 
 def phase(lesson: Lesson, now: datetime | None = None) -> str:
@@ -349,9 +355,9 @@ def my_lessons(user, *, days: int = 14, now: datetime | None = None) -> list[Tod
         .order_by("starts_at", "pk")
     )
     marks = dict(
-        Attendance.objects.filter(
-            enrolment__in=enrolments, lesson__in=[lesson.pk for lesson in lessons]
-        ).values_list("lesson_id", "status")
+        Attendance.objects.filter(enrolment__in=enrolments, lesson__in=[lesson.pk for lesson in lessons])
+        .order_by()  # the model's ordering joins the lesson, the enrolment and the project
+        .values_list("lesson_id", "status")
     )
     _settings_of([enrolment.project for enrolment in enrolments])
     found = []
@@ -402,7 +408,8 @@ def my_coursework(user, now: datetime | None = None) -> list[WorkItem]:
         return []
     by_project = {enrolment.project_id: enrolment for enrolment in enrolments}
     submissions = {
-        (s.assignment_id, s.enrolment_id): s for s in Submission.objects.filter(enrolment__in=enrolments)
+        (s.assignment_id, s.enrolment_id): s
+        for s in Submission.objects.filter(enrolment__in=enrolments).order_by()  # no ordering joins
     }
     items = []
     for assignment in (

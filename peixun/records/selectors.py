@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from peixun.certificates.models import Certificate, CertificateKind
 from peixun.core.fields import has_code
@@ -132,4 +132,32 @@ def degree_report(org: Org, today: date, years: int = 5) -> DegreeReport:
         total=DegreeRow(org, *degree_rules.shares(facts, today.year)),
         rows=rows,
         trend=trend,
+    )
+
+
+def teacher_rows(paths: list[str], org: Org | None, query: str, limit: int) -> list[Person]:
+    """The active teachers under `paths` (and `org`, named like `query`) in org and pinyin order,
+    at most `limit`, each with `n_qualifications` and `n_degrees`. The page is taken first and only
+    its people are counted: counting for everyone before the limit grouped a county of 100,000
+    (330 ms at 100k on PostgreSQL)."""
+    people = Person.objects.filter(path_q(paths, "org__path"), status=PersonStatus.ACTIVE).select_related(
+        "org"
+    )
+    if org is not None:
+        people = people.filter(org__path__startswith=org.path)
+    if query:
+        people = people.filter(name__contains=query)
+    rows = list(people.order_by("org__path", "name_pinyin", "id")[:limit])
+    ids = [person.pk for person in rows]
+    qualifications = _counts(QualificationCertificate.objects.filter(person_id__in=ids))
+    degrees = _counts(Degree.objects.filter(person_id__in=ids))
+    for person in rows:
+        person.n_qualifications = qualifications.get(person.pk, 0)  # type: ignore[attr-defined]
+        person.n_degrees = degrees.get(person.pk, 0)  # type: ignore[attr-defined]
+    return rows
+
+
+def _counts(queryset: QuerySet) -> dict[int, int]:
+    return dict(
+        queryset.order_by().values_list("person_id").annotate(n=Count("pk")).values_list("person_id", "n")
     )

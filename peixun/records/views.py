@@ -5,7 +5,6 @@ bureau's figures. Thin: services write, selectors read, access decides."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from peixun.core.exceptions import DomainError
 from peixun.core.refusals import refuse
 from peixun.core.views import download
 from peixun.ledger import selectors as ledger_selectors
-from peixun.orgs.models import Org, Person, PersonRole, PersonStatus
+from peixun.orgs.models import Org, Person, PersonRole
 from peixun.records import access, exports, selectors, services
 from peixun.records.forms import CheckForm, DegreeForm, PolicyForm, ProbationForm, QualificationForm
 from peixun.records.models import QualificationCertificate
@@ -68,17 +67,7 @@ def teachers(request: SignedInRequest) -> HttpResponse:
     access.require_perm(request, access.VIEW)
     org = _org_filter(request)
     query = request.GET.get("q", "").strip()
-    people = Person.objects.filter(
-        access.path_q(access.paths(request.user), "org__path"), status=PersonStatus.ACTIVE
-    ).select_related("org")
-    if org is not None:
-        people = people.filter(org__path__startswith=org.path)
-    if query:
-        people = people.filter(name__contains=query)
-    people = people.annotate(
-        n_qualifications=Count("qualifications", distinct=True), n_degrees=Count("degrees", distinct=True)
-    ).order_by("org__path", "name_pinyin", "id")
-    rows = list(people[:LIST_LIMIT])
+    rows = selectors.teacher_rows(access.paths(request.user), org, query, LIST_LIMIT)
     return _render(
         request,
         "records/teachers.html",

@@ -164,6 +164,8 @@ def open_for(person_id: int | None, project: Project | None = None) -> list[Surv
         query = query.filter(project=project)
     done = Respondent.objects.filter(person_id=person_id).values("survey_id")
     surveys = list(query.exclude(pk__in=done).select_related("project", "lesson")[:20])
+    if not surveys:
+        return []
     cohort_of = dict(
         Enrolment.objects.filter(person_id=person_id, status=EnrolmentStatus.ENROLLED).values_list(
             "project_id", "cohort_id"

@@ -397,47 +397,65 @@ INBOX_LIMIT = 200
 
 def inbox(user) -> Inbox:
     """What waits for the user: projects to approve, enrolments and exemptions at their stage,
-    and their own nominations and offers to confirm."""
+    and their own nominations and offers to confirm. A section the user has no scope for is empty
+    without a query (every home page asks: most users are teachers, who approve nothing)."""
     approve_paths = scope_paths(user, "training.approve")
     school_paths = scope_paths(user, "training.nominate")
     county_paths = scope_paths(user, "training.county_approve")
-    projects = list(
-        Project.objects.filter(path_q(approve_paths, "organiser__path"), status=ProjectStatus.SUBMITTED)
-        .select_related("organiser")
-        .order_by("status_changed_at", "id")[:INBOX_LIMIT]
+    projects = (
+        list(
+            Project.objects.filter(path_q(approve_paths, "organiser__path"), status=ProjectStatus.SUBMITTED)
+            .select_related("organiser")
+            .order_by("status_changed_at", "id")[:INBOX_LIMIT]
+        )
+        if approve_paths
+        else []
     )
     pending = Enrolment.objects.filter(status=EnrolmentStatus.PENDING).select_related(
         "person", "school", "project"
     )
-    school_stage = list(
-        pending.filter(path_q(school_paths, "school__path"), stage=ApprovalStage.SCHOOL).order_by(
-            "created_at"
-        )[:INBOX_LIMIT]
-    )
-    county_stage = list(
-        pending.filter(path_q(county_paths, "school__path"), stage=ApprovalStage.COUNTY).order_by(
-            "created_at"
-        )[:INBOX_LIMIT]
-    )
     exemptions = ExemptionRequest.objects.select_related(
         "enrolment", "enrolment__person", "enrolment__school", "enrolment__project"
     )
-    exemptions_school = list(
-        exemptions.filter(
-            path_q(school_paths, "enrolment__school__path"), status=ExemptionStatus.PENDING_SCHOOL
-        )[:INBOX_LIMIT]
-    )
-    exemptions_county = list(
-        exemptions.filter(
-            path_q(county_paths, "enrolment__school__path"), status=ExemptionStatus.PENDING_COUNTY
-        )[:INBOX_LIMIT]
-    )
+    school_stage, exemptions_school = [], []
+    if school_paths:
+        school_stage = list(
+            pending.filter(path_q(school_paths, "school__path"), stage=ApprovalStage.SCHOOL).order_by(
+                "created_at"
+            )[:INBOX_LIMIT]
+        )
+        exemptions_school = list(
+            exemptions.filter(
+                path_q(school_paths, "enrolment__school__path"), status=ExemptionStatus.PENDING_SCHOOL
+            )[:INBOX_LIMIT]
+        )
+    county_stage, exemptions_county = [], []
+    if county_paths:
+        county_stage = list(
+            pending.filter(path_q(county_paths, "school__path"), stage=ApprovalStage.COUNTY).order_by(
+                "created_at"
+            )[:INBOX_LIMIT]
+        )
+        exemptions_county = list(
+            exemptions.filter(
+                path_q(county_paths, "enrolment__school__path"), status=ExemptionStatus.PENDING_COUNTY
+            )[:INBOX_LIMIT]
+        )
     to_confirm = []
     if user.person_id:
         to_confirm = list(
             Enrolment.objects.filter(
                 person_id=user.person_id, status__in=lifecycle.TO_CONFIRM
             ).select_related("project")
+        )
+    changes_to_decide, changes_returned = [], []
+    if approve_paths:
+        changes_to_decide = list(
+            change_requests(user, "training.approve", ChangeRequestStatus.PENDING)[:INBOX_LIMIT]
+        )
+    if scope_paths(user, "training.manage"):
+        changes_returned = list(
+            change_requests(user, "training.manage", ChangeRequestStatus.RETURNED)[:INBOX_LIMIT]
         )
     return Inbox(
         projects,
@@ -446,12 +464,8 @@ def inbox(user) -> Inbox:
         exemptions_school,
         exemptions_county,
         to_confirm,
-        changes_to_decide=list(
-            change_requests(user, "training.approve", ChangeRequestStatus.PENDING)[:INBOX_LIMIT]
-        ),
-        changes_returned=list(
-            change_requests(user, "training.manage", ChangeRequestStatus.RETURNED)[:INBOX_LIMIT]
-        ),
+        changes_to_decide=changes_to_decide,
+        changes_returned=changes_returned,
     )
 
 

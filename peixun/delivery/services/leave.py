@@ -208,17 +208,28 @@ def waiting_for(user: User, limit: int = 50) -> list[LeaveRequest]:
     candidates = LeaveRequest.objects.filter(status=LeaveStatus.PENDING).select_related(
         "enrolment__project__organiser", "enrolment__person", "enrolment__school", "enrolment__cohort"
     )
-    # Narrow by what the user could decide at all before checking each request.
+    # Narrow by what the user could decide at all before checking each request; a teacher who
+    # decides nothing is answered without a query of the requests.
     query = Q(pk__in=[])
+    narrowed = False
     if user.person_id and has_perm(user, "training.tutor"):
         query |= Q(enrolment__cohort__tutor_id=user.person_id)
+        narrowed = True
     if has_perm(user, access.SCHOOL_PERM):
         query |= path_q(scope_paths(user, access.SCHOOL_PERM), "enrolment__school__path")
+        narrowed = True
     if user.person_id:
-        person = Person.objects.filter(pk=user.person_id).values_list("org_id", flat=True).first()
-        if person:
-            query |= Q(enrolment__school_id=person)
-    query |= path_q(scope_paths(user, "training.manage"), "enrolment__project__organiser__path")
+        # A step for a school role (德育主任 …) is decided by whoever holds it at the school.
+        person = Person.objects.filter(pk=user.person_id).values_list("org_id", "roles").first()
+        if person and person[0] and set(person[1] or ()) & set(rules.SCHOOL_ROLES):
+            query |= Q(enrolment__school_id=person[0])
+            narrowed = True
+    managed = scope_paths(user, "training.manage")
+    if managed:
+        query |= path_q(managed, "enrolment__project__organiser__path")
+        narrowed = True
+    if not narrowed:
+        return []
     found = []
     for leave in candidates.filter(query).order_by("created_at", "pk")[: limit * 4]:
         if access.may_decide(user, leave):

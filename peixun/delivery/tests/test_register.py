@@ -248,9 +248,7 @@ def _rows(page: str) -> int:
     return page.count('data-testid="register-row"')
 
 
-def test_a_lesson_for_every_class_opens_on_the_tutors_own_class_and_shows_the_others_on_a_tap(
-    client, world
-):
+def test_a_lesson_for_every_class_opens_on_the_tutors_own_class_and_shows_the_others_on_a_tap(client, world):
     """On a lesson for the whole project a tutor's register shows their own class (at 1,000 trainees
     a tutor's phone drew every class, ten times what they mark); a chip shows every class or
     another; the counts follow the classes shown, and saving saves those alone."""

@@ -313,3 +313,24 @@ def test_the_delivery_tick_closes_ended_lessons_once_and_the_unmarked_become_abs
     call_command("delivery_tick", verbosity=0, stdout=quiet)
     assert quiet.getvalue() == ""
     assert Attendance.objects.filter(lesson=ended).count() == len(running.enrolments)
+
+
+def test_the_grade_head_sees_the_leave_to_decide_and_a_teacher_without_a_school_role_reads_none(
+    world, running
+):
+    """Everyone's home page asks whose leave waits for them: a teacher who holds no school role
+    (年级主任, 分管校长), tutors no class and manages nothing is answered without reading the requests."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cadre, _principal = c4_world(world, running)
+    today = timezone.localdate()
+    leave = leave_services.request_leave(
+        enrolment=running.enrolments[0], kind="sick", reason="发烧", starts_on=today, ends_on=today,
+        actor=world.teacher_user,
+    )  # fmt: skip
+    assert leave_services.waiting_for(cadre) == [leave]
+    colleague = running.users[1]  # a teacher of the same school, no school role
+    with CaptureQueriesContext(connection) as captured:
+        assert leave_services.waiting_for(colleague) == []
+    assert not [q for q in captured.captured_queries if "delivery_leaverequest" in q["sql"]]

@@ -130,3 +130,19 @@ def test_the_bureau_sets_the_figures_and_the_due_list_exports_them(client, world
     assert "李晓明" in due and "2025年3月1日" in due
     book = load_workbook(io.BytesIO(client.get(reverse("records:due-export")).content))
     assert book.active["A2"].value == "李晓明" and book.active["I2"].value == "2025年3月1日"
+
+
+def test_the_teachers_list_counts_each_teachers_certificates_and_degrees(client, world):
+    """The list takes its page of teachers first and counts theirs alone (no grouping of the
+    whole county): each row still says how many certificates and degrees the teacher has."""
+    from peixun.records.models import Degree
+
+    qualification(world)
+    qualification(world, number="20190001999999", kind="junior")
+    Degree.objects.create(person=world.teacher_a1, level="bachelor", school="师大", major="中文",
+                          awarded_on=date(2010, 7, 1))  # fmt: skip
+    client.force_login(world.coordinator_a1)
+    page = client.get(reverse("records:teachers")).content.decode()
+    start = page.index(world.teacher_a1.name)
+    row = page[start : start + 800]
+    assert "2 本证书 · 1 条学历" in row
