@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 if args.only and args.only != phase:
                     continue
                 out = Path(tmp) / f"{phase}.json"
-                cpu_before = _cpu_seconds(supervisor)
+                meter = CpuMeter(supervisor)
                 started_at = time.perf_counter()
                 swarm = _child(
                     supervisor.env,
@@ -135,11 +135,10 @@ def run(args: argparse.Namespace) -> int:
                     print(
                         "# load_checkin: web-1 killed (SIGKILL); nginx sends everything to web-2", flush=True
                     )
-                swarm_cpu = _wait_with_cpu(swarm)
+                meter.wait(swarm)
                 if swarm.returncode != 0:
                     raise SystemExit(f"load_checkin: the {phase} swarm failed")
-                cpu = _cpu_used(cpu_before, _cpu_seconds(supervisor), swarm_cpu)
-                _print_cpu(phase, cpu, time.perf_counter() - started_at)
+                _print_cpu(phase, meter.used(), time.perf_counter() - started_at)
                 result = json.loads(out.read_text())
                 stored = _stored(url, lesson, plan)
                 status |= report(phase, result, stored, floors, killed_at)
@@ -173,62 +172,67 @@ def _child(env: dict[str, str], *args: str, module: str = "bench.load_checkin") 
 # --- Where the cores went: CPU seconds of each part of the box and of the swarm ---------------------
 
 
-def _cpu_seconds(supervisor) -> dict[str, float]:
-    """CPU seconds (user + system) spent so far by each part: the app servers, the task workers,
-    nginx, Redis (each a process of the supervisor with its children) and PostgreSQL (every
-    `postgres` process of the machine: its backends serve the box alone during the run)."""
-    import psutil
+class CpuMeter:
+    """CPU seconds (user + system) each part spends during a phase: the app servers, the task
+    workers, nginx, Redis (each a process of the supervisor with its children), PostgreSQL (every
+    `postgres` process: its backends serve the box alone during the run) and the swarm. Sampled
+    every half second per process, so a process that ends (a backend closed, the app server killed
+    in the failover) keeps what it spent until its last sample; one born during the phase counts
+    from zero."""
 
-    def tree(pid: int) -> float:
-        try:
-            root = psutil.Process(pid)
-            processes = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return 0.0
-        total = 0.0
-        for process in processes:
+    def __init__(self, supervisor) -> None:
+        self.supervisor = supervisor
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.sample(initial=True)
+
+    def _processes(self, swarm: int | None):
+        import psutil
+
+        for name, process in self.supervisor.processes.items():
+            part = name.split("-")[0]  # web-1, web-2 → web; worker-1 → worker
+            try:
+                root = psutil.Process(process.pid)
+                yield part, root
+                for child in root.children(recursive=True):
+                    yield part, child
+            except psutil.NoSuchProcess:
+                continue
+        for process in psutil.process_iter(["name"]):
+            if process.info["name"] == "postgres":
+                yield "postgres", process
+        if swarm is not None:
+            try:
+                process = psutil.Process(swarm)
+            except psutil.NoSuchProcess:
+                return
+            yield "swarm (locust)", process
+
+    def sample(self, swarm: int | None = None, *, initial: bool = False) -> None:
+        import psutil
+
+        for part, process in self._processes(swarm):
             try:
                 times = process.cpu_times()
             except psutil.NoSuchProcess:
                 continue
-            total += times.user + times.system
-        return total
+            spent = times.user + times.system
+            if initial:
+                self.first[process.pid] = spent
+            self.last[process.pid] = (part, spent)
 
-    parts: dict[str, float] = {}
-    for name, process in supervisor.processes.items():
-        part = name.split("-")[0]  # web-1, web-2 → web; worker-1 → worker
-        parts[part] = parts.get(part, 0.0) + tree(process.pid)
-    parts["postgres"] = 0.0
-    for process in psutil.process_iter(["name", "cpu_times"]):
-        if process.info["name"] == "postgres" and process.info["cpu_times"] is not None:
-            parts["postgres"] += process.info["cpu_times"].user + process.info["cpu_times"].system
-    return parts
+    def wait(self, swarm: subprocess.Popen) -> None:
+        """Sample until the swarm ends (its own times are read before it is waited for)."""
+        while swarm.poll() is None:
+            self.sample(swarm.pid)
+            time.sleep(0.5)
+        self.sample()
 
-
-def _wait_with_cpu(swarm: subprocess.Popen) -> float:
-    """Wait for the swarm; its CPU seconds, read just before it ends (a waited-for child's times are
-    gone), sampled every half second."""
-    import psutil
-
-    used = 0.0
-    try:
-        process = psutil.Process(swarm.pid)
-    except psutil.NoSuchProcess:
+    def used(self) -> dict[str, float]:
+        used: dict[str, float] = {}
+        for pid, (part, spent) in self.last.items():
+            used[part] = used.get(part, 0.0) + max(0.0, spent - self.first.get(pid, 0.0))
         return used
-    while swarm.poll() is None:
-        try:
-            times = process.cpu_times()
-            used = times.user + times.system
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.5)
-    return used
-
-
-def _cpu_used(before: dict[str, float], after: dict[str, float], swarm: float) -> dict[str, float]:
-    used = {name: max(0.0, after.get(name, 0.0) - before.get(name, 0.0)) for name in after}
-    used["swarm (locust)"] = swarm
-    return used
 
 
 def _print_cpu(phase: str, used: dict[str, float], seconds: float) -> None:

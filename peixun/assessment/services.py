@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Avg, Max
 from django.http import HttpRequest
 from django.urls import reverse
@@ -50,7 +50,7 @@ from peixun.assessment.rules import excellence as excellence_rules
 from peixun.assessment.rules import gates, presets, scoring
 from peixun.assessment.rules.scheme import EXAM, MANUAL, Scheme, SchemeInvalid, parse_scheme, scheme_json
 from peixun.audit import events
-from peixun.core import bulk, runs
+from peixun.core import bulk, db, runs
 from peixun.ledger import compliance
 from peixun.ledger.services import post_credit, reverse_entry
 from peixun.lib.dates import format_date_zh
@@ -134,6 +134,10 @@ def ensure_version(project: Project) -> SchemeVersion:
     version = selectors.current_version(project)
     if version is not None:
         return version
+    _lock_project(project)  # one version 1, whoever asks first
+    version = selectors.current_version(project)
+    if version is not None:
+        return version
     text = presets.preset_text(presets.DEFAULT)
     return SchemeVersion.objects.create(
         project=project,
@@ -203,18 +207,30 @@ def recompute(
 
     Given trainees, the recompute is incremental: it also covers whoever's recheck is due and
     whoever is enrolled without a result yet, so the results come out exactly as a recompute of
-    everyone would leave them (the other trainees' inputs did not change). It holds the project's
-    row while it reads the inputs and writes, so a background recompute of the class and a mark
-    made meanwhile never leave an older result over a newer one."""
+    everyone would leave them (the other trainees' inputs did not change).
+
+    Locks (ADR 0071): it holds the rows of the trainees it recomputes (FOR NO KEY UPDATE, in key
+    order) while it reads their inputs and writes, so a background recompute of the class and a
+    mark made meanwhile never leave an older result over a newer one — one trainee's check-in no
+    longer waits for another's. The project's row is held FOR KEY SHARE (a lifecycle step, which
+    takes it FOR UPDATE, waits for the recomputes under way and they for it); the bands are redone
+    under the project's row FOR NO KEY UPDATE, taken without waiting by an incremental recompute
+    — when another holds it, the bands are left to a background run instead, so no recompute waits
+    for the project while it holds trainees' rows. A recompute of everyone takes the project first,
+    then every trainee."""
     if project.status not in lifecycle.MARKING and not force:
         return 0
-    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).values_list("pk", flat=True).first()
+    if enrolment_ids is None:
+        _lock_project(project)
+    else:
+        db.hold_key_share(Project, project.pk)
     version = ensure_version(project)
     scheme = version.scheme()
     if enrolment_ids is not None:
         enrolment_ids = affected(project, enrolment_ids)
         if not enrolment_ids:
             return 0
+    _lock_trainees(project, enrolment_ids)
     enrolments = list(selectors.trainees(project, enrolment_ids).select_related("cohort"))
     facts = selectors.facts_for(project, enrolments)
     existing = {r.enrolment_id: r for r in Result.objects.filter(enrolment_id__in=[e.pk for e in enrolments])}
@@ -244,17 +260,53 @@ def recompute(
             setattr(result, name, value)
         result.computed_at = now
         updates[tuple(changed)].append(result)
+    rank_now = bands and ranked and (enrolment_ids is None or _lock_project_at_once(project))
     Result.objects.bulk_create(creates, batch_size=500)
     for moved, results in updates.items():
         _write(results, [*moved, "computed_at"])
-    if bands and ranked:
+    if rank_now:
         _assign_bands(project, scheme)
         _tutor_results(
             project,
             scheme,
             {e.cohort_id for e in enrolments if e.cohort_id} if enrolment_ids is not None else None,
         )
+    elif bands and ranked:
+        _rank_later(project)
     return len(enrolments)
+
+
+def _lock_project(project: Project) -> None:
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).values_list("pk", flat=True).first()
+
+
+def _lock_project_at_once(project: Project) -> bool:
+    """The project's row FOR NO KEY UPDATE if no one else holds it; False otherwise (without
+    waiting: the caller holds trainees' rows, which whoever holds the project may be waiting for)."""
+    try:
+        with transaction.atomic():  # a refused lock rolls back this savepoint, not the caller's work
+            Project.objects.select_for_update(no_key=True, nowait=True).filter(pk=project.pk).values_list(
+                "pk", flat=True
+            ).first()
+    except OperationalError:
+        return False
+    return True
+
+
+def _lock_trainees(project: Project, enrolment_ids: list[int] | None) -> None:
+    """The rows of these trainees (every trainee of the project for None), in key order."""
+    rows = Enrolment.objects.filter(project=project)
+    if enrolment_ids is not None:
+        rows = rows.filter(pk__in=enrolment_ids)
+    list(rows.select_for_update(no_key=True, of=("self",)).order_by("pk").values_list("pk", flat=True))
+
+
+def _rank_later(project: Project) -> None:
+    """Redo the bands and tutors' scores in a background run (one waiting already does so after its
+    last chunk), for a recompute that found the project's row held by another."""
+    if ResultsRun.objects.filter(project=project, state=runs.RunState.QUEUED).exists():
+        return
+    runs.enqueue(ResultsRun.objects.create(project=project, enrolment_ids=[], total=0))
 
 
 @transaction.atomic

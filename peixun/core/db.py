@@ -5,9 +5,14 @@ itself: triggers reject every UPDATE and DELETE on PostgreSQL and on SQLite (the
 credit ledger). `no_truncate(table)` adds a statement trigger that rejects TRUNCATE on PostgreSQL
 (SQLite has no TRUNCATE: its `DELETE FROM t` runs the row triggers). The tests' flush after a
 TransactionTestCase sets the triggers aside for its own statement (peixun.testing.db).
+
+`hold_key_share(model, pk)` takes a row FOR KEY SHARE on PostgreSQL, a lock Django's
+`select_for_update` does not offer: it waits only for FOR UPDATE (the row being changed as a
+whole, or deleted) and stops that while held, yet lets others take the row FOR NO KEY UPDATE.
 """
 
-from django.db import migrations
+from django.db import connection, migrations
+from django.db.models import Model
 
 # Every append-only table, for the test clean-up that must empty them (peixun.testing.db).
 APPEND_ONLY_TABLES = ("audit_auditevent", "ledger_creditentry")
@@ -79,3 +84,14 @@ def no_truncate(table: str) -> migrations.RunPython:
                 schema_editor.execute(statement, params=None)
 
     return migrations.RunPython(forwards, backwards)
+
+
+def hold_key_share(model: type[Model], pk: int) -> None:
+    """Lock the row `pk` of `model` FOR KEY SHARE until the transaction ends (PostgreSQL; SQLite
+    locks the whole database for a writer and takes no row locks)."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} = %s FOR KEY SHARE", [pk])  # noqa: S608 - names from the model
