@@ -92,7 +92,7 @@ def register_counts(rows: list[RegisterRow]) -> RegisterCounts:
 class RegisterClasses:
     """Which classes a lesson for the whole project shows in its register: `options` as
     (key, label) for the chips above it, `selected` the key shown, `cohort_ids` the classes shown
-    (None: everyone). A lesson of one class, or a project without classes, has no options."""
+    (None: everyone). A lesson of one class, or a project of fewer than two classes, has no options."""
 
     options: tuple[tuple[str, str], ...] = ()
     selected: str = ""
@@ -110,7 +110,7 @@ def register_classes(user, lesson: Lesson, asked: str = "") -> RegisterClasses:
     if lesson.cohort_id:
         return RegisterClasses()
     cohorts = list(Cohort.objects.filter(project_id=lesson.project_id).order_by("number", "pk"))
-    if not cohorts:
+    if len(cohorts) < 2:  # one class (or none): the register is that class, nothing to choose
         return RegisterClasses()
     mine = access.tutored_cohorts(user, lesson.project)
     options: list[tuple[str, str]] = []

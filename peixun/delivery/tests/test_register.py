@@ -292,8 +292,10 @@ def test_staff_see_every_class_and_save_the_one_they_chose(client, world):
     assert set(_marks(lesson)) == {e.pk for e in running.enrolments[3:]}
 
 
-def test_a_lesson_of_one_class_shows_no_class_chips(client, world, running):
-    lesson = lesson_at(running.project, timezone.now() - timedelta(minutes=30), cohort=running.cohort)
+def test_a_lesson_of_one_class_or_a_project_of_one_class_shows_no_class_chips(client, world, running):
     client.force_login(running.tutor_user)
-    page = client.get(reverse("delivery:lesson", args=[lesson.pk])).content.decode()
-    assert 'data-testid="register-classes"' not in page and _rows(page) == len(running.enrolments)
+    of_the_class = lesson_at(running.project, timezone.now() - timedelta(minutes=30), cohort=running.cohort)
+    for_everyone = lesson_at(running.project, timezone.now() - timedelta(minutes=20))
+    for lesson in (of_the_class, for_everyone):
+        page = client.get(reverse("delivery:lesson", args=[lesson.pk])).content.decode()
+        assert 'data-testid="register-classes"' not in page and _rows(page) == len(running.enrolments)
