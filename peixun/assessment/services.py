@@ -260,7 +260,13 @@ def recompute(
             setattr(result, name, value)
         result.computed_at = now
         updates[tuple(changed)].append(result)
-    rank_now = bands and ranked and (enrolment_ids is None or _lock_project_at_once(project))
+    # Ranking a project above the inline limit is left to a background run, as recomputing its
+    # classes is: a tutor's mark that fails a trainee of 1,000 does not re-rank the 1,000 in the request.
+    rank_now = (
+        bands
+        and ranked
+        and (enrolment_ids is None or (not _above_limit(project) and _lock_project_at_once(project)))
+    )
     Result.objects.bulk_create(creates, batch_size=500)
     for moved, results in updates.items():
         _write(results, [*moved, "computed_at"])
@@ -274,6 +280,10 @@ def recompute(
     elif bands and ranked:
         _rank_later(project)
     return len(enrolments)
+
+
+def _above_limit(project: Project) -> bool:
+    return selectors.trainees(project).count() > inline_limit()
 
 
 def _lock_project(project: Project) -> None:
@@ -303,7 +313,8 @@ def _lock_trainees(project: Project, enrolment_ids: list[int] | None) -> None:
 
 def _rank_later(project: Project) -> None:
     """Redo the bands and tutors' scores in a background run (one waiting already does so after its
-    last chunk), for a recompute that found the project's row held by another."""
+    last chunk), for a recompute of a project above the inline limit or one that found the
+    project's row held by another."""
     if ResultsRun.objects.filter(project=project, state=runs.RunState.QUEUED).exists():
         return
     runs.enqueue(ResultsRun.objects.create(project=project, enrolment_ids=[], total=0))

@@ -251,3 +251,32 @@ def test_a_mark_that_moves_no_ranking_leaves_the_bands_alone_and_a_grade_redoes_
     incremental = _snapshot(project)
     services.recompute(project=project)  # everyone, from scratch
     assert _snapshot(project) == incremental
+
+
+def test_in_a_project_above_the_limit_a_grade_leaves_the_ranking_to_a_background_run(world, settings):
+    """A grade in a project of more trainees than a request recomputes (RESULTS_INLINE_LIMIT)
+    recomputes the trainee at once and hands the ranking of everyone to a background run; the
+    bands then come out as a recompute of everyone leaves them."""
+    settings.RESULTS_INLINE_LIMIT = 3
+    running = running_project(world, size=4)
+    project, actor = running.project, running.tutor_user
+    assignment = coursework_services.save_assignment(
+        project=project,
+        actor=world.county_admin,
+        fields={"title": "反思", "kind": "reflection", "due_at": timezone.now() + timedelta(days=1)},
+    )
+    submission = coursework_services.submit(
+        assignment=assignment, enrolment=running.enrolments[2], text="体会" * 20, actor=running.users[2]
+    )
+    services.recompute(project=project)
+    before = set(ResultsRun.objects.values_list("pk", flat=True))
+    with mock.patch.object(services, "_assign_bands", wraps=services._assign_bands) as bands:
+        coursework_services.grade(submission=submission, score=Decimal(97), comment="", actor=actor)
+    run = ResultsRun.objects.exclude(pk__in=before).get(project=project)
+    # The tests' task backend runs it at once; a worker does so after the request.
+    assert run.enrolment_ids == [] and run.state == RunState.DONE
+    assert bands.call_count == 1  # once, by the run (not also in the request)
+    assert Result.objects.get(enrolment=running.enrolments[2]).total is not None
+    ranked = _snapshot(project)
+    services.recompute(project=project)
+    assert _snapshot(project) == ranked
