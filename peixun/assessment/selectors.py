@@ -63,9 +63,13 @@ def facts_for(project: Project, enrolments: list[Enrolment]) -> dict[int, R.Fact
         .values("pk", "cohort_id", "course_id")
     )
     marks: dict[int, dict[int, str]] = defaultdict(dict)
-    for lesson_id, enrolment_id, status in Attendance.objects.filter(
-        lesson__project=project, enrolment_id__in=ids
-    ).values_list("lesson_id", "enrolment_id", "status"):
+    # Read into dictionaries: the models' orderings (which join the lesson, the assignment and the
+    # project to sort) are dropped.
+    for lesson_id, enrolment_id, status in (
+        Attendance.objects.filter(lesson__project=project, enrolment_id__in=ids)
+        .order_by()
+        .values_list("lesson_id", "enrolment_id", "status")
+    ):
         marks[enrolment_id][lesson_id] = status
     assignments = {
         a["pk"]: a
@@ -89,22 +93,27 @@ def facts_for(project: Project, enrolments: list[Enrolment]) -> dict[int, R.Fact
             submission__assignment__project=project, submission__enrolment_id__in=ids
         )
         .exclude(kind=file_rules.DOCX)
+        .order_by()
         .values_list("submission_id", flat=True)
     )
     submissions: dict[int, dict[int, Mapping[str, Any]]] = defaultdict(dict)
-    for found in Submission.objects.filter(assignment__project=project, enrolment_id__in=ids).values(
-        "pk", "assignment_id", "enrolment_id", "status", "score", "late", "char_count"
+    for found in (
+        Submission.objects.filter(assignment__project=project, enrolment_id__in=ids)
+        .order_by()
+        .values("pk", "assignment_id", "enrolment_id", "status", "score", "late", "char_count")
     ):
         submissions[found["enrolment_id"]][found["assignment_id"]] = found
     outside = {
         row["enrolment_id"]: row
-        for row in OutsideResult.objects.filter(enrolment_id__in=ids).values(
-            "enrolment_id", "online_minutes", "discussions", "exam_score"
-        )
+        for row in OutsideResult.objects.filter(enrolment_id__in=ids)
+        .order_by()
+        .values("enrolment_id", "online_minutes", "discussions", "exam_score")
     }
     manual: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for enrolment_id, key, value in ManualScore.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "key", "value"
+    for enrolment_id, key, value in (
+        ManualScore.objects.filter(enrolment_id__in=ids)
+        .order_by()
+        .values_list("enrolment_id", "key", "value")
     ):
         manual[enrolment_id][key] = value
     courses = tuple(

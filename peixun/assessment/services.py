@@ -231,7 +231,7 @@ def recompute(
         if not enrolment_ids:
             return 0
     _lock_trainees(project, enrolment_ids)
-    enrolments = list(selectors.trainees(project, enrolment_ids).select_related("cohort"))
+    enrolments = list(selectors.trainees(project, enrolment_ids).select_related("cohort").order_by("pk"))
     facts = selectors.facts_for(project, enrolments)
     existing = {r.enrolment_id: r for r in Result.objects.filter(enrolment_id__in=[e.pk for e in enrolments])}
     creates = []
@@ -405,7 +405,9 @@ def affected(project: Project, enrolment_ids: Iterable[int]) -> list[int]:
             "enrolment_id", flat=True
         )
     )
-    wanted.update(selectors.trainees(project).filter(result__isnull=True).values_list("pk", flat=True))
+    wanted.update(
+        selectors.trainees(project).filter(result__isnull=True).order_by().values_list("pk", flat=True)
+    )
     return sorted(wanted)
 
 
